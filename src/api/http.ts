@@ -1,0 +1,117 @@
+/**
+ * Transport-neutral request handling shared by the local server and the Lambda handler: content
+ * type and JSON checks, rate limiting, routing, error mapping and the access log. Authentication
+ * happens before this (SigV4 in the local server, IAM in API Gateway) and arrives as `principal`.
+ */
+import { ApiError, ERROR_STATUS, type ErrorBody } from '../contract/errors';
+import type { AccessLogger } from './accessLog';
+import type { RateLimiter } from './rateLimit';
+import { matchRoute } from './routes';
+import type { MetricsService } from './service';
+
+export interface ApiRequest {
+  method: string;
+  /** The path without the query string, still percent-encoded. */
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | undefined>;
+  body: string;
+  principal: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface HttpContext {
+  service: MetricsService;
+  rateLimiter?: RateLimiter;
+  log: AccessLogger;
+  /** Reports unexpected failures (with stacks) to the operator, never to the caller. */
+  reportInternal: (error: unknown) => void;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
+
+export function errorResponse(error: ApiError, extraHeaders: Record<string, string> = {}): ApiResponse {
+  return { status: error.status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify(error.toBody()) };
+}
+
+export function unexpectedError(): ErrorBody {
+  return { error: { code: 'INTERNAL', message: 'Something went wrong on our side. Try again; if it persists, tell the data team.' } };
+}
+
+function decodeBody(request: ApiRequest): unknown {
+  const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== 'application/json') {
+    throw new ApiError('INVALID_ARGUMENT', 'Send the request body as JSON with Content-Type: application/json.', {
+      reason: 'unsupported_content_type',
+    });
+  }
+  try {
+    return JSON.parse(request.body);
+  } catch {
+    throw new ApiError('INVALID_ARGUMENT', 'The request body is not valid JSON.', { reason: 'invalid_json' });
+  }
+}
+
+interface LogFields {
+  metric?: string;
+  code?: string;
+  cached?: boolean;
+  queryId?: string;
+}
+
+export async function handleApiRequest(request: ApiRequest, context: HttpContext): Promise<ApiResponse> {
+  const started = performance.now();
+  let routeName = request.path;
+  let fields: LogFields = {};
+  let response: ApiResponse;
+  try {
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(request.method, request.path);
+    } catch {
+      throw new ApiError('INVALID_ARGUMENT', 'The request path is not valid percent-encoding.', { reason: 'invalid_path' });
+    }
+    if (!match) throw new ApiError('INVALID_ARGUMENT', `There is no route ${request.path}.`, { reason: 'unknown_route' });
+    if ('allowed' in match) {
+      throw new ApiError('INVALID_ARGUMENT', `Use ${match.allowed.join(' or ')} for ${request.path}.`, { reason: 'method_not_allowed' });
+    }
+    routeName = match.route.pattern;
+    const retryAfter = context.rateLimiter?.take(request.principal) ?? 0;
+    if (retryAfter > 0) {
+      throw new ApiError('RATE_LIMITED', `Too many requests. Retry in ${retryAfter} s.`, { reason: 'rate_limited', retryAfterSeconds: retryAfter });
+    }
+    const body = request.method === 'POST' ? decodeBody(request) : undefined;
+    const result = await match.route.handle({ service: context.service, params: match.params, query: request.query, body, principal: request.principal });
+    const meta = (result.body as { meta?: { cached?: boolean; queryId?: string } }).meta;
+    fields = { metric: result.metric, cached: meta?.cached, queryId: meta?.queryId };
+    response = { status: result.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result.body) };
+  } catch (error) {
+    if (error instanceof ApiError) {
+      const retry: Record<string, string> = error.code === 'RATE_LIMITED' ? { 'retry-after': String(error.details?.retryAfterSeconds ?? 1) } : {};
+      response = errorResponse(error, retry);
+      fields = { code: error.code, metric: typeof error.details?.metric === 'string' ? error.details.metric : undefined };
+    } else {
+      context.reportInternal(error);
+      response = { status: ERROR_STATUS.INTERNAL, headers: { ...JSON_HEADERS }, body: JSON.stringify(unexpectedError()) };
+      fields = { code: 'INTERNAL' };
+    }
+  }
+  context.log({
+    time: new Date().toISOString(),
+    principal: request.principal,
+    method: request.method,
+    route: routeName,
+    ...(fields.metric ? { metric: fields.metric } : {}),
+    status: response.status,
+    ...(fields.code ? { code: fields.code } : {}),
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    ...(fields.cached !== undefined ? { cached: fields.cached } : {}),
+    ...(fields.queryId ? { queryId: fields.queryId } : {}),
+  });
+  return response;
+}

@@ -1,0 +1,87 @@
+/** The v1 route table: one place that maps a method and path to the service. Both adapters use it. */
+import type { MetricsService } from './service';
+
+export interface RouteContext {
+  service: MetricsService;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** The decoded JSON body (POST only). */
+  body: unknown;
+  principal: string;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+  /** For the access log. */
+  metric?: string;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** `{name}` matches one path segment. */
+  pattern: string;
+  handle(context: RouteContext): Promise<RouteResult>;
+}
+
+const ok = (body: unknown, metric?: string): RouteResult => ({ status: 200, body, metric });
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: '/v1/metrics', handle: async ({ service, query }) => ok(service.listMetrics(query.search)) },
+  {
+    method: 'GET',
+    pattern: '/v1/metrics/{name}',
+    handle: async ({ service, params }) => ok(await service.getMetric(params.name!), params.name),
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/metrics/{name}/dimensions/{dimension}/values',
+    handle: async ({ service, params }) => ok(await service.dimensionValues(params.name!, params.dimension!), params.name),
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/query',
+    handle: async ({ service, body, principal }) => {
+      const outcome = await service.query(body, principal);
+      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
+    },
+  },
+  {
+    method: 'GET',
+    pattern: '/v1/query/{id}',
+    handle: async ({ service, params, principal }) => {
+      const outcome = await service.queryStatus(params.id!, principal);
+      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
+    },
+  },
+  { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },
+  { method: 'GET', pattern: '/v1/health', handle: async ({ service }) => ok(await service.health()) },
+];
+
+export interface RouteMatch {
+  route: Route;
+  params: Record<string, string>;
+}
+
+/** Finds the route for a path; `params` are percent-decoded. Returns the routes of the path when only the method differs. */
+export function matchRoute(method: string, path: string): RouteMatch | { allowed: string[] } | undefined {
+  const segments = path.split('/');
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const pattern = route.pattern.split('/');
+    if (pattern.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    const matches = pattern.every((part, i) => {
+      const segment = segments[i]!;
+      if (part.startsWith('{')) {
+        params[part.slice(1, -1)] = decodeURIComponent(segment);
+        return segment.length > 0;
+      }
+      return part === segment;
+    });
+    if (!matches) continue;
+    if (route.method === method) return { route, params };
+    allowed.push(route.method);
+  }
+  return allowed.length ? { allowed } : undefined;
+}

@@ -1,0 +1,325 @@
+/**
+ * The metrics service: catalog → compiler → engine, with the result cache, in-flight sharing and
+ * asynchronous completion for slow queries. Transport-free: the HTTP adapters call it through the
+ * route table, the CLI calls it directly.
+ */
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../contract/errors';
+import type {
+  Cell,
+  DimensionValues,
+  FreshnessReport,
+  HealthReport,
+  Meta,
+  MetricDetail,
+  MetricList,
+  QueryAccepted,
+  QueryResult,
+  Column,
+} from '../contract/types';
+import { parseQueryRequest } from '../contract/validate';
+import type { Catalog } from '../catalog/catalog';
+import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
+import { describeMetric, searchMetrics } from '../catalog/describe';
+import { DIALECTS, type Dialect } from '../catalog/dialect';
+import { oldestSnapshot, tableFreshness } from '../catalog/freshness';
+import { sourceTablesOf, type MetricDef } from '../catalog/model';
+import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
+import type { QueryEngine } from '../engine/types';
+import { ResultCache } from './resultCache';
+import { LIMITS } from '../contract/limits';
+import type { LakeManifest } from '../contract/snapshot';
+
+export interface ServiceOptions {
+  /** Engine time limit per query. */
+  queryTimeoutMs: number;
+  /** How long POST /v1/query waits before answering 202 with a query id to poll. */
+  syncBudgetMs: number;
+  maxRows: number;
+  cacheMaxEntries: number;
+  cacheMaxBytes: number;
+  /** How long a finished asynchronous result stays fetchable. */
+  asyncResultTtlMs: number;
+  now: () => number;
+}
+
+export const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
+  queryTimeoutMs: 120_000,
+  syncBudgetMs: 20_000,
+  maxRows: LIMITS.maxRows,
+  cacheMaxEntries: 2_000,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  asyncResultTtlMs: 10 * 60_000,
+  now: Date.now,
+};
+
+/** A finished computation, before per-request shaping (limit, meta). */
+interface ComputedResult {
+  columns: Column[];
+  rows: Cell[][];
+  suppressedGroups: number;
+  dataAsOf: string | null;
+  engineElapsedMs: number;
+  bytesScanned?: number;
+}
+
+export type QueryOutcome = { status: 200; body: QueryResult } | { status: 202; body: QueryAccepted };
+
+interface PendingQuery {
+  principal: string;
+  metric: MetricDef;
+  limit?: number;
+  startedMs: number;
+  promise: Promise<ComputedResult>;
+  settled?: { result: ComputedResult } | { error: unknown };
+  expiresMs?: number;
+}
+
+const DIMENSION_VALUES_CAP = 1_000;
+
+export class MetricsService {
+  readonly options: ServiceOptions;
+  private readonly dialect: Dialect;
+  private readonly cache: ResultCache<ComputedResult>;
+  private readonly inFlight = new Map<string, Promise<ComputedResult>>();
+  private readonly pending = new Map<string, PendingQuery>();
+
+  constructor(
+    readonly catalog: Catalog,
+    readonly engine: QueryEngine,
+    options: Partial<ServiceOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SERVICE_OPTIONS, ...options };
+    this.dialect = DIALECTS[engine.dialect];
+    this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
+  }
+
+  cacheStats() {
+    return this.cache.stats();
+  }
+
+  private meta(extra: Partial<Meta> = {}): Meta {
+    return { generatedAt: new Date(this.options.now()).toISOString(), ...extra };
+  }
+
+  listMetrics(search?: string): MetricList {
+    return { metrics: searchMetrics(this.catalog, search), meta: this.meta() };
+  }
+
+  async getMetric(name: string): Promise<MetricDetail & { meta: Meta }> {
+    const metric = resolveMetric(this.catalog, name);
+    const sources = sourceTablesOf(metric);
+    const tables = tableFreshness(await this.engine.snapshot(), sources, this.options.now());
+    return {
+      ...describeMetric(metric),
+      definition: metric.definition,
+      minGroupSize: metric.minGroupSize,
+      sources,
+      freshness: { dataAsOf: oldestSnapshot(tables), met: tables.every((table) => table.met), tables },
+      meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name }),
+    };
+  }
+
+  async dimensionValues(name: string, dimension: string): Promise<DimensionValues> {
+    const started = this.options.now();
+    const metric = resolveMetric(this.catalog, name);
+    const definition = resolveDimension(this.catalog, metric, dimension, 'dimension');
+    const baseMeta = { metric: metric.name, metricVersion: metric.version, engine: this.engine.name };
+    if (definition.values) {
+      return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, cached: true, elapsedMs: 0 }) };
+    }
+    const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP });
+    const manifest = await this.engine.snapshot();
+    const key = JSON.stringify(['values', metric.name, metric.version, dimension, manifest.snapshotId]);
+    const { result, cached } = await this.compute(metric, compiled, key, manifest);
+    const truncated = result.rows.length > DIMENSION_VALUES_CAP;
+    return {
+      metric: metric.name,
+      dimension,
+      values: result.rows.slice(0, DIMENSION_VALUES_CAP).map((row) => row[0] ?? null),
+      meta: this.meta({ ...baseMeta, cached, truncated, dataAsOf: result.dataAsOf ?? undefined, elapsedMs: this.options.now() - started }),
+    };
+  }
+
+  /** Validates, resolves and compiles without running anything: what `explain` shows and tests pin. */
+  prepare(body: unknown): { request: ResolvedQuery; limit?: number; compiled: CompiledQuery } {
+    const parsed = parseQueryRequest(body);
+    const request = resolveQuery(this.catalog, parsed);
+    return { request, limit: parsed.limit, compiled: compileQuery(request, this.dialect, { rowCap: this.options.maxRows }) };
+  }
+
+  async query(body: unknown, principal: string): Promise<QueryOutcome> {
+    const started = this.options.now();
+    const { request, limit, compiled } = this.prepare(body);
+    const metric = request.metric;
+    const manifest = await this.engine.snapshot();
+    const key = JSON.stringify([
+      metric.name,
+      metric.version,
+      request.from,
+      request.to,
+      request.grain ?? null,
+      request.dimensions,
+      request.filters,
+      manifest.snapshotId,
+    ]);
+    const queryId = randomUUID();
+    const cachedResult = this.cache.get(key);
+    if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
+
+    const computation = this.compute(metric, compiled, key, manifest).then(({ result }) => result);
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<'budget'>((resolve) => {
+      timer = setTimeout(() => resolve('budget'), this.options.syncBudgetMs);
+    });
+    try {
+      const first = await Promise.race([computation, budget]);
+      if (first !== 'budget') return { status: 200, body: this.shape(first, metric, limit, { cached: false, queryId, started }) };
+    } finally {
+      clearTimeout(timer);
+    }
+    this.track(queryId, { principal, metric, limit, startedMs: started, promise: computation });
+    return {
+      status: 202,
+      body: { queryId, status: 'running', meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }) },
+    };
+  }
+
+  /** The outcome of a query answered with 202; only its principal may read it. */
+  async queryStatus(queryId: string, principal: string): Promise<QueryOutcome> {
+    this.expirePending();
+    const pending = this.pending.get(queryId);
+    if (!pending || pending.principal !== principal) {
+      throw new ApiError('INVALID_ARGUMENT', 'There is no running or recent query with this id. Send the query again.', {
+        reason: 'unknown_query',
+        field: 'queryId',
+      });
+    }
+    if (!pending.settled) {
+      return {
+        status: 202,
+        body: {
+          queryId,
+          status: 'running',
+          meta: this.meta({ metric: pending.metric.name, metricVersion: pending.metric.version, engine: this.engine.name, queryId }),
+        },
+      };
+    }
+    if ('error' in pending.settled) throw pending.settled.error;
+    return {
+      status: 200,
+      body: this.shape(pending.settled.result, pending.metric, pending.limit, { cached: false, queryId, started: pending.startedMs }),
+    };
+  }
+
+  private track(queryId: string, pending: PendingQuery): void {
+    this.pending.set(queryId, pending);
+    const settle = (settled: PendingQuery['settled']) => {
+      pending.settled = settled;
+      pending.expiresMs = this.options.now() + this.options.asyncResultTtlMs;
+    };
+    pending.promise.then(
+      (result) => settle({ result }),
+      (error: unknown) => settle({ error }),
+    );
+  }
+
+  private expirePending(): void {
+    const now = this.options.now();
+    for (const [id, pending] of this.pending) if (pending.expiresMs !== undefined && pending.expiresMs < now) this.pending.delete(id);
+  }
+
+  /**
+   * Runs a compiled statement once per key at a time and caches what it computes. The key holds
+   * the metric version and the snapshot id, so a new definition or new data never reads old results.
+   */
+  private async compute(
+    metric: MetricDef,
+    compiled: CompiledQuery,
+    key: string,
+    manifest: LakeManifest,
+  ): Promise<{ result: ComputedResult; cached: boolean }> {
+    const cached = this.cache.get(key);
+    if (cached) return { result: cached, cached: true };
+    let running = this.inFlight.get(key);
+    if (!running) {
+      running = this.execute(metric, compiled, manifest).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, running);
+      running.then(
+        (result) => this.cache.set(key, result, JSON.stringify(result.rows).length * 2 + 512),
+        () => undefined,
+      );
+    }
+    return { result: await running, cached: false };
+  }
+
+  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest): Promise<ComputedResult> {
+    const result = await this.engine.execute(
+      { sql: compiled.sql, params: compiled.params },
+      { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows },
+    );
+    let rows = result.rows;
+    let suppressedGroups = 0;
+    if (compiled.hasGroupSize) {
+      const sizeIndex = compiled.columns.length;
+      // Groups formed by a handful of records could single out a customer: drop them, count them.
+      rows = rows.filter((row) => {
+        const size = Number(row[sizeIndex] ?? 0);
+        const keep = size === 0 || size >= metric.minGroupSize;
+        if (!keep) suppressedGroups++;
+        return keep;
+      });
+      rows = rows.map((row) => row.slice(0, sizeIndex));
+    }
+    return {
+      columns: compiled.columns,
+      rows,
+      suppressedGroups,
+      dataAsOf: oldestSnapshot(tableFreshness(manifest, sourceTablesOf(metric), this.options.now())),
+      engineElapsedMs: result.elapsedMs,
+      ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
+    };
+  }
+
+  private shape(
+    result: ComputedResult,
+    metric: MetricDef,
+    limit: number | undefined,
+    context: { cached: boolean; queryId: string; started: number },
+  ): QueryResult {
+    const truncated = limit !== undefined && result.rows.length > limit;
+    const rows = truncated ? result.rows.slice(0, limit) : result.rows;
+    return {
+      columns: result.columns,
+      rows,
+      meta: this.meta({
+        metric: metric.name,
+        metricVersion: metric.version,
+        ...(result.dataAsOf ? { dataAsOf: result.dataAsOf } : {}),
+        cached: context.cached,
+        engine: this.engine.name,
+        elapsedMs: Math.max(0, this.options.now() - context.started),
+        ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
+        queryId: context.queryId,
+        rowCount: rows.length,
+        ...(truncated ? { truncated } : {}),
+        ...(result.suppressedGroups ? { suppressed: { groups: result.suppressedGroups, minGroupSize: metric.minGroupSize } } : {}),
+        ...(metric.status === 'deprecated' && metric.replacedBy ? { replacedBy: metric.replacedBy } : {}),
+      }),
+    };
+  }
+
+  async freshness(): Promise<FreshnessReport> {
+    const tables = tableFreshness(await this.engine.snapshot(), undefined, this.options.now());
+    return { tables, meta: this.meta({ engine: this.engine.name }) };
+  }
+
+  async health(): Promise<HealthReport> {
+    const engine = await this.engine.health();
+    return {
+      status: engine.reachable ? 'ok' : 'degraded',
+      engine: { name: this.engine.name, ...engine },
+      meta: this.meta({ engine: this.engine.name }),
+    };
+  }
+}

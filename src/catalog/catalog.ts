@@ -1,0 +1,146 @@
+/**
+ * The governed catalog: validated once when it loads, so a bad definition stops the service at
+ * start-up with a message naming the metric and the problem, instead of failing a user's query.
+ */
+import { GRAINS } from '../contract/dates';
+import type { DimensionDef, MetricDef, ModelDef } from './model';
+import { measuresOf } from './model';
+import { aliasesIn, joinsFor } from './aliases';
+import { METRIC_DEFINITIONS } from './metrics';
+
+export class CatalogError extends Error {
+  constructor(metric: string, problem: string) {
+    super(`Catalog error in metric "${metric}": ${problem}`);
+    this.name = 'CatalogError';
+  }
+}
+
+export interface Catalog {
+  list(): readonly MetricDef[];
+  get(name: string): MetricDef | undefined;
+  /** The closest metric name, for "did you mean" messages. */
+  suggest(name: string): string | undefined;
+  /** A dimension as any of the metric's models define it (PII ones included, to refuse them by name). */
+  modelDimension(metric: MetricDef, name: string): DimensionDef | undefined;
+}
+
+const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
+const UNITS = new Set(['JPY', 'count', 'ratio', 'score']);
+
+function checkModel(metric: string, model: ModelDef): void {
+  const aliases = new Set([model.alias, ...model.joins.map((join) => join.alias)]);
+  const checkExpr = (where: string, expr: string): void => {
+    for (const alias of aliasesIn(expr)) {
+      if (!aliases.has(alias)) throw new CatalogError(metric, `${where} reads "${alias}", which model "${model.name}" does not join.`);
+    }
+  };
+  for (const join of model.joins) checkExpr(`join "${join.alias}"`, join.on);
+  for (const [name, dimension] of Object.entries(model.dimensions)) {
+    if (!SNAKE_CASE.test(name)) throw new CatalogError(metric, `dimension "${name}" of model "${model.name}" is not snake_case.`);
+    checkExpr(`dimension "${name}"`, dimension.expr);
+  }
+  try {
+    joinsFor(model, aliases);
+  } catch (error) {
+    throw new CatalogError(metric, (error as Error).message);
+  }
+}
+
+function checkText(metric: MetricDef, field: 'title' | 'description' | 'definition'): void {
+  const text = metric[field];
+  for (const lang of ['ja', 'en'] as const) {
+    if (!text?.[lang]?.trim()) throw new CatalogError(metric.name, `${field} has no ${lang === 'ja' ? 'Japanese' : 'English'} text.`);
+  }
+}
+
+function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>): void {
+  const name = metric.name;
+  if (!SNAKE_CASE.test(name)) throw new CatalogError(name, 'the name must be snake_case.');
+  checkText(metric, 'title');
+  checkText(metric, 'description');
+  checkText(metric, 'definition');
+  if (!metric.owner.trim()) throw new CatalogError(name, 'it has no owner.');
+  if (!UNITS.has(metric.unit)) throw new CatalogError(name, `unit "${metric.unit}" is not one of JPY, count, ratio, score.`);
+  if (!Number.isInteger(metric.version) || metric.version < 1) throw new CatalogError(name, 'version must be a positive integer.');
+  if (!Number.isInteger(metric.minGroupSize) || metric.minGroupSize < 1) {
+    throw new CatalogError(name, 'minGroupSize must be a positive integer.');
+  }
+  if (metric.grains.length === 0) throw new CatalogError(name, 'it allows no grain.');
+  for (const grain of metric.grains) {
+    if (!(GRAINS as readonly string[]).includes(grain)) throw new CatalogError(name, `grain "${grain}" is unknown.`);
+  }
+  if (new Set(metric.dimensions).size !== metric.dimensions.length) throw new CatalogError(name, 'a dimension is listed twice.');
+
+  const measures = measuresOf(metric);
+  for (const measure of measures) {
+    checkModel(name, measure.model);
+    if (metric.compute.type === 'sum' && measure.aggregate.fn !== 'sum' && measure.aggregate.fn !== 'count') {
+      throw new CatalogError(name, 'only sums and counts can be added together.');
+    }
+  }
+  for (const dimension of metric.dimensions) {
+    for (const measure of measures) {
+      const definition = measure.model.dimensions[dimension];
+      if (!definition) throw new CatalogError(name, `dimension "${dimension}" is unknown to model "${measure.model.name}".`);
+      if (definition.pii) throw new CatalogError(name, `dimension "${dimension}" is personal data and cannot be exposed.`);
+    }
+  }
+
+  if (metric.status === 'deprecated') {
+    const replacement = metric.replacedBy === undefined ? undefined : byName.get(metric.replacedBy);
+    if (!replacement || replacement.status !== 'active') {
+      throw new CatalogError(name, 'a deprecated metric must name an active replacement in replacedBy.');
+    }
+  } else if (metric.replacedBy !== undefined) {
+    throw new CatalogError(name, 'only a deprecated metric has a replacement.');
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+export function createCatalog(definitions: readonly MetricDef[]): Catalog {
+  const byName = new Map<string, MetricDef>();
+  for (const metric of definitions) {
+    if (byName.has(metric.name)) throw new CatalogError(metric.name, 'the name is used twice.');
+    byName.set(metric.name, metric);
+  }
+  for (const metric of definitions) checkMetric(metric, byName);
+
+  return {
+    list: () => definitions,
+    get: (name) => byName.get(name),
+    suggest(name) {
+      const wanted = name.toLowerCase().trim();
+      let best: { name: string; distance: number } | undefined;
+      for (const candidate of byName.keys()) {
+        const distance = editDistance(wanted, candidate);
+        if (!best || distance < best.distance) best = { name: candidate, distance };
+      }
+      return best && best.distance <= Math.max(2, Math.floor(wanted.length / 3)) ? best.name : undefined;
+    },
+    modelDimension(metric, name) {
+      for (const measure of measuresOf(metric)) {
+        if (Object.prototype.hasOwnProperty.call(measure.model.dimensions, name)) return measure.model.dimensions[name];
+      }
+      return undefined;
+    },
+  };
+}
+
+let loaded: Catalog | undefined;
+
+/** The catalog of reviewed metrics, validated on first use. */
+export function loadCatalog(): Catalog {
+  loaded ??= createCatalog(METRIC_DEFINITIONS);
+  return loaded;
+}

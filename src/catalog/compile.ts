@@ -1,0 +1,267 @@
+/**
+ * Compiles a resolved query to SQL in one dialect.
+ *
+ * Shape of every statement:
+ *   periods   one row per period of [from, to) with the moments snapshots are taken at;
+ *   m0, m1…   one aggregate per measure: (period, d0…, value, n) where n counts the records;
+ *   combined  the measures joined up (a single measure, a sum, or a ratio);
+ *   final     without dimensions, every period appears (empty ones as 0 or NULL).
+ * User input reaches the SQL only as bound values from the dialect's binder; names come from the
+ * catalog and dates are re-printed from parsed values.
+ */
+import { periodStarts } from '../contract/dates';
+import type { Column, ColumnType, FilterScalar } from '../contract/types';
+import { aliasesIn, joinsFor } from './aliases';
+import type { Binder, Dialect, DialectName } from './dialect';
+import type { Aggregate, DimensionDef, FlowMeasure, Measure, MetricDef, ModelDef, SnapshotMeasure } from './model';
+import { measuresOf } from './model';
+import type { ResolvedQuery } from './resolve';
+
+/** The hidden last column: how many records formed the row, for minimum-group-size suppression. */
+export const GROUP_SIZE_COLUMN = '__n';
+
+export interface CompiledQuery {
+  dialect: DialectName;
+  sql: string;
+  params: FilterScalar[];
+  /** The public columns, in order; the SQL returns GROUP_SIZE_COLUMN after them when `hasGroupSize`. */
+  columns: Column[];
+  hasGroupSize: boolean;
+}
+
+export interface CompileOptions {
+  /** Rows beyond this are never fetched; the engine answers RESULT_TOO_LARGE when rowCap + 1 come back. */
+  rowCap: number;
+}
+
+const COLUMN_TYPE: Record<DimensionDef['type'], ColumnType> = { string: 'string', integer: 'number', boolean: 'boolean' };
+
+function aggregateSql(aggregate: Aggregate): { value: string; n: string } {
+  switch (aggregate.fn) {
+    case 'sum':
+      return { value: `SUM(${aggregate.expr})`, n: 'COUNT(*)' };
+    case 'count':
+      return { value: 'COUNT(*)', n: 'COUNT(*)' };
+    case 'count_distinct':
+      return { value: `COUNT(DISTINCT ${aggregate.expr})`, n: `COUNT(DISTINCT ${aggregate.expr})` };
+    case 'average':
+      return { value: `AVG(${aggregate.expr})`, n: `COUNT(${aggregate.expr})` };
+  }
+}
+
+function aggregateExprs(aggregate: Aggregate): string[] {
+  return aggregate.fn === 'count' ? [] : [aggregate.expr];
+}
+
+function dimensionNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `d${i}`);
+}
+
+function groupBy(columns: number): string {
+  return `GROUP BY ${Array.from({ length: columns }, (_, i) => i + 1).join(', ')}`;
+}
+
+class StatementBuilder {
+  private readonly binder: Binder;
+
+  constructor(
+    private readonly query: ResolvedQuery,
+    private readonly dialect: Dialect,
+  ) {
+    this.binder = dialect.newBinder();
+  }
+
+  get params(): FilterScalar[] {
+    return this.binder.params;
+  }
+
+  periods(): string {
+    const { query, dialect } = this;
+    if (!query.grain) {
+      return [
+        `SELECT ${dialect.dateLiteral(query.from)} AS period,`,
+        `    ${dialect.jstDayStartLiteral(query.from)} AS begin_at,`,
+        `    ${dialect.jstDayStartLiteral(query.to)} AS end_at`,
+      ].join('\n  ');
+    }
+    const starts = periodStarts(query.from, query.to, query.grain);
+    const first = starts[0]!;
+    const last = starts[starts.length - 1]!;
+    // A period is counted from its start or `from`, whichever is later, to its end or `to`.
+    return [
+      `SELECT p AS period,`,
+      `    ${dialect.jstDayStart(`greatest(p, ${dialect.dateLiteral(query.from)})`)} AS begin_at,`,
+      `    ${dialect.jstDayStart(`least(${dialect.addPeriod(query.grain, 'p')}, ${dialect.dateLiteral(query.to)})`)} AS end_at`,
+      `  FROM ${dialect.periodSeries(query.grain, first, last)}`,
+    ].join('\n  ');
+  }
+
+  private filterPredicates(model: ModelDef): string[] {
+    return this.query.filters.map((filter) => {
+      const expr = model.dimensions[filter.dimension]!.expr;
+      const placeholders = filter.values.map((value) => this.binder.bind(value));
+      return placeholders.length === 1 ? `${expr} = ${placeholders[0]}` : `${expr} IN (${placeholders.join(', ')})`;
+    });
+  }
+
+  private fromClause(model: ModelDef, exprs: string[], first = `${model.table} ${model.alias}`): string {
+    const aliases = exprs.flatMap(aliasesIn);
+    const joins = joinsFor(model, aliases).map((join) => `LEFT JOIN ${join.table} ${join.alias} ON ${join.on}`);
+    return [`FROM ${first}`, ...joins].join('\n    ');
+  }
+
+  private dimensionExprs(model: ModelDef): string[] {
+    return this.query.dimensions.map((name) => model.dimensions[name]!.expr);
+  }
+
+  private flow(measure: FlowMeasure): string {
+    const { query, dialect } = this;
+    const { model, time } = measure;
+    const dims = this.dimensionExprs(model);
+    const day = time.type === 'timestamp' ? dialect.jstDate(time.expr) : time.expr;
+    const bound = (iso: string) => (time.type === 'timestamp' ? dialect.jstDayStartLiteral(iso) : dialect.dateLiteral(iso));
+    const period = query.grain ? dialect.truncate(query.grain, day) : dialect.dateLiteral(query.from);
+    const aggregate = aggregateSql(measure.aggregate);
+    const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
+    const where = [
+      `${time.expr} >= ${bound(query.from)}`,
+      `${time.expr} < ${bound(query.to)}`,
+      ...(measure.where ?? []),
+      ...this.filterPredicates(model),
+    ];
+    const select = [period + ' AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`];
+    return [
+      `SELECT ${select.join(',\n      ')}`,
+      `  ${this.fromClause(model, [time.expr, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters])}`,
+      `  WHERE ${where.join('\n    AND ')}`,
+      `  ${groupBy(1 + dims.length)}`,
+    ].join('\n');
+  }
+
+  private snapshot(measure: SnapshotMeasure): string {
+    const { query } = this;
+    const { model } = measure;
+    const dims = this.dimensionExprs(model);
+    const moment = measure.at === 'period_end' ? 'pr.end_at' : 'pr.begin_at';
+    const aggregate = aggregateSql(measure.aggregate);
+    const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
+    const inState = `${measure.validFrom} < ${moment} AND (${measure.validTo} IS NULL OR ${measure.validTo} >= ${moment})`;
+    const where = [...(measure.where ?? []), ...this.filterPredicates(model)];
+    const select = ['pr.period AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`];
+    const from = this.fromClause(
+      model,
+      [measure.validFrom, measure.validTo, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters],
+      `periods pr\n    JOIN ${model.table} ${model.alias} ON ${inState}`,
+    );
+    return [
+      `SELECT ${select.join(',\n      ')}`,
+      `  ${from}`,
+      ...(where.length ? [`  WHERE ${where.join('\n    AND ')}`] : []),
+      `  ${groupBy(1 + dims.length)}`,
+    ].join('\n');
+  }
+
+  measure(measure: Measure): string {
+    return measure.kind === 'flow' ? this.flow(measure) : this.snapshot(measure);
+  }
+}
+
+function combine(metric: MetricDef, names: string[], dialect: Dialect): string {
+  const dims = dimensionNames(names.length);
+  const compute = metric.compute;
+  switch (compute.type) {
+    case 'measure':
+      return `SELECT * FROM m0`;
+    case 'sum': {
+      const parts = compute.parts.map((_, i) => `SELECT * FROM m${i}`).join('\n    UNION ALL ');
+      const keys = ['period', ...dims];
+      return [
+        `SELECT ${[...keys, 'SUM(value) AS value', 'SUM(n) AS n'].join(', ')}`,
+        `  FROM (${parts}) parts`,
+        `  ${groupBy(keys.length)}`,
+      ].join('\n');
+    }
+    case 'ratio': {
+      // A FULL JOIN keeps groups that only one side has; NULL-safe equality keeps NULL dimension values.
+      const keys = ['period', ...dims];
+      const on = keys.map((key) => `num.${key} IS NOT DISTINCT FROM den.${key}`).join(' AND ');
+      return [
+        `SELECT ${keys.map((key) => `COALESCE(num.${key}, den.${key}) AS ${key}`).join(', ')},`,
+        `    ${dialect.divide('COALESCE(num.value, 0)', 'den.value')} AS value,`,
+        `    COALESCE(den.n, 0) AS n`,
+        `  FROM m0 num FULL OUTER JOIN m1 den ON ${on}`,
+      ].join('\n');
+    }
+  }
+}
+
+/** Whether an empty period reads as 0 (sums and counts) or stays empty (averages and ratios). */
+function emptyIsZero(metric: MetricDef): boolean {
+  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
+}
+
+function publicColumns(query: ResolvedQuery): Column[] {
+  const model = measuresOf(query.metric)[0]!.model;
+  return [
+    ...(query.grain ? [{ name: 'period', type: 'date', role: 'period', title: { ja: '期間', en: 'Period' } } as Column] : []),
+    ...query.dimensions.map((name): Column => {
+      const definition = model.dimensions[name]!;
+      return { name, type: COLUMN_TYPE[definition.type], role: 'dimension', title: definition.title };
+    }),
+    { name: 'value', type: 'number', role: 'value', title: query.metric.title, unit: query.metric.unit },
+  ];
+}
+
+export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: CompileOptions): CompiledQuery {
+  const builder = new StatementBuilder(query, dialect);
+  const measures = measuresOf(query.metric);
+  const dims = dimensionNames(query.dimensions.length);
+  const ctes = [`periods AS (\n  ${builder.periods()}\n)`];
+  measures.forEach((measure, i) => ctes.push(`m${i} AS (\n${builder.measure(measure)}\n)`));
+  ctes.push(`combined AS (\n${combine(query.metric, query.dimensions, dialect)}\n)`);
+
+  const periodColumn = query.grain ? ['c.period AS "period"'] : [];
+  const dimensionColumns = dims.map((d, i) => `c.${d} AS "${query.dimensions[i]}"`);
+  let final: string;
+  if (dims.length === 0) {
+    const value = emptyIsZero(query.metric) ? 'COALESCE(c.value, 0)' : 'c.value';
+    final = [
+      `SELECT ${[...(query.grain ? ['pr.period AS "period"'] : []), `${value} AS "value"`, `COALESCE(c.n, 0) AS "${GROUP_SIZE_COLUMN}"`].join(', ')}`,
+      `FROM periods pr LEFT JOIN combined c ON c.period = pr.period`,
+      `ORDER BY pr.period`,
+    ].join('\n');
+  } else {
+    final = [
+      `SELECT ${[...periodColumn, ...dimensionColumns, 'c.value AS "value"', `c.n AS "${GROUP_SIZE_COLUMN}"`].join(', ')}`,
+      `FROM combined c`,
+      `ORDER BY ${['c.period', 'c.value DESC NULLS LAST', ...dims.map((d) => `c.${d} NULLS LAST`)].join(', ')}`,
+    ].join('\n');
+  }
+  const sql = `WITH ${ctes.join(',\n')}\n${final}\nLIMIT ${Math.floor(options.rowCap) + 1}`;
+  return { dialect: dialect.name, sql, params: builder.params, columns: publicColumns(query), hasGroupSize: true };
+}
+
+/** The distinct values of one dimension, read from the smallest table that holds it. */
+export function compileDimensionValues(metric: MetricDef, name: string, dialect: Dialect, options: CompileOptions): CompiledQuery {
+  const model = measuresOf(metric)[0]!.model;
+  const definition = model.dimensions[name]!;
+  const aliases = aliasesIn(definition.expr);
+  const join = aliases.length === 1 ? model.joins.find((candidate) => candidate.alias === aliases[0]) : undefined;
+  const from = join
+    ? `${join.table} ${join.alias}`
+    : [`${model.table} ${model.alias}`, ...joinsFor(model, aliases).map((j) => `LEFT JOIN ${j.table} ${j.alias} ON ${j.on}`)].join(' ');
+  const sql = [
+    `SELECT DISTINCT ${definition.expr} AS "value"`,
+    `FROM ${from}`,
+    `WHERE ${definition.expr} IS NOT NULL`,
+    `ORDER BY 1`,
+    `LIMIT ${Math.floor(options.rowCap) + 1}`,
+  ].join('\n');
+  return {
+    dialect: dialect.name,
+    sql,
+    params: [],
+    columns: [{ name: 'value', type: COLUMN_TYPE[definition.type], role: 'dimension', title: definition.title }],
+    hasGroupSize: false,
+  };
+}

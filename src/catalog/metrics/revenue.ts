@@ -1,0 +1,105 @@
+/** Money metrics. Owner: finance. All amounts are tax-inclusive yen as charged. */
+import type { MetricDef } from '../model';
+import { activeSubscriptions, boxRevenue, shopRevenue } from './measures';
+
+const ALL_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+
+const revenueText = {
+  title: { ja: '売上（定期便＋ショップ）', en: 'Revenue (boxes + shop)' },
+  description: {
+    ja: '定期便の出荷売上とオンラインショップ売上の合計。',
+    en: 'Subscription box revenue plus online shop revenue.',
+  },
+  definition: {
+    ja: '出荷済み・配達済みの定期便の（価格 − 割引）を出荷日（JST）に計上し、完了したショップ注文の合計金額を注文日（JST）に計上して合算します。',
+    en: 'Price minus discount of shipped or delivered boxes, booked on the JST ship date, plus the total of completed shop orders, booked on the JST order date.',
+  },
+} as const;
+
+export const revenueMetrics: MetricDef[] = [
+  {
+    name: 'revenue',
+    ...revenueText,
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance', 'kpi'],
+    grains: ALL_GRAINS,
+    dimensions: ['prefecture', 'gender', 'acquisition_channel'],
+    minGroupSize: 1,
+    status: 'active',
+    version: 1,
+    compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
+  },
+  {
+    name: 'box_revenue',
+    title: { ja: '定期便売上', en: 'Box revenue' },
+    description: { ja: '定期便の出荷売上（割引後）。', en: 'Subscription box revenue after discounts.' },
+    definition: {
+      ja: '出荷済み・配達済みの定期便について（価格 − 割引）を出荷日（JST）に計上します。スキップされた便は含みません。',
+      en: 'Price minus discount of every shipped or delivered box, booked on its JST ship date. Skipped boxes earn nothing.',
+    },
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance', 'subscription'],
+    grains: ALL_GRAINS,
+    dimensions: ['plan', 'prefecture', 'gender', 'acquisition_channel'],
+    minGroupSize: 1,
+    status: 'active',
+    version: 1,
+    compute: { type: 'measure', measure: boxRevenue },
+  },
+  {
+    name: 'shop_revenue',
+    title: { ja: 'ショップ売上', en: 'Shop revenue' },
+    description: { ja: 'オンラインショップの売上。', en: 'Online shop revenue.' },
+    definition: {
+      ja: '完了したショップ注文の合計金額を注文日（JST）に計上します。キャンセルされた注文は含みません。',
+      en: 'The total of every completed shop order, booked on its JST order date. Canceled orders are left out.',
+    },
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance', 'shop'],
+    grains: ALL_GRAINS,
+    dimensions: ['prefecture', 'gender', 'acquisition_channel'],
+    minGroupSize: 1,
+    status: 'active',
+    version: 1,
+    compute: { type: 'measure', measure: shopRevenue },
+  },
+  {
+    name: 'arpu',
+    title: { ja: '会員あたり売上（ARPU）', en: 'Revenue per subscriber (ARPU)' },
+    description: {
+      ja: '期間の定期便売上を期末の有効会員数で割った値。',
+      en: 'Box revenue in the period divided by active subscriptions at period end.',
+    },
+    definition: {
+      ja: '定期便売上（box_revenue）÷ 期末時点の有効な定期便契約数（active_subscribers）。期末の契約数が0の期間は空欄です。',
+      en: 'box_revenue divided by active_subscribers at the end of the same period. Empty when there are no active subscriptions.',
+    },
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance', 'subscription', 'kpi'],
+    grains: ['month', 'quarter', 'year'],
+    dimensions: ['plan', 'prefecture', 'gender', 'acquisition_channel'],
+    minGroupSize: 10,
+    status: 'active',
+    version: 1,
+    compute: { type: 'ratio', numerator: boxRevenue, denominator: activeSubscriptions('period_end') },
+  },
+  {
+    name: 'total_sales',
+    ...revenueText,
+    title: { ja: '総売上（旧）', en: 'Total sales (old)' },
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance'],
+    grains: ALL_GRAINS,
+    dimensions: ['prefecture'],
+    minGroupSize: 1,
+    status: 'deprecated',
+    replacedBy: 'revenue',
+    version: 1,
+    compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
+  },
+];

@@ -1,0 +1,168 @@
+/**
+ * Logical tables (models): a fact table, the joins its dimensions may need, and the dimensions.
+ * A join is added to a query only when a selected dimension, filter or measure reads it.
+ */
+import type { DimensionDef, JoinDef, ModelDef } from './model';
+
+const PLANS = ['biweekly', 'every4weeks'] as const;
+
+/** Who the customer is. email, name and birth date identify a person, so they are PII. */
+function customerDimensions(alias: string): Record<string, DimensionDef> {
+  return {
+    prefecture: { title: { ja: '都道府県', en: 'Prefecture' }, expr: `${alias}.prefecture`, type: 'string' },
+    gender: {
+      title: { ja: '性別', en: 'Gender' },
+      expr: `${alias}.gender`,
+     
+      type: 'string',
+      values: ['female', 'male', 'other', 'unanswered'],
+    },
+    acquisition_channel: {
+      title: { ja: '流入経路', en: 'Acquisition channel' },
+      expr: `${alias}.acquisition_channel`,
+     
+      type: 'string',
+      values: ['organic', 'instagram', 'referral', 'ads', 'gift'],
+    },
+    email: { title: { ja: 'メールアドレス', en: 'Email' }, expr: `${alias}.email`, type: 'string', pii: true },
+    user_name: { title: { ja: '氏名', en: 'Name' }, expr: `${alias}.name`, type: 'string', pii: true },
+    birth_date: { title: { ja: '生年月日', en: 'Birth date' }, expr: `${alias}.birth_date`, type: 'string', pii: true },
+    user_id: { title: { ja: 'ユーザーID', en: 'User ID' }, expr: `${alias}.user_id`, type: 'integer', pii: true },
+  };
+}
+
+function productDimensions(alias: string): Record<string, DimensionDef> {
+  return {
+    product: { title: { ja: '商品', en: 'Product' }, expr: `${alias}.name`, type: 'string' },
+    category: {
+      title: { ja: 'カテゴリ', en: 'Category' },
+      expr: `${alias}.category`,
+     
+      type: 'string',
+      values: ['chocolate', 'baked', 'savory', 'dried_fruit', 'nuts', 'japanese', 'gummy'],
+    },
+    maker: { title: { ja: 'メーカー', en: 'Maker' }, expr: `${alias}.maker`, type: 'string' },
+    maker_prefecture: {
+      title: { ja: 'メーカー所在地', en: 'Maker prefecture' },
+      expr: `${alias}.maker_prefecture`,
+     
+      type: 'string',
+    },
+  };
+}
+
+const planDimension = (alias: string): DimensionDef => ({
+  title: { ja: 'プラン', en: 'Plan' },
+  expr: `${alias}.plan`,
+ 
+  type: 'string',
+  values: PLANS,
+});
+
+const usersJoin = (from: string): JoinDef => ({ alias: 'u', table: 'users', on: `u.user_id = ${from}.user_id`, after: [from] });
+const productsJoin = (from: string): JoinDef => ({
+  alias: 'p',
+  table: 'products',
+  on: `p.product_id = ${from}.product_id`,
+  after: [from],
+});
+
+/** Subscription boxes: one row per scheduled box. */
+export const boxesModel: ModelDef = {
+  name: 'boxes',
+  table: 'boxes',
+  alias: 'b',
+  joins: [{ alias: 's', table: 'subscriptions', on: 's.subscription_id = b.subscription_id' }, usersJoin('b')],
+  dimensions: { plan: planDimension('s'), ...customerDimensions('u') },
+};
+
+/** Subscriptions: one row per subscription, from start to cancellation. */
+export const subscriptionsModel: ModelDef = {
+  name: 'subscriptions',
+  table: 'subscriptions',
+  alias: 's',
+  joins: [usersJoin('s')],
+  dimensions: {
+    plan: planDimension('s'),
+    cancel_reason: {
+      title: { ja: '解約理由', en: 'Cancel reason' },
+      expr: 's.cancel_reason',
+     
+      type: 'string',
+      values: ['price', 'too_many_snacks', 'taste', 'moving', 'pause', 'other'],
+    },
+    ...customerDimensions('u'),
+  },
+};
+
+/** Snacks packed into boxes: one row per product per box. */
+export const boxItemsModel: ModelDef = {
+  name: 'box_items',
+  table: 'box_items',
+  alias: 'bi',
+  joins: [{ alias: 'b', table: 'boxes', on: 'b.box_id = bi.box_id' }, productsJoin('bi')],
+  dimensions: {
+    ...productDimensions('p'),
+    assigned_by: {
+      title: { ja: '選定方法', en: 'Assigned by' },
+      expr: 'bi.assigned_by',
+     
+      type: 'string',
+      values: ['algorithm', 'request'],
+    },
+  },
+};
+
+/** Online shop orders: one row per order. */
+export const shopOrdersModel: ModelDef = {
+  name: 'shop_orders',
+  table: 'shop_orders',
+  alias: 'o',
+  joins: [usersJoin('o')],
+  dimensions: customerDimensions('u'),
+};
+
+/** Online shop order lines: one row per product per order. */
+export const shopOrderItemsModel: ModelDef = {
+  name: 'shop_order_items',
+  table: 'shop_order_items',
+  alias: 'oi',
+  joins: [{ alias: 'o', table: 'shop_orders', on: 'o.order_id = oi.order_id' }, productsJoin('oi')],
+  dimensions: productDimensions('p'),
+};
+
+/** Ratings customers give snacks they received. */
+export const ratingsModel: ModelDef = {
+  name: 'ratings',
+  table: 'ratings',
+  alias: 'r',
+  joins: [productsJoin('r'), usersJoin('r')],
+  dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
+};
+
+/** Snacks customers asked to receive. */
+export const snackRequestsModel: ModelDef = {
+  name: 'snack_requests',
+  table: 'snack_requests',
+  alias: 'q',
+  joins: [productsJoin('q'), usersJoin('q')],
+  dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
+};
+
+/** Answers to the snack-diagnosis quiz. */
+export const diagnosesModel: ModelDef = {
+  name: 'diagnoses',
+  table: 'diagnoses',
+  alias: 'dg',
+  joins: [usersJoin('dg')],
+  dimensions: {
+    texture_pref: {
+      title: { ja: '好みの食感', en: 'Texture preference' },
+      expr: 'dg.texture_pref',
+     
+      type: 'string',
+      values: ['crunchy', 'soft', 'chewy', 'any'],
+    },
+    ...customerDimensions('u'),
+  },
+};

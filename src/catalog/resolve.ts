@@ -1,0 +1,105 @@
+/**
+ * Resolves a well-formed request against the catalog: every name is looked up, every filter value
+ * is checked against its dimension's type. The result holds only catalog objects and plain values,
+ * which is all the compiler ever sees.
+ */
+import type { Grain } from '../contract/dates';
+import { ApiError } from '../contract/errors';
+import type { FilterScalar, QueryRequest } from '../contract/types';
+import type { Catalog } from './catalog';
+import type { DimensionDef, MetricDef } from './model';
+
+export interface ResolvedFilter {
+  dimension: string;
+  values: FilterScalar[];
+}
+
+export interface ResolvedQuery {
+  metric: MetricDef;
+  from: string;
+  to: string;
+  grain?: Grain;
+  dimensions: string[];
+  filters: ResolvedFilter[];
+}
+
+export function resolveMetric(catalog: Catalog, name: string): MetricDef {
+  const metric = catalog.get(name);
+  if (metric) return metric;
+  const suggestion = catalog.suggest(name);
+  throw new ApiError(
+    'UNKNOWN_METRIC',
+    suggestion ? `There is no metric "${name}". Did you mean "${suggestion}"?` : `There is no metric "${name}".`,
+    { reason: 'unknown_metric', field: 'metric', metric: name, ...(suggestion ? { suggestion } : {}) },
+  );
+}
+
+/** A dimension the metric allows; PII is refused as FORBIDDEN, anything else unknown as INVALID_ARGUMENT. */
+export function resolveDimension(catalog: Catalog, metric: MetricDef, name: string, field: string): DimensionDef {
+  const definition = catalog.modelDimension(metric, name);
+  if (definition?.pii) {
+    throw new ApiError('FORBIDDEN', `"${name}" is personal data and cannot be used in a metric.`, {
+      reason: 'pii_dimension',
+      field,
+      dimension: name,
+    });
+  }
+  if (!definition || !metric.dimensions.includes(name)) {
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `Metric "${metric.name}" has no dimension "${name}". Use one of: ${metric.dimensions.join(', ') || '(none)'}.`,
+      { reason: 'unknown_dimension', field, dimension: name, allowed: [...metric.dimensions] },
+    );
+  }
+  return definition;
+}
+
+function checkFilterValue(name: string, dimension: DimensionDef, value: FilterScalar): FilterScalar {
+  const field = `filters.${name}`;
+  const fail = (expected: string): never => {
+    throw new ApiError('INVALID_ARGUMENT', `Filter "${name}" ${expected}.`, { reason: 'invalid_filter_value', field });
+  };
+  switch (dimension.type) {
+    case 'integer':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+      if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
+      return fail('takes whole numbers');
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 'true' || value === 'false') return value === 'true';
+      return fail('takes true or false');
+    case 'string': {
+      const text = typeof value === 'number' ? String(value) : value;
+      if (typeof text !== 'string') return fail('takes text');
+      if (dimension.values && !dimension.values.includes(text)) {
+        throw new ApiError('INVALID_ARGUMENT', `Filter "${name}" takes one of: ${dimension.values.join(', ')}.`, {
+          reason: 'invalid_filter_value',
+          field,
+          allowed: [...dimension.values],
+        });
+      }
+      return text;
+    }
+  }
+}
+
+export function resolveQuery(catalog: Catalog, request: QueryRequest): ResolvedQuery {
+  const metric = resolveMetric(catalog, request.metric);
+  if (request.grain !== undefined && !metric.grains.includes(request.grain)) {
+    throw new ApiError(
+      'INVALID_ARGUMENT',
+      `Metric "${metric.name}" cannot be split by ${request.grain}. Use one of: ${metric.grains.join(', ')}.`,
+      { reason: 'grain_not_allowed', field: 'grain', allowed: [...metric.grains] },
+    );
+  }
+  const dimensions = request.dimensions ?? [];
+  dimensions.forEach((name, index) => resolveDimension(catalog, metric, name, `dimensions.${index}`));
+  const filters = Object.entries(request.filters ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, raw]) => {
+      const dimension = resolveDimension(catalog, metric, name, `filters.${name}`);
+      const values = (Array.isArray(raw) ? raw : [raw]).map((value) => checkFilterValue(name, dimension, value));
+      return { dimension: name, values: [...new Set(values)].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)) };
+    });
+  return { metric, from: request.from, to: request.to, grain: request.grain, dimensions, filters };
+}

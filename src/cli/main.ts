@@ -1,0 +1,182 @@
+/**
+ * `snaq`: the data team's command line. serve · metrics · query · lake generate.
+ * Errors are one line on stderr and a non-zero exit; results go to stdout.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ApiError } from '../contract/errors';
+import { GRAINS, type Grain } from '../contract/dates';
+import type { FilterScalar, MetricList, QueryRequest } from '../contract/types';
+import { loadCatalog } from '../catalog/catalog';
+import { compileQuery } from '../catalog/compile';
+import { searchMetrics } from '../catalog/describe';
+import { DIALECTS, type DialectName } from '../catalog/dialect';
+import { resolveQuery } from '../catalog/resolve';
+import { parseQueryRequest } from '../contract/validate';
+import { LIMITS } from '../contract/limits';
+import { generateLake, formatGenerateSummary } from '../lake/generate';
+import { defaultLakeDir } from '../lake/manifest';
+import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
+import { openLocalService } from './localStack';
+import { remoteGet, remoteQuery } from './remote';
+import { serve } from './serve';
+
+function integer(name: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a number.`);
+    return value;
+  };
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--filter plan=biweekly --filter plan=every4weeks` → { plan: ['biweekly', 'every4weeks'] }. */
+export function parseFilters(pairs: string[]): Record<string, FilterScalar | FilterScalar[]> {
+  const filters: Record<string, FilterScalar[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new InvalidArgumentError(`--filter takes name=value, not "${pair}".`);
+    (filters[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
+  }
+  return Object.fromEntries(Object.entries(filters).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
+}
+
+interface QueryFlags {
+  from: string;
+  to: string;
+  grain?: Grain;
+  dim: string[];
+  filter: string[];
+  limit?: number;
+  format: OutputFormat;
+  url?: string;
+  lake?: string;
+  explain?: DialectName | true;
+}
+
+async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
+  const request: QueryRequest = {
+    metric,
+    from: flags.from,
+    to: flags.to,
+    ...(flags.grain ? { grain: flags.grain } : {}),
+    ...(flags.dim.length ? { dimensions: flags.dim } : {}),
+    ...(flags.filter.length ? { filters: parseFilters(flags.filter) } : {}),
+    ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+  };
+  if (flags.explain) {
+    const dialect = DIALECTS[flags.explain === true ? 'duckdb' : flags.explain];
+    const compiled = compileQuery(resolveQuery(loadCatalog(), parseQueryRequest(request)), dialect, { rowCap: LIMITS.maxRows });
+    process.stdout.write(`${compiled.sql}\n${compiled.params.length ? `-- params: ${JSON.stringify(compiled.params)}\n` : ''}`);
+    return;
+  }
+  let result;
+  if (flags.url) {
+    result = await remoteQuery(request, { baseUrl: flags.url });
+  } else {
+    const service = await openLocalService({ lakeDir: flags.lake });
+    try {
+      const outcome = await service.query(request, 'cli');
+      result = outcome.status === 200 ? outcome.body : (await service.queryStatus(outcome.body.queryId, 'cli')).body;
+    } finally {
+      await service.engine.close();
+    }
+  }
+  if (!('rows' in result)) throw new Error('The query did not finish.');
+  process.stdout.write(`${formatResult(result, flags.format, langFromEnv())}\n`);
+}
+
+async function runMetrics(flags: { search?: string; url?: string; format: OutputFormat }): Promise<void> {
+  const lang = langFromEnv();
+  const list: MetricList = flags.url
+    ? await remoteGet<MetricList>(`/v1/metrics${flags.search ? `?search=${encodeURIComponent(flags.search)}` : ''}`, { baseUrl: flags.url })
+    : { metrics: searchMetrics(loadCatalog(), flags.search), meta: { generatedAt: new Date().toISOString() } };
+  if (flags.format === 'json') {
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return;
+  }
+  const rows = list.metrics.map((metric) => [
+    metric.name,
+    metric.title[lang],
+    metric.unit,
+    metric.grains.join(','),
+    metric.dimensions.map((dimension) => dimension.name).join(','),
+    metric.status === 'deprecated' ? `deprecated → ${metric.replacedBy ?? '?'}` : metric.status,
+  ]);
+  const header = ['name', lang === 'ja' ? '名前' : 'title', 'unit', 'grains', 'dimensions', 'status'];
+  const cells = [header, ...rows];
+  if (flags.format === 'csv') {
+    process.stdout.write(`${cells.map((row) => row.map((cell) => (/[",\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')).join('\n')}\n`);
+    return;
+  }
+  const table = newTable(header);
+  table.push(...rows);
+  process.stdout.write(`${table.toString()}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('snaq')
+    .description('Governed snaq.me metrics: the local metrics service, queries and the sample lake.')
+    .showHelpAfterError('(run with --help for usage)');
+  const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
+
+  program
+    .command('serve')
+    .description('Start the signed metrics API on 127.0.0.1 with DuckDB over the local lake (generated on first run).')
+    .option('--port <port>', 'port (default $PORT or 8787)', integer('--port'))
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .action((flags: { port?: number; host?: string; lake?: string }) => serve(flags));
+
+  program
+    .command('metrics')
+    .description('List the governed metrics.')
+    .option('--search <text>', 'only metrics whose name, title or tags contain this')
+    .option('--url <url>', 'ask a running endpoint instead of the local catalog')
+    .addOption(formatOption())
+    .action(runMetrics);
+
+  program
+    .command('query <metric>')
+    .description('Query a metric over [from, to) in-process, or against --url with SigV4 signing.')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (JST)')
+    .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD (JST)')
+    .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS))
+    .option('--dim <dimension>', 'split by a dimension (repeatable)', collect, [])
+    .option('--filter <name=value>', 'keep only rows where a dimension equals a value (repeatable)', collect, [])
+    .option('--limit <rows>', 'at most this many rows', integer('--limit'))
+    .addOption(formatOption())
+    .option('--url <url>', 'query a running endpoint, e.g. http://127.0.0.1:8787')
+    .option('--lake <dir>', 'lake directory for in-process queries')
+    .addOption(new Option('--explain [dialect]', 'print the compiled SQL instead of running it').choices(['duckdb', 'trino']))
+    .action(runQuery);
+
+  const lake = program.command('lake').description('The sample lake.');
+  lake
+    .command('generate')
+    .description('Write the deterministic sample lake as Parquet plus manifest.json.')
+    .option('--scale <n>', 'size factor (1 ≈ 10,000 users)', integer('--scale'), 1)
+    .option('--seed <n>', 'random seed', integer('--seed'), 42)
+    .option('--out <dir>', 'output directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--as-of <iso>', 'snapshot moment (default: now, to the hour)')
+    .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string }) => {
+      const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
+      if (asOf && Number.isNaN(asOf.getTime())) throw new InvalidArgumentError('--as-of must be an ISO date or timestamp.');
+      const { manifest, elapsedMs } = await generateLake({ outDir: flags.out ?? defaultLakeDir(), scale: flags.scale, seed: flags.seed, asOf });
+      process.stdout.write(`${formatGenerateSummary(manifest, elapsedMs)}\n`);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const message = error instanceof ApiError ? `${error.code}: ${error.message}` : (error as Error).message;
+    process.stderr.write(`snaq: ${message}\n`);
+    return 1;
+  }
+}

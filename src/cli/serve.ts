@@ -1,0 +1,49 @@
+/** `snaq serve` (what `npm start` runs): the local stack, with a clean stop on SIGINT/SIGTERM. */
+import { jsonLinesTo } from '../api/accessLog';
+import { serverConfigFromEnv } from '../api/config';
+import { startLocalServer } from '../api/server';
+import { DEV_CREDENTIALS } from '../contract/devCredentials';
+import { defaultLakeDir } from '../lake/manifest';
+import { openLocalService } from './localStack';
+
+export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
+  const config = serverConfigFromEnv();
+  if (flags.port !== undefined) config.port = flags.port;
+  if (flags.host !== undefined) config.host = flags.host;
+  const lakeDir = flags.lake ?? defaultLakeDir();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const service = await openLocalService({
+    lakeDir,
+    say,
+    service: { queryTimeoutMs: config.queryTimeoutMs, syncBudgetMs: config.syncBudgetMs },
+  });
+  let server;
+  try {
+    server = await startLocalServer({ service, config, log: jsonLinesTo((line) => process.stdout.write(line)) });
+  } catch (error) {
+    await service.engine.close();
+    throw error;
+  }
+  say(
+    [
+      `snaq metrics API listening on ${server.url} (engine: duckdb, lake: ${lakeDir})`,
+      `  Requests must be SigV4-signed: service execute-api, region ${config.region}.`,
+      config.usesDevCredentials
+        ? `  Development key: ${DEV_CREDENTIALS.accessKeyId} / ${DEV_CREDENTIALS.secretAccessKey}`
+        : `  Access key: ${config.credentials[0]!.accessKeyId} (secret from SNAQ_SECRET_ACCESS_KEY)`,
+      `  Try: npx snaq query revenue --from 2024-01-01 --to 2025-01-01 --grain month --url ${server.url}`,
+      `  Stop with Ctrl-C.`,
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = async (signal: string) => {
+      say(`${signal} received: finishing in-flight requests…`);
+      await server.close();
+      await service.engine.close();
+      say('Stopped.');
+      resolve();
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}

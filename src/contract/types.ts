@@ -1,0 +1,142 @@
+/** The v1 wire contract: what crosses HTTP between the add-on (or CLI) and the metrics service. */
+import type { Grain } from './dates';
+
+export type Unit = 'JPY' | 'count' | 'ratio' | 'score';
+export type MetricStatus = 'active' | 'deprecated';
+export type EngineName = 'duckdb' | 'athena';
+
+/** Text in both languages staff read; Japanese first. */
+export interface LocalizedText {
+  ja: string;
+  en: string;
+}
+
+export type FilterScalar = string | number | boolean;
+export type FilterValue = FilterScalar | FilterScalar[];
+
+export interface QueryRequest {
+  metric: string;
+  /** Inclusive start, `YYYY-MM-DD`, JST. */
+  from: string;
+  /** Exclusive end, `YYYY-MM-DD`, JST: the range is half-open [from, to). */
+  to: string;
+  /** Omitted: one row for the whole range. */
+  grain?: Grain;
+  dimensions?: string[];
+  /** Dimension name → allowed value(s). Values are matched exactly and never become SQL text. */
+  filters?: Record<string, FilterValue>;
+  /** Keep at most this many rows; `meta.truncated` says when more existed. */
+  limit?: number;
+}
+
+export type ColumnType = 'date' | 'number' | 'string' | 'boolean';
+export type ColumnRole = 'period' | 'dimension' | 'value';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  role: ColumnRole;
+  title: LocalizedText;
+  /** Set on the value column. */
+  unit?: Unit;
+}
+
+export type Cell = string | number | boolean | null;
+
+export interface Suppressed {
+  /** Groups left out because fewer than `minGroupSize` records formed them. */
+  groups: number;
+  minGroupSize: number;
+}
+
+export interface Meta {
+  metric?: string;
+  metricVersion?: number;
+  /** The oldest snapshot time among the metric's source tables (ISO UTC). */
+  dataAsOf?: string;
+  generatedAt: string;
+  cached?: boolean;
+  engine?: EngineName;
+  elapsedMs?: number;
+  bytesScanned?: number;
+  queryId?: string;
+  suppressed?: Suppressed;
+  truncated?: boolean;
+  /** Set when the metric is deprecated: the metric to move to. */
+  replacedBy?: string;
+  rowCount?: number;
+}
+
+export interface QueryResult {
+  columns: Column[];
+  rows: Cell[][];
+  meta: Meta;
+}
+
+export interface QueryAccepted {
+  queryId: string;
+  status: 'running';
+  meta: Meta;
+}
+
+export interface DimensionInfo {
+  name: string;
+  title: LocalizedText;
+  type: 'string' | 'integer' | 'boolean';
+  /** Known values for enumerated dimensions; others are listed by the values route. */
+  values?: readonly string[];
+}
+
+export interface MetricSummary {
+  name: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  owner: string;
+  unit: Unit;
+  grains: readonly Grain[];
+  dimensions: DimensionInfo[];
+  tags: readonly string[];
+  status: MetricStatus;
+  replacedBy?: string;
+  version: number;
+}
+
+export interface TableFreshness {
+  table: string;
+  /** Null when the snapshot lacks the table. */
+  snapshotAt: string | null;
+  sloHours: number;
+  ageHours: number | null;
+  met: boolean;
+}
+
+export interface MetricDetail extends MetricSummary {
+  /** The definition in words, reviewed with the SQL. */
+  definition: LocalizedText;
+  minGroupSize: number;
+  sources: string[];
+  freshness: { dataAsOf: string | null; met: boolean; tables: TableFreshness[] };
+}
+
+export interface MetricList {
+  metrics: MetricSummary[];
+  meta: Meta;
+}
+
+export interface DimensionValues {
+  metric: string;
+  dimension: string;
+  values: Cell[];
+  meta: Meta;
+}
+
+export interface FreshnessReport {
+  tables: TableFreshness[];
+  meta: Meta;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  engine: { name: EngineName; reachable: boolean; detail?: string };
+  meta: Meta;
+}

@@ -1,0 +1,197 @@
+/**
+ * The embedded engine: one in-memory DuckDB database with a view per lake table over its Parquet
+ * files, a small pool of connections (one query each at a time, so each can be interrupted), and
+ * prepared statements cached per connection.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBTypeId } from '@duckdb/node-api';
+import { ApiError } from '../contract/errors';
+import type { LakeManifest } from '../contract/snapshot';
+import type { Cell } from '../contract/types';
+import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
+
+export interface DuckDbEngineOptions {
+  lakeDir: string;
+  /** DuckDB worker threads; the default suits a 2-core laptop. */
+  threads?: number;
+  /** Concurrent queries. */
+  connections?: number;
+  memoryLimit?: string;
+}
+
+const STATEMENT_CACHE_SIZE = 256;
+
+interface PooledConnection {
+  connection: DuckDBConnection;
+  statements: Map<string, DuckDBPreparedStatement>;
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function toCell(value: unknown, typeId: DuckDBTypeId): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number)) throw new Error('An integer result exceeds 2^53.');
+    return number;
+  }
+  if (value instanceof Date) return typeId === DuckDBTypeId.DATE ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+export class DuckDbEngine implements QueryEngine {
+  readonly name = 'duckdb' as const;
+  readonly dialect = 'duckdb' as const;
+  private readonly idle: PooledConnection[] = [];
+  private readonly waiting: Array<(connection: PooledConnection) => void> = [];
+  private manifestCache?: { mtimeMs: number; manifest: LakeManifest };
+  private closed = false;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly lakeDir: string,
+    pool: PooledConnection[],
+  ) {
+    this.idle.push(...pool);
+  }
+
+  static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
+    const lakeDir = path.resolve(options.lakeDir);
+    const manifest = readManifestFile(lakeDir);
+    const instance = await DuckDBInstance.create(':memory:', {
+      threads: String(options.threads ?? 2),
+      ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
+    });
+    const pool: PooledConnection[] = [];
+    for (let i = 0; i < (options.connections ?? 4); i++) pool.push({ connection: await instance.connect(), statements: new Map() });
+    // Views carry the Aurora table names, so catalog SQL reads the same on DuckDB and Athena.
+    for (const [table, snapshot] of Object.entries(manifest.tables)) {
+      if (!/^[a-z_]+$/.test(table)) throw new Error(`Lake manifest names an invalid table "${table}".`);
+      const files = path.join(lakeDir, snapshot.path, '*.parquet');
+      await pool[0]!.connection.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(files)})`);
+    }
+    return new DuckDbEngine(instance, lakeDir, pool);
+  }
+
+  private acquire(): Promise<PooledConnection> {
+    const connection = this.idle.pop();
+    if (connection) return Promise.resolve(connection);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(connection: PooledConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(connection);
+    else this.idle.push(connection);
+  }
+
+  private async prepare(pooled: PooledConnection, sql: string): Promise<DuckDBPreparedStatement> {
+    let statement = pooled.statements.get(sql);
+    if (statement) {
+      pooled.statements.delete(sql); // re-insert: the Map's order is the LRU order
+    } else {
+      statement = await pooled.connection.prepare(sql);
+      if (pooled.statements.size >= STATEMENT_CACHE_SIZE) {
+        const oldest = pooled.statements.keys().next().value as string;
+        pooled.statements.get(oldest)?.destroySync();
+        pooled.statements.delete(oldest);
+      }
+    }
+    pooled.statements.set(sql, statement);
+    return statement;
+  }
+
+  async execute(statement: EngineStatement, options: ExecuteOptions): Promise<EngineResult> {
+    if (this.closed) throw new ApiError('ENGINE_UNAVAILABLE', 'The query engine is shutting down.');
+    const started = performance.now();
+    const pooled = await this.acquire();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      pooled.connection.interrupt();
+    }, options.timeoutMs);
+    try {
+      const prepared = await this.prepare(pooled, statement.sql);
+      prepared.clearBindings();
+      if (statement.params.length) prepared.bind([...statement.params]);
+      const reader = await prepared.runAndReadAll();
+      const types = reader.columnTypes().map((type) => type.typeId);
+      const raw = reader.getRowsJS();
+      if (raw.length > options.maxRows) {
+        throw new ApiError('RESULT_TOO_LARGE', `The result has more than ${options.maxRows} rows. Narrow the range, grain or dimensions.`, {
+          reason: 'too_many_rows',
+          maxRows: options.maxRows,
+        });
+      }
+      const rows = raw.map((row) => row.map((value, i) => toCell(value, types[i]!)));
+      return { columnNames: reader.columnNames(), rows, elapsedMs: performance.now() - started };
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      const message = (error as Error).message ?? '';
+      if (timedOut || /INTERRUPT/i.test(message)) {
+        throw new ApiError('QUERY_TIMEOUT', `The query took longer than ${Math.round(options.timeoutMs / 1000)} s and was stopped.`, {
+          reason: 'timeout',
+          timeoutMs: options.timeoutMs,
+        });
+      }
+      if (/IO Error|No files found/i.test(message)) {
+        throw new ApiError('ENGINE_UNAVAILABLE', 'The lake files cannot be read. Regenerate the lake or check SNAQ_LAKE_DIR.', {
+          reason: 'lake_unreadable',
+        });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.release(pooled);
+    }
+  }
+
+  async snapshot(): Promise<LakeManifest> {
+    const file = path.join(this.lakeDir, 'manifest.json');
+    let mtimeMs: number;
+    try {
+      mtimeMs = statSync(file).mtimeMs;
+    } catch {
+      throw new ApiError('ENGINE_UNAVAILABLE', 'The lake manifest is missing. Regenerate the lake or check SNAQ_LAKE_DIR.', {
+        reason: 'lake_missing',
+      });
+    }
+    // Re-read only when the lake was rewritten, so a regenerated lake is picked up without a restart.
+    if (this.manifestCache?.mtimeMs !== mtimeMs) this.manifestCache = { mtimeMs, manifest: readManifestFile(this.lakeDir) };
+    return this.manifestCache.manifest;
+  }
+
+  async health(): Promise<{ reachable: boolean; detail?: string }> {
+    try {
+      await this.snapshot();
+      await this.execute({ sql: 'SELECT 1', params: [] }, { timeoutMs: 5_000, maxRows: 1 });
+      return { reachable: true };
+    } catch (error) {
+      return { reachable: false, detail: error instanceof ApiError ? error.message : 'The engine did not answer.' };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const pooled of this.idle) {
+      for (const statement of pooled.statements.values()) statement.destroySync();
+      pooled.connection.closeSync();
+    }
+    this.instance.closeSync();
+  }
+}
+
+export function readManifestFile(lakeDir: string): LakeManifest {
+  const file = path.join(lakeDir, 'manifest.json');
+  if (!existsSync(file)) throw new Error(`No lake at ${lakeDir} (manifest.json is missing). Run: npx snaq lake generate`);
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as LakeManifest;
+  if (manifest.schemaVersion !== 1 || typeof manifest.snapshotId !== 'string' || typeof manifest.tables !== 'object') {
+    throw new Error(`The lake manifest at ${file} is not a version-1 manifest.`);
+  }
+  return manifest;
+}

@@ -1,0 +1,38 @@
+/**
+ * The seam between the metrics service and whatever runs SQL. Two engines implement it:
+ * DuckDB embedded over a local lake, and Athena over the S3 lake. Only they know where they run.
+ */
+import type { Cell, EngineName } from '../contract/types';
+import type { FilterScalar } from '../contract/types';
+import type { LakeManifest } from '../contract/snapshot';
+
+export interface EngineStatement {
+  sql: string;
+  params: readonly FilterScalar[];
+}
+
+export interface ExecuteOptions {
+  /** The query is interrupted after this long and fails with QUERY_TIMEOUT. */
+  timeoutMs: number;
+  /** More rows than this fail with RESULT_TOO_LARGE. */
+  maxRows: number;
+}
+
+export interface EngineResult {
+  columnNames: string[];
+  /** Typed cells: numbers are numbers, DATE values are `YYYY-MM-DD`, timestamps ISO strings. */
+  rows: Cell[][];
+  elapsedMs: number;
+  bytesScanned?: number;
+}
+
+export interface QueryEngine {
+  readonly name: EngineName;
+  /** Which SQL dialect the engine speaks. */
+  readonly dialect: 'duckdb' | 'trino';
+  execute(statement: EngineStatement, options: ExecuteOptions): Promise<EngineResult>;
+  /** The snapshot the engine currently reads; its id keys the result cache. */
+  snapshot(): Promise<LakeManifest>;
+  health(): Promise<{ reachable: boolean; detail?: string }>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,160 @@
+/**
+ * Generates the deterministic synthetic snaq.me sample lake: one Parquet folder per table
+ * plus manifest.json, written by an in-memory DuckDB.
+ *
+ * Determinism: every random attribute is hash(entity key, salt, seed) (see macros.sql.ts),
+ * and every process runs over a fixed horizon that asOf only cuts, so the same seed, scale
+ * and asOf give identical table contents, and a later asOf keeps earlier history.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { HORIZON_END, HORIZON_START } from './horizon';
+import { macroStatements } from './macros.sql';
+import { MANIFEST_FILE, type LakeManifest, type LakeTableEntry } from './manifest';
+import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
+import { sqlString } from './sql';
+import { boxStatements } from './tables/boxes.sql';
+import { productStatements } from './tables/products.sql';
+import { shopStatements } from './tables/shop.sql';
+import { subscriptionStatements } from './tables/subscriptions.sql';
+import { userStatements } from './tables/users.sql';
+
+export { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
+export type { LakeManifest, LakeTableEntry } from './manifest';
+export { formatGenerateSummary } from './summary';
+
+export interface LakeOptions {
+  outDir: string;
+  /** Size factor: about 10,000 × scale users by late 2026. Default 1. */
+  scale?: number;
+  /** Default 42. */
+  seed?: number;
+  /** The snapshot moment. Default: now, truncated to the hour (UTC). */
+  asOf?: Date;
+}
+
+export const DEFAULT_SEED = 42;
+export const DEFAULT_SCALE = 1;
+const MAX_SCALE = 1000;
+const HOUR_MS = 3_600_000;
+const JST_OFFSET_MS = 9 * HOUR_MS;
+
+export async function generateLake(opts: LakeOptions): Promise<{ manifest: LakeManifest; elapsedMs: number }> {
+  const started = performance.now();
+  const scale = opts.scale ?? DEFAULT_SCALE;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const asOf = opts.asOf ?? new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
+  validateOptions(scale, seed, asOf);
+
+  const outDir = resolve(opts.outDir);
+  refuseToReplaceNonLake(outDir);
+  const parent = dirname(outDir);
+  mkdirSync(parent, { recursive: true });
+  // Written beside outDir and renamed at the end, so a half-written lake is never visible.
+  const stagingDir = mkdtempSync(join(parent, `.${basename(outDir)}.tmp-`));
+  try {
+    const rowCounts = await writeTables(stagingDir, { seed, scale, asOf });
+    const snapshotAt = asOf.toISOString();
+    const tables = Object.fromEntries(
+      LAKE_TABLES.map((t): [TableName, LakeTableEntry] => [t, { snapshotAt, rows: rowCounts[t], path: t }]),
+    ) as Record<TableName, LakeTableEntry>;
+    const manifest: LakeManifest = {
+      schemaVersion: 1,
+      snapshotId: snapshotIdOf(seed, scale, asOf),
+      generator: { seed, scale, asOf: snapshotAt },
+      generatedAt: new Date().toISOString(),
+      tables,
+    };
+    writeFileSync(join(stagingDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    swapIntoPlace(stagingDir, outDir);
+    return { manifest, elapsedMs: Math.round(performance.now() - started) };
+  } catch (err) {
+    rmSync(stagingDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Same inputs, same id: lets a server tell whether two lakes hold the same data. */
+export function snapshotIdOf(seed: number, scale: number, asOf: Date): string {
+  return createHash('sha256').update(`seed=${seed};scale=${scale};asOf=${asOf.toISOString()}`).digest('hex').slice(0, 16);
+}
+
+function validateOptions(scale: number, seed: number, asOf: Date): void {
+  if (!Number.isFinite(scale) || scale <= 0 || scale > MAX_SCALE) {
+    throw new Error(`Lake scale must be a number above 0 and at most ${MAX_SCALE}; got ${scale}.`);
+  }
+  if (!Number.isSafeInteger(seed)) throw new Error(`Lake seed must be an integer; got ${seed}.`);
+  const t = asOf.getTime();
+  if (Number.isNaN(t) || t <= Date.parse(`${HORIZON_START}T00:00:00Z`) || t > Date.parse(`${HORIZON_END}T00:00:00Z`)) {
+    throw new Error(`Lake asOf must be a moment after ${HORIZON_START} and no later than ${HORIZON_END}; got ${String(asOf)}.`);
+  }
+}
+
+/** Never delete a folder we did not make: outDir must be absent, empty, or an existing lake. */
+function refuseToReplaceNonLake(outDir: string): void {
+  if (!existsSync(outDir)) return;
+  const entries = readdirSync(outDir);
+  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
+    throw new Error(`Refusing to replace ${outDir}: it is not empty and holds no ${MANIFEST_FILE}. Choose another --out.`);
+  }
+}
+
+function swapIntoPlace(stagingDir: string, outDir: string): void {
+  if (!existsSync(outDir)) {
+    renameSync(stagingDir, outDir);
+    return;
+  }
+  // rename() cannot replace a non-empty directory, so move the old lake aside first.
+  const retired = `${stagingDir}.old`;
+  renameSync(outDir, retired);
+  renameSync(stagingDir, outDir);
+  rmSync(retired, { recursive: true, force: true });
+}
+
+interface GeneratorInputs {
+  seed: number;
+  scale: number;
+  asOf: Date;
+}
+
+async function writeTables(dir: string, { seed, scale, asOf }: GeneratorInputs): Promise<Record<TableName, number>> {
+  const asOfDateJst = new Date(asOf.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
+  const statements = [
+    ...macroStatements({ seed, asOf, asOfDateJst }),
+    ...productStatements(),
+    ...userStatements(scale),
+    ...subscriptionStatements(),
+    ...boxStatements(),
+    ...shopStatements(),
+  ];
+  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  try {
+    const conn = await instance.connect();
+    try {
+      for (const sql of statements) await conn.run(sql);
+      const rows = {} as Record<TableName, number>;
+      for (const table of LAKE_TABLES) {
+        mkdirSync(join(dir, table));
+        const result = await conn.runAndReadAll(copyStatement(table, join(dir, table, 'data.parquet')));
+        rows[table] = Number(result.getRows()[0]?.[0] ?? Number.NaN);
+        if (!Number.isInteger(rows[table])) throw new Error(`DuckDB reported no row count when writing ${table}`);
+      }
+      return rows;
+    } finally {
+      conn.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** Projects the staging view `lake_<table>` through the contract, so names and types are exact. */
+function copyStatement(table: TableName, file: string): string {
+  const spec = LAKE_SCHEMA[table];
+  const columns = Object.entries(spec.columns).map(([name, type]) => `CAST(${name} AS ${type}) AS ${name}`);
+  return `COPY (SELECT ${columns.join(', ')} FROM lake_${table} ORDER BY ${spec.orderBy.join(', ')})
+    TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`;
+}

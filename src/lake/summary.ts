@@ -1,0 +1,16 @@
+/** The human summary `snaq lake generate` prints. */
+import type { LakeManifest } from './manifest';
+import { LAKE_TABLES } from './schema';
+
+export function formatGenerateSummary(manifest: LakeManifest, elapsedMs: number): string {
+  const { seed, scale, asOf } = manifest.generator;
+  const width = Math.max(...LAKE_TABLES.map((t) => t.length));
+  const lines = LAKE_TABLES.map((t) => {
+    const entry = manifest.tables[t];
+    return `  ${t.padEnd(width)}  ${entry.rows.toLocaleString('en-US').padStart(11)} rows  ${entry.path}/`;
+  });
+  return [
+    `Sample lake ${manifest.snapshotId} (seed ${seed}, scale ${scale}, as of ${asOf}) generated in ${(elapsedMs / 1000).toFixed(1)} s`,
+    ...lines,
+  ].join('\n');
+}

@@ -3,7 +3,7 @@
  * start-up with a message naming the metric and the problem, instead of failing a user's query.
  */
 import { GRAINS } from '../contract/dates';
-import type { DimensionDef, MetricDef, ModelDef } from './model';
+import type { DimensionDef, Measure, MetricDef, ModelDef } from './model';
 import { measuresOf } from './model';
 import { aliasesIn, joinsFor } from './aliases';
 import { METRIC_DEFINITIONS } from './metrics';
@@ -27,7 +27,8 @@ export interface Catalog {
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 const UNITS = new Set(['JPY', 'count', 'ratio', 'score']);
 
-function checkModel(metric: string, model: ModelDef): void {
+/** Checks a model, and returns a checker for SQL fragments written against it. */
+function checkModel(metric: string, model: ModelDef): (where: string, expr: string) => void {
   const aliases = new Set([model.alias, ...model.joins.map((join) => join.alias)]);
   const checkExpr = (where: string, expr: string): void => {
     for (const alias of aliasesIn(expr)) {
@@ -44,6 +45,16 @@ function checkModel(metric: string, model: ModelDef): void {
   } catch (error) {
     throw new CatalogError(metric, (error as Error).message);
   }
+  return checkExpr;
+}
+
+/** Every SQL fragment a measure contributes, for the alias check. */
+function measureExprs(measure: Measure): Array<[string, string]> {
+  const exprs: Array<[string, string]> = (measure.where ?? []).map((where) => ['a where condition', where]);
+  if (measure.aggregate.fn !== 'count') exprs.push(['the aggregate', measure.aggregate.expr]);
+  if (measure.kind === 'flow') exprs.push(['the time column', measure.time.expr]);
+  else exprs.push(['validFrom', measure.validFrom], ['validTo', measure.validTo]);
+  return exprs;
 }
 
 function checkText(metric: MetricDef, field: 'title' | 'description' | 'definition'): void {
@@ -73,7 +84,8 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
 
   const measures = measuresOf(metric);
   for (const measure of measures) {
-    checkModel(name, measure.model);
+    const checkExpr = checkModel(name, measure.model);
+    for (const [where, expr] of measureExprs(measure)) checkExpr(where, expr);
     if (metric.compute.type === 'sum' && measure.aggregate.fn !== 'sum' && measure.aggregate.fn !== 'count') {
       throw new CatalogError(name, 'only sums and counts can be added together.');
     }

@@ -71,7 +71,7 @@ export function parseQueryRequest(body: unknown): QueryRequest {
       throw new ApiError('INVALID_ARGUMENT', `Unknown field "${key}" in the request.`, { reason: 'unknown_field', field: key });
     }
     const field = fieldName(issue.path);
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const missing = issue.path.length === 1 && (body as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined;
     const message = missing ? `Field "${field}" is required.` : `Field "${field}" ${issue.message}.`;
     throw new ApiError('INVALID_ARGUMENT', message, { reason: missing ? 'missing_field' : 'invalid_field', field });
   }

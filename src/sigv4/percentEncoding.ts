@@ -67,7 +67,8 @@ export function percentDecodeBytes(text: string): Bytes {
 /**
  * Which characters an HTTP client must percent-encode before a URL can go on the wire. These are
  * the WHATWG "path" and "special-query" percent-encode sets as Node 20's URL applies them; existing
- * `%XX` escapes and every other character are left exactly as given.
+ * `%XX` escapes and every other character are left exactly as given. (`^` stays raw as in Node 20;
+ * the standard added it to the path set in 2025 and newer Node versions encode it.)
  */
 function mustEncodeOnWire(code: number, part: 'path' | 'query'): boolean {
   if (code <= 0x20 || code >= 0x7f) return true; // C0 controls, space, DEL, non-ASCII

@@ -19,7 +19,10 @@
  *   throws on the header; we support neither. Not generated: AWS hosts and our headers are ASCII.
  * - Path characters: we percent-encode for the wire exactly what Node 20's URL does (space " < >
  *   ` { } controls, non-ASCII), resolve . and .. (also %2e), read \ as /. All generated. `^` is
- *   left out on purpose: newer URL parsers may start encoding it in paths.
+ *   not: the URL standard added it to the path set in 2025 (whatwg/url#846), Node 20's parser
+ *   (ada 2.9) leaves it raw like we do, and newer ada versions encode it, reportedly only when
+ *   something else in the URL needs encoding (ada-url/ada#970). Sent raw, it signs the same on
+ *   both sides of our own client/verifier pair; against aws4fetch it depends on the Node version.
  */
 import { AwsV4Signer } from 'aws4fetch';
 import { signRequest, type SignRequestInput } from '../../src/sigv4';

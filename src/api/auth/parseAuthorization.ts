@@ -31,8 +31,9 @@ export function parseAuthorization(header: string): ParsedAuthorization {
   const fields = new Map<string, string>();
   for (const part of match[2].split(',')) {
     const equals = part.indexOf('=');
-    const name = part.slice(0, Math.max(equals, 0)).trim();
-    if (equals < 0 || fields.has(name)) return garbled('expected Credential, SignedHeaders and Signature once each');
+    if (equals < 0) return garbled('expected Credential, SignedHeaders and Signature once each');
+    const name = part.slice(0, equals).trim();
+    if (fields.has(name)) return garbled('expected Credential, SignedHeaders and Signature once each');
     fields.set(name, part.slice(equals + 1).trim());
   }
   const credential = fields.get('Credential');

@@ -1,0 +1,259 @@
+/** The signed local API end to end, called by aws4fetch as an independent SigV4 client. */
+import { createTestLake, type TestLake } from '../support/lake';
+import { SECOND_KEY, signingClient, startLocalApi, type LocalApi } from '../support/localApi';
+import { startLocalServer } from '../../src/api/server';
+import { CountingEngine } from '../support/countingEngine';
+import type { QueryResult } from '../../src/contract/types';
+
+let lake: TestLake;
+let api: LocalApi;
+
+beforeAll(async () => {
+  lake = await createTestLake({ scale: 0.1 });
+  api = await startLocalApi(lake.dir);
+});
+afterAll(async () => {
+  await api.close();
+  lake.remove();
+});
+
+async function getJson<T>(path: string, client = api.client): Promise<{ status: number; body: T }> {
+  const response = await client.fetch(`${api.server.url}${path}`);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function postQuery(body: unknown, target = api): Promise<{ status: number; body: any }> {
+  const response = await target.client.fetch(`${target.server.url}/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('catalog routes', () => {
+  test('GET /v1/metrics lists the catalog in both languages', async () => {
+    const { status, body } = await getJson<{ metrics: any[]; meta: any }>('/v1/metrics');
+    expect(status).toBe(200);
+    expect(body.metrics.length).toBeGreaterThanOrEqual(12);
+    const revenue = body.metrics.find((metric) => metric.name === 'revenue');
+    expect(revenue).toMatchObject({ title: { ja: '売上（定期便＋ショップ）', en: 'Revenue (boxes + shop)' }, unit: 'JPY', owner: 'finance', status: 'active', version: 1 });
+    expect(revenue.dimensions.map((d: any) => d.name)).toContain('prefecture');
+    expect(body.meta.generatedAt).toMatch(/Z$/);
+  });
+
+  test('GET /v1/metrics?search= filters by Japanese text', async () => {
+    const { body } = await getJson<{ metrics: any[] }>(`/v1/metrics?search=${encodeURIComponent('解約')}`);
+    expect(body.metrics.map((metric) => metric.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+  });
+
+  test('GET /v1/metrics/{name} has the definition in words and its freshness', async () => {
+    const { status, body } = await getJson<any>('/v1/metrics/churn_rate');
+    expect(status).toBe(200);
+    expect(body.definition.ja).toContain('解約');
+    expect(body.sources).toEqual(['subscriptions', 'users']);
+    expect(body.freshness.dataAsOf).toBe(lake.manifest.tables.subscriptions!.snapshotAt);
+    expect(body.freshness.tables.map((t: any) => t.table)).toEqual(['subscriptions', 'users']);
+    expect(body.freshness.met).toBe(false); // the test lake is a fixed, old snapshot
+  });
+
+  test('dimension values: enumerated ones from the catalog, others from the lake', async () => {
+    const plan = await getJson<any>('/v1/metrics/box_revenue/dimensions/plan/values');
+    expect(plan.body.values).toEqual(['biweekly', 'every4weeks']);
+    const before = api.engine.executions;
+    const prefectures = await getJson<any>('/v1/metrics/revenue/dimensions/prefecture/values');
+    expect(prefectures.status).toBe(200);
+    expect(prefectures.body.values).toContain('東京都');
+    expect(prefectures.body.values).toEqual([...prefectures.body.values].sort());
+    expect(api.engine.executions).toBe(before + 1);
+    const again = await getJson<any>('/v1/metrics/revenue/dimensions/prefecture/values');
+    expect(again.body.meta.cached).toBe(true);
+    expect(api.engine.executions).toBe(before + 1);
+  });
+
+  test('GET /v1/freshness reports every source table against its SLO', async () => {
+    const { body } = await getJson<any>('/v1/freshness');
+    expect(body.tables).toHaveLength(10);
+    for (const table of body.tables) {
+      expect(table.snapshotAt).toBe(lake.manifest.tables[table.table]!.snapshotAt);
+      expect(table.sloHours).toBeGreaterThan(0);
+      expect(table.ageHours).toBeGreaterThan(0);
+    }
+  });
+
+  test('GET /v1/health says the engine is reachable', async () => {
+    const { status, body } = await getJson<any>('/v1/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ status: 'ok', engine: { name: 'duckdb', reachable: true } });
+  });
+});
+
+describe('POST /v1/query', () => {
+  const request = { metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' };
+
+  test('answers typed rows with full meta, then serves the same answer from the cache', async () => {
+    const before = api.engine.executions;
+    const first = await postQuery(request);
+    expect(first.status).toBe(200);
+    const result = first.body as QueryResult;
+    expect(result.columns.map((column) => [column.name, column.type, column.role])).toEqual([
+      ['period', 'date', 'period'],
+      ['value', 'number', 'value'],
+    ]);
+    expect(result.columns[1]!.unit).toBe('JPY');
+    expect(result.rows).toHaveLength(12);
+    expect(result.rows[0]![0]).toBe('2024-01-01');
+    expect(typeof result.rows[0]![1]).toBe('number');
+    expect(result.meta).toMatchObject({
+      metric: 'revenue',
+      metricVersion: 1,
+      dataAsOf: '2026-11-01T00:00:00.000Z',
+      cached: false,
+      engine: 'duckdb',
+      rowCount: 12,
+    });
+    expect(result.meta.queryId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.meta.elapsedMs).toBeGreaterThanOrEqual(0);
+
+    const second = await postQuery({ ...request, filters: undefined });
+    expect(second.body.meta.cached).toBe(true);
+    expect(second.body.rows).toEqual(result.rows);
+    expect(api.engine.executions).toBe(before + 1);
+  });
+
+  test('normalises equivalent requests onto one cache entry', async () => {
+    const base = { metric: 'box_revenue', from: '2024-01-01', to: '2024-03-01', filters: { plan: ['every4weeks', 'biweekly'] } };
+    await postQuery(base);
+    const before = api.engine.executions;
+    const reordered = await postQuery({ ...base, filters: { plan: ['biweekly', 'every4weeks', 'biweekly'] } });
+    expect(reordered.body.meta.cached).toBe(true);
+    expect(api.engine.executions).toBe(before);
+  });
+
+  test('identical requests in flight run once', async () => {
+    const before = api.engine.executions;
+    const body = { metric: 'boxes_shipped', from: '2023-01-01', to: '2024-01-01', grain: 'week', dimensions: ['plan'] };
+    const answers = await Promise.all(Array.from({ length: 8 }, () => postQuery(body)));
+    expect(new Set(answers.map((answer) => JSON.stringify(answer.body.rows))).size).toBe(1);
+    expect(api.engine.executions).toBe(before + 1);
+  });
+
+  test('limit truncates and says so; the cache holds the full result', async () => {
+    const body = { metric: 'product_units', from: '2024-01-01', to: '2024-02-01', dimensions: ['product'] };
+    const limited = await postQuery({ ...body, limit: 5 });
+    expect(limited.body.rows).toHaveLength(5);
+    expect(limited.body.meta.truncated).toBe(true);
+    const full = await postQuery(body);
+    expect(full.body.meta.cached).toBe(true);
+    expect(full.body.rows.length).toBeGreaterThan(5);
+    expect(full.body.rows.slice(0, 5)).toEqual(limited.body.rows);
+  });
+
+  test('small groups are suppressed and counted in meta', async () => {
+    const { body } = await postQuery({ metric: 'avg_rating', from: '2024-01-01', to: '2024-02-01', grain: 'week', dimensions: ['product'] });
+    expect(body.meta.suppressed.minGroupSize).toBe(10);
+    expect(body.meta.suppressed.groups).toBeGreaterThan(0);
+  });
+
+  test('a deprecated metric still answers and names its replacement', async () => {
+    const { status, body } = await postQuery({ metric: 'total_sales', from: '2024-01-01', to: '2024-02-01' });
+    expect(status).toBe(200);
+    expect(body.meta.replacedBy).toBe('revenue');
+  });
+
+  test('a result larger than allowed is RESULT_TOO_LARGE (413)', async () => {
+    const small = await startLocalApi(lake.dir, { service: { maxRows: 20 } });
+    try {
+      const { status, body } = await postQuery({ metric: 'boxes_shipped', from: '2024-01-01', to: '2024-03-01', grain: 'day' }, small);
+      expect(status).toBe(413);
+      expect(body.error.code).toBe('RESULT_TOO_LARGE');
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('slow queries answer 202 and are polled', () => {
+  test('POST answers 202 with a query id; GET /v1/query/{id} returns the result to its principal only', async () => {
+    const slow = await startLocalApi(lake.dir, { service: { syncBudgetMs: 0 } });
+    try {
+      const accepted = await postQuery({ metric: 'active_subscribers', from: '2020-01-01', to: '2025-01-01', grain: 'day' }, slow);
+      expect(accepted.status).toBe(202);
+      expect(accepted.body.status).toBe('running');
+      const id = accepted.body.queryId as string;
+      const other = await signingClient(SECOND_KEY).fetch(`${slow.server.url}/v1/query/${id}`);
+      expect(other.status).toBe(400);
+      let polled: { status: number; body: any } = { status: 202, body: null };
+      for (let i = 0; i < 100 && polled.status === 202; i++) {
+        const response = await slow.client.fetch(`${slow.server.url}/v1/query/${id}`);
+        polled = { status: response.status, body: await response.json() };
+        if (polled.status === 202) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(polled.status).toBe(200);
+      expect(polled.body.meta.queryId).toBe(id);
+      expect(polled.body.rows.length).toBe(1827);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
+describe('operations', () => {
+  test('writes one access-log line per request with principal, route, metric, status, duration and cache', async () => {
+    const before = api.log.length;
+    await postQuery({ metric: 'new_subscribers', from: '2024-01-01', to: '2024-02-01' });
+    await postQuery({ metric: 'new_subscribers', from: '2024-01-01', to: '2024-02-01' });
+    await postQuery({ metric: 'nope', from: '2024-01-01', to: '2024-02-01' });
+    const lines = api.log.slice(before);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ principal: 'local-developer', method: 'POST', route: '/v1/query', metric: 'new_subscribers', status: 200, cached: false });
+    expect(lines[1]).toMatchObject({ cached: true });
+    expect(lines[2]).toMatchObject({ status: 404, code: 'UNKNOWN_METRIC', metric: 'nope' });
+    for (const line of lines) expect(line.durationMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('an unexpected failure is a plain INTERNAL 500 without details; the operator gets the stack', async () => {
+    const broken = new CountingEngine(api.engine);
+    broken.execute = async () => {
+      throw new Error('segfault near /home/secret/lake.parquet');
+    };
+    const target = await startLocalApi(lake.dir, { engine: broken });
+    try {
+      const response = await postQuery({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01' }, target);
+      expect(response.status).toBe(500);
+      expect(response.body.error.code).toBe('INTERNAL');
+      expect(JSON.stringify(response.body)).not.toContain('secret');
+      expect(target.internalErrors).toHaveLength(1);
+    } finally {
+      await target.server.close(1_000); // the wrapped engine belongs to `api`
+    }
+  });
+
+  test('RATE_LIMITED (429) with Retry-After once a principal exceeds its burst', async () => {
+    const limited = await startLocalApi(lake.dir, { config: { rateLimitPerSecond: 0.5, rateLimitBurst: 2 } });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 3; i++) {
+        const response = await limited.client.fetch(`${limited.server.url}/v1/health`);
+        statuses.push(response.status);
+        retryAfter = response.headers.get('retry-after');
+        await response.text();
+      }
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test('refuses to listen beyond loopback with the public development key', async () => {
+    await expect(
+      startLocalServer({
+        service: api.service,
+        config: { host: '0.0.0.0', port: 0, region: 'ap-northeast-1', credentials: [], usesDevCredentials: true, rateLimitPerSecond: 0, rateLimitBurst: 0, queryTimeoutMs: 1, syncBudgetMs: 1 },
+        log: () => undefined,
+      }),
+    ).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0/);
+  });
+});

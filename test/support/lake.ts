@@ -1,0 +1,21 @@
+/** Small sample lakes for tests: real Parquet written by the real generator, in a temp folder. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateLake } from '../../src/lake/generate';
+import type { LakeManifest } from '../../src/contract/snapshot';
+
+export const TEST_AS_OF = new Date('2026-11-01T00:00:00Z');
+
+export interface TestLake {
+  dir: string;
+  manifest: LakeManifest;
+  remove(): void;
+}
+
+export async function createTestLake(options: { scale?: number; seed?: number; asOf?: Date } = {}): Promise<TestLake> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'snaq-test-lake-'));
+  const dir = path.join(root, 'lake');
+  const { manifest } = await generateLake({ outDir: dir, scale: options.scale ?? 0.2, seed: options.seed ?? 7, asOf: options.asOf ?? TEST_AS_OF });
+  return { dir, manifest, remove: () => rmSync(root, { recursive: true, force: true }) };
+}

@@ -1,0 +1,93 @@
+import { createCatalog, loadCatalog } from '../../src/catalog/catalog';
+import { describeMetric, searchMetrics } from '../../src/catalog/describe';
+import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
+import type { MetricDef } from '../../src/catalog/model';
+import { sourceTablesOf } from '../../src/catalog/model';
+import { boxesModel } from '../../src/catalog/models';
+
+const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
+const withChange = (change: Partial<MetricDef>): MetricDef[] => [...METRIC_DEFINITIONS.filter((m) => m.name !== 'box_revenue'), { ...base(), ...change }];
+
+describe('the governed catalog', () => {
+  const catalog = loadCatalog();
+
+  test('holds every metric the business asked for, each complete in both languages', () => {
+    const names = catalog.list().map((metric) => metric.name);
+    for (const required of [
+      'revenue', 'box_revenue', 'shop_revenue', 'active_subscribers', 'new_subscribers', 'churned_subscribers',
+      'churn_rate', 'arpu', 'boxes_shipped', 'product_units', 'avg_rating', 'snack_requests',
+    ]) {
+      expect(names).toContain(required);
+    }
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    for (const metric of catalog.list()) {
+      for (const text of [metric.title, metric.description, metric.definition]) {
+        expect(text.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/); // real Japanese, not a copy of the English
+        expect(text.en).toMatch(/[A-Za-z]/);
+      }
+      expect(metric.owner).not.toBe('');
+      expect(sourceTablesOf(metric).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('product_units splits by product, category and maker prefecture; avg_rating hides small groups', () => {
+    expect(catalog.get('product_units')!.dimensions).toEqual(expect.arrayContaining(['product', 'category', 'maker_prefecture']));
+    expect(catalog.get('avg_rating')!.minGroupSize).toBeGreaterThan(1);
+  });
+
+  test('exposes no personal data as a dimension', () => {
+    for (const metric of catalog.list()) {
+      for (const dimension of describeMetric(metric).dimensions) {
+        expect(['email', 'user_name', 'birth_date', 'user_id']).not.toContain(dimension.name);
+      }
+    }
+  });
+
+  test('suggests the closest name for a typo', () => {
+    expect(catalog.suggest('revnue')).toBe('revenue');
+    expect(catalog.suggest('churnrate')).toBe('churn_rate');
+    expect(catalog.suggest('completely different')).toBeUndefined();
+  });
+
+  test('searches names, titles in both languages and tags', () => {
+    expect(searchMetrics(catalog, '解約').map((m) => m.name)).toEqual(expect.arrayContaining(['churn_rate', 'churned_subscribers']));
+    expect(searchMetrics(catalog, 'SHOP').map((m) => m.name)).toContain('shop_revenue');
+    expect(searchMetrics(catalog).length).toBe(catalog.list().length);
+  });
+
+  test('a deprecated metric names its active replacement', () => {
+    const deprecated = catalog.list().filter((metric) => metric.status === 'deprecated');
+    expect(deprecated.length).toBeGreaterThan(0);
+    for (const metric of deprecated) expect(catalog.get(metric.replacedBy!)!.status).toBe('active');
+  });
+});
+
+describe('catalog validation fails fast, naming the metric and the problem', () => {
+  test.each<[string, MetricDef[], RegExp]>([
+    ['a duplicate name', [...METRIC_DEFINITIONS, base()], /"box_revenue": the name is used twice/],
+    ['a name that is not snake_case', withChange({ name: 'BoxRevenue' }), /"BoxRevenue": the name must be snake_case/],
+    ['an unknown grain', withChange({ grains: ['month', 'fortnight' as never] }), /"box_revenue": grain "fortnight" is unknown/],
+    ['no grain at all', withChange({ grains: [] }), /"box_revenue": it allows no grain/],
+    ['an unknown dimension', withChange({ dimensions: ['plan', 'colour'] }), /"box_revenue": dimension "colour" is unknown to model "boxes"/],
+    ['a PII dimension', withChange({ dimensions: ['plan', 'email'] }), /"box_revenue": dimension "email" is personal data/],
+    ['a missing Japanese title', withChange({ title: { ja: ' ', en: 'Box revenue' } }), /"box_revenue": title has no Japanese text/],
+    ['a missing English definition', withChange({ definition: { ja: '定義', en: '' } }), /"box_revenue": definition has no English text/],
+    ['an unknown unit', withChange({ unit: 'USD' as never }), /"box_revenue": unit "USD"/],
+    ['a zero version', withChange({ version: 0 }), /"box_revenue": version must be a positive integer/],
+    ['a fractional minimum group size', withChange({ minGroupSize: 2.5 }), /"box_revenue": minGroupSize/],
+    ['a deprecated metric without replacement', withChange({ status: 'deprecated' }), /"box_revenue": a deprecated metric must name an active replacement/],
+    ['an active metric with a replacement', withChange({ replacedBy: 'revenue' }), /"box_revenue": only a deprecated metric has a replacement/],
+    [
+      'a measure reading an alias its model does not join',
+      withChange({
+        compute: {
+          type: 'measure',
+          measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'sum', expr: 'x.price_jpy' }, time: { expr: 'b.shipped_at', type: 'timestamp' }, where: ['zz.flag = 1'] },
+        },
+      }),
+      /"box_revenue": .*"zz"|"box_revenue": .*"x"/,
+    ],
+  ])('%s', (_name, definitions, message) => {
+    expect(() => createCatalog(definitions)).toThrow(message);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * Golden tests pin the Trino SQL sent to Athena, which cannot run here: any change to it shows up
+ * as a diff in review. Regenerate deliberately with UPDATE_GOLDEN=1 npx jest compile.golden.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadCatalog } from '../../src/catalog/catalog';
+import { compileQuery } from '../../src/catalog/compile';
+import { duckdb, trino } from '../../src/catalog/dialect';
+import { resolveQuery } from '../../src/catalog/resolve';
+import { parseQueryRequest } from '../../src/contract/validate';
+import type { QueryRequest } from '../../src/contract/types';
+
+const GOLDEN_DIR = path.join(__dirname, 'golden', 'trino');
+const catalog = loadCatalog();
+const compile = (request: QueryRequest, dialect = trino) =>
+  compileQuery(resolveQuery(catalog, parseQueryRequest(request)), dialect, { rowCap: 50_000 });
+
+const CASES: Record<string, QueryRequest> = {
+  'revenue-month': { metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' },
+  'active-subscribers-quarter-by-plan-tokyo': {
+    metric: 'active_subscribers',
+    from: '2024-01-01',
+    to: '2024-12-15',
+    grain: 'quarter',
+    dimensions: ['plan'],
+    filters: { prefecture: '東京都' },
+  },
+  'churn-rate-month-both-plans': {
+    metric: 'churn_rate',
+    from: '2024-01-01',
+    to: '2024-07-01',
+    grain: 'month',
+    filters: { plan: ['every4weeks', 'biweekly'] },
+  },
+  'avg-rating-total-by-category': { metric: 'avg_rating', from: '2024-01-01', to: '2024-04-01', dimensions: ['category'] },
+  'skip-rate-week': { metric: 'skip_rate', from: '2024-07-01', to: '2024-09-02', grain: 'week' },
+  'product-units-day-hostile-product': {
+    metric: 'product_units',
+    from: '2024-12-01',
+    to: '2024-12-08',
+    grain: 'day',
+    dimensions: ['maker_prefecture'],
+    filters: { product: "O'Reilly'); DROP TABLE users; -- /* \u2603 */" },
+  },
+};
+
+describe('Trino SQL is pinned by golden files', () => {
+  test.each(Object.entries(CASES))('%s', (name, request) => {
+    const sql = `${compile(request).sql}\n`;
+    const file = path.join(GOLDEN_DIR, `${name}.sql`);
+    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) {
+      if (process.env.CI) throw new Error(`Golden file ${file} is missing; create it with UPDATE_GOLDEN=1 locally.`);
+      mkdirSync(GOLDEN_DIR, { recursive: true });
+      writeFileSync(file, sql);
+    }
+    expect(sql).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
+describe('dialects own the differences', () => {
+  const request: QueryRequest = { metric: 'active_subscribers', from: '2024-01-01', to: '2024-04-01', grain: 'month' };
+
+  test('date spines: generate_series on DuckDB, sequence + UNNEST on Trino', () => {
+    expect(compile(request, duckdb).sql).toContain("generate_series(DATE '2024-01-01', DATE '2024-03-01', INTERVAL 1 MONTH)");
+    expect(compile(request, trino).sql).toContain("UNNEST(sequence(DATE '2024-01-01', DATE '2024-03-01', INTERVAL '1' MONTH))");
+  });
+
+  test('period arithmetic: DuckDB casts interval sums back to DATE, Trino uses date_add', () => {
+    expect(compile(request, duckdb).sql).toContain('CAST(p + INTERVAL 1 MONTH AS DATE)');
+    expect(compile(request, trino).sql).toContain("date_add('month', 1, p)");
+  });
+
+  test('JST days: timestamps shift by nine hours and range bounds are JST midnight in UTC', () => {
+    const sql = compile({ metric: 'box_revenue', from: '2024-01-01', to: '2024-02-01', grain: 'day' }, trino).sql;
+    expect(sql).toContain("b.shipped_at >= TIMESTAMP '2023-12-31 15:00:00'");
+    expect(sql).toContain("b.shipped_at < TIMESTAMP '2024-01-31 15:00:00'");
+    expect(sql).toContain("CAST(b.shipped_at + INTERVAL '9' HOUR AS DATE)");
+  });
+
+  test('ratios divide as doubles, so integer division cannot truncate on Trino', () => {
+    const sql = compile({ metric: 'churn_rate', from: '2024-01-01', to: '2024-04-01', grain: 'month' }, trino).sql;
+    expect(sql).toContain('(CAST(COALESCE(num.value, 0) AS DOUBLE) / NULLIF(den.value, 0))');
+  });
+
+  test('joins are added only when a dimension, filter or measure needs them', () => {
+    const plain = compile({ metric: 'box_revenue', from: '2024-01-01', to: '2024-02-01' }, duckdb).sql;
+    expect(plain).not.toContain('JOIN users');
+    expect(plain).not.toContain('JOIN subscriptions');
+    const byPlan = compile({ metric: 'box_revenue', from: '2024-01-01', to: '2024-02-01', dimensions: ['plan'] }, duckdb).sql;
+    expect(byPlan).toContain('LEFT JOIN subscriptions s ON s.subscription_id = b.subscription_id');
+    expect(byPlan).not.toContain('JOIN users');
+  });
+});
+
+describe('user input never becomes SQL text on DuckDB', () => {
+  const hostile = ["x' OR '1'='1", 'a"; DROP TABLE users; --', '/* comment */', '東京都\u200b', "'; SELECT * FROM users WHERE email LIKE '%"];
+
+  test.each(hostile)('filter value %j is a bound parameter', (value) => {
+    const compiled = compile({ metric: 'box_revenue', from: '2024-01-01', to: '2024-02-01', filters: { prefecture: value } }, duckdb);
+    expect(compiled.sql).not.toContain(value);
+    expect(compiled.params).toEqual([value]);
+    expect(compiled.sql).toMatch(/u\.prefecture = \$1/);
+  });
+
+  test('every measure of a sum binds the same value once', () => {
+    const compiled = compile({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01', filters: { prefecture: ['大阪府', '東京都'] } }, duckdb);
+    expect(compiled.params).toEqual(['大阪府', '東京都']);
+    expect(compiled.sql.match(/u\.prefecture IN \(\$1, \$2\)/g)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,24 @@
+WITH periods AS (
+  SELECT p AS period,
+      (CAST(greatest(p, DATE '2024-01-01') AS TIMESTAMP) - INTERVAL '9' HOUR) AS begin_at,
+      (CAST(least(date_add('month', 3, p), DATE '2024-12-15') AS TIMESTAMP) - INTERVAL '9' HOUR) AS end_at
+    FROM UNNEST(sequence(DATE '2024-01-01', DATE '2024-10-01', INTERVAL '3' MONTH)) AS series (p)
+),
+m0 AS (
+SELECT pr.period AS period,
+      s.plan AS d0,
+      COUNT(*) AS value,
+      COUNT(*) AS n
+  FROM periods pr
+    JOIN subscriptions s ON s.started_at < pr.end_at AND (s.canceled_at IS NULL OR s.canceled_at >= pr.end_at)
+    LEFT JOIN users u ON u.user_id = s.user_id
+  WHERE u.prefecture = '東京都'
+  GROUP BY 1, 2
+),
+combined AS (
+SELECT * FROM m0
+)
+SELECT c.period AS "period", c.d0 AS "plan", c.value AS "value", c.n AS "__n"
+FROM combined c
+ORDER BY c.period, c.value DESC NULLS LAST, c.d0 NULLS LAST
+LIMIT 50001

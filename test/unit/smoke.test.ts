@@ -1,1 +1,0 @@
-test('jest runs TypeScript', () => { const x: number = 1; expect(x).toBe(1); });

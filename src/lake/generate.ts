@@ -110,7 +110,13 @@ function swapIntoPlace(stagingDir: string, outDir: string): void {
   // rename() cannot replace a non-empty directory, so move the old lake aside first.
   const retired = `${stagingDir}.old`;
   renameSync(outDir, retired);
-  renameSync(stagingDir, outDir);
+  try {
+    renameSync(stagingDir, outDir);
+  } catch (err) {
+    // Someone recreated outDir in between: put the old lake back rather than lose it.
+    if (!existsSync(outDir)) renameSync(retired, outDir);
+    throw err;
+  }
   rmSync(retired, { recursive: true, force: true });
 }
 

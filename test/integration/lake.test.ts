@@ -171,6 +171,21 @@ describe('determinism', () => {
       `(SELECT i.* FROM ${parquet(dir, 'box_items')} i JOIN ${oldBoxes(dir)} b USING (box_id))`;
     expect(await checksum(oldItems(earlier))).toBe(await checksum(oldItems(later)));
   });
+  test('a late-evening JST asOf cuts every timestamp and dates boxes by the JST day', async () => {
+    // 2024-06-15T12:30Z is 21:30 JST on the 15th.
+    const dir = lakes.earlier.dir;
+    for (const t of LAKE_TABLES) {
+      for (const [col, type] of Object.entries(LAKE_SCHEMA[t].columns)) {
+        if (type !== 'TIMESTAMP') continue;
+        expect({ col: `${t}.${col}`, n: await num(`SELECT count(*) FROM ${parquet(dir, t)} WHERE ${col} >= ${EARLIER_AS_OF_SQL}`) }).toEqual({ col: `${t}.${col}`, n: 0 });
+      }
+    }
+    const r = await one(`SELECT max(scheduled_date) FILTER (WHERE status <> 'assigned') AS last_due,
+        min(scheduled_date) FILTER (WHERE status = 'assigned') AS first_upcoming,
+        min(scheduled_date) FILTER (WHERE status = 'picked') AS first_picked
+      FROM ${parquet(dir, 'boxes')}`);
+    expect(r).toEqual({ last_due: new Date('2024-06-15T00:00:00Z'), first_upcoming: new Date('2024-06-16T00:00:00Z'), first_picked: new Date('2024-06-14T00:00:00Z') });
+  });
 });
 
 describe('invariants (small lake)', () => {

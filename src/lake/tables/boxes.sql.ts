@@ -47,7 +47,7 @@ export function boxStatements(): string[] {
        SELECT *,
          -- ~7% skipped overall, many more in the hot months (chocolate melts, people travel).
          k > 0 AND rnd2(subscription_id, k, 'skip') < CASE WHEN month(scheduled_date) IN (7, 8) THEN 0.16 ELSE 0.055 END AS skipped,
-         jst_ts(scheduled_date, 36000 + floor(rnd2(subscription_id, k, 'ship:minute') * 5400)) AS handover_at
+         jst_ts(scheduled_date, 36000 + floor(rnd2(subscription_id, k, 'ship:minute') * 2700)) AS handover_at
        FROM dated
      ),
      statused AS (

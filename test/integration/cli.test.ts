@@ -1,0 +1,152 @@
+/** The `snaq` command as a person runs it: real processes, real output, real exit codes. */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestLake, type TestLake } from '../support/lake';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'snaq.js');
+
+function snaq(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, LANG: 'en_US.UTF-8', ...env }, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+let lake: TestLake;
+beforeAll(async () => {
+  lake = await createTestLake({ scale: 0.1 });
+});
+afterAll(() => lake.remove());
+
+describe('snaq query (in-process)', () => {
+  const base = ['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month'];
+
+  test('prints a table with yen amounts and a footer', () => {
+    const { code, stdout } = snaq([...base, '--lake', lake.dir]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Period\s+│\s+Revenue \(boxes \+ shop\)/);
+    expect(stdout).toMatch(/2024-12-01 │\s+¥[\d,]+/);
+    expect(stdout).toMatch(/12 rows · data as of 2026-11-01T00:00:00\.000Z/);
+  });
+
+  test('prints Japanese headers when the locale is Japanese', () => {
+    const { stdout } = snaq([...base, '--lake', lake.dir], { LANG: 'ja_JP.UTF-8' });
+    expect(stdout).toContain('売上（定期便＋ショップ）');
+    expect(stdout).toContain('12 行');
+  });
+
+  test('csv and json carry raw typed values', () => {
+    const csv = snaq([...base, '--lake', lake.dir, '--format', 'csv']).stdout.trim().split('\n');
+    expect(csv[0]).toBe('period,value');
+    expect(csv).toHaveLength(13);
+    expect(csv[1]).toMatch(/^2024-01-01,\d+$/);
+    const json = JSON.parse(snaq([...base, '--lake', lake.dir, '--format', 'json']).stdout);
+    expect(json.rows).toHaveLength(12);
+    expect(typeof json.rows[0][1]).toBe('number');
+  });
+
+  test('--dim and repeated --filter build the request', () => {
+    const { code, stdout } = snaq(
+      ['query', 'box_revenue', '--from', '2024-01-01', '--to', '2024-04-01', '--dim', 'plan', '--filter', 'gender=female', '--filter', 'gender=male', '--format', 'csv', '--lake', lake.dir],
+    );
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines[0]).toBe('plan,value');
+    expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).toEqual(['biweekly', 'every4weeks']);
+  });
+
+  test('--explain prints the compiled SQL for either dialect without running it', () => {
+    const trino = snaq([...base, '--explain', 'trino']);
+    expect(trino.code).toBe(0);
+    expect(trino.stdout).toContain("UNNEST(sequence(DATE '2024-01-01', DATE '2024-12-01', INTERVAL '1' MONTH))");
+  });
+
+  test.each([
+    [['query', 'revnue', '--from', '2024-01-01', '--to', '2025-01-01'], /^snaq: UNKNOWN_METRIC: There is no metric "revnue"\. Did you mean "revenue"\?\n$/],
+    [['query', 'revenue', '--from', '2024-02-30', '--to', '2025-01-01'], /^snaq: INVALID_ARGUMENT: Field "from" must be a real date as YYYY-MM-DD\.\n$/],
+    [['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--dim', 'email'], /^snaq: FORBIDDEN: "email" is personal data/],
+    [['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--filter', 'nonsense'], /^snaq: --filter takes name=value/],
+  ])('an error is one line and a non-zero exit: %j', (args, message) => {
+    const { code, stdout, stderr } = snaq([...args, '--lake', lake.dir]);
+    expect(code).not.toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('snaq metrics', () => {
+  test('lists the catalog', () => {
+    const { code, stdout } = snaq(['metrics', '--format', 'json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).metrics.length).toBeGreaterThanOrEqual(12);
+    expect(snaq(['metrics', '--search', 'churn']).stdout).toContain('churn_rate');
+  });
+});
+
+describe('snaq lake generate', () => {
+  test('writes Parquet folders and a manifest', () => {
+    const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'snaq-cli-lake-')), 'lake');
+    try {
+      const { code, stdout } = snaq(['lake', 'generate', '--scale', '0.02', '--seed', '3', '--out', out, '--as-of', '2025-06-01T00:00:00Z']);
+      expect(code).toBe(0);
+      expect(stdout).toContain('seed 3, scale 0.02');
+      expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
+      expect(existsSync(path.join(out, 'boxes'))).toBe(true);
+    } finally {
+      rmSync(path.dirname(out), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('snaq serve (what npm start runs)', () => {
+  let child: ChildProcessWithoutNullStreams;
+  let stderr = '';
+  let stdout = '';
+  const home = mkdtempSync(path.join(os.tmpdir(), 'snaq-serve-'));
+  const lakeDir = path.join(home, 'lake');
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  test('generates the lake on first run, serves signed queries, and stops cleanly on SIGTERM', async () => {
+    child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...process.env, PORT: '0', SNAQ_LAKE_DIR: lakeDir } });
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 90_000);
+      child.stderr.on('data', () => {
+        const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    expect(stderr).toContain(`No sample lake at ${lakeDir} yet; generating it`);
+    expect(existsSync(path.join(lakeDir, 'manifest.json'))).toBe(true);
+
+    const remote = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--url', url, '--format', 'csv']);
+    expect(remote.code).toBe(0);
+    expect(remote.stdout.trim().split('\n')).toHaveLength(13);
+    const wrongKey = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--url', url], { SNAQ_SECRET_ACCESS_KEY: 'wrong', SNAQ_ACCESS_KEY_ID: 'AKIDSNAQLOCALDEV0001' });
+    expect(wrongKey.code).toBe(1);
+    expect(wrongKey.stderr).toMatch(/^snaq: UNAUTHENTICATED: /);
+
+    // spawnSync blocked this process's event loop: let the server's log lines arrive.
+    for (let i = 0; i < 50 && !stdout.includes('"status":401'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const logLine = stdout.trim().split('\n').map((line) => JSON.parse(line)).find((entry) => entry.route === '/v1/query' && entry.status === 200);
+    expect(logLine).toMatchObject({ principal: 'local-developer', metric: 'revenue', cached: false });
+
+    const exitCode = await new Promise<number | null>((resolve) => {
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+    expect(exitCode).toBe(0);
+    expect(stderr).toContain('SIGTERM received');
+    expect(stderr).toContain('Stopped.');
+  }, 120_000);
+});

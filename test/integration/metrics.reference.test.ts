@@ -1,0 +1,272 @@
+/**
+ * Correctness of every governed metric: the metrics service's answers (catalog → compiler →
+ * DuckDB) must equal a reference computed independently, in plain TypeScript over the raw rows
+ * of the same generated lake (test/support/referenceMetrics.ts). Counts and sums must match
+ * exactly; averages and ratios within 1e-9 relative. Suppressed groups must match too.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { MetricsService } from '../../src/api/service';
+import { loadCatalog } from '../../src/catalog/catalog';
+import type { QueryResult } from '../../src/contract/types';
+import { DuckDbEngine } from '../../src/engine/duckdb';
+import { generateLake } from '../../src/lake/generate';
+import { readLakeRows } from '../support/lakeRows';
+import { createReferenceMetrics, jstMidnightMicros, type RefCell, type RefQuery, type RefResult, type ReferenceMetrics } from '../support/referenceMetrics';
+
+const RELATIVE_TOLERANCE = 1e-9;
+const HOUR_MICROS = 3_600_000_000;
+
+interface Case {
+  name: string;
+  request: RefQuery;
+  /** The reference is expected to suppress at least one group (so suppression is really exercised). */
+  expectSuppression?: boolean;
+}
+
+function describeRequest(request: RefQuery): string {
+  const parts = [`${request.metric} [${request.from}, ${request.to})`, `grain=${request.grain ?? 'none'}`];
+  if (request.dimensions?.length) parts.push(`by ${request.dimensions.join('+')}`);
+  if (request.filters && Object.keys(request.filters).length) parts.push(`where ${JSON.stringify(request.filters)}`);
+  return parts.join(' ');
+}
+
+function makeCase(label: string, request: RefQuery, extra: Omit<Case, 'name' | 'request'> = {}): Case {
+  return { name: `${label}: ${describeRequest(request)}`, request, ...extra };
+}
+
+const catalog = loadCatalog();
+const YEAR_2024 = { from: '2024-01-01', to: '2025-01-01' } as const;
+
+/** For each metric: one of its dimensions (or two) with a filter, so joins and bound values are exercised. */
+const DIMENSION_CASES: Record<string, Omit<RefQuery, 'metric'> & { expectSuppression?: boolean }> = {
+  revenue: { ...YEAR_2024, grain: 'month', dimensions: ['prefecture'], filters: { gender: 'female' } },
+  box_revenue: { ...YEAR_2024, grain: 'quarter', dimensions: ['plan'], filters: { acquisition_channel: ['instagram', 'ads'] } },
+  shop_revenue: { ...YEAR_2024, grain: 'month', dimensions: ['gender'], filters: { prefecture: '東京都' } },
+  arpu: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'female' } },
+  total_sales: { ...YEAR_2024, grain: 'month', dimensions: ['prefecture'], filters: { prefecture: ['東京都', '大阪府', '北海道'] } },
+  active_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['acquisition_channel'], filters: { plan: 'biweekly' } },
+  new_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'male' } },
+  churned_subscribers: { ...YEAR_2024, grain: 'quarter', dimensions: ['cancel_reason'], filters: { plan: 'every4weeks' } },
+  churn_rate: { ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture'], filters: { plan: 'biweekly' }, expectSuppression: true },
+  diagnoses_completed: { ...YEAR_2024, grain: 'month', dimensions: ['texture_pref'], filters: { gender: 'female' } },
+  boxes_shipped: { ...YEAR_2024, grain: 'month', dimensions: ['plan', 'gender'], filters: { prefecture: '東京都' } },
+  skip_rate: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { prefecture: ['東京都', '神奈川県'] } },
+  product_units: { ...YEAR_2024, grain: 'month', dimensions: ['category'], filters: { maker_prefecture: '兵庫県' } },
+  avg_rating: { ...YEAR_2024, grain: 'month', dimensions: ['product'], filters: { category: 'chocolate' }, expectSuppression: true },
+  snack_requests: { ...YEAR_2024, grain: 'month', dimensions: ['maker'], filters: { category: 'chocolate' } },
+};
+
+// Every metric of the catalog: monthly over 2024 without dimensions, and by a dimension with a filter.
+const CATALOG_CASES: Case[] = catalog.list().flatMap((metric) => {
+  const grain = metric.grains.includes('month') ? 'month' : metric.grains[0]!;
+  const cases = [makeCase('monthly', { metric: metric.name, ...YEAR_2024, grain })];
+  const dimensionCase = DIMENSION_CASES[metric.name];
+  if (dimensionCase) {
+    const { expectSuppression, ...request } = dimensionCase;
+    cases.push(makeCase('by dimension', { metric: metric.name, ...request }, { expectSuppression }));
+  } else if (metric.dimensions.length > 0) {
+    // A new metric without a chosen case still gets a dimensioned check.
+    cases.push(makeCase('by dimension', { metric: metric.name, ...YEAR_2024, grain, dimensions: [metric.dimensions[0]!] }));
+  }
+  return cases;
+});
+
+// Three weeks from a Wednesday to a Wednesday: not aligned to weeks.
+const THREE_WEEKS = { from: '2024-03-06', to: '2024-03-27' } as const;
+// Starts and ends mid-week.
+const WEEKS = { from: '2024-01-03', to: '2024-04-10' } as const;
+const MID_MONTH = { from: '2024-01-15', to: '2024-03-10' } as const;
+/**
+ * JST midnights where UTC and JST days differ and events sit on both sides (checked below):
+ *   2024-10-13 JST = 2024-10-12T15:00Z: shop orders at 14:18Z and 17:51Z, a subscription started at 14:59:25Z;
+ *   2024-06-09 JST = 2024-06-08T15:00Z: cancellations at 14:51:41Z and 15:38:45Z, ratings on both sides.
+ */
+const BOUNDARY_SHOP = '2024-10-13';
+const BOUNDARY_CANCEL = '2024-06-09';
+
+const EXTRA_CASES: Case[] = [
+  // grain day, three weeks not aligned to weeks
+  makeCase('day', { metric: 'revenue', ...THREE_WEEKS, grain: 'day' }),
+  makeCase('day', { metric: 'new_subscribers', ...THREE_WEEKS, grain: 'day' }),
+  makeCase('day', { metric: 'active_subscribers', ...THREE_WEEKS, grain: 'day' }),
+  makeCase('day', { metric: 'product_units', ...THREE_WEEKS, grain: 'day', dimensions: ['category'] }),
+  makeCase('day', { metric: 'snack_requests', ...THREE_WEEKS, grain: 'day' }),
+  makeCase('day', { metric: 'boxes_shipped', ...THREE_WEEKS, grain: 'day', dimensions: ['plan'] }),
+  // grain week, partial first and last weeks
+  makeCase('week', { metric: 'boxes_shipped', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'skip_rate', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'active_subscribers', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'churned_subscribers', ...WEEKS, grain: 'week', dimensions: ['cancel_reason'] }),
+  makeCase('week', { metric: 'diagnoses_completed', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week', dimensions: ['category'], filters: { gender: 'female' } }),
+  // grain quarter
+  makeCase('quarter', { metric: 'churn_rate', from: '2023-02-15', to: '2024-11-20', grain: 'quarter' }),
+  makeCase('quarter', { metric: 'arpu', from: '2023-01-01', to: '2025-01-01', grain: 'quarter', dimensions: ['acquisition_channel'] }),
+  makeCase('quarter', { metric: 'shop_revenue', from: '2022-01-01', to: '2025-01-01', grain: 'quarter' }),
+  // grain year
+  makeCase('year', { metric: 'revenue', from: '2019-01-01', to: '2026-01-01', grain: 'year' }),
+  makeCase('year', { metric: 'active_subscribers', from: '2020-06-01', to: '2024-06-01', grain: 'year' }),
+  makeCase('year', { metric: 'avg_rating', from: '2019-01-01', to: '2026-01-01', grain: 'year', dimensions: ['category'] }),
+  makeCase('year', { metric: 'total_sales', from: '2018-01-01', to: '2026-11-01', grain: 'year' }),
+  makeCase('year', { metric: 'arpu', from: '2019-07-01', to: '2025-01-01', grain: 'year' }),
+  // no grain: one row for the whole range
+  makeCase('no grain', { metric: 'revenue', ...YEAR_2024 }),
+  makeCase('no grain', { metric: 'churn_rate', from: '2024-01-01', to: '2024-07-01' }),
+  makeCase('no grain', { metric: 'active_subscribers', ...YEAR_2024, dimensions: ['plan'] }),
+  makeCase('no grain', { metric: 'arpu', ...YEAR_2024 }),
+  makeCase('no grain', { metric: 'product_units', ...YEAR_2024, dimensions: ['maker', 'category'] }),
+  makeCase(
+    'no grain',
+    { metric: 'avg_rating', from: '2024-03-01', to: '2024-03-15', dimensions: ['product'], filters: { category: 'chocolate' } },
+    { expectSuppression: true },
+  ),
+  makeCase('no grain', { metric: 'skip_rate', from: '2024-03-01', to: '2024-04-01', dimensions: ['prefecture'] }, { expectSuppression: true }),
+  // a range starting mid-month
+  ...(['revenue', 'active_subscribers', 'churn_rate', 'arpu', 'skip_rate', 'avg_rating', 'new_subscribers', 'product_units'] as const).map(
+    (metric) => makeCase('mid-month', { metric, ...MID_MONTH, grain: 'month' }),
+  ),
+  // boundaries exactly at a JST midnight where UTC and JST days differ
+  makeCase('JST boundary', { metric: 'shop_revenue', from: '2024-10-11', to: '2024-10-15', grain: 'day' }),
+  makeCase('JST boundary', { metric: 'shop_revenue', from: '2024-10-12', to: BOUNDARY_SHOP }),
+  makeCase('JST boundary', { metric: 'revenue', from: BOUNDARY_SHOP, to: '2024-10-14' }),
+  makeCase('JST boundary', { metric: 'new_subscribers', from: '2024-10-12', to: '2024-10-14', grain: 'day' }),
+  makeCase('JST boundary', { metric: 'active_subscribers', from: '2024-10-12', to: '2024-10-14', grain: 'day' }),
+  makeCase('JST boundary', { metric: 'active_subscribers', from: '2024-10-01', to: BOUNDARY_SHOP }),
+  makeCase('JST boundary', { metric: 'churned_subscribers', from: '2024-06-07', to: '2024-06-11', grain: 'day' }),
+  makeCase('JST boundary', { metric: 'active_subscribers', from: '2024-06-07', to: '2024-06-11', grain: 'day' }),
+  makeCase('JST boundary', { metric: 'churn_rate', from: BOUNDARY_CANCEL, to: '2024-08-01', grain: 'month' }),
+  makeCase('JST boundary', { metric: 'avg_rating', from: BOUNDARY_CANCEL, to: '2024-06-10' }),
+  makeCase('JST boundary', { metric: 'snack_requests', from: '2024-06-07', to: '2024-06-11', grain: 'day' }),
+];
+
+const CASES = [...CATALOG_CASES, ...EXTRA_CASES];
+
+// ---------------------------------------------------------------------------------------------
+
+function valuesAgree(actual: unknown, expected: RefCell, exact: boolean): boolean {
+  if (expected === null || actual === null) return actual === expected;
+  if (typeof expected !== 'number') return actual === expected;
+  if (typeof actual !== 'number') return false;
+  if (exact || expected === 0) return actual === expected;
+  return Math.abs(actual - expected) <= RELATIVE_TOLERANCE * Math.abs(expected);
+}
+
+const keyOf = (row: readonly unknown[]): string => JSON.stringify(row.slice(0, -1));
+const show = (value: unknown): string => JSON.stringify(value);
+
+/** Every difference between the service's answer and the reference, as readable lines. */
+function differences(actual: QueryResult, expected: RefResult, ordered: boolean): string[] {
+  const problems: string[] = [];
+  const columns = actual.columns.map((column) => column.name);
+  if (show(columns) !== show(expected.columns)) problems.push(`columns: got ${show(columns)}, expected ${show(expected.columns)}`);
+  if (actual.rows.length !== expected.rows.length) {
+    problems.push(`row count: got ${actual.rows.length}, expected ${expected.rows.length}`);
+  }
+  if (ordered) {
+    // Period-only results: every period, in order.
+    for (let i = 0; i < Math.max(actual.rows.length, expected.rows.length); i++) {
+      const got = actual.rows[i];
+      const want = expected.rows[i];
+      if (!got || !want) {
+        problems.push(`row ${i}: got ${show(got ?? null)}, expected ${show(want ?? null)}`);
+      } else if (keyOf(got) !== keyOf(want)) {
+        problems.push(`row ${i}: got key ${keyOf(got)}, expected key ${keyOf(want)}`);
+      } else if (!valuesAgree(got[got.length - 1], want[want.length - 1]!, expected.exact)) {
+        problems.push(`row ${i} ${keyOf(got)}: got ${show(got[got.length - 1])}, expected ${show(want[want.length - 1])}`);
+      }
+    }
+  } else {
+    // Dimensioned results: compare as sets of rows keyed by period and dimension values.
+    const sort = (rows: readonly (readonly unknown[])[]) => [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    const got = new Map<string, unknown>();
+    for (const row of sort(actual.rows)) {
+      if (got.has(keyOf(row))) problems.push(`duplicate row for ${keyOf(row)}`);
+      got.set(keyOf(row), row[row.length - 1]);
+    }
+    const want = new Map<string, RefCell>(sort(expected.rows).map((row) => [keyOf(row), row[row.length - 1]!]));
+    for (const [key, value] of want) {
+      if (!got.has(key)) problems.push(`missing row ${key} (expected ${show(value)})`);
+      else if (!valuesAgree(got.get(key), value, expected.exact)) problems.push(`row ${key}: got ${show(got.get(key))}, expected ${show(value)}`);
+    }
+    for (const [key, value] of got) if (!want.has(key)) problems.push(`unexpected row ${key} = ${show(value)}`);
+  }
+  const suppressed = actual.meta.suppressed;
+  if (expected.suppressedGroups === 0) {
+    if (suppressed !== undefined) problems.push(`meta.suppressed: got ${show(suppressed)}, expected none`);
+  } else if (suppressed?.groups !== expected.suppressedGroups) {
+    problems.push(`meta.suppressed.groups: got ${show(suppressed?.groups)}, expected ${expected.suppressedGroups}`);
+  }
+  return problems.length > 25 ? [...problems.slice(0, 25), `… and ${problems.length - 25} more`] : problems;
+}
+
+describe('every metric matches an independent reference over the raw lake rows', () => {
+  let root: string;
+  let engine: DuckDbEngine;
+  let service: MetricsService;
+  let reference: ReferenceMetrics;
+
+  beforeAll(async () => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'snaq-reference-'));
+    const lakeDir = path.join(root, 'lake');
+    await generateLake({ outDir: lakeDir, scale: 0.2, seed: 7, asOf: new Date('2026-11-01T00:00:00Z') });
+    engine = await DuckDbEngine.open({ lakeDir });
+    service = new MetricsService(catalog, engine);
+    reference = createReferenceMetrics(await readLakeRows(lakeDir));
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  test.each(catalog.list().map((metric) => ({ metric })))('$metric.name has a reference covering its dimensions', ({ metric }) => {
+    if (!reference.has(metric.name)) {
+      throw new Error(`No reference implementation for metric "${metric.name}": add one to test/support/referenceMetrics.ts.`);
+    }
+    const known = reference.dimensionsOf(metric.name);
+    expect(metric.dimensions.filter((dimension) => !known.includes(dimension))).toEqual([]);
+  });
+
+  test('the boundary fixtures straddle JST midnight (so the boundary cases can tell UTC days from JST days)', () => {
+    const { shop_orders, subscriptions, ratings } = reference.rows;
+    const near = (instants: Array<number | null>, boundary: string, hoursBefore: number, hoursAfter: number) => {
+      const midnight = jstMidnightMicros(boundary);
+      const present = instants.filter((t): t is number => t !== null);
+      return {
+        before: present.filter((t) => t >= midnight - hoursBefore * HOUR_MICROS && t < midnight).length,
+        after: present.filter((t) => t >= midnight && t < midnight + hoursAfter * HOUR_MICROS).length,
+      };
+    };
+    const completedOrders = shop_orders.filter((o) => o.status === 'completed').map((o) => o.ordered_at);
+    const shop = near(completedOrders, BOUNDARY_SHOP, 1, 3);
+    expect(shop.before).toBeGreaterThan(0);
+    expect(shop.after).toBeGreaterThan(0);
+    expect(near(subscriptions.map((s) => s.started_at), BOUNDARY_SHOP, 1, 0).before).toBeGreaterThan(0);
+    const cancels = near(subscriptions.map((s) => s.canceled_at), BOUNDARY_CANCEL, 1, 1);
+    expect(cancels.before).toBeGreaterThan(0);
+    expect(cancels.after).toBeGreaterThan(0);
+    const rated = near(ratings.map((r) => r.rated_at), BOUNDARY_CANCEL, 1, 1);
+    expect(rated.before).toBeGreaterThan(0);
+    expect(rated.after).toBeGreaterThan(0);
+  });
+
+  test.each(CASES)('$name', async ({ request, expectSuppression }) => {
+    const metric = catalog.get(request.metric);
+    if (!metric) throw new Error(`The catalog has no metric "${request.metric}".`);
+    const expected = reference.compute(request, metric.minGroupSize);
+    // A case whose reference is all empty would prove nothing.
+    expect(expected.rows.some((row) => row[row.length - 1] !== null && row[row.length - 1] !== 0)).toBe(true);
+    if (expectSuppression) expect(expected.suppressedGroups).toBeGreaterThan(0);
+
+    const outcome = await service.query({ ...request }, 'reference-test');
+    expect(outcome.status).toBe(200);
+    if (outcome.status !== 200) return;
+    const dimensioned = (request.dimensions ?? []).length > 0;
+    expect(differences(outcome.body, expected, !dimensioned)).toEqual([]);
+    expect(outcome.body.meta.metric).toBe(request.metric);
+    if (metric.status === 'deprecated') expect(outcome.body.meta.replacedBy).toBe(metric.replacedBy);
+  });
+});

@@ -1,0 +1,524 @@
+/**
+ * An independent reference implementation of every governed metric, in plain TypeScript over the
+ * raw lake rows (see lakeRows.ts). It is written from each metric's definition text, NOT from the
+ * catalog's SQL fragments or the compiler: nothing in src/ is imported here except types.
+ *
+ * Semantics implemented (the documented contract of the metrics API):
+ *   - Lake timestamps are naive UTC; business days are JST (UTC+9, no DST). DATE columns already
+ *     hold JST days.
+ *   - A flow metric counts events whose JST day is in [from, to), grouped by the start of the
+ *     period (day, ISO week from Monday, month, quarter, year) holding that JST day.
+ *   - A snapshot ("active subscriptions") counts subscriptions with started_at < T and
+ *     (canceled_at IS NULL or canceled_at >= T), where T is JST midnight of
+ *     min(next period start, to) at period end, or of max(period start, from) at period start.
+ *   - No grain: one row for the whole range, without a period column.
+ *   - No dimensions: every period of the range appears; empty ones are 0 for sums and counts and
+ *     null for averages and ratios. With dimensions, only groups that have data appear.
+ *   - Ratios are null when the denominator is 0.
+ *   - Rows formed by 1..minGroupSize-1 records are suppressed (records: the number of rows summed
+ *     or counted, of ratings for averages, of the denominator for ratios) and counted.
+ */
+import type {
+  BoxRow,
+  LakeRows,
+  ProductRow,
+  ShopOrderRow,
+  SubscriptionRow,
+  UserRow,
+} from './lakeRows';
+
+export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
+export type RefCell = string | number | null;
+export type DimValues = Readonly<Record<string, string | null>>;
+
+export interface RefQuery {
+  metric: string;
+  from: string;
+  to: string;
+  grain?: Grain;
+  dimensions?: string[];
+  filters?: Record<string, string | string[]>;
+}
+
+export interface RefResult {
+  /** Column names: 'period' (with a grain), the dimensions, 'value'. */
+  columns: string[];
+  rows: RefCell[][];
+  suppressedGroups: number;
+  /** True for sums and counts (compare exactly); false for averages and ratios (compare with a tolerance). */
+  exact: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar arithmetic, on 'YYYY-MM-DD' strings and day numbers since 1970-01-01.
+
+const MS_PER_DAY = 86_400_000;
+const MICROS_PER_DAY = 86_400_000_000;
+const JST_OFFSET_MICROS = 9 * 3_600_000_000;
+
+const isoByDayNumber = new Map<number, string>();
+
+export function isoOfDayNumber(dayNumber: number): string {
+  let iso = isoByDayNumber.get(dayNumber);
+  if (iso === undefined) {
+    iso = new Date(dayNumber * MS_PER_DAY).toISOString().slice(0, 10);
+    isoByDayNumber.set(dayNumber, iso);
+  }
+  return iso;
+}
+
+function parts(iso: string): [number, number, number] {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!match) throw new Error(`Not a day: ${iso}`);
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
+
+export function dayNumberOf(iso: string): number {
+  const [y, m, d] = parts(iso);
+  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+}
+
+function firstOfMonth(year: number, month1: number): string {
+  // month1 may overflow 12; normalise.
+  const y = year + Math.floor((month1 - 1) / 12);
+  const m = ((((month1 - 1) % 12) + 12) % 12) + 1;
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-01`;
+}
+
+/** The JST calendar day of a naive-UTC instant given in epoch microseconds. */
+export function jstDayOfMicros(micros: number): string {
+  return isoOfDayNumber(Math.floor((micros + JST_OFFSET_MICROS) / MICROS_PER_DAY));
+}
+
+/** The UTC instant (epoch microseconds) at which the JST day `iso` begins. */
+export function jstMidnightMicros(iso: string): number {
+  return dayNumberOf(iso) * MICROS_PER_DAY - JST_OFFSET_MICROS;
+}
+
+export function periodStartOf(iso: string, grain: Grain): string {
+  const [y, m] = parts(iso);
+  switch (grain) {
+    case 'day':
+      return iso;
+    case 'week': {
+      const n = dayNumberOf(iso);
+      const weekday = (((n + 4) % 7) + 7) % 7; // 0 = Sunday; 1970-01-01 was a Thursday
+      const sinceMonday = (weekday + 6) % 7;
+      return isoOfDayNumber(n - sinceMonday);
+    }
+    case 'month':
+      return firstOfMonth(y, m);
+    case 'quarter':
+      return firstOfMonth(y, m - ((m - 1) % 3));
+    case 'year':
+      return firstOfMonth(y, 1);
+  }
+}
+
+export function nextPeriodStartOf(start: string, grain: Grain): string {
+  const [y, m] = parts(start);
+  switch (grain) {
+    case 'day':
+      return isoOfDayNumber(dayNumberOf(start) + 1);
+    case 'week':
+      return isoOfDayNumber(dayNumberOf(start) + 7);
+    case 'month':
+      return firstOfMonth(y, m + 1);
+    case 'quarter':
+      return firstOfMonth(y, m + 3);
+    case 'year':
+      return firstOfMonth(y + 1, m);
+  }
+}
+
+/** Starts of the periods that overlap [from, to). */
+export function periodsOf(from: string, to: string, grain: Grain): string[] {
+  const periods: string[] = [];
+  for (let p = periodStartOf(from, grain); p < to; p = nextPeriodStartOf(p, grain)) periods.push(p);
+  return periods;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reference building blocks.
+
+/** Something that happened on a JST day, worth `amount` (1 for counts). */
+interface Event {
+  day: string;
+  amount: number;
+  dims: DimValues;
+}
+
+/** Something in a state during [from, until) (epoch microseconds, until null = still is). */
+interface Interval {
+  from: number;
+  until: number | null;
+  dims: DimValues;
+}
+
+type Source =
+  | { kind: 'events'; events: readonly Event[] }
+  | { kind: 'active'; at: 'period_end' | 'period_start'; intervals: readonly Interval[] };
+
+type Definition =
+  /** Σ amount over all sources (sums and counts; a snapshot source adds 1 per active row). */
+  | { type: 'total'; sources: readonly Source[] }
+  /** Σ amount ÷ number of events. */
+  | { type: 'mean'; source: Source & { kind: 'events' } }
+  | { type: 'ratio'; numerator: Source; denominator: Source };
+
+interface Tally {
+  sum: number;
+  count: number;
+}
+
+function keyOf(period: string, dims: DimValues, names: readonly string[], metric: string): string {
+  const values = names.map((name) => {
+    if (!Object.prototype.hasOwnProperty.call(dims, name)) {
+      throw new Error(`The reference for "${metric}" does not know dimension "${name}".`);
+    }
+    return dims[name]!;
+  });
+  return JSON.stringify([period, ...values]);
+}
+
+function matches(dims: DimValues, filters: Record<string, readonly string[]>, metric: string): boolean {
+  for (const [name, allowed] of Object.entries(filters)) {
+    if (!Object.prototype.hasOwnProperty.call(dims, name)) {
+      throw new Error(`The reference for "${metric}" does not know dimension "${name}" (filter).`);
+    }
+    const value = dims[name];
+    if (value === null || value === undefined || !allowed.includes(value)) return false;
+  }
+  return true;
+}
+
+function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
+  const names = query.dimensions ?? [];
+  const filters = Object.fromEntries(
+    Object.entries(query.filters ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]),
+  );
+  const tallies = new Map<string, Tally>();
+  const add = (key: string, amount: number): void => {
+    const tally = tallies.get(key);
+    if (tally) {
+      tally.sum += amount;
+      tally.count += 1;
+    } else {
+      tallies.set(key, { sum: amount, count: 1 });
+    }
+  };
+
+  if (source.kind === 'events') {
+    const periodCache = new Map<string, string>();
+    const periodOf = (day: string): string => {
+      if (!query.grain) return query.from;
+      let period = periodCache.get(day);
+      if (period === undefined) {
+        period = periodStartOf(day, query.grain);
+        periodCache.set(day, period);
+      }
+      return period;
+    };
+    for (const event of source.events) {
+      if (event.day < query.from || event.day >= query.to) continue;
+      if (!matches(event.dims, filters, query.metric)) continue;
+      add(keyOf(periodOf(event.day), event.dims, names, query.metric), event.amount);
+    }
+    return tallies;
+  }
+
+  const windows = query.grain
+    ? periodsOf(query.from, query.to, query.grain).map((period) => {
+        const next = nextPeriodStartOf(period, query.grain!);
+        const day = source.at === 'period_end' ? (next < query.to ? next : query.to) : period > query.from ? period : query.from;
+        return { period, moment: jstMidnightMicros(day) };
+      })
+    : [{ period: query.from, moment: jstMidnightMicros(source.at === 'period_end' ? query.to : query.from) }];
+  for (const { period, moment } of windows) {
+    for (const interval of source.intervals) {
+      if (!(interval.from < moment && (interval.until === null || interval.until >= moment))) continue;
+      if (!matches(interval.dims, filters, query.metric)) continue;
+      add(keyOf(period, interval.dims, names, query.metric), 1);
+    }
+  }
+  return tallies;
+}
+
+interface Combined {
+  value: number | null;
+  records: number;
+}
+
+function combine(definition: Definition, query: RefQuery): Map<string, Combined> {
+  const combined = new Map<string, Combined>();
+  switch (definition.type) {
+    case 'total': {
+      for (const source of definition.sources) {
+        for (const [key, tally] of tallySource(source, query)) {
+          const previous = combined.get(key);
+          combined.set(key, { value: (previous?.value ?? 0) + tally.sum, records: (previous?.records ?? 0) + tally.count });
+        }
+      }
+      return combined;
+    }
+    case 'mean': {
+      for (const [key, tally] of tallySource(definition.source, query)) {
+        combined.set(key, { value: tally.sum / tally.count, records: tally.count });
+      }
+      return combined;
+    }
+    case 'ratio': {
+      const numerator = tallySource(definition.numerator, query);
+      const denominator = tallySource(definition.denominator, query);
+      for (const key of new Set([...numerator.keys(), ...denominator.keys()])) {
+        const top = numerator.get(key)?.sum ?? 0;
+        const bottom = denominator.get(key);
+        combined.set(key, {
+          value: bottom && bottom.sum !== 0 ? top / bottom.sum : null,
+          records: bottom?.count ?? 0,
+        });
+      }
+      return combined;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The metrics, from their definitions.
+
+export interface ReferenceMetrics {
+  /** Metric names the reference implements. */
+  readonly names: readonly string[];
+  has(metric: string): boolean;
+  /** Dimensions every part of the metric's reference can group and filter by. */
+  dimensionsOf(metric: string): string[];
+  compute(query: RefQuery, minGroupSize: number): RefResult;
+  /** Raw helpers for fixture sanity checks. */
+  readonly rows: LakeRows;
+}
+
+function lazy<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}
+
+const SHIPPED_OR_DELIVERED = new Set(['shipped', 'delivered']);
+
+export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
+  // --- dimension lookups (left-join semantics: a missing row gives null values) -----------
+  const usersById = new Map<number, UserRow>(rows.users.map((user) => [user.user_id, user]));
+  const subscriptionsById = new Map<number, SubscriptionRow>(rows.subscriptions.map((s) => [s.subscription_id, s]));
+  const productsById = new Map<number, ProductRow>(rows.products.map((p) => [p.product_id, p]));
+  const boxesById = new Map<number, BoxRow>(rows.boxes.map((b) => [b.box_id, b]));
+  const ordersById = new Map<number, ShopOrderRow>(rows.shop_orders.map((o) => [o.order_id, o]));
+
+  const customerCache = new Map<number, DimValues>();
+  /** Who the customer is: prefecture, gender, acquisition channel of the user. */
+  const customer = (userId: number): DimValues => {
+    let dims = customerCache.get(userId);
+    if (!dims) {
+      const user = usersById.get(userId);
+      dims = {
+        prefecture: user?.prefecture ?? null,
+        gender: user?.gender ?? null,
+        acquisition_channel: user?.acquisition_channel ?? null,
+      };
+      customerCache.set(userId, dims);
+    }
+    return dims;
+  };
+  const productCache = new Map<number, DimValues>();
+  /** The snack: its name, category, maker and maker's prefecture. */
+  const product = (productId: number): DimValues => {
+    let dims = productCache.get(productId);
+    if (!dims) {
+      const p = productsById.get(productId);
+      dims = { product: p?.name ?? null, category: p?.category ?? null, maker: p?.maker ?? null, maker_prefecture: p?.maker_prefecture ?? null };
+      productCache.set(productId, dims);
+    }
+    return dims;
+  };
+  /** A box's customer plus the plan of the subscription it belongs to. */
+  const boxDims = (box: BoxRow): DimValues => ({
+    ...customer(box.user_id),
+    plan: subscriptionsById.get(box.subscription_id)?.plan ?? null,
+  });
+  const subscriptionDims = (s: SubscriptionRow): DimValues => ({ ...customer(s.user_id), plan: s.plan, cancel_reason: s.cancel_reason });
+
+  const isShipped = (box: BoxRow | undefined): box is BoxRow & { shipped_at: number } =>
+    box !== undefined && box.status !== null && SHIPPED_OR_DELIVERED.has(box.status) && box.shipped_at !== null;
+  const isCompleted = (order: ShopOrderRow | undefined): order is ShopOrderRow & { ordered_at: number } =>
+    order !== undefined && order.status === 'completed' && order.ordered_at !== null;
+
+  // --- event lists -------------------------------------------------------------------------
+  /** Price minus discount of shipped or delivered boxes, on the JST ship date. */
+  const boxRevenue = lazy((): Event[] =>
+    rows.boxes.filter(isShipped).map((b) => ({ day: jstDayOfMicros(b.shipped_at), amount: b.price_jpy - b.discount_jpy, dims: boxDims(b) })),
+  );
+  /** Total of completed shop orders, on the JST order date. */
+  const shopRevenue = lazy((): Event[] =>
+    rows.shop_orders.filter(isCompleted).map((o) => ({ day: jstDayOfMicros(o.ordered_at), amount: o.total_jpy, dims: customer(o.user_id) })),
+  );
+  /** Shipped or delivered boxes, on their JST ship date. */
+  const boxesShipped = lazy((): Event[] => boxRevenue().map((event) => ({ ...event, amount: 1 })));
+  /** Subscriptions, on the JST day they started. */
+  const subscriptionStarts = lazy((): Event[] =>
+    rows.subscriptions
+      .filter((s) => s.started_at !== null)
+      .map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s) })),
+  );
+  /** Subscriptions, on the JST day they were canceled. */
+  const subscriptionCancels = lazy((): Event[] =>
+    rows.subscriptions
+      .filter((s) => s.canceled_at !== null)
+      .map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s) })),
+  );
+  /** A subscription is active from its start until (and not at) the moment it is canceled. */
+  const subscriptionLives = lazy((): Interval[] =>
+    rows.subscriptions
+      .filter((s) => s.started_at !== null)
+      .map((s) => ({ from: s.started_at!, until: s.canceled_at, dims: subscriptionDims(s) })),
+  );
+  /** Boxes due on their scheduled (JST) date, with their status. */
+  const boxesDue = (statuses: readonly string[]): Event[] =>
+    rows.boxes
+      .filter((b) => b.scheduled_date !== null && b.status !== null && statuses.includes(b.status))
+      .map((b) => ({ day: b.scheduled_date!, amount: 1, dims: boxDims(b) }));
+  const skippedDue = lazy(() => boxesDue(['skipped']));
+  const decidedDue = lazy(() => boxesDue(['skipped', 'shipped', 'delivered']));
+  /** Quantity in shipped or delivered boxes, on the box's JST ship date. */
+  const boxUnits = lazy((): Event[] => {
+    const events: Event[] = [];
+    for (const item of rows.box_items) {
+      const box = boxesById.get(item.box_id);
+      if (!isShipped(box)) continue;
+      events.push({ day: jstDayOfMicros(box.shipped_at), amount: item.quantity, dims: { ...product(item.product_id), assigned_by: item.assigned_by } });
+    }
+    return events;
+  });
+  /** Quantity in completed shop orders, on the JST order date. */
+  const shopUnits = lazy((): Event[] => {
+    const events: Event[] = [];
+    for (const item of rows.shop_order_items) {
+      const order = ordersById.get(item.order_id);
+      if (!isCompleted(order)) continue;
+      events.push({ day: jstDayOfMicros(order.ordered_at), amount: item.quantity, dims: product(item.product_id) });
+    }
+    return events;
+  });
+  /** Ratings, on the JST day they were given. */
+  const ratings = lazy((): Event[] =>
+    rows.ratings
+      .filter((r) => r.rated_at !== null && r.rating !== null)
+      .map((r) => ({ day: jstDayOfMicros(r.rated_at!), amount: r.rating!, dims: { ...product(r.product_id), ...customer(r.user_id) } })),
+  );
+  const snackRequests = lazy((): Event[] =>
+    rows.snack_requests
+      .filter((q) => q.requested_at !== null)
+      .map((q) => ({ day: jstDayOfMicros(q.requested_at!), amount: 1, dims: { ...product(q.product_id), ...customer(q.user_id) } })),
+  );
+  const diagnoses = lazy((): Event[] =>
+    rows.diagnoses
+      .filter((d) => d.answered_at !== null)
+      .map((d) => ({ day: jstDayOfMicros(d.answered_at!), amount: 1, dims: { ...customer(d.user_id), texture_pref: d.texture_pref } })),
+  );
+
+  const events = (list: () => readonly Event[]) => (): Source => ({ kind: 'events', events: list() });
+  const active = (at: 'period_end' | 'period_start') => (): Source => ({ kind: 'active', at, intervals: subscriptionLives() });
+
+  const revenue = (): Definition => ({ type: 'total', sources: [events(boxRevenue)(), events(shopRevenue)()] });
+  const definitions: Record<string, () => Definition> = {
+    // Box revenue (price − discount, shipped/delivered, JST ship date) + completed shop orders (JST order date).
+    revenue,
+    // Deprecated; same definition text as revenue.
+    total_sales: revenue,
+    box_revenue: () => ({ type: 'total', sources: [events(boxRevenue)()] }),
+    shop_revenue: () => ({ type: 'total', sources: [events(shopRevenue)()] }),
+    // box_revenue ÷ subscriptions active at the end of the same period.
+    arpu: () => ({ type: 'ratio', numerator: events(boxRevenue)(), denominator: active('period_end')() }),
+    active_subscribers: () => ({ type: 'total', sources: [active('period_end')()] }),
+    new_subscribers: () => ({ type: 'total', sources: [events(subscriptionStarts)()] }),
+    churned_subscribers: () => ({ type: 'total', sources: [events(subscriptionCancels)()] }),
+    // churned in the period ÷ active when the period begins.
+    churn_rate: () => ({ type: 'ratio', numerator: events(subscriptionCancels)(), denominator: active('period_start')() }),
+    diagnoses_completed: () => ({ type: 'total', sources: [events(diagnoses)()] }),
+    boxes_shipped: () => ({ type: 'total', sources: [events(boxesShipped)()] }),
+    // skipped ÷ (skipped + shipped + delivered), by scheduled (JST) date; boxes being prepared are left out.
+    skip_rate: () => ({ type: 'ratio', numerator: events(skippedDue)(), denominator: events(decidedDue)() }),
+    product_units: () => ({ type: 'total', sources: [events(boxUnits)(), events(shopUnits)()] }),
+    avg_rating: () => ({ type: 'mean', source: { kind: 'events', events: ratings() } }),
+    snack_requests: () => ({ type: 'total', sources: [events(snackRequests)()] }),
+  };
+
+  const definitionOf = (metric: string): Definition => {
+    const build = definitions[metric];
+    if (!build) {
+      throw new Error(`No reference implementation for metric "${metric}": add one to test/support/referenceMetrics.ts.`);
+    }
+    return build();
+  };
+
+  const sourcesOf = (definition: Definition): Source[] => {
+    switch (definition.type) {
+      case 'total':
+        return [...definition.sources];
+      case 'mean':
+        return [definition.source];
+      case 'ratio':
+        return [definition.numerator, definition.denominator];
+    }
+  };
+
+  return {
+    names: Object.keys(definitions),
+    rows,
+    has: (metric) => Object.prototype.hasOwnProperty.call(definitions, metric),
+    dimensionsOf(metric) {
+      let common: Set<string> | undefined;
+      for (const source of sourcesOf(definitionOf(metric))) {
+        const first = source.kind === 'events' ? source.events[0] : source.intervals[0];
+        const names = new Set(first ? Object.keys(first.dims) : []);
+        common = common ? new Set([...common].filter((name) => names.has(name))) : names;
+      }
+      return [...(common ?? [])].sort();
+    },
+    compute(query, minGroupSize) {
+      const definition = definitionOf(query.metric);
+      const names = query.dimensions ?? [];
+      const combined = combine(definition, query);
+      let candidates: Array<{ period: string; dims: RefCell[]; value: number | null; records: number }>;
+      if (names.length === 0) {
+        const periods = query.grain ? periodsOf(query.from, query.to, query.grain) : [query.from];
+        const empty = definition.type === 'total' ? 0 : null;
+        candidates = periods.map((period) => {
+          const found = combined.get(JSON.stringify([period]));
+          return { period, dims: [], value: found ? found.value : empty, records: found?.records ?? 0 };
+        });
+      } else {
+        candidates = [...combined].map(([key, found]) => {
+          const [period, ...dims] = JSON.parse(key) as [string, ...RefCell[]];
+          return { period, dims, value: found.value, records: found.records };
+        });
+      }
+      let suppressedGroups = 0;
+      const kept = candidates.filter((candidate) => {
+        const suppress = candidate.records > 0 && candidate.records < minGroupSize;
+        if (suppress) suppressedGroups++;
+        return !suppress;
+      });
+      return {
+        columns: [...(query.grain ? ['period'] : []), ...names, 'value'],
+        rows: kept.map((candidate) => [...(query.grain ? [candidate.period] : []), ...candidate.dims, candidate.value]),
+        suppressedGroups,
+        exact: definition.type === 'total',
+      };
+    },
+  };
+}

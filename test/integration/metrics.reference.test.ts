@@ -101,7 +101,7 @@ const EXTRA_CASES: Case[] = [
   makeCase('week', { metric: 'active_subscribers', ...WEEKS, grain: 'week' }),
   makeCase('week', { metric: 'churned_subscribers', ...WEEKS, grain: 'week', dimensions: ['cancel_reason'] }),
   makeCase('week', { metric: 'diagnoses_completed', ...WEEKS, grain: 'week' }),
-  makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week', dimensions: ['category'], filters: { gender: 'female' } }),
+  makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week', dimensions: ['category'], filters: { maker_prefecture: ['兵庫県', '北海道'] } }),
   // grain quarter
   makeCase('quarter', { metric: 'churn_rate', from: '2023-02-15', to: '2024-11-20', grain: 'quarter' }),
   makeCase('quarter', { metric: 'arpu', from: '2023-01-01', to: '2025-01-01', grain: 'quarter', dimensions: ['acquisition_channel'] }),
@@ -124,6 +124,22 @@ const EXTRA_CASES: Case[] = [
     { expectSuppression: true },
   ),
   makeCase('no grain', { metric: 'skip_rate', from: '2024-03-01', to: '2024-04-01', dimensions: ['prefecture'] }, { expectSuppression: true }),
+  // more dimensions on ratios (the numerator and denominator are joined on every key)
+  makeCase('two dimensions', { metric: 'churn_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['plan', 'gender'] }),
+  makeCase('two dimensions', { metric: 'arpu', ...YEAR_2024, grain: 'month', dimensions: ['plan', 'prefecture'], filters: { gender: ['female', 'male'] } }, { expectSuppression: true }),
+  makeCase('two dimensions', { metric: 'skip_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture', 'plan'] }, { expectSuppression: true }),
+  // the first months of data: periods formed by fewer than minGroupSize records are suppressed, even without dimensions
+  makeCase('early data', { metric: 'avg_rating', from: '2018-01-01', to: '2018-03-01', grain: 'week' }, { expectSuppression: true }),
+  makeCase('early data', { metric: 'churn_rate', from: '2018-01-01', to: '2018-07-01', grain: 'month' }, { expectSuppression: true }),
+  makeCase('early data', { metric: 'arpu', from: '2018-01-01', to: '2018-07-01', grain: 'month' }, { expectSuppression: true }),
+  makeCase('early data', { metric: 'skip_rate', from: '2018-01-01', to: '2018-04-01', grain: 'week' }, { expectSuppression: true }),
+  makeCase('early data', { metric: 'active_subscribers', from: '2017-12-25', to: '2018-01-20', grain: 'week' }),
+  // the last days before the snapshot: boxes being prepared ('picked', 'assigned') have no ship date and are not yet due
+  makeCase('latest data', { metric: 'skip_rate', from: '2026-10-26', to: '2026-12-01' }),
+  makeCase('latest data', { metric: 'skip_rate', from: '2026-09-28', to: '2026-11-30', grain: 'week' }),
+  makeCase('latest data', { metric: 'boxes_shipped', from: '2026-10-20', to: '2026-11-05', grain: 'day' }),
+  makeCase('latest data', { metric: 'revenue', from: '2026-10-01', to: '2026-12-01', grain: 'month' }),
+  makeCase('latest data', { metric: 'active_subscribers', from: '2026-10-25', to: '2026-11-03', grain: 'day' }),
   // a range starting mid-month
   ...(['revenue', 'active_subscribers', 'churn_rate', 'arpu', 'skip_rate', 'avg_rating', 'new_subscribers', 'product_units'] as const).map(
     (metric) => makeCase('mid-month', { metric, ...MID_MONTH, grain: 'month' }),
@@ -180,13 +196,14 @@ function differences(actual: QueryResult, expected: RefResult, ordered: boolean)
     }
   } else {
     // Dimensioned results: compare as sets of rows keyed by period and dimension values.
-    const sort = (rows: readonly (readonly unknown[])[]) => [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    const sort = <T extends readonly unknown[]>(rows: readonly T[]): T[] =>
+      [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     const got = new Map<string, unknown>();
     for (const row of sort(actual.rows)) {
       if (got.has(keyOf(row))) problems.push(`duplicate row for ${keyOf(row)}`);
       got.set(keyOf(row), row[row.length - 1]);
     }
-    const want = new Map<string, RefCell>(sort(expected.rows).map((row) => [keyOf(row), row[row.length - 1]!]));
+    const want = new Map<string, RefCell>(sort(expected.rows).map((row): [string, RefCell] => [keyOf(row), row[row.length - 1] ?? null]));
     for (const [key, value] of want) {
       if (!got.has(key)) problems.push(`missing row ${key} (expected ${show(value)})`);
       else if (!valuesAgree(got.get(key), value, expected.exact)) problems.push(`row ${key}: got ${show(got.get(key))}, expected ${show(value)}`);

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench -- <name>`: benchmarks that are too slow or too noisy for `npm test`.
+ * Each prints a report and writes it as JSON under .snaq/bench/.
+ */
+import { runApiBench } from './api.bench';
+
+const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench };
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((name) => !BENCHES[name]);
+  if (unknown.length) throw new Error(`Unknown benchmark ${unknown.join(', ')}. Known: ${Object.keys(BENCHES).join(', ')}.`);
+  for (const name of names.length ? names : Object.keys(BENCHES)) await BENCHES[name]!();
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench: ${(error as Error).stack ?? error}\n`);
+  process.exitCode = 1;
+});

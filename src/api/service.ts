@@ -262,14 +262,21 @@ export class MetricsService {
     let suppressedGroups = 0;
     if (compiled.hasGroupSize) {
       const sizeIndex = compiled.columns.length;
-      // Groups formed by a handful of records could single out a customer: drop them, count them.
-      rows = rows.filter((row) => {
+      const valueIndex = sizeIndex - 1;
+      const keepsEveryPeriod = compiled.columns.every((column) => column.role !== 'dimension');
+      // Groups formed by a handful of records could single out a customer. With dimensions they are
+      // dropped; without, the period stays with an empty value so the series has no holes.
+      const isSmall = (row: Cell[]) => {
         const size = Number(row[sizeIndex] ?? 0);
-        const keep = size === 0 || size >= metric.minGroupSize;
-        if (!keep) suppressedGroups++;
-        return keep;
+        return size > 0 && size < metric.minGroupSize;
+      };
+      suppressedGroups = rows.filter(isSmall).length;
+      if (!keepsEveryPeriod) rows = rows.filter((row) => !isSmall(row));
+      rows = rows.map((row) => {
+        const visible = row.slice(0, sizeIndex);
+        if (keepsEveryPeriod && isSmall(row)) visible[valueIndex] = null;
+        return visible;
       });
-      rows = rows.map((row) => row.slice(0, sizeIndex));
     }
     return {
       columns: compiled.columns,

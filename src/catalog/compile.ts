@@ -188,7 +188,8 @@ function combine(metric: MetricDef, names: string[], dialect: Dialect): string {
       return [
         `SELECT ${keys.map((key) => `COALESCE(num.${key}, den.${key}) AS ${key}`).join(', ')},`,
         `    ${dialect.divide('COALESCE(num.value, 0)', 'den.value')} AS value,`,
-        `    COALESCE(den.n, 0) AS n`,
+        // A group is formed by the denominator's records, or the numerator's when it has none.
+        `    COALESCE(NULLIF(den.n, 0), num.n, 0) AS n`,
         `  FROM m0 num FULL OUTER JOIN m1 den ON ${on}`,
       ].join('\n');
     }

@@ -3,12 +3,13 @@
  * files, a small pool of connections (one query each at a time, so each can be interrupted), and
  * prepared statements cached per connection.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBTypeId } from '@duckdb/node-api';
 import { ApiError } from '../contract/errors';
 import type { LakeManifest } from '../contract/snapshot';
 import type { Cell } from '../contract/types';
+import { readManifest } from '../lake/manifest';
 import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
 
 export interface DuckDbEngineOptions {
@@ -61,7 +62,7 @@ export class DuckDbEngine implements QueryEngine {
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
     const lakeDir = path.resolve(options.lakeDir);
-    const manifest = readManifestFile(lakeDir);
+    const manifest = readManifest(lakeDir);
     const instance = await DuckDBInstance.create(':memory:', {
       threads: String(options.threads ?? 2),
       ...(options.memoryLimit ? { memory_limit: options.memoryLimit } : {}),
@@ -161,7 +162,7 @@ export class DuckDbEngine implements QueryEngine {
       });
     }
     // Re-read only when the lake was rewritten, so a regenerated lake is picked up without a restart.
-    if (this.manifestCache?.mtimeMs !== mtimeMs) this.manifestCache = { mtimeMs, manifest: readManifestFile(this.lakeDir) };
+    if (this.manifestCache?.mtimeMs !== mtimeMs) this.manifestCache = { mtimeMs, manifest: readManifest(this.lakeDir) };
     return this.manifestCache.manifest;
   }
 
@@ -184,14 +185,4 @@ export class DuckDbEngine implements QueryEngine {
     }
     this.instance.closeSync();
   }
-}
-
-export function readManifestFile(lakeDir: string): LakeManifest {
-  const file = path.join(lakeDir, 'manifest.json');
-  if (!existsSync(file)) throw new Error(`No lake at ${lakeDir} (manifest.json is missing). Run: npx snaq lake generate`);
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as LakeManifest;
-  if (manifest.schemaVersion !== 1 || typeof manifest.snapshotId !== 'string' || typeof manifest.tables !== 'object') {
-    throw new Error(`The lake manifest at ${file} is not a version-1 manifest.`);
-  }
-  return manifest;
 }

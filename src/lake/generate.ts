@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
-import { MANIFEST_FILE, type LakeManifest, type LakeTableEntry } from './manifest';
+import { MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
 import { sqlString } from './sql';
 import { boxStatements } from './tables/boxes.sql';
@@ -23,7 +23,7 @@ import { subscriptionStatements } from './tables/subscriptions.sql';
 import { userStatements } from './tables/users.sql';
 
 export { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
-export type { LakeManifest, LakeTableEntry } from './manifest';
+export type { SampleLakeManifest, TableSnapshot } from './manifest';
 export { formatGenerateSummary } from './summary';
 
 export interface LakeOptions {
@@ -42,7 +42,7 @@ const MAX_SCALE = 1000;
 const HOUR_MS = 3_600_000;
 const JST_OFFSET_MS = 9 * HOUR_MS;
 
-export async function generateLake(opts: LakeOptions): Promise<{ manifest: LakeManifest; elapsedMs: number }> {
+export async function generateLake(opts: LakeOptions): Promise<{ manifest: SampleLakeManifest; elapsedMs: number }> {
   const started = performance.now();
   const scale = opts.scale ?? DEFAULT_SCALE;
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -59,9 +59,9 @@ export async function generateLake(opts: LakeOptions): Promise<{ manifest: LakeM
     const rowCounts = await writeTables(stagingDir, { seed, scale, asOf });
     const snapshotAt = asOf.toISOString();
     const tables = Object.fromEntries(
-      LAKE_TABLES.map((t): [TableName, LakeTableEntry] => [t, { snapshotAt, rows: rowCounts[t], path: t }]),
-    ) as Record<TableName, LakeTableEntry>;
-    const manifest: LakeManifest = {
+      LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: t }]),
+    ) as Record<TableName, TableSnapshot>;
+    const manifest: SampleLakeManifest = {
       schemaVersion: 1,
       snapshotId: snapshotIdOf(seed, scale, asOf),
       generator: { seed, scale, asOf: snapshotAt },

@@ -5,26 +5,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { LakeManifest, TableSnapshot } from '../contract/snapshot';
 import { LAKE_TABLES, type TableName } from './schema';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export interface LakeTableEntry {
-  /** ISO UTC moment the table's snapshot represents. */
-  snapshotAt: string;
-  rows: number;
-  /** Folder holding the table's Parquet files, relative to the lake directory. */
-  path: string;
-}
+export type { TableSnapshot } from '../contract/snapshot';
 
-export interface LakeManifest {
-  schemaVersion: 1;
-  /** Stable hash of seed, scale and asOf: equal ids mean equal table contents. */
-  snapshotId: string;
-  generator: { seed: number; scale: number; asOf: string };
-  generatedAt: string;
-  tables: Record<TableName, LakeTableEntry>;
-}
+/** A generated lake's manifest: the contract's shape, with every lake table and the generator inputs. */
+export type SampleLakeManifest = LakeManifest & {
+  generator: NonNullable<LakeManifest['generator']>;
+  tables: Record<TableName, TableSnapshot>;
+};
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO timestamp');
 const tableEntry = z.object({ snapshotAt: isoInstant, rows: z.number().int().nonnegative(), path: z.string().min(1) });
@@ -43,7 +35,7 @@ export function defaultLakeDir(): string {
 }
 
 /** Reads and validates `<dir>/manifest.json`; throws an Error naming the file if it is missing or invalid. */
-export function readManifest(dir: string): LakeManifest {
+export function readManifest(dir: string): SampleLakeManifest {
   const file = join(dir, MANIFEST_FILE);
   let text: string;
   try {

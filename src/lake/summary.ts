@@ -1,8 +1,8 @@
 /** The human summary `snaq lake generate` prints. */
-import type { LakeManifest } from './manifest';
+import type { SampleLakeManifest } from './manifest';
 import { LAKE_TABLES } from './schema';
 
-export function formatGenerateSummary(manifest: LakeManifest, elapsedMs: number): string {
+export function formatGenerateSummary(manifest: SampleLakeManifest, elapsedMs: number): string {
   const { seed, scale, asOf } = manifest.generator;
   const width = Math.max(...LAKE_TABLES.map((t) => t.length));
   const lines = LAKE_TABLES.map((t) => {

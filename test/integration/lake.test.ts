@@ -10,7 +10,7 @@ import {
   generateLake,
   LAKE_SCHEMA,
   LAKE_TABLES,
-  type LakeManifest,
+  type SampleLakeManifest,
   type TableName,
 } from '../../src/lake/generate';
 import { readManifest } from '../../src/lake/manifest';
@@ -27,7 +27,7 @@ type Row = Record<string, unknown>;
 let root: string;
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
-const lakes: Record<'small' | 'again' | 'otherSeed' | 'earlier' | 'full', { dir: string; manifest: LakeManifest; elapsedMs: number }> =
+const lakes: Record<'small' | 'again' | 'otherSeed' | 'earlier' | 'full', { dir: string; manifest: SampleLakeManifest; elapsedMs: number }> =
   {} as never;
 
 /** Query rows, with BIGINT counts turned into plain numbers so expectations read naturally. */

@@ -16,7 +16,8 @@
  *     null for averages and ratios. With dimensions, only groups that have data appear.
  *   - Ratios are null when the denominator is 0.
  *   - Rows formed by 1..minGroupSize-1 records are suppressed (records: the number of rows summed
- *     or counted, of ratings for averages, of the denominator for ratios) and counted.
+ *     or counted, of ratings for averages, of the denominator for ratios, or of the numerator when
+ *     the denominator has none) and counted. Without dimensions the period stays, with value null.
  */
 import type {
   BoxRow,
@@ -275,7 +276,8 @@ function combine(definition: Definition, query: RefQuery): Map<string, Combined>
         const bottom = denominator.get(key);
         combined.set(key, {
           value: bottom && bottom.sum !== 0 ? top / bottom.sum : null,
-          records: bottom?.count ?? 0,
+          // A group the denominator lacks is still formed by its numerator's records.
+          records: bottom?.count || numerator.get(key)?.count || 0,
         });
       }
       return combined;
@@ -508,11 +510,13 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
         });
       }
       let suppressedGroups = 0;
-      const kept = candidates.filter((candidate) => {
-        const suppress = candidate.records > 0 && candidate.records < minGroupSize;
-        if (suppress) suppressedGroups++;
-        return !suppress;
-      });
+      const isSmall = (candidate: { records: number }) => candidate.records > 0 && candidate.records < minGroupSize;
+      suppressedGroups = candidates.filter(isSmall).length;
+      // Without dimensions a small period keeps its row, emptied, so the series stays whole.
+      const kept =
+        names.length === 0
+          ? candidates.map((candidate) => (isSmall(candidate) ? { ...candidate, value: null } : candidate))
+          : candidates.filter((candidate) => !isSmall(candidate));
       return {
         columns: [...(query.grain ? ['period'] : []), ...names, 'value'],
         rows: kept.map((candidate) => [...(query.grain ? [candidate.period] : []), ...candidate.dims, candidate.value]),

@@ -2,18 +2,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatGenerateSummary, LAKE_TABLES, snapshotIdOf, type LakeManifest } from '../../src/lake/generate';
+import { formatGenerateSummary, LAKE_TABLES, snapshotIdOf, type SampleLakeManifest } from '../../src/lake/generate';
 import { defaultLakeDir, lakeExists, readManifest } from '../../src/lake/manifest';
 import { pickUniform, sqlString, weightedCase } from '../../src/lake/sql';
 
-function sampleManifest(): LakeManifest {
+function sampleManifest(): SampleLakeManifest {
   const asOf = '2026-11-01T00:00:00.000Z';
   return {
     schemaVersion: 1,
     snapshotId: 'abc123',
     generator: { seed: 42, scale: 1, asOf },
     generatedAt: '2026-11-01T01:02:03.000Z',
-    tables: Object.fromEntries(LAKE_TABLES.map((t, i) => [t, { snapshotAt: asOf, rows: 1000 * (i + 1), path: t }])) as LakeManifest['tables'],
+    tables: Object.fromEntries(LAKE_TABLES.map((t, i) => [t, { snapshotAt: asOf, rows: 1000 * (i + 1), path: t }])) as SampleLakeManifest['tables'],
   };
 }
 

@@ -27,7 +27,7 @@ SELECT date_trunc('week', b.scheduled_date) AS period,
 combined AS (
 SELECT COALESCE(num.period, den.period) AS period,
     (CAST(COALESCE(num.value, 0) AS DOUBLE) / NULLIF(den.value, 0)) AS value,
-    COALESCE(den.n, 0) AS n
+    COALESCE(NULLIF(den.n, 0), num.n, 0) AS n
   FROM m0 num FULL OUTER JOIN m1 den ON num.period IS NOT DISTINCT FROM den.period
 )
 SELECT pr.period AS "period", c.value AS "value", COALESCE(c.n, 0) AS "__n"

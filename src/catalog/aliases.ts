@@ -1,11 +1,16 @@
 /** Which model aliases a reviewed SQL fragment reads, so joins are derived, never listed twice. */
 import type { ModelDef } from './model';
 
-const QUALIFIED_COLUMN = /(?<![\w.'])([a-z][a-z0-9_]*)\.[a-z_]/g;
+const QUALIFIED_COLUMN = /(?<![\w.'])([a-z][a-z0-9_]*)\.([a-z_][a-z0-9_]*)/g;
+
+/** Every `alias.column` an expression reads (string literals ignored). */
+export function columnsIn(expr: string): Array<{ alias: string; column: string }> {
+  const withoutStrings = expr.replace(/'(?:[^']|'')*'/g, "''");
+  return [...withoutStrings.matchAll(QUALIFIED_COLUMN)].map((match) => ({ alias: match[1]!, column: match[2]! }));
+}
 
 export function aliasesIn(expr: string): string[] {
-  const withoutStrings = expr.replace(/'(?:[^']|'')*'/g, "''");
-  return [...new Set([...withoutStrings.matchAll(QUALIFIED_COLUMN)].map((match) => match[1]!))];
+  return [...new Set(columnsIn(expr).map((reference) => reference.alias))];
 }
 
 /** The joins needed to read `aliases`, each after the joins it depends on, in model order. */

@@ -5,7 +5,8 @@
 import { GRAINS } from '../contract/dates';
 import type { DimensionDef, Measure, MetricDef, ModelDef } from './model';
 import { measuresOf } from './model';
-import { aliasesIn, joinsFor } from './aliases';
+import { columnsIn, joinsFor } from './aliases';
+import { LAKE_SCHEMA, type TableName } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';
 
 export class CatalogError extends Error {
@@ -29,10 +30,15 @@ const UNITS = new Set(['JPY', 'count', 'ratio', 'score']);
 
 /** Checks a model, and returns a checker for SQL fragments written against it. */
 function checkModel(metric: string, model: ModelDef): (where: string, expr: string) => void {
-  const aliases = new Set([model.alias, ...model.joins.map((join) => join.alias)]);
+  const tableOf = new Map<string, TableName>([[model.alias, model.table], ...model.joins.map((join): [string, TableName] => [join.alias, join.table])]);
+  // Every column must exist in the lake's table contract, which Athena's Glue tables share.
   const checkExpr = (where: string, expr: string): void => {
-    for (const alias of aliasesIn(expr)) {
-      if (!aliases.has(alias)) throw new CatalogError(metric, `${where} reads "${alias}", which model "${model.name}" does not join.`);
+    for (const { alias, column } of columnsIn(expr)) {
+      const table = tableOf.get(alias);
+      if (!table) throw new CatalogError(metric, `${where} reads "${alias}", which model "${model.name}" does not join.`);
+      if (!Object.prototype.hasOwnProperty.call(LAKE_SCHEMA[table].columns, column)) {
+        throw new CatalogError(metric, `${where} reads ${alias}.${column}, but table ${table} has no column "${column}".`);
+      }
     }
   };
   for (const join of model.joins) checkExpr(`join "${join.alias}"`, join.on);
@@ -41,7 +47,7 @@ function checkModel(metric: string, model: ModelDef): (where: string, expr: stri
     checkExpr(`dimension "${name}"`, dimension.expr);
   }
   try {
-    joinsFor(model, aliases);
+    joinsFor(model, tableOf.keys());
   } catch (error) {
     throw new CatalogError(metric, (error as Error).message);
   }

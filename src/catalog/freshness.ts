@@ -4,8 +4,8 @@
  */
 import type { TableFreshness } from '../contract/types';
 import type { LakeManifest } from '../contract/snapshot';
-import type { FreshnessSlo, LakeTable } from './model';
-import { LAKE_TABLE_NAMES } from './model';
+import { LAKE_TABLES, type TableName } from '../contract/lakeSchema';
+import type { FreshnessSlo } from './model';
 
 export const FRESHNESS_SLO_HOURS: FreshnessSlo = {
   users: 26,
@@ -23,7 +23,7 @@ export const FRESHNESS_SLO_HOURS: FreshnessSlo = {
 const HOUR_MS = 3_600_000;
 
 /** Freshness of the given tables; a table missing from the snapshot is reported as not met. */
-export function tableFreshness(manifest: LakeManifest, tables: readonly LakeTable[] = LAKE_TABLE_NAMES, nowMs = Date.now()): TableFreshness[] {
+export function tableFreshness(manifest: LakeManifest, tables: readonly TableName[] = LAKE_TABLES, nowMs = Date.now()): TableFreshness[] {
   return tables.map((table) => {
     const snapshot = manifest.tables[table];
     const sloHours = FRESHNESS_SLO_HOURS[table];

@@ -4,22 +4,8 @@
  * and never include user input (that arrives only as bound values, see compile.ts).
  */
 import type { Grain } from '../contract/dates';
+import type { TableName } from '../contract/lakeSchema';
 import type { LocalizedText, MetricStatus, Unit } from '../contract/types';
-
-/** Lake tables, named as in Aurora. */
-export const LAKE_TABLE_NAMES = [
-  'users',
-  'subscriptions',
-  'boxes',
-  'box_items',
-  'products',
-  'ratings',
-  'snack_requests',
-  'diagnoses',
-  'shop_orders',
-  'shop_order_items',
-] as const;
-export type LakeTable = (typeof LAKE_TABLE_NAMES)[number];
 
 export interface DimensionDef {
   title: LocalizedText;
@@ -34,7 +20,7 @@ export interface DimensionDef {
 
 export interface JoinDef {
   alias: string;
-  table: LakeTable;
+  table: TableName;
   /** Portable join condition over aliases already joined. */
   on: string;
   /** Aliases this join's condition needs joined first. */
@@ -44,7 +30,7 @@ export interface JoinDef {
 /** A logical table: a fact table plus the joins its dimensions may need, added only when used. */
 export interface ModelDef {
   name: string;
-  table: LakeTable;
+  table: TableName;
   alias: string;
   joins: readonly JoinDef[];
   dimensions: Readonly<Record<string, DimensionDef>>;
@@ -111,7 +97,7 @@ export interface MetricDef {
 }
 
 /** Freshness promise per source table, in hours since its snapshot. */
-export type FreshnessSlo = Readonly<Record<LakeTable, number>>;
+export type FreshnessSlo = Readonly<Record<TableName, number>>;
 
 export function measuresOf(metric: MetricDef): readonly Measure[] {
   const compute = metric.compute;
@@ -126,8 +112,8 @@ export function measuresOf(metric: MetricDef): readonly Measure[] {
 }
 
 /** The lake tables a metric reads, derived from its models so it cannot drift. */
-export function sourceTablesOf(metric: MetricDef): LakeTable[] {
-  const tables = new Set<LakeTable>();
+export function sourceTablesOf(metric: MetricDef): TableName[] {
+  const tables = new Set<TableName>();
   for (const measure of measuresOf(metric)) {
     tables.add(measure.model.table);
     for (const join of measure.model.joins) tables.add(join.table);

@@ -14,7 +14,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
 import { MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
-import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
+import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 import { sqlString } from './sql';
 import { boxStatements } from './tables/boxes.sql';
 import { productStatements } from './tables/products.sql';
@@ -22,7 +22,7 @@ import { shopStatements } from './tables/shop.sql';
 import { subscriptionStatements } from './tables/subscriptions.sql';
 import { userStatements } from './tables/users.sql';
 
-export { LAKE_SCHEMA, LAKE_TABLES, type TableName } from './schema';
+export { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 export type { SampleLakeManifest, TableSnapshot } from './manifest';
 export { formatGenerateSummary } from './summary';
 

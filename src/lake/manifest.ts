@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { LakeManifest, TableSnapshot } from '../contract/snapshot';
-import { LAKE_TABLES, type TableName } from './schema';
+import { LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 
 export const MANIFEST_FILE = 'manifest.json';
 

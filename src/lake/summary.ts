@@ -1,6 +1,6 @@
 /** The human summary `snaq lake generate` prints. */
 import type { SampleLakeManifest } from './manifest';
-import { LAKE_TABLES } from './schema';
+import { LAKE_TABLES } from '../contract/lakeSchema';
 
 export function formatGenerateSummary(manifest: SampleLakeManifest, elapsedMs: number): string {
   const { seed, scale, asOf } = manifest.generator;

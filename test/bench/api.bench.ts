@@ -11,6 +11,7 @@ import path from 'node:path';
 import { AwsClient } from 'aws4fetch';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadCatalog } from '../../src/catalog/catalog';
+import { LAKE_TABLES } from '../../src/contract/lakeSchema';
 import { startLocalServer } from '../../src/api/server';
 import { MetricsService } from '../../src/api/service';
 import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
@@ -52,7 +53,7 @@ async function ensureBenchLake(): Promise<void> {
 async function rawDuckDb(): Promise<(sql: string, params: readonly unknown[]) => Promise<number>> {
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
-  for (const table of ['users', 'subscriptions', 'boxes', 'box_items', 'products', 'ratings', 'snack_requests', 'diagnoses', 'shop_orders', 'shop_order_items']) {
+  for (const table of LAKE_TABLES) {
     await connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet('${path.join(LAKE_DIR, table, '*.parquet')}')`);
   }
   return async (sql, params) => {

@@ -87,6 +87,16 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
       }),
       /"box_revenue": .*"zz"|"box_revenue": .*"x"/,
     ],
+    [
+      'a column the lake table does not have',
+      withChange({
+        compute: {
+          type: 'measure',
+          measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'sum', expr: 'b.price_yen' }, time: { expr: 'b.shipped_at', type: 'timestamp' } },
+        },
+      }),
+      /"box_revenue": the aggregate reads b\.price_yen, but table boxes has no column "price_yen"/,
+    ],
   ])('%s', (_name, definitions, message) => {
     expect(() => createCatalog(definitions)).toThrow(message);
   });

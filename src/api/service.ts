@@ -126,7 +126,7 @@ export class MetricsService {
     const definition = resolveDimension(this.catalog, metric, dimension, 'dimension');
     const baseMeta = { metric: metric.name, metricVersion: metric.version, engine: this.engine.name };
     if (definition.values) {
-      return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, cached: true, elapsedMs: 0 }) };
+      return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
     }
     const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP });
     const manifest = await this.engine.snapshot();

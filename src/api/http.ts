@@ -3,7 +3,7 @@
  * type and JSON checks, rate limiting, routing, error mapping and the access log. Authentication
  * happens before this (SigV4 in the local server, IAM in API Gateway) and arrives as `principal`.
  */
-import { ApiError, ERROR_STATUS, type ErrorBody } from '../contract/errors';
+import { ApiError } from '../contract/errors';
 import type { AccessLogger } from './accessLog';
 import type { RateLimiter } from './rateLimit';
 import { matchRoute } from './routes';
@@ -39,9 +39,8 @@ export function errorResponse(error: ApiError, extraHeaders: Record<string, stri
   return { status: error.status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify(error.toBody()) };
 }
 
-export function unexpectedError(): ErrorBody {
-  return { error: { code: 'INTERNAL', message: 'Something went wrong on our side. Try again; if it persists, tell the data team.' } };
-}
+/** What the caller sees of a bug: a stable code and a plain sentence, never a stack. */
+export const INTERNAL_MESSAGE = 'Something went wrong on our side. Try again; if it persists, tell the data team.';
 
 function decodeBody(request: ApiRequest): unknown {
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -97,7 +96,7 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       fields = { code: error.code, metric: typeof error.details?.metric === 'string' ? error.details.metric : undefined };
     } else {
       context.reportInternal(error);
-      response = { status: ERROR_STATUS.INTERNAL, headers: { ...JSON_HEADERS }, body: JSON.stringify(unexpectedError()) };
+      response = errorResponse(new ApiError('INTERNAL', INTERNAL_MESSAGE));
       fields = { code: 'INTERNAL' };
     }
   }

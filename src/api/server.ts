@@ -10,7 +10,7 @@ import { SIGNING_SERVICE } from '../contract/devCredentials';
 import type { AccessLogger } from './accessLog';
 import { verifySigV4 } from './auth/verifySigV4';
 import { isLoopback, type ServerConfig } from './config';
-import { errorResponse, handleApiRequest, type ApiResponse } from './http';
+import { errorResponse, handleApiRequest, INTERNAL_MESSAGE, type ApiResponse } from './http';
 import { RateLimiter } from './rateLimit';
 import type { MetricsService } from './service';
 
@@ -123,7 +123,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       send(response, result);
     } catch (error) {
       reportInternal(error);
-      if (!response.headersSent) reject(new ApiError('INTERNAL', 'Something went wrong on our side.'));
+      if (!response.headersSent) reject(new ApiError('INTERNAL', INTERNAL_MESSAGE));
     }
   });
   server.requestTimeout = 0; // queries may legitimately run longer than Node's default; the engine bounds them.

@@ -26,6 +26,7 @@ import { oldestSnapshot, tableFreshness } from '../catalog/freshness';
 import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
+import { PendingQueries } from './pendingQueries';
 import { ResultCache } from './resultCache';
 import { LIMITS } from '../contract/limits';
 import type { LakeManifest } from '../contract/snapshot';
@@ -65,14 +66,11 @@ interface ComputedResult {
 
 export type QueryOutcome = { status: 200; body: QueryResult } | { status: 202; body: QueryAccepted };
 
-interface PendingQuery {
-  principal: string;
+/** What a 202 needs to shape its result later. */
+interface PendingContext {
   metric: MetricDef;
   limit?: number;
   startedMs: number;
-  promise: Promise<ComputedResult>;
-  settled?: { result: ComputedResult } | { error: unknown };
-  expiresMs?: number;
 }
 
 const DIMENSION_VALUES_CAP = 1_000;
@@ -82,7 +80,7 @@ export class MetricsService {
   private readonly dialect: Dialect;
   private readonly cache: ResultCache<ComputedResult>;
   private readonly inFlight = new Map<string, Promise<ComputedResult>>();
-  private readonly pending = new Map<string, PendingQuery>();
+  private readonly pending: PendingQueries<ComputedResult, PendingContext>;
 
   constructor(
     readonly catalog: Catalog,
@@ -92,6 +90,7 @@ export class MetricsService {
     this.options = { ...DEFAULT_SERVICE_OPTIONS, ...options };
     this.dialect = DIALECTS[engine.dialect];
     this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
+    this.pending = new PendingQueries(this.options.asyncResultTtlMs, this.options.now);
   }
 
   cacheStats() {
@@ -178,7 +177,11 @@ export class MetricsService {
     } finally {
       clearTimeout(timer);
     }
-    this.track(queryId, { principal, metric, limit, startedMs: started, promise: computation });
+    this.pending.add(queryId, principal, { metric, limit, startedMs: started }, computation);
+    return this.running(queryId, metric);
+  }
+
+  private running(queryId: string, metric: MetricDef): QueryOutcome {
     return {
       status: 202,
       body: { queryId, status: 'running', meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }) },
@@ -187,46 +190,17 @@ export class MetricsService {
 
   /** The outcome of a query answered with 202; only its principal may read it. */
   async queryStatus(queryId: string, principal: string): Promise<QueryOutcome> {
-    this.expirePending();
-    const pending = this.pending.get(queryId);
-    if (!pending || pending.principal !== principal) {
+    const pending = this.pending.find(queryId, principal);
+    if (!pending) {
       throw new ApiError('INVALID_ARGUMENT', 'There is no running or recent query with this id. Send the query again.', {
         reason: 'unknown_query',
         field: 'queryId',
       });
     }
-    if (!pending.settled) {
-      return {
-        status: 202,
-        body: {
-          queryId,
-          status: 'running',
-          meta: this.meta({ metric: pending.metric.name, metricVersion: pending.metric.version, engine: this.engine.name, queryId }),
-        },
-      };
-    }
+    const { metric, limit, startedMs } = pending.context;
+    if (!pending.settled) return this.running(queryId, metric);
     if ('error' in pending.settled) throw pending.settled.error;
-    return {
-      status: 200,
-      body: this.shape(pending.settled.result, pending.metric, pending.limit, { cached: false, queryId, started: pending.startedMs }),
-    };
-  }
-
-  private track(queryId: string, pending: PendingQuery): void {
-    this.pending.set(queryId, pending);
-    const settle = (settled: PendingQuery['settled']) => {
-      pending.settled = settled;
-      pending.expiresMs = this.options.now() + this.options.asyncResultTtlMs;
-    };
-    pending.promise.then(
-      (result) => settle({ result }),
-      (error: unknown) => settle({ error }),
-    );
-  }
-
-  private expirePending(): void {
-    const now = this.options.now();
-    for (const [id, pending] of this.pending) if (pending.expiresMs !== undefined && pending.expiresMs < now) this.pending.delete(id);
+    return { status: 200, body: this.shape(pending.settled.result, metric, limit, { cached: false, queryId, started: startedMs }) };
   }
 
   /**

@@ -1,9 +1,8 @@
 /** Renders query results for a terminal (table), a spreadsheet (csv) or a program (json). */
 import Table from 'cli-table3';
-import type { Cell, Column, QueryResult, Unit } from '../contract/types';
+import type { Cell, Column, Lang, QueryResult, Unit } from '../contract/types';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
-export type Lang = 'ja' | 'en';
 
 export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
   return /^ja/i.test(env.SNAQ_LANG || env.LC_ALL || env.LANG || '') ? 'ja' : 'en';

@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../contract/errors';
+import { localizeError } from '../contract/errorMessages';
 import { GRAINS, type Grain } from '../contract/dates';
 import type { FilterScalar, MetricList, QueryRequest } from '../contract/types';
 import { loadCatalog } from '../catalog/catalog';
@@ -175,7 +176,10 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
-    const message = error instanceof ApiError ? `${error.code}: ${error.message}` : (error as Error).message;
+    const message =
+      error instanceof ApiError
+        ? `${error.code}: ${localizeError({ code: error.code, message: error.message, details: error.details }, langFromEnv())}`
+        : (error as Error).message;
     process.stderr.write(`snaq: ${message}\n`);
     return 1;
   }

@@ -11,6 +11,8 @@ export interface LocalizedText {
   en: string;
 }
 
+export type Lang = keyof LocalizedText;
+
 export type FilterScalar = string | number | boolean;
 export type FilterValue = FilterScalar | FilterScalar[];
 

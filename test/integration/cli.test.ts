@@ -36,6 +36,12 @@ describe('snaq query (in-process)', () => {
     expect(stdout).toContain('12 行');
   });
 
+  test('errors are Japanese when the locale is Japanese', () => {
+    const { code, stderr } = snaq(['query', 'revnue', '--from', '2024-01-01', '--to', '2025-01-01', '--lake', lake.dir], { LANG: 'ja_JP.UTF-8' });
+    expect(code).toBe(1);
+    expect(stderr).toBe('snaq: UNKNOWN_METRIC: 指標 "revnue" はありません。もしかして "revenue"?\n');
+  });
+
   test('csv and json carry raw typed values', () => {
     const csv = snaq([...base, '--lake', lake.dir, '--format', 'csv']).stdout.trim().split('\n');
     expect(csv[0]).toBe('period,value');

@@ -1,0 +1,76 @@
+/**
+ * One short sentence per error, in the reader's language. The API's own `message` is English; a
+ * client (the CLI today, the add-on next) turns `code` + `details` into Japanese from this table,
+ * so the wording lives in one place for every front end.
+ */
+import type { ErrorCode, ErrorDetails } from './errors';
+import type { Lang } from './types';
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetails;
+}
+
+type Phrase = (details: ErrorDetails) => string;
+
+const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
+const quoted = (value: unknown): string => `"${String(value ?? '')}"`;
+const fieldOf = (details: ErrorDetails): string => quoted(String(details.field ?? '').replace(/^filters\./, ''));
+
+/** Japanese sentences by `details.reason`. */
+const JA_BY_REASON: Record<string, Phrase> = {
+  unknown_metric: (d) =>
+    d.suggestion
+      ? `指標 ${quoted(d.metric)} はありません。もしかして ${quoted(d.suggestion)}?`
+      : `指標 ${quoted(d.metric)} はありません。指標の一覧で名前を確認してください。`,
+  missing_field: (d) => `${fieldOf(d)} を指定してください。`,
+  invalid_field: (d) => `${fieldOf(d)} の値が正しくありません。`,
+  unknown_field: (d) => `${fieldOf(d)} という項目はありません。`,
+  invalid_body: () => 'リクエストの形式が正しくありません。',
+  invalid_json: () => 'リクエストの形式が正しくありません（JSON ではありません）。',
+  unsupported_content_type: () => 'リクエストは JSON で送ってください。',
+  body_too_large: () => 'リクエストが大きすぎます（1 MB まで）。',
+  invalid_path: () => 'URL の形式が正しくありません。',
+  unknown_route: () => 'その URL はありません。接続先を確認してください。',
+  method_not_allowed: () => 'その URL はこの方法では使えません。',
+  invalid_date: (d) => `${fieldOf(d)} は実在する日付を YYYY-MM-DD 形式で指定してください。`,
+  range_order: () => '開始日は終了日より前にしてください。',
+  range_too_long: (d) => `期間は最長 ${String(d.max ?? 10)} 年までです。`,
+  duplicate_dimension: () => '同じ切り口が2回指定されています。',
+  grain_not_allowed: (d) => `この指標で使える粒度は ${list(d.allowed)} です。`,
+  unknown_dimension: (d) => `切り口 ${quoted(d.dimension)} はこの指標にありません。使えるのは ${list(d.allowed)} です。`,
+  pii_dimension: (d) => `${quoted(d.dimension)} は個人情報のため使えません。`,
+  invalid_filter_value: (d) =>
+    Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${list(d.allowed)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
+  unknown_query: () => 'この問い合わせは見つかりません。もう一度実行してください。',
+  rate_limited: (d) => `リクエストが多すぎます。${String(d.retryAfterSeconds ?? 1)} 秒後にもう一度お試しください。`,
+  signature: () => '認証に失敗しました。アクセスキー・リージョンの設定と、端末の時計を確認してください。',
+  timeout: () => '集計に時間がかかりすぎたため中断しました。期間や切り口を減らしてください。',
+  too_many_rows: (d) => `結果が大きすぎます（${String(d.maxRows ?? '')} 行超）。粒度を粗くするか、切り口を減らしてください。`,
+  lake_missing: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
+  lake_unreadable: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
+};
+
+/** Japanese sentences by code, when the reason is absent or new. */
+const JA_BY_CODE: Record<ErrorCode, string> = {
+  UNKNOWN_METRIC: 'その指標はありません。指標の一覧で名前を確認してください。',
+  INVALID_ARGUMENT: '指定に誤りがあります。引数を確認してください。',
+  UNAUTHENTICATED: '認証に失敗しました。接続設定を確認してください。',
+  FORBIDDEN: 'この操作は許可されていません。',
+  RATE_LIMITED: 'リクエストが多すぎます。少し待ってからもう一度お試しください。',
+  QUERY_TIMEOUT: '集計に時間がかかりすぎたため中断しました。期間や切り口を減らしてください。',
+  ENGINE_UNAVAILABLE: 'データ基盤に接続できません。しばらくしてからもう一度お試しください。',
+  RESULT_TOO_LARGE: '結果が大きすぎます。粒度を粗くするか、切り口を減らしてください。',
+  INTERNAL: '予期しないエラーが起きました。続く場合はデータチームに連絡してください。',
+};
+
+/** The reasons this table phrases, so a test can check that every reason the service uses is covered. */
+export const PHRASED_REASONS: readonly string[] = Object.keys(JA_BY_REASON);
+
+export function localizeError(error: WireError, lang: Lang): string {
+  if (lang === 'en') return error.message;
+  const reason = error.details?.reason;
+  const phrase = reason === undefined ? undefined : JA_BY_REASON[reason];
+  return phrase ? phrase(error.details!) : JA_BY_CODE[error.code];
+}

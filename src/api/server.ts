@@ -126,6 +126,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (!response.headersSent) reject(new ApiError('INTERNAL', INTERNAL_MESSAGE));
     }
   });
+  // Even a request Node cannot parse gets a JSON error, never Node's plain-text one.
+  server.on('clientError', (_error, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const body = JSON.stringify(new ApiError('INVALID_ARGUMENT', 'The request is not valid HTTP.', { reason: 'invalid_http' }).toBody());
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   server.requestTimeout = 0; // queries may legitimately run longer than Node's default; the engine bounds them.
   server.keepAliveTimeout = 65_000;
 

@@ -32,6 +32,7 @@ const JA_BY_REASON: Record<string, Phrase> = {
   unsupported_content_type: () => 'リクエストは JSON で送ってください。',
   body_too_large: () => 'リクエストが大きすぎます（1 MB まで）。',
   invalid_path: () => 'URL の形式が正しくありません。',
+  invalid_http: () => 'リクエストの形式が正しくありません。',
   unknown_route: () => 'その URL はありません。接続先を確認してください。',
   method_not_allowed: () => 'その URL はこの方法では使えません。',
   invalid_date: (d) => `${fieldOf(d)} は実在する日付を YYYY-MM-DD 形式で指定してください。`,

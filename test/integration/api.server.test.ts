@@ -1,4 +1,5 @@
 /** The signed local API end to end, called by aws4fetch as an independent SigV4 client. */
+import net from 'node:net';
 import { createTestLake, type TestLake } from '../support/lake';
 import { SECOND_KEY, signingClient, startLocalApi, type LocalApi } from '../support/localApi';
 import { startLocalServer } from '../../src/api/server';
@@ -227,6 +228,20 @@ describe('operations', () => {
     } finally {
       await target.server.close(1_000); // the wrapped engine belongs to `api`
     }
+  });
+
+  test('a request Node cannot parse still gets a JSON error', async () => {
+    const { port } = new URL(api.server.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GARBAGE \u0001 NOT HTTP\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(reply).toContain('content-type: application/json');
+    expect(JSON.parse(reply.split('\r\n\r\n')[1]!).error.code).toBe('INVALID_ARGUMENT');
   });
 
   test('RATE_LIMITED (429) with Retry-After once a principal exceeds its burst', async () => {

@@ -56,6 +56,12 @@ function decodeBody(request: ApiRequest): unknown {
   }
 }
 
+/** `Prefer: wait=8` → 8000 (RFC 7240); absent or malformed → no preference. */
+export function preferredWaitMs(prefer: string | undefined): number | undefined {
+  const match = /(?:^|[,;\s])wait=(\d{1,5})(?:$|[,;\s])/i.exec(prefer ?? '');
+  return match ? Number(match[1]) * 1000 : undefined;
+}
+
 interface LogFields {
   metric?: string;
   code?: string;
@@ -85,7 +91,14 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       throw new ApiError('RATE_LIMITED', `Too many requests. Retry in ${retryAfter} s.`, { reason: 'rate_limited', retryAfterSeconds: retryAfter });
     }
     const body = request.method === 'POST' ? decodeBody(request) : undefined;
-    const result = await match.route.handle({ service: context.service, params: match.params, query: request.query, body, principal: request.principal });
+    const result = await match.route.handle({
+      service: context.service,
+      params: match.params,
+      query: request.query,
+      body,
+      principal: request.principal,
+      waitMs: preferredWaitMs(request.headers.prefer),
+    });
     const meta = (result.body as { meta?: { cached?: boolean; queryId?: string } }).meta;
     fields = { metric: result.metric, cached: meta?.cached, queryId: meta?.queryId };
     response = { status: result.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result.body) };

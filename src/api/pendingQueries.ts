@@ -7,6 +7,7 @@ export type Settled<T> = { result: T } | { error: unknown };
 interface Entry<T, C> {
   principal: string;
   context: C;
+  done: Promise<void>;
   settled?: Settled<T>;
   expiresMs?: number;
 }
@@ -20,16 +21,25 @@ export class PendingQueries<T, C> {
   ) {}
 
   add(id: string, principal: string, context: C, work: Promise<T>): void {
-    const entry: Entry<T, C> = { principal, context };
-    this.entries.set(id, entry);
+    const entry: Entry<T, C> = { principal, context, done: Promise.resolve() };
     const settle = (settled: Settled<T>) => {
       entry.settled = settled;
       entry.expiresMs = this.now() + this.ttlMs;
     };
-    work.then(
+    entry.done = work.then(
       (result) => settle({ result }),
       (error: unknown) => settle({ error }),
     );
+    this.entries.set(id, entry);
+  }
+
+  /** Resolves when the query settles or after `waitMs`, whichever is first (a long poll). */
+  async settledWithin(id: string, waitMs: number): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry || entry.settled) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([entry.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   /** The query if it exists and belongs to `principal`; `settled` is absent while it runs. */

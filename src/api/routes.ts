@@ -8,6 +8,8 @@ export interface RouteContext {
   /** The decoded JSON body (POST only). */
   body: unknown;
   principal: string;
+  /** From `Prefer: wait=N` (RFC 7240): how long the client is willing to wait, in ms. */
+  waitMs?: number;
 }
 
 export interface RouteResult {
@@ -41,16 +43,16 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/v1/query',
-    handle: async ({ service, body, principal }) => {
-      const outcome = await service.query(body, principal);
+    handle: async ({ service, body, principal, waitMs }) => {
+      const outcome = await service.query(body, principal, waitMs);
       return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
     },
   },
   {
     method: 'GET',
     pattern: '/v1/query/{id}',
-    handle: async ({ service, params, principal }) => {
-      const outcome = await service.queryStatus(params.id!, principal);
+    handle: async ({ service, params, principal, waitMs }) => {
+      const outcome = await service.queryStatus(params.id!, principal, waitMs);
       return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
     },
   },

@@ -22,7 +22,7 @@ import type { Catalog } from '../catalog/catalog';
 import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
 import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
-import { oldestSnapshot, tableFreshness } from '../catalog/freshness';
+import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
 import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
@@ -60,6 +60,7 @@ interface ComputedResult {
   rows: Cell[][];
   suppressedGroups: number;
   dataAsOf: string | null;
+  freshUntil: string | null;
   engineElapsedMs: number;
   bytesScanned?: number;
 }
@@ -147,7 +148,11 @@ export class MetricsService {
     return { request, limit: parsed.limit, compiled: compileQuery(request, this.dialect, { rowCap: this.options.maxRows }) };
   }
 
-  async query(body: unknown, principal: string): Promise<QueryOutcome> {
+  /**
+   * Runs a query. A client that cannot wait long (an Apps Script custom function has 30 s in all)
+   * passes `waitMs` (HTTP `Prefer: wait=N`) to get its 202 sooner.
+   */
+  async query(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<QueryOutcome> {
     const started = this.options.now();
     const { request, limit, compiled } = this.prepare(body);
     const metric = request.metric;
@@ -169,7 +174,7 @@ export class MetricsService {
     const computation = this.compute(metric, compiled, key, manifest).then(({ result }) => result);
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'budget'>((resolve) => {
-      timer = setTimeout(() => resolve('budget'), this.options.syncBudgetMs);
+      timer = setTimeout(() => resolve('budget'), Math.min(this.options.syncBudgetMs, waitMs));
     });
     try {
       const first = await Promise.race([computation, budget]);
@@ -188,8 +193,9 @@ export class MetricsService {
     };
   }
 
-  /** The outcome of a query answered with 202; only its principal may read it. */
-  async queryStatus(queryId: string, principal: string): Promise<QueryOutcome> {
+  /** The outcome of a query answered with 202, waiting up to `waitMs` for it; only its principal may read it. */
+  async queryStatus(queryId: string, principal: string, waitMs = 0): Promise<QueryOutcome> {
+    if (waitMs > 0) await this.pending.settledWithin(queryId, Math.min(waitMs, this.options.syncBudgetMs));
     const pending = this.pending.find(queryId, principal);
     if (!pending) {
       throw new ApiError('INVALID_ARGUMENT', 'There is no running or recent query with this id. Send the query again.', {
@@ -252,11 +258,13 @@ export class MetricsService {
         return visible;
       });
     }
+    const freshness = tableFreshness(manifest, sourceTablesOf(metric), this.options.now());
     return {
       columns: compiled.columns,
       rows,
       suppressedGroups,
-      dataAsOf: oldestSnapshot(tableFreshness(manifest, sourceTablesOf(metric), this.options.now())),
+      dataAsOf: oldestSnapshot(freshness),
+      freshUntil: freshUntil(freshness),
       engineElapsedMs: result.elapsedMs,
       ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
     };
@@ -277,6 +285,7 @@ export class MetricsService {
         metric: metric.name,
         metricVersion: metric.version,
         ...(result.dataAsOf ? { dataAsOf: result.dataAsOf } : {}),
+        ...(result.freshUntil ? { freshUntil: result.freshUntil } : {}),
         cached: context.cached,
         engine: this.engine.name,
         elapsedMs: Math.max(0, this.options.now() - context.started),

@@ -38,3 +38,11 @@ export function oldestSnapshot(freshness: readonly TableFreshness[]): string | n
   const times = freshness.flatMap((entry) => (entry.snapshotAt ? [entry.snapshotAt] : [])).sort();
   return times.length === freshness.length ? times[0] ?? null : null;
 }
+
+/** When the stalest input is due to be replaced: until then a result cannot change. */
+export function freshUntil(freshness: readonly TableFreshness[]): string | null {
+  const deadlines = freshness.flatMap((entry) =>
+    entry.snapshotAt ? [Date.parse(entry.snapshotAt) + entry.sloHours * HOUR_MS] : [],
+  );
+  return deadlines.length === freshness.length && deadlines.length > 0 ? new Date(Math.min(...deadlines)).toISOString() : null;
+}

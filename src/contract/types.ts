@@ -56,6 +56,8 @@ export interface Meta {
   metricVersion?: number;
   /** The oldest snapshot time among the metric's source tables (ISO UTC). */
   dataAsOf?: string;
+  /** When the next snapshot of a source table is due (ISO UTC): clients may cache until then. */
+  freshUntil?: string;
   generatedAt: string;
   cached?: boolean;
   engine?: EngineName;

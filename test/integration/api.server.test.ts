@@ -199,6 +199,29 @@ describe('slow queries answer 202 and are polled', () => {
   });
 });
 
+describe('clients with a short budget', () => {
+  test('Prefer: wait=0 answers 202 at once; a GET with Prefer: wait long-polls to the result', async () => {
+    const body = JSON.stringify({ metric: 'active_subscribers', from: '2019-01-01', to: '2025-01-01', grain: 'day', dimensions: ['plan'] });
+    const response = await api.client.fetch(`${api.server.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', prefer: 'wait=0' },
+      body,
+    });
+    expect(response.status).toBe(202);
+    const { queryId } = (await response.json()) as { queryId: string };
+    const polled = await api.client.fetch(`${api.server.url}/v1/query/${queryId}`, { headers: { prefer: 'wait=20' } });
+    expect(polled.status).toBe(200);
+    const result = (await polled.json()) as QueryResult;
+    expect(result.rows.length).toBeGreaterThan(2000);
+  });
+
+  test('meta.freshUntil says when the next snapshot is due, so clients know how long to cache', async () => {
+    const { body } = await postQuery({ metric: 'shop_revenue', from: '2024-01-01', to: '2024-02-01' });
+    const asOf = Date.parse(lake.manifest.tables.shop_orders!.snapshotAt);
+    expect(Date.parse(body.meta.freshUntil)).toBe(asOf + 26 * 3_600_000);
+  });
+});
+
 describe('operations', () => {
   test('writes one access-log line per request with principal, route, metric, status, duration and cache', async () => {
     const before = api.log.length;

@@ -1,0 +1,33 @@
+/**
+ * The add-on's appsscript.json as pushed: the reviewed manifest at the repository root plus the
+ * UrlFetch allowlist for the configured endpoint. Scopes are the fewest that work:
+ * - spreadsheets.currentonly: read and write the open spreadsheet (menus, formulas, refresh);
+ * - script.external_request: UrlFetchApp to the metrics endpoint;
+ * - script.container.ui: the sidebar and the settings dialog.
+ * Caches, properties, locks and Session's locale need none.
+ */
+export interface AppsScriptManifest {
+  timeZone: string;
+  runtimeVersion: string;
+  exceptionLogging: string;
+  oauthScopes: string[];
+  urlFetchWhitelist?: string[];
+  [key: string]: unknown;
+}
+
+/**
+ * An allowlist entry is an https:// prefix with a non-empty path; the origin plus "/" covers every
+ * route. Loopback http endpoints (the local stack) cannot be listed and need none in the harness.
+ */
+export function allowlistEntry(endpoint: string): string | undefined {
+  const match = /^https:\/\/([^/?#\s]+)/i.exec(endpoint.trim());
+  return match ? `https://${match[1]!.toLowerCase()}/` : undefined;
+}
+
+export function addonManifest(base: AppsScriptManifest, endpoint: string | undefined): AppsScriptManifest {
+  const entry = endpoint ? allowlistEntry(endpoint) : undefined;
+  if (endpoint && !entry && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(`${endpoint}/`)) {
+    throw new Error(`SNAQ_ENDPOINT must be an https:// URL (or loopback http for local use), not "${endpoint}".`);
+  }
+  return { ...base, ...(entry ? { urlFetchWhitelist: [entry] } : {}) };
+}

@@ -1,0 +1,108 @@
+/**
+ * The signed HTTP client of the add-on. A custom function has 30 s in all and UrlFetchApp has no
+ * timeout of its own, so every call asks the server to answer within what is left
+ * (`Prefer: wait=N`): a slow query comes back as 202 and is polled, and retries of 429/503 back
+ * off only while the deadline allows. Whatever happens, the call ends before the deadline with a
+ * sentence the person can act on.
+ */
+import { localizeError, type WireError } from '../../contract/errorMessages';
+import { isErrorCode } from '../../contract/errors';
+import { SIGNING_SERVICE } from '../../contract/devCredentials';
+import type { Lang } from '../../contract/types';
+import { signRequest } from '../../sigv4/signRequest';
+import { say, UserFacingError } from './messages';
+import type { Platform } from './platform';
+import type { ConnectionSettings } from './settings';
+
+export interface ApiCallContext {
+  platform: Pick<Platform, 'http' | 'crypto' | 'sleep' | 'now'>;
+  settings: ConnectionSettings;
+  lang: Lang;
+  /** Epoch ms by which the call must have returned or thrown. */
+  deadline: number;
+}
+
+/** Time kept back for one more round trip and for writing the result to the sheet. */
+const SAFETY_MS = 4_000;
+/** The longest a single request asks the server to hold it. */
+const MAX_SERVER_WAIT_S = 10;
+const RETRYABLE_STATUS = new Set([429, 503]);
+
+type Outcome = { kind: 'done'; body: unknown } | { kind: 'accepted'; queryId: string } | { kind: 'retry'; afterMs: number };
+
+function hostOf(endpoint: string): string {
+  return endpoint.replace(/^https?:\/\//i, '').split('/')[0] ?? endpoint;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(context: ApiCallContext, method: 'get' | 'post', path: string, body: string | undefined, attempt: number): Outcome {
+  const { platform, settings, lang } = context;
+  const remainingS = Math.floor((context.deadline - platform.now() - SAFETY_MS) / 1000);
+  const signed = signRequest(
+    {
+      method: method.toUpperCase(),
+      url: `${settings.endpoint}${path}`,
+      headers: { prefer: `wait=${Math.max(0, Math.min(MAX_SERVER_WAIT_S, remainingS))}` },
+      ...(body !== undefined ? { body } : {}),
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+      ...(settings.sessionToken ? { sessionToken: settings.sessionToken } : {}),
+      service: SIGNING_SERVICE,
+      region: settings.region,
+    },
+    platform.crypto,
+  );
+  let response;
+  try {
+    response = platform.http.fetch(signed.url, {
+      method,
+      headers: signed.headers,
+      ...(body !== undefined ? { payload: body, contentType: 'application/json' } : {}),
+      muteHttpExceptions: true,
+      followRedirects: false,
+    });
+  } catch {
+    throw new UserFacingError(say(lang, 'unreachable', { host: hostOf(settings.endpoint) }));
+  }
+  const status = response.getResponseCode();
+  const parsed = parseJson(response.getContentText()) as { error?: Partial<WireError>; queryId?: unknown } | undefined;
+  if (status === 200 && parsed !== undefined) return { kind: 'done', body: parsed };
+  if (status === 202 && typeof parsed?.queryId === 'string') return { kind: 'accepted', queryId: parsed.queryId };
+  const error = parsed?.error;
+  const code = error?.code;
+  if (RETRYABLE_STATUS.has(status) || code === 'ENGINE_UNAVAILABLE' || code === 'RATE_LIMITED') {
+    const retryAfterS = Number(response.getHeaders()['Retry-After'] ?? response.getHeaders()['retry-after'] ?? 0);
+    return { kind: 'retry', afterMs: Math.max(retryAfterS * 1000, 500 * 2 ** attempt) };
+  }
+  if (error && isErrorCode(code)) throw new UserFacingError(localizeError({ code, message: String(error.message ?? ''), details: error.details }, lang));
+  throw new UserFacingError(say(lang, 'unexpectedResponse', { status }));
+}
+
+/** Calls the API and returns the decoded 200 body, or throws a UserFacingError. */
+export function callApi(context: ApiCallContext, method: 'get' | 'post', path: string, body?: unknown): unknown {
+  const { platform, lang } = context;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  let request: { method: 'get' | 'post'; path: string; payload?: string } = { method, path, ...(payload !== undefined ? { payload } : {}) };
+  let waitingForQuery = false;
+  for (let attempt = 0; ; attempt++) {
+    const outcome = send(context, request.method, request.path, request.payload, attempt);
+    if (outcome.kind === 'done') return outcome.body;
+    const left = context.deadline - platform.now() - SAFETY_MS;
+    if (outcome.kind === 'accepted') {
+      // The server keeps the query running; ask for its result with a long poll while time is left.
+      waitingForQuery = true;
+      request = { method: 'get', path: `/v1/query/${encodeURIComponent(outcome.queryId)}` };
+      if (left < 2_000) throw new UserFacingError(say(lang, 'stillRunning'));
+      continue;
+    }
+    if (left < outcome.afterMs + 1_000) throw new UserFacingError(say(lang, waitingForQuery ? 'stillRunning' : 'busy'));
+    platform.sleep(outcome.afterMs);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * SNAQ_METRIC, SNAQ_VALUE, SNAQ_METRICS and SNAQ_FRESHNESS: what a cell formula returns. Values are
+ * typed for Sheets (periods and timestamps as Dates, numbers as numbers); headers follow the
+ * spreadsheet's language unless `lang=` says otherwise.
+ */
+import type {
+  Cell,
+  Column,
+  FreshnessReport,
+  Lang,
+  MetricDetail,
+  MetricList,
+  QueryRequest,
+  QueryResult,
+  TableFreshness,
+} from '../../contract/types';
+import { callApi } from './apiClient';
+import { langOfLocale, say, UserFacingError } from './messages';
+import type { Platform } from './platform';
+import { readSettings } from './settings';
+import { sharedResult, ttlUntil } from './sharedResults';
+import {
+  parseDimensions,
+  parseFilters,
+  parseGrain,
+  parseMetricName,
+  parseOptions,
+  parseRange,
+  type ArgumentContext,
+} from './sheetArguments';
+
+/** A custom function has 30 s; bundle loading and writing the cells need some of it. */
+export const CUSTOM_FUNCTION_BUDGET_MS = 26_000;
+
+type SheetValue = Date | string | number | boolean;
+
+interface Call {
+  platform: Platform;
+  lang: Lang;
+  deadline: number;
+  args: ArgumentContext;
+}
+
+function startCall(platform: Platform): Call {
+  const now = platform.now();
+  const lang = langOfLocale(platform.locale());
+  return { platform, lang, deadline: now + CUSTOM_FUNCTION_BUDGET_MS, args: { lang, today: platform.dayOf(new Date(now)), dayOf: platform.dayOf } };
+}
+
+function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: unknown, ttlSeconds: (result: T) => number): T {
+  const settings = readSettings(call.platform.scriptProperties, call.lang);
+  return sharedResult<T>({
+    platform: call.platform,
+    request: JSON.stringify([settings.endpoint, method, path, body ?? null]),
+    deadline: call.deadline,
+    fetch: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline }, method, path, body) as T,
+    ttlSeconds,
+  });
+}
+
+/** Sheets wants every row of a returned array equally wide. */
+function rectangular(rows: SheetValue[][]): SheetValue[][] {
+  const width = Math.max(1, ...rows.map((row) => row.length));
+  return rows.map((row) => (row.length === width ? row : [...row, ...Array<SheetValue>(width - row.length).fill('')]));
+}
+
+function toSheetValue(cell: Cell, column: Column | undefined, platform: Platform): SheetValue {
+  if (cell === null) return '';
+  if (column?.type === 'date' && typeof cell === 'string') return platform.dateOfDay(cell);
+  return cell;
+}
+
+export function snaqMetric(
+  platform: Platform,
+  metricArg: unknown,
+  fromArg: unknown,
+  toArg: unknown,
+  grainArg?: unknown,
+  dimensionsArg?: unknown,
+  filtersArg?: unknown,
+  optionsArg?: unknown,
+): SheetValue[][] | string {
+  const call = startCall(platform);
+  const options = parseOptions(optionsArg, call.args);
+  if (options.lang) {
+    call.lang = options.lang;
+    call.args.lang = options.lang;
+  }
+  const request: QueryRequest = {
+    metric: parseMetricName(metricArg, call.args),
+    ...parseRange(fromArg, toArg, call.args),
+  };
+  const grain = parseGrain(grainArg, call.args);
+  const dimensions = parseDimensions(dimensionsArg, call.args);
+  const filters = parseFilters(filtersArg, call.args);
+  if (grain) request.grain = grain;
+  if (dimensions.length) request.dimensions = dimensions;
+  if (Object.keys(filters).length) request.filters = filters;
+  if (options.limit !== undefined) request.limit = options.limit;
+
+  const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
+  const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cell, result.columns[i], platform)));
+  const table = options.header ? [result.columns.map((column) => column.title[call.lang]), ...rows] : rows;
+  return table.length ? rectangular(table) : '';
+}
+
+export function snaqValue(platform: Platform, metricArg: unknown, fromArg: unknown, toArg?: unknown, filtersArg?: unknown): number | string {
+  const call = startCall(platform);
+  const request: QueryRequest = { metric: parseMetricName(metricArg, call.args), ...parseRange(fromArg, toArg, call.args) };
+  const filters = parseFilters(filtersArg, call.args);
+  if (Object.keys(filters).length) request.filters = filters;
+  const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
+  const value = result.rows[0]?.[result.rows[0].length - 1] ?? null;
+  if (value === null && result.meta.suppressed) throw new UserFacingError(say(call.lang, 'valueHidden'));
+  return typeof value === 'number' ? value : '';
+}
+
+const CATALOG_HEADER: Record<Lang, string[]> = {
+  ja: ['指標', '名前', '単位', '粒度', '切り口', '状態', '説明'],
+  en: ['metric', 'title', 'unit', 'grains', 'dimensions', 'status', 'description'],
+};
+
+export function snaqMetrics(platform: Platform, searchArg?: unknown): SheetValue[][] {
+  const call = startCall(platform);
+  const search = searchArg === undefined || searchArg === null ? '' : String(searchArg).trim();
+  const path = `/v1/metrics${search ? `?search=${encodeURIComponent(search)}` : ''}`;
+  const list = fetchShared<MetricList>(call, 'get', path, undefined, () => 600);
+  return rectangular([
+    CATALOG_HEADER[call.lang],
+    ...list.metrics.map((metric) => [
+      metric.name,
+      metric.title[call.lang],
+      metric.unit,
+      metric.grains.join(', '),
+      metric.dimensions.map((dimension) => dimension.name).join(', '),
+      metric.status === 'deprecated' ? `deprecated → ${metric.replacedBy ?? ''}` : metric.status,
+      metric.description[call.lang],
+    ]),
+  ]);
+}
+
+const FRESHNESS_HEADER: Record<Lang, { metric: string[]; tables: string[] }> = {
+  ja: { metric: ['指標', 'データ時点', 'SLO 達成'], tables: ['テーブル', 'スナップショット時刻', 'SLO（時間）', '経過（時間）', 'SLO 達成'] },
+  en: { metric: ['metric', 'data as of', 'SLO met'], tables: ['table', 'snapshot at', 'SLO (hours)', 'age (hours)', 'SLO met'] },
+};
+
+function tableRows(tables: readonly TableFreshness[]): SheetValue[][] {
+  return tables.map((table) => [table.table, table.snapshotAt ? new Date(table.snapshotAt) : '', table.sloHours, table.ageHours ?? '', table.met]);
+}
+
+export function snaqFreshness(platform: Platform, metricArg?: unknown): SheetValue[][] {
+  const call = startCall(platform);
+  const header = FRESHNESS_HEADER[call.lang];
+  if (metricArg === undefined || metricArg === null || String(metricArg).trim() === '') {
+    const report = fetchShared<FreshnessReport>(call, 'get', '/v1/freshness', undefined, () => 300);
+    return rectangular([header.tables, ...tableRows(report.tables)]);
+  }
+  const name = parseMetricName(metricArg, call.args);
+  const detail = fetchShared<MetricDetail>(call, 'get', `/v1/metrics/${encodeURIComponent(name)}`, undefined, () => 300);
+  return rectangular([
+    header.metric,
+    [detail.name, detail.freshness.dataAsOf ? new Date(detail.freshness.dataAsOf) : '', detail.freshness.met],
+    [],
+    header.tables,
+    ...tableRows(detail.freshness.tables),
+  ]);
+}

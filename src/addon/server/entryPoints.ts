@@ -1,0 +1,108 @@
+/**
+ * The one registry of the add-on's entry points. Apps Script finds only top-level `function`
+ * declarations, and esbuild drops comments, so the build generates a global stub (with its JSDoc)
+ * for every entry here, entry.ts must implement every one (a missing one is a compile error), and
+ * the sidebar's RPC client is typed from the `rpc` ones.
+ */
+export interface ParamDoc {
+  name: string;
+  type: string;
+  description: string;
+  optional?: boolean;
+}
+
+export interface EntryPointDoc {
+  /** customFunction: a cell formula; event: a simple trigger; menu: a menu item; rpc: google.script.run. */
+  kind: 'customFunction' | 'event' | 'menu' | 'rpc';
+  summary: string;
+  params: readonly ParamDoc[];
+  returns?: { type: string; description: string };
+}
+
+import { BUNDLE_GLOBAL } from './bundleGlobal';
+import type { ConnectionReport } from './connection';
+import type { PublicSettings, SettingsInput } from './settings';
+
+const range = (description: string): string => `${description} Text, or a range of cells.`;
+
+export const ENTRY_POINTS = {
+  SNAQ_METRIC: {
+    kind: 'customFunction',
+    summary: 'Governed metric as a table, with a header row. 指標を表で返します（見出し行つき）。',
+    params: [
+      { name: 'metric', type: 'string', description: 'Metric name, e.g. "revenue". 指標名。' },
+      { name: 'from', type: 'Date|string', description: 'First day (a date, "2024-01-01", "2024-01") or a period keyword such as "last_month". 開始日または期間キーワード。' },
+      { name: 'to', type: 'Date|string', description: 'Last day, inclusive. Leave empty with a keyword. 終了日（その日を含む）。', optional: true },
+      { name: 'grain', type: 'string', description: 'day, week, month, quarter or year. Empty: one total. 粒度。', optional: true },
+      { name: 'dimensions', type: 'string|Array<Array<string>>', description: range('Split by, e.g. "plan,prefecture". 切り口。'), optional: true },
+      { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly;gender=female". 絞り込み。'), optional: true },
+      { name: 'options', type: 'string|Array<Array<string>>', description: range('e.g. "noheader", "limit=50", "lang=en". オプション。'), optional: true },
+    ],
+    returns: { type: 'Array<Array<Date|string|number>>', description: 'The metric table. 指標の表。' },
+  },
+  SNAQ_VALUE: {
+    kind: 'customFunction',
+    summary: 'One governed number for a whole range. 期間全体の値を1つ返します。',
+    params: [
+      { name: 'metric', type: 'string', description: 'Metric name, e.g. "active_subscribers". 指標名。' },
+      { name: 'from', type: 'Date|string', description: 'First day or a period keyword. 開始日または期間キーワード。' },
+      { name: 'to', type: 'Date|string', description: 'Last day, inclusive. 終了日（その日を含む）。', optional: true },
+      { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly". 絞り込み。'), optional: true },
+    ],
+    returns: { type: 'number', description: 'The value. 値。' },
+  },
+  SNAQ_METRICS: {
+    kind: 'customFunction',
+    summary: 'The catalog of governed metrics. 指標の一覧を返します。',
+    params: [{ name: 'search', type: 'string', description: 'Only metrics matching this text. 検索語。', optional: true }],
+    returns: { type: 'Array<Array<string>>', description: 'One metric per row. 1行に1指標。' },
+  },
+  SNAQ_FRESHNESS: {
+    kind: 'customFunction',
+    summary: 'When the data was taken and whether it is as fresh as promised. データの鮮度を返します。',
+    params: [{ name: 'metric', type: 'string', description: 'Only the tables this metric reads. 指標名。', optional: true }],
+    returns: { type: 'Array<Array<Date|string|number|boolean>>', description: 'One source table per row. 1行に1テーブル。' },
+  },
+  onOpen: { kind: 'event', summary: 'Builds the add-on menu.', params: [{ name: 'e', type: 'Object', description: 'The open event.' }] },
+  onInstall: { kind: 'event', summary: 'Builds the menu right after installation.', params: [{ name: 'e', type: 'Object', description: 'The install event.' }] },
+  snaqOpenSidebar: { kind: 'menu', summary: 'Opens the SNAQ sidebar.', params: [] },
+  snaqRefreshFormulas: { kind: 'menu', summary: 'Recalculates every SNAQ formula in the document.', params: [] },
+  snaqOpenSettings: { kind: 'menu', summary: 'Opens the connection settings.', params: [] },
+  snaqAbout: { kind: 'menu', summary: 'Shows what the add-on is.', params: [] },
+  snaqGetSettings: { kind: 'rpc', summary: 'Settings without the secret.', params: [] },
+  snaqSaveSettings: { kind: 'rpc', summary: 'Saves the settings.', params: [{ name: 'input', type: 'Object', description: 'The form.' }] },
+  snaqTestConnection: { kind: 'rpc', summary: 'Calls the endpoint with the saved settings.', params: [] },
+} as const satisfies Record<string, EntryPointDoc>;
+
+export type EntryPointName = keyof typeof ENTRY_POINTS;
+
+/** The server functions the sidebar and dialogs call through google.script.run, with their types. */
+export interface RpcApi {
+  snaqGetSettings(): PublicSettings;
+  snaqSaveSettings(input: SettingsInput): PublicSettings;
+  snaqTestConnection(): ConnectionReport;
+}
+
+type RpcEntryName = { [K in EntryPointName]: (typeof ENTRY_POINTS)[K]['kind'] extends 'rpc' ? K : never }[EntryPointName];
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** Fails to compile unless RpcApi lists exactly the registry's rpc entries. */
+export const RPC_API_MATCHES_REGISTRY: SameKeys<RpcEntryName, keyof RpcApi> = true;
+
+
+/** One top-level function per entry point, with JSDoc where Sheets reads it (custom functions). */
+export function globalStubs(): string {
+  return Object.entries(ENTRY_POINTS)
+    .map(([name, doc]: [string, EntryPointDoc]) => {
+      const params = doc.params.map((param) => param.name);
+      const jsdoc = [
+        '/**',
+        ` * ${doc.summary}`,
+        ...doc.params.map((param) => ` * @param {${param.type}} ${param.optional ? `[${param.name}]` : param.name} ${param.description}`),
+        ...(doc.returns ? [` * @return {${doc.returns.type}} ${doc.returns.description}`] : []),
+        ...(doc.kind === 'customFunction' ? [' * @customfunction'] : []),
+        ' */',
+      ].join('\n');
+      return `${jsdoc}\nfunction ${name}(${params.join(', ')}) {\n  return ${BUNDLE_GLOBAL}.${name}(${params.join(', ')});\n}`;
+    })
+    .join('\n\n');
+}

@@ -1,0 +1,131 @@
+/**
+ * Everything the add-on says to a person, in Japanese and English. A sentence says what to fix.
+ * Errors from the API are phrased by contract/errorMessages.ts; these are the add-on's own.
+ */
+import type { Lang } from '../../contract/types';
+
+type Params = Record<string, string | number>;
+type Sentence = (p: Params) => string;
+
+const MESSAGES = {
+  metricRequired: {
+    ja: () => '1つ目の引数に指標名を入れてください（例: "revenue"）。',
+    en: () => 'Put a metric name in the first argument, e.g. "revenue".',
+  },
+  dateRequired: {
+    ja: (p) => `${p.arg} に日付を入れてください。`,
+    en: (p) => `Put a date in ${p.arg}.`,
+  },
+  dateInvalid: {
+    ja: (p) => `${p.arg} の "${p.value}" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。`,
+    en: (p) => `${p.arg} "${p.value}" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.`,
+  },
+  keywordWithEnd: {
+    ja: (p) => `期間キーワード "${p.keyword}" を使うときは終了日を空にしてください。`,
+    en: (p) => `Leave the end date empty when the start is the keyword "${p.keyword}".`,
+  },
+  rangeInverted: {
+    ja: (p) => `開始日 ${p.from} が終了日 ${p.to} より後です。入れ替えてください。`,
+    en: (p) => `The start ${p.from} is after the end ${p.to}: swap them.`,
+  },
+  rangeTooLong: {
+    ja: (p) => `期間は最長 ${p.years} 年までです。`,
+    en: (p) => `The range may span at most ${p.years} years.`,
+  },
+  grainInvalid: {
+    ja: (p) => `粒度 "${p.value}" は使えません。day, week, month, quarter, year のどれかにしてください。`,
+    en: (p) => `Grain "${p.value}" is not one of day, week, month, quarter, year.`,
+  },
+  filterMalformed: {
+    ja: (p) => `絞り込み "${p.part}" が読めません。"plan=biweekly;gender=female" の形で書いてください。`,
+    en: (p) => `Can't read the filter "${p.part}". Write it as "plan=biweekly;gender=female".`,
+  },
+  optionUnknown: {
+    ja: (p) => `オプション "${p.option}" はありません。noheader、limit=数、lang=ja または lang=en が使えます。`,
+    en: (p) => `There is no option "${p.option}". Use noheader, limit=N, lang=ja or lang=en.`,
+  },
+  limitInvalid: {
+    ja: (p) => `limit は 1 から ${p.max} までの整数にしてください。`,
+    en: (p) => `limit must be a whole number from 1 to ${p.max}.`,
+  },
+  tooManyDimensions: {
+    ja: (p) => `切り口は ${p.max} つまでです。`,
+    en: (p) => `Use at most ${p.max} dimensions.`,
+  },
+  argumentTooLarge: {
+    ja: (p) => `${p.arg} の範囲が大きすぎます。${p.max} セル以内にしてください。`,
+    en: (p) => `The ${p.arg} range is too large: use at most ${p.max} cells.`,
+  },
+  notConfigured: {
+    ja: () => '接続先が設定されていません。管理者がメニュー「SNAQ › 設定」で設定してください。',
+    en: () => 'The connection is not set up. An admin can set it in the menu SNAQ › Settings.',
+  },
+  unreachable: {
+    ja: (p) => `指標サービス（${p.host}）に接続できません。しばらくしてから再計算してください。`,
+    en: (p) => `Cannot reach the metrics service (${p.host}). Recalculate in a while.`,
+  },
+  unexpectedResponse: {
+    ja: (p) => `指標サービスから想定外の応答がありました（HTTP ${p.status}）。しばらくしてから再計算してください。`,
+    en: (p) => `The metrics service answered unexpectedly (HTTP ${p.status}). Recalculate in a while.`,
+  },
+  stillRunning: {
+    ja: () => '集計中です。1分ほどしてから再計算してください。',
+    en: () => 'Still running: recalculate in a minute.',
+  },
+  busy: {
+    ja: () => '指標サービスが混み合っています。1分ほどしてから再計算してください。',
+    en: () => 'The metrics service is busy: recalculate in a minute.',
+  },
+  valueHidden: {
+    ja: () => '件数が少ないため、個人が特定されないよう値を表示していません。',
+    en: () => 'Too few records to show this value without singling someone out.',
+  },
+  menuOpenSidebar: { ja: () => '指標サイドバーを開く', en: () => 'Open sidebar' },
+  menuRefresh: { ja: () => 'SNAQ の数式を更新', en: () => 'Refresh SNAQ formulas' },
+  menuSettings: { ja: () => '設定', en: () => 'Settings' },
+  menuAbout: { ja: () => 'SNAQ について', en: () => 'About' },
+  refreshed: {
+    ja: (p) => `${p.count} 個の SNAQ 数式を更新しました。`,
+    en: (p) => `Refreshed ${p.count} SNAQ formulas.`,
+  },
+  about: {
+    ja: () => 'SNAQ 指標: snaq.me の公式な指標定義をシートで使うためのアドオンです。数式 =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month") のように使います。',
+    en: () => 'SNAQ metrics: governed snaq.me numbers in Sheets. Try =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month").',
+  },
+  sidebarComing: {
+    ja: () => '指標の検索と挿入ができるサイドバーは次の版で使えるようになります。それまでは SNAQ_METRICS() で一覧を表示できます。',
+    en: () => 'The sidebar for finding and inserting metrics comes in the next version. Meanwhile, =SNAQ_METRICS() lists them.',
+  },
+  settingsTitle: { ja: () => 'SNAQ の接続設定', en: () => 'SNAQ connection settings' },
+  endpointInvalid: {
+    ja: () => '接続先は https:// で始まる URL にしてください（ローカル開発では http://127.0.0.1 も可）。',
+    en: () => 'The endpoint must be an https:// URL (http://127.0.0.1 is allowed for local development).',
+  },
+  keyRequired: {
+    ja: () => 'アクセスキー ID とシークレットを入れてください。',
+    en: () => 'Enter the access key ID and the secret.',
+  },
+  connectionOk: {
+    ja: (p) => `接続できました。指標 ${p.count} 件、データ時点 ${p.asOf}。`,
+    en: (p) => `Connected: ${p.count} metrics, data as of ${p.asOf}.`,
+  },
+} satisfies Record<string, Record<Lang, Sentence>>;
+
+export type MessageId = keyof typeof MESSAGES;
+
+export function say(lang: Lang, id: MessageId, params: Params = {}): string {
+  return MESSAGES[id][lang](params);
+}
+
+/** 'ja_JP', 'ja' → ja; anything else → en. */
+export function langOfLocale(locale: string | null | undefined): Lang {
+  return /^ja/i.test(locale ?? '') ? 'ja' : 'en';
+}
+
+/** An error whose message is already a sentence for the person at the cell. */
+export class UserFacingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * What a worker and the main thread say to each other. The worker calls `HostApi` methods
+ * synchronously (syncRpc.ts); the main thread implements them, possibly asynchronously (host.ts).
+ */
+import type { Box } from './a1';
+
+export type ExecutionMode = 'customFunction' | 'menu' | 'trigger' | 'rpc';
+export type Scope = 'script' | 'document' | 'user';
+
+/** Everything a worker needs to run one execution; passed as `workerData`. */
+export interface WorkerInput {
+  execution: number;
+  mode: ExecutionMode;
+  fn: string;
+  /** Custom functions are looked up case-insensitively (as Sheets does); everything else exactly. */
+  caseInsensitive: boolean;
+  args: unknown[];
+  source: string;
+  codePath: string;
+  bundleDir: string;
+  port: import('node:worker_threads').MessagePort;
+  flag: SharedArrayBuffer;
+  session: { email: string; locale: string; scriptTimeZone: string };
+  addonName: string;
+  /** Whether SpreadsheetApp.getActive() returns the workbook in a trigger run (unverified in Apps Script). */
+  activeInTriggers: boolean;
+}
+
+export interface Outcome {
+  value?: unknown;
+  error?: string;
+  errorName?: string;
+}
+
+export interface FetchRequest {
+  url: string;
+  method: string;
+  headers: Array<[string, string]>;
+  body?: Uint8Array;
+  followRedirects: boolean;
+  validateHttpsCertificates: boolean;
+}
+
+export type FetchOutcome =
+  | { ok: true; status: number; headers: Array<[string, string]>; body: Uint8Array; url: string }
+  | { ok: false; name: string; message: string };
+
+export interface SheetInfo {
+  name: string;
+  id: number;
+  maxRows: number;
+  maxCols: number;
+}
+
+export interface SpreadsheetInfo {
+  id: string;
+  name: string;
+  timeZone: string;
+  locale: string;
+  activeSheet: string;
+  sheets: SheetInfo[];
+}
+
+export type ReadKind = 'values' | 'displayValues' | 'formulas' | 'numberFormats';
+
+export type WriteOp =
+  | { kind: 'values'; data: unknown[][] }
+  | { kind: 'formulas'; data: string[][] }
+  | { kind: 'numberFormats'; data: string[][] }
+  | { kind: 'clearContent' };
+
+export type MenuEntry = { caption: string; functionName: string } | { separator: true } | { subMenu: MenuRecord };
+
+export interface MenuRecord {
+  name: string;
+  addon: boolean;
+  items: MenuEntry[];
+}
+
+export interface ShownHtml {
+  kind: 'sidebar' | 'modalDialog' | 'modelessDialog';
+  html: string;
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+export interface AlertRecord {
+  title?: string;
+  prompt: string;
+  buttons: string;
+}
+
+export interface ClockSchedule {
+  everyHours?: number;
+  everyDays?: number;
+  everyWeeks?: number;
+  atHour?: number;
+  nearMinute?: number;
+  onWeekDay?: string;
+  onMonthDay?: number;
+  at?: number;
+  after?: number;
+  timeZone?: string;
+}
+
+export interface TriggerSpec {
+  handler: string;
+  eventType: 'CLOCK' | 'ON_OPEN' | 'ON_EDIT' | 'ON_CHANGE' | 'ON_FORM_SUBMIT';
+  clock?: ClockSchedule;
+}
+
+export interface TriggerInfo extends TriggerSpec {
+  uid: string;
+  source: 'CLOCK' | 'SPREADSHEETS';
+  sourceId: string | null;
+  createdAt: number;
+  nextRunAt: number | null;
+}
+
+/** The worker's view: every method is synchronous. */
+export interface HostApi {
+  start(): void;
+  done(outcome: Outcome): void;
+
+  cacheGet(scope: Scope, keys: string[]): Record<string, string>;
+  cachePut(scope: Scope, entries: Array<[string, string]>, ttlSeconds: number | null): void;
+  cacheRemove(scope: Scope, keys: string[]): void;
+
+  propsGet(scope: Scope): Array<[string, string]>;
+  propsSet(scope: Scope, entries: Array<[string, string]>, deleteAllOthers: boolean): void;
+  propsDelete(scope: Scope, keys: string[] | null): void;
+
+  lockAcquire(scope: Scope, timeoutMs: number): boolean;
+  lockRelease(scope: Scope): void;
+
+  urlFetch(requests: FetchRequest[]): FetchOutcome[];
+
+  spreadsheet(): SpreadsheetInfo;
+  insertSheet(name: string | null): SheetInfo;
+  sheetExtent(sheet: string): { lastRow: number; lastCol: number };
+  rangeRead(sheet: string, box: Box, kind: ReadKind): unknown[][];
+  rangeWrite(sheet: string, box: Box, op: WriteOp): void;
+  flush(): void;
+
+  uiAddMenu(menu: MenuRecord): void;
+  uiShow(shown: ShownHtml): void;
+  uiAlert(alert: AlertRecord): string;
+  uiPrompt(alert: AlertRecord): { text: string; button: string };
+
+  triggerList(): TriggerInfo[];
+  triggerCreate(spec: TriggerSpec): TriggerInfo;
+  triggerDelete(uid: string): void;
+}
+
+export type WireRequest =
+  | { type: 'call'; id: number; method: string; args: unknown[] }
+  | { type: 'log'; level: string; message: string };
+
+export type WireReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };

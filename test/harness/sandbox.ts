@@ -127,7 +127,7 @@ export class Sandbox {
     const host = this.vmToHost.get(value);
     if (host) return host;
     if (Object.prototype.toString.call(value) === '[object Date]') return new Date(Date.prototype.getTime.call(value));
-    if (Array.isArray(value)) return value.map((item: unknown) => this.fromVm(item, depth + 1));
+    if (Array.isArray(value)) return Array.from(value as unknown[], (item) => this.fromVm(item, depth + 1));
     if (value instanceof HostObject) return value;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) out[key] = this.fromVm((value as Record<string, unknown>)[key], depth + 1);

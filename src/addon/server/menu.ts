@@ -21,13 +21,10 @@ export function buildMenu(menu: MenuLike, lang: Lang): void {
     .addToUi();
 }
 
-export interface FormulaRange {
-  getFormulas(): string[][];
-  getCell(row: number, column: number): { setFormula(formula: string): unknown };
-}
-
 export interface FormulaSheet {
-  getDataRange(): FormulaRange;
+  /** The data range always starts at A1, so its indexes are the sheet's. */
+  getDataRange(): { getFormulas(): string[][] };
+  getRange(row: number, column: number): { setFormula(formula: string): unknown };
 }
 
 const SNAQ_FORMULA = /\bSNAQ_[A-Z]+\s*\(/i;
@@ -39,17 +36,19 @@ const SNAQ_FORMULA = /\bSNAQ_[A-Z]+\s*\(/i;
  */
 export function refreshSnaqFormulas(sheets: readonly FormulaSheet[], documentProperties: PropertiesLike, flush: () => void, now: number): number {
   documentProperties.setProperty(EPOCH_PROPERTY, String(now));
-  const found: Array<{ range: FormulaRange; row: number; column: number; formula: string }> = [];
+  const found: Array<{ sheet: FormulaSheet; row: number; column: number; formula: string }> = [];
   for (const sheet of sheets) {
-    const range = sheet.getDataRange();
-    range.getFormulas().forEach((row, r) =>
-      row.forEach((formula, c) => {
-        if (SNAQ_FORMULA.test(formula)) found.push({ range, row: r + 1, column: c + 1, formula });
-      }),
-    );
+    sheet
+      .getDataRange()
+      .getFormulas()
+      .forEach((row, r) =>
+        row.forEach((formula, c) => {
+          if (SNAQ_FORMULA.test(formula)) found.push({ sheet, row: r + 1, column: c + 1, formula });
+        }),
+      );
   }
-  for (const cell of found) cell.range.getCell(cell.row, cell.column).setFormula('');
+  for (const cell of found) cell.sheet.getRange(cell.row, cell.column).setFormula('');
   flush();
-  for (const cell of found) cell.range.getCell(cell.row, cell.column).setFormula(cell.formula);
+  for (const cell of found) cell.sheet.getRange(cell.row, cell.column).setFormula(cell.formula);
   return found.length;
 }

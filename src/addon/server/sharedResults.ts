@@ -73,7 +73,9 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
   const hit = cached<T>(platform.cache, key);
   if (hit !== undefined) return hit;
 
-  let mine = true;
+  // Claim the key under a brief document lock so exactly one execution fetches it. Without the
+  // lock (contention, or no document), still defer to a claim someone else already made.
+  let mine: boolean;
   const lock = platform.documentLock();
   if (lock && lock.tryLock(LOCK_WAIT_MS)) {
     try {
@@ -84,6 +86,9 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
     } finally {
       lock.releaseLock();
     }
+  } else {
+    mine = platform.cache.get(inFlightKey) === null;
+    if (mine) platform.cache.put(inFlightKey, String(platform.now()), IN_FLIGHT_TTL_S);
   }
 
   if (!mine) {

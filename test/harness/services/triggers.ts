@@ -1,0 +1,98 @@
+/**
+ * Installable triggers of the one harness user in the one harness document, with the editor
+ * add-on rules: at most 20 per user per script ("This script has too many triggers…"), at most one
+ * of each event type per user per document ("This add-on has created too many time-based triggers
+ * in this document for this Google user account."). Schedules run on the harness clock: `due()`
+ * lists clock triggers whose next run time has passed.
+ */
+import type { Clock } from '../clock';
+import { zonedParts } from '../dates';
+import { ADDON_TRIGGERS_PER_TYPE_PER_DOCUMENT, TRIGGERS_PER_USER_PER_SCRIPT } from '../limits';
+import { GasException, MSG } from '../messages';
+import type { ClockSchedule, TriggerInfo, TriggerSpec } from '../protocol';
+
+const HOUR = 3_600_000;
+const KIND_NAMES: Record<TriggerSpec['eventType'], string> = {
+  CLOCK: 'time-based',
+  ON_OPEN: 'open',
+  ON_EDIT: 'edit',
+  ON_CHANGE: 'change',
+  ON_FORM_SUBMIT: 'form submit',
+};
+const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
+
+export class TriggerRegistry {
+  private readonly triggers: TriggerInfo[] = [];
+  private seq = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly documentId: string,
+    private readonly timeZone: string,
+  ) {}
+
+  list(): TriggerInfo[] {
+    return this.triggers.map((t) => ({ ...t }));
+  }
+
+  get(uid: string): TriggerInfo | undefined {
+    return this.triggers.find((t) => t.uid === uid);
+  }
+
+  create(spec: TriggerSpec): TriggerInfo {
+    if (this.triggers.length >= TRIGGERS_PER_USER_PER_SCRIPT) throw new GasException(MSG.tooManyScriptTriggers);
+    const sameKind = this.triggers.filter((t) => t.eventType === spec.eventType && (t.eventType === 'CLOCK' || t.sourceId === this.documentId));
+    if (sameKind.length >= ADDON_TRIGGERS_PER_TYPE_PER_DOCUMENT) throw new GasException(MSG.tooManyAddonTriggers(KIND_NAMES[spec.eventType]));
+    const now = this.clock.now();
+    const info: TriggerInfo = {
+      ...spec,
+      uid: String(1_000_000 + ++this.seq),
+      source: spec.eventType === 'CLOCK' ? 'CLOCK' : 'SPREADSHEETS',
+      sourceId: spec.eventType === 'CLOCK' ? null : this.documentId,
+      createdAt: now,
+      nextRunAt: spec.clock ? this.nextRun(spec.clock, now, true) : null,
+    };
+    this.triggers.push(info);
+    return { ...info };
+  }
+
+  delete(uid: string): void {
+    const i = this.triggers.findIndex((t) => t.uid === uid);
+    if (i >= 0) this.triggers.splice(i, 1);
+  }
+
+  /** Clock triggers due now; each is moved to its next run (one-shot triggers are removed). */
+  takeDue(): TriggerInfo[] {
+    const now = this.clock.now();
+    const due = this.triggers.filter((t) => t.nextRunAt !== null && t.nextRunAt <= now);
+    for (const t of due) {
+      const next = t.clock ? this.nextRun(t.clock, now, false) : null;
+      if (next === null) this.delete(t.uid);
+      else t.nextRunAt = next;
+    }
+    return due.map((t) => ({ ...t }));
+  }
+
+  /** The first run time strictly after `from` (approximate, like Apps Script's ±15 min). */
+  private nextRun(s: ClockSchedule, from: number, first: boolean): number | null {
+    if (s.at !== undefined) return first ? s.at : null;
+    if (s.after !== undefined) return first ? from + s.after : null;
+    if (s.everyHours !== undefined) return from + s.everyHours * HOUR;
+    const tz = s.timeZone ?? this.timeZone;
+    const hour = s.atHour ?? zonedParts(from, tz).hour;
+    const minute = s.nearMinute ?? 0;
+    const periodDays = s.everyWeeks !== undefined ? 7 * s.everyWeeks : (s.everyDays ?? 1);
+    // Walk forward hour by hour to the first matching wall-clock hour (and weekday), then add the period's remaining days.
+    let t = Math.floor(from / HOUR) * HOUR + HOUR;
+    for (let i = 0; i < 24 * 8; i += 1, t += HOUR) {
+      const p = zonedParts(t, tz);
+      if (p.hour !== hour) continue;
+      if (s.onWeekDay !== undefined && WEEKDAYS[p.weekday - 1] !== s.onWeekDay) continue;
+      if (s.onMonthDay !== undefined && p.day !== s.onMonthDay) continue;
+      const start = t - p.minute * 60_000 + minute * 60_000;
+      const extraDays = first ? 0 : Math.max(0, periodDays - (s.everyWeeks !== undefined ? 7 : 1));
+      return start + extraDays * 24 * HOUR;
+    }
+    return from + periodDays * 24 * HOUR;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The built add-on bundle, run in the Apps Script harness against the real local server and a
+ * real lake: every SNAQ function's output equals the API's answer, typed as Sheets wants it.
+ */
+import type { AppsScriptEnv } from '../harness';
+import { createTestLake, type TestLake } from '../support/lake';
+import { startLocalApi, type LocalApi } from '../support/localApi';
+import { addonEnv, jstDate } from '../support/addonEnv';
+import type { QueryResult } from '../../src/contract/types';
+
+let lake: TestLake;
+let api: LocalApi;
+let gas: AppsScriptEnv;
+
+beforeAll(async () => {
+  lake = await createTestLake({ scale: 0.1 });
+  api = await startLocalApi(lake.dir);
+  gas = await addonEnv({ endpoint: api.server.url });
+});
+afterAll(async () => {
+  await gas.close();
+  await api.close();
+  lake.remove();
+});
+
+async function cell(fn: string, args: unknown[]): Promise<unknown> {
+  const result = await gas.run(fn, args, { mode: 'customFunction' });
+  if (result.error) throw new Error(`${fn} failed: ${result.error}`);
+  return result.value;
+}
+
+async function apiAnswer(body: object): Promise<QueryResult> {
+  const outcome = await api.service.query(body, 'test');
+  if (outcome.status !== 200) throw new Error('expected a synchronous answer');
+  return outcome.body;
+}
+
+describe('SNAQ_METRIC', () => {
+  test('returns the API answer with a Japanese header and periods as dates', async () => {
+    const expected = await apiAnswer({ metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' });
+    const value = (await cell('SNAQ_METRIC', ['revenue', '2024-01-01', '2024-12-31', 'month'])) as unknown[][];
+    expect(value[0]).toEqual(['期間', '売上（定期便＋ショップ）']);
+    expect(value.slice(1)).toEqual(expected.rows.map(([period, amount]) => [jstDate(period as string), amount]));
+    expect(value[1]![0]).toBeInstanceOf(Date);
+  });
+
+  test('takes Date cells, an inclusive end, dimensions and filters from ranges, and options', async () => {
+    const expected = await apiAnswer({
+      metric: 'box_revenue',
+      from: '2024-01-01',
+      to: '2024-04-01',
+      grain: 'month',
+      dimensions: ['plan'],
+      filters: { gender: ['female', 'male'] },
+      limit: 4,
+    });
+    const value = (await cell('SNAQ_METRIC', [
+      'box_revenue',
+      jstDate('2024-01-01'),
+      jstDate('2024-03-31'),
+      'month',
+      [['plan']],
+      [['gender', 'female'], ['gender', 'male']],
+      'limit=4, lang=en',
+    ])) as unknown[][];
+    expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue']);
+    expect(value.slice(1)).toEqual(expected.rows.map(([period, plan, amount]) => [jstDate(period as string), plan, amount]));
+  });
+
+  test('period keywords become the right half-open range', async () => {
+    const value = (await cell('SNAQ_METRIC', ['new_subscribers', 'last_fiscal_year', '', 'quarter', '', '', 'noheader'])) as unknown[][];
+    const today = dayOfJst(new Date());
+    const fiscalStartYear = Number(today.slice(5, 7)) >= 4 ? Number(today.slice(0, 4)) - 1 : Number(today.slice(0, 4)) - 2;
+    const expected = await apiAnswer({ metric: 'new_subscribers', from: `${fiscalStartYear}-04-01`, to: `${fiscalStartYear + 1}-04-01`, grain: 'quarter' });
+    expect(value).toHaveLength(4); // four fiscal quarters, no header
+    expect(value).toEqual(expected.rows.map(([period, count]) => [jstDate(period as string), count]));
+  });
+});
+
+function dayOfJst(date: Date): string {
+  return new Date(date.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+}
+
+describe('SNAQ_VALUE, SNAQ_METRICS, SNAQ_FRESHNESS', () => {
+  test('SNAQ_VALUE is the single number for the whole range', async () => {
+    const expected = await apiAnswer({ metric: 'active_subscribers', from: '2024-01-01', to: '2024-07-01', filters: { plan: 'biweekly' } });
+    expect(await cell('SNAQ_VALUE', ['active_subscribers', '2024-01', '2024-06', 'plan=biweekly'])).toBe(expected.rows[0]![0]);
+  });
+
+  test('SNAQ_METRICS lists the catalog with localised titles', async () => {
+    const value = (await cell('SNAQ_METRICS', ['解約'])) as string[][];
+    expect(value[0]).toEqual(['指標', '名前', '単位', '粒度', '切り口', '状態', '説明']);
+    expect(value.slice(1).map((row) => row[0]).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    expect(value.find((row) => row[0] === 'churn_rate')![1]).toBe('解約率');
+  });
+
+  test('SNAQ_FRESHNESS shows dataAsOf and whether the SLO is met', async () => {
+    const value = (await cell('SNAQ_FRESHNESS', ['revenue'])) as unknown[][];
+    expect(value[0]).toEqual(['指標', 'データ時点', 'SLO 達成', '', '']);
+    expect(value[1]![0]).toBe('revenue');
+    expect((value[1]![1] as Date).toISOString()).toBe(lake.manifest.tables.boxes!.snapshotAt);
+    expect(value[1]![2]).toBe(false); // the test lake is an old snapshot
+    const all = (await cell('SNAQ_FRESHNESS', [])) as unknown[][];
+    expect(all).toHaveLength(11);
+    expect(all[0]).toEqual(['テーブル', 'スナップショット時刻', 'SLO（時間）', '経過（時間）', 'SLO 達成']);
+  });
+});
+
+describe('the menu and settings', () => {
+  test('onOpen builds the add-on menu in the user’s language', async () => {
+    const result = await gas.run('onOpen', [{ authMode: 'LIMITED' }]);
+    expect(result.error).toBeUndefined();
+    const menu = gas.ui.menus.at(-1)!;
+    expect(JSON.stringify(menu)).toContain('SNAQ の数式を更新');
+    expect(JSON.stringify(menu)).toContain('snaqRefreshFormulas');
+  });
+
+  test('settings never show the secret back, and Test connection reports the catalog', async () => {
+    const settings = (await gas.run('snaqGetSettings', [], { mode: 'rpc' })).value as Record<string, unknown>;
+    expect(settings).toMatchObject({ endpoint: api.server.url, hasSecret: true });
+    expect(JSON.stringify(settings)).not.toContain('secret-not-for-production');
+    const report = (await gas.run('snaqTestConnection', [], { mode: 'rpc' })).value as { ok: boolean; message: string };
+    expect(report.ok).toBe(true);
+    expect(report.message).toMatch(/^接続できました。指標 15 件/);
+  });
+
+  test('saving keeps the stored secret when the field is left empty, and refuses a plain-http endpoint', async () => {
+    const saved = await gas.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: '' }], { mode: 'rpc' });
+    expect(saved.error).toBeUndefined();
+    expect(gas.properties.script.get('SNAQ_SECRET_ACCESS_KEY')).toBe('snaq-local-development-secret-not-for-production');
+    const refused = await gas.run('snaqSaveSettings', [{ endpoint: 'http://metrics.example.com', accessKeyId: 'x', secretAccessKey: 'y' }], { mode: 'rpc' });
+    expect(refused.error).toMatch(/https:\/\//);
+    expect(gas.properties.script.get('SNAQ_ENDPOINT')).toBe(api.server.url);
+    expect(gas.properties.document.size).toBe(0); // nothing secret, nothing at all, in document properties
+  });
+});

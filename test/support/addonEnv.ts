@@ -1,0 +1,26 @@
+/** The built add-on in the Apps Script harness, configured to call a local signed API. */
+import path from 'node:path';
+import { createAppsScriptEnv, type AppsScriptEnv, type WorkbookSpec } from '../harness';
+import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
+
+export const CODE_PATH = path.resolve(__dirname, '../../dist/addon/Code.js');
+
+export function connectionProperties(endpoint: string, secret: string = DEV_CREDENTIALS.secretAccessKey): Record<string, string> {
+  return {
+    SNAQ_ENDPOINT: endpoint,
+    SNAQ_REGION: 'ap-northeast-1',
+    SNAQ_ACCESS_KEY_ID: DEV_CREDENTIALS.accessKeyId,
+    SNAQ_SECRET_ACCESS_KEY: secret,
+  };
+}
+
+export function addonEnv(options: { endpoint: string; secret?: string; workbook?: WorkbookSpec; locale?: string }): Promise<AppsScriptEnv> {
+  return createAppsScriptEnv({
+    codePath: CODE_PATH,
+    scriptProperties: connectionProperties(options.endpoint, options.secret),
+    workbook: options.workbook ?? { timeZone: 'Asia/Tokyo', locale: options.locale ?? 'ja_JP', sheets: { Sheet1: [[null]] } },
+  });
+}
+
+/** Midnight JST of a calendar day: what a date cell holds in an Asia/Tokyo spreadsheet. */
+export const jstDate = (day: string): Date => new Date(`${day}T00:00:00+09:00`);

@@ -2,9 +2,10 @@
  * `npm run bench -- <name>`: benchmarks that are too slow or too noisy for `npm test`.
  * Each prints a report and writes it as JSON under .snaq/bench/.
  */
+import { runAddonBench } from './addon.bench';
 import { runApiBench } from './api.bench';
 
-const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench };
+const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench, addon: runAddonBench };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

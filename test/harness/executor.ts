@@ -94,6 +94,7 @@ export class Executor {
   }
 
   private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean): Promise<RunResult> {
+    if (this.closed) return Promise.resolve({ error: 'harness: the environment was closed', errorName: 'HarnessError', elapsedMs: 0, logs: [], execution: 0 });
     const execution: ExecutionRecord = { id: ++this.seq, mode, fn };
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);

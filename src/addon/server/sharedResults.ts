@@ -14,7 +14,8 @@ const CHUNK_CHARS = 30_000;
 /** Results above this many chunks are not cached: they would crowd out ~1,000 items. */
 const MAX_CHUNKS = 40;
 const IN_FLIGHT_TTL_S = 30;
-const LOCK_WAIT_MS = 2_000;
+// Waiting counts against the 30 s, but a cell that gives up here may send a duplicate request.
+const LOCK_WAIT_MS = 5_000;
 const POLL_MS = 400;
 export const EPOCH_PROPERTY = 'SNAQ_REFRESH_EPOCH';
 
@@ -95,10 +96,13 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
     // Another execution is fetching this very request: wait for its result while time allows.
     while (platform.now() + POLL_MS < options.deadline - 8_000) {
       platform.sleep(POLL_MS);
+      if (platform.cache.get(inFlightKey) === null) break; // finished or gave up: look once more below
       const arrived = cached<T>(platform.cache, key);
       if (arrived !== undefined) return arrived;
-      if (platform.cache.get(inFlightKey) === null) break; // it gave up: fetch ourselves
     }
+    // The owner writes the result before it clears its claim, so a result is there unless it failed.
+    const arrived = cached<T>(platform.cache, key);
+    if (arrived !== undefined) return arrived;
   }
 
   try {

@@ -83,8 +83,12 @@ describe('dimensions, filters, options, grain, metric', () => {
 
   test('filters from text, a one-column range or a two-column range', () => {
     expect(parseFilters('category=chocolate;plan=biweekly', ja)).toEqual({ category: 'chocolate', plan: 'biweekly' });
+    // Normalised: the same filters in another order are the same request (and cache entry).
+    expect(JSON.stringify(parseFilters('plan=every4weeks,biweekly;category=chocolate', ja))).toBe(
+      JSON.stringify(parseFilters([['category', 'chocolate'], ['plan', 'biweekly'], ['plan', 'every4weeks']], ja)),
+    );
     expect(parseFilters('plan=biweekly,every4weeks', ja)).toEqual({ plan: ['biweekly', 'every4weeks'] });
-    expect(parseFilters([['prefecture', '東京都'], ['prefecture', '大阪府'], ['', '']], ja)).toEqual({ prefecture: ['東京都', '大阪府'] });
+    expect(parseFilters([['prefecture', '東京都'], ['prefecture', '大阪府'], ['', '']], ja)).toEqual({ prefecture: ['大阪府', '東京都'] });
     expect(parseFilters([['gender=female'], ['plan=biweekly']], ja)).toEqual({ gender: 'female', plan: 'biweekly' });
     expect(sentence(() => parseFilters('category chocolate', ja))).toBe('絞り込み "category chocolate" が読めません。"plan=biweekly;gender=female" の形で書いてください。');
     expect(sentence(() => parseFilters([['plan', '']], en))).toBe('Can\'t read the filter "plan=". Write it as "plan=biweekly;gender=female".');

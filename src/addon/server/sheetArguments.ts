@@ -166,7 +166,15 @@ export function parseFilters(value: unknown, context: ArgumentContext): Record<s
     if (!values.length) fail(context, 'filterMalformed', { part: `${key}=${text}` });
     (filters[key] ??= []).push(...values);
   }
-  return Object.fromEntries(Object.entries(filters).map(([key, values]) => [key, values.length === 1 ? values[0]! : values]));
+  // Sorted, so the same filters written in another order share one cache entry.
+  return Object.fromEntries(
+    Object.keys(filters)
+      .sort()
+      .map((key) => {
+        const values = [...new Set(filters[key])].sort();
+        return [key, values.length === 1 ? values[0]! : values];
+      }),
+  );
 }
 
 export interface CellOptions {

@@ -131,7 +131,9 @@ export class MetricsService {
     const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP });
     const manifest = await this.engine.snapshot();
     const key = JSON.stringify(['values', metric.name, metric.version, dimension, manifest.snapshotId]);
-    const { result, cached } = await this.compute(metric, compiled, key, manifest);
+    const hit = this.cache.get(key);
+    const result = hit ?? (await this.run(metric, compiled, key, manifest));
+    const cached = hit !== undefined;
     const truncated = result.rows.length > DIMENSION_VALUES_CAP;
     return {
       metric: metric.name,
@@ -171,7 +173,7 @@ export class MetricsService {
     const cachedResult = this.cache.get(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
 
-    const computation = this.compute(metric, compiled, key, manifest).then(({ result }) => result);
+    const computation = this.run(metric, compiled, key, manifest);
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<'budget'>((resolve) => {
       timer = setTimeout(() => resolve('budget'), Math.min(this.options.syncBudgetMs, waitMs));
@@ -213,14 +215,7 @@ export class MetricsService {
    * Runs a compiled statement once per key at a time and caches what it computes. The key holds
    * the metric version and the snapshot id, so a new definition or new data never reads old results.
    */
-  private async compute(
-    metric: MetricDef,
-    compiled: CompiledQuery,
-    key: string,
-    manifest: LakeManifest,
-  ): Promise<{ result: ComputedResult; cached: boolean }> {
-    const cached = this.cache.get(key);
-    if (cached) return { result: cached, cached: true };
+  private run(metric: MetricDef, compiled: CompiledQuery, key: string, manifest: LakeManifest): Promise<ComputedResult> {
     let running = this.inFlight.get(key);
     if (!running) {
       running = this.execute(metric, compiled, manifest).finally(() => this.inFlight.delete(key));
@@ -230,7 +225,7 @@ export class MetricsService {
         () => undefined,
       );
     }
-    return { result: await running, cached: false };
+    return running;
   }
 
   private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest): Promise<ComputedResult> {

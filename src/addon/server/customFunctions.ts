@@ -53,7 +53,7 @@ function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: 
     platform: call.platform,
     request: JSON.stringify([settings.endpoint, method, path, body ?? null]),
     deadline: call.deadline,
-    fetch: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline }, method, path, body) as T,
+    load: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline }, method, path, body) as T,
     ttlSeconds,
   });
 }

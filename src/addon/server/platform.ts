@@ -21,7 +21,8 @@ export interface HttpResponseLike {
 }
 
 export interface HttpLike {
-  fetch(url: string, options: HttpRequestOptions): HttpResponseLike;
+  // UrlFetchApp.fetch: synchronous, like everything in Apps Script.
+  fetch: (url: string, options: HttpRequestOptions) => HttpResponseLike;
 }
 
 export interface CacheLike {

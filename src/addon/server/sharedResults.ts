@@ -50,7 +50,8 @@ export interface SharedResultOptions<T> {
   /** The normalised request: equal requests must give equal text. */
   request: string;
   deadline: number;
-  fetch(): T;
+  /** Asks the server; called at most once, and only when nobody else is already asking. */
+  load(): T;
   /** How long the result may be served, in seconds (the cache caps it at 6 h). */
   ttlSeconds(result: T): number;
 }
@@ -106,7 +107,7 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
   }
 
   try {
-    const result = options.fetch();
+    const result = options.load();
     writeChunked(platform.cache, key, JSON.stringify(result), Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result)))));
     return result;
   } finally {

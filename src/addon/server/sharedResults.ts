@@ -75,23 +75,30 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
   const hit = cached<T>(platform.cache, key);
   if (hit !== undefined) return hit;
 
-  // Claim the key under a brief document lock so exactly one execution fetches it. Without the
-  // lock (contention, or no document), still defer to a claim someone else already made.
-  let mine: boolean;
+  // Claim the key under a brief document lock so exactly one execution fetches it. The owner
+  // stores its result before it clears its claim, so the claim is read first: no claim and no
+  // result means nobody has it. Without the lock (contention, or no document), still defer to a
+  // claim someone else already made.
+  const claim = (): { mine: boolean; arrived?: T } => {
+    const claimed = platform.cache.get(inFlightKey) !== null;
+    const arrived = cached<T>(platform.cache, key);
+    if (arrived !== undefined) return { mine: false, arrived };
+    if (!claimed) platform.cache.put(inFlightKey, String(platform.now()), IN_FLIGHT_TTL_S);
+    return { mine: !claimed };
+  };
+  let outcome: { mine: boolean; arrived?: T };
   const lock = platform.documentLock();
   if (lock && lock.tryLock(LOCK_WAIT_MS)) {
     try {
-      const arrived = cached<T>(platform.cache, key);
-      if (arrived !== undefined) return arrived;
-      mine = platform.cache.get(inFlightKey) === null;
-      if (mine) platform.cache.put(inFlightKey, String(platform.now()), IN_FLIGHT_TTL_S);
+      outcome = claim();
     } finally {
       lock.releaseLock();
     }
   } else {
-    mine = platform.cache.get(inFlightKey) === null;
-    if (mine) platform.cache.put(inFlightKey, String(platform.now()), IN_FLIGHT_TTL_S);
+    outcome = claim();
   }
+  if (outcome.arrived !== undefined) return outcome.arrived;
+  const mine = outcome.mine;
 
   if (!mine) {
     // Another execution is fetching this very request: wait for its result while time allows.

@@ -1,9 +1,14 @@
 /**
  * The add-on's appsscript.json as pushed: the reviewed manifest at the repository root plus the
  * UrlFetch allowlist for the configured endpoint. Scopes are the fewest that work:
- * - spreadsheets.currentonly: read and write the open spreadsheet (menus, formulas, refresh);
+ * - spreadsheets: read and write the spreadsheet. `spreadsheets.currentonly` would do for menus,
+ *   formulas and blocks, but the scheduled refresh runs in a time-driven trigger, where
+ *   SpreadsheetApp.getActive() is not guaranteed in an add-on; opening the document by id needs
+ *   the broader scope. That is the trade-off: a wider consent screen for refreshes that never
+ *   silently stop;
  * - script.external_request: UrlFetchApp to the metrics endpoint;
- * - script.container.ui: the sidebar and the settings dialog.
+ * - script.container.ui: the sidebar and the settings dialog;
+ * - script.scriptapp: the one hourly trigger per document and user.
  * Caches, properties, locks and Session's locale need none.
  */
 export interface AppsScriptManifest {

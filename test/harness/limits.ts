@@ -5,6 +5,8 @@
 
 /** PLATFORM.md, Custom functions: "30 s each; otherwise #ERROR! 'Exceeded maximum execution time'". */
 export const EXECUTION_LIMIT_MS = 30_000;
+/** PLATFORM.md, Triggers: "6 min per execution" — every execution that is not a custom function (menu, google.script.run, trigger). */
+export const OTHER_EXECUTION_LIMIT_MS = 360_000;
 /** PLATFORM.md, Custom functions: "At most 30 simultaneous executions per user". */
 export const CUSTOM_FUNCTION_CONCURRENCY = 30;
 /** PLATFORM.md, Sidebar: google.script.run "at most 10 at once (an 11th waits)". */
@@ -52,3 +54,6 @@ export const TRIGGERS_PER_USER_PER_SCRIPT = 20;
 export const ADDON_TRIGGERS_PER_TYPE_PER_DOCUMENT = 1;
 /** ClockTriggerBuilder.everyHours reference: n must be one of these. */
 export const EVERY_HOURS_VALUES = [1, 2, 4, 6, 8, 12] as const;
+
+/** Sheets API developer metadata: a value holds at most 30,000 characters (the brief's figure; PLATFORM.md names no number). */
+export const METADATA_MAX_VALUE_LENGTH = 30_000;

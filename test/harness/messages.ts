@@ -45,6 +45,16 @@ export const MSG = {
     `The number of rows in the data does not match the number of rows in the range. The data has ${data} but the range has ${range}.`,
   columnsMismatch: (data: number, range: number) =>
     `The number of columns in the data does not match the number of columns in the range. The data has ${data} but the range has ${range}.`,
+  dimensionOutOfBounds: (what: 'rows' | 'columns') => `Those ${what} are out of bounds.`,
+  dimensionCount: (what: 'rows' | 'columns') => `The number of ${what} must be at least 1.`,
+  deleteAllNonFrozen: (what: 'rows' | 'columns') => `Sorry, it is not possible to delete all non-frozen ${what}.`,
+  invalidArgument: (name: string) => `Invalid argument: ${name}`,
+  cellOutOfRange: 'Cell reference out of range',
+  metadataArbitraryRange:
+    'Adding developer metadata to arbitrary ranges is not currently supported. Developer metadata may only be added to the top-level spreadsheet, an individual sheet, or an entire row or column.',
+  metadataKeyRequired: 'Developer metadata must always have a key specified.',
+  metadataValueTooLong: (length: number) => `Developer metadata value is too long: ${length} characters (at most 30000).`,
+  metadataNotFound: 'Requested entity was not found.',
   sheetExists: (name: string) => `A sheet with the name "${name}" already exists. Please enter another name.`,
   noHtmlFile: (name: string) => `No HTML file named ${name} was found.`,
 

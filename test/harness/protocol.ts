@@ -24,6 +24,14 @@ export interface WorkerInput {
   addonName: string;
   /** Whether SpreadsheetApp.getActive() returns the workbook in a trigger run (unverified in Apps Script). */
   activeInTriggers: boolean;
+  /** The formula cell a custom function runs for (recalculate): its active sheet and range. */
+  caller?: CallerCell;
+}
+
+export interface CallerCell {
+  sheet: string;
+  row: number;
+  col: number;
 }
 
 export interface Outcome {
@@ -50,6 +58,8 @@ export interface SheetInfo {
   id: number;
   maxRows: number;
   maxCols: number;
+  frozenRows: number;
+  frozenCols: number;
 }
 
 export interface SpreadsheetInfo {
@@ -61,13 +71,70 @@ export interface SpreadsheetInfo {
   sheets: SheetInfo[];
 }
 
-export type ReadKind = 'values' | 'displayValues' | 'formulas' | 'numberFormats';
+export type ReadKind = 'values' | 'displayValues' | 'formulas' | 'numberFormats' | 'notes' | 'fontWeights' | 'backgrounds';
 
 export type WriteOp =
   | { kind: 'values'; data: unknown[][] }
   | { kind: 'formulas'; data: string[][] }
   | { kind: 'numberFormats'; data: string[][] }
-  | { kind: 'clearContent' };
+  | { kind: 'notes'; data: string[][] }
+  | { kind: 'fontWeights'; data: string[][] }
+  | { kind: 'backgrounds'; data: string[][] }
+  | { kind: 'clearContent' }
+  /** Range.clear / clearFormat / clearNote: any mix of contents, formats and notes. */
+  | { kind: 'clear'; contents: boolean; formats: boolean; notes: boolean };
+
+/** Inserting or deleting rows or columns of a sheet; `at` is the first inserted/deleted index (1-based). */
+export interface DimensionOp {
+  kind: 'insert' | 'delete';
+  dimension: 'ROWS' | 'COLUMNS';
+  at: number;
+  count: number;
+}
+
+export type MetadataLocationType = 'SPREADSHEET' | 'SHEET' | 'ROW' | 'COLUMN';
+export type MetadataVisibility = 'DOCUMENT' | 'PROJECT';
+
+/** Where metadata goes, as the worker names it (sheet by name). */
+export type MetadataTarget =
+  | { type: 'SPREADSHEET' }
+  | { type: 'SHEET'; sheet: string }
+  /** RANGE: Range.addDeveloperMetadata (one entire row or column); ROW/COLUMN: moveToRow/moveToColumn (the range's single row/column). */
+  | { type: 'RANGE' | 'ROW' | 'COLUMN'; sheet: string; box: Box };
+
+export interface MetadataInfo {
+  id: number;
+  key: string;
+  value: string | null;
+  visibility: MetadataVisibility;
+  locationType: MetadataLocationType;
+  /** The sheet of a SHEET, ROW or COLUMN location. */
+  sheet: string | null;
+  /** The row (ROW) or column (COLUMN) number, 1-based. */
+  index: number | null;
+}
+
+export interface MetadataQuery {
+  scope: { kind: 'spreadsheet' } | { kind: 'sheet'; sheet: string } | { kind: 'range'; sheet: string; box: Box; intersecting: boolean } | { kind: 'exact'; target: MetadataTarget };
+  id?: number;
+  key?: string;
+  value?: string;
+  locationType?: MetadataLocationType;
+  visibility?: MetadataVisibility;
+}
+
+export interface MetadataPatch {
+  key?: string;
+  value?: string | null;
+  visibility?: MetadataVisibility;
+  location?: MetadataTarget;
+}
+
+export interface Selection {
+  sheet: string;
+  box: Box;
+  current: { row: number; col: number };
+}
 
 export type MenuEntry = { caption: string; functionName: string } | { separator: true } | { subMenu: MenuRecord };
 
@@ -112,6 +179,10 @@ export interface TriggerSpec {
 
 export interface TriggerInfo extends TriggerSpec {
   uid: string;
+  /** The user who created (owns) it; executions see only the harness user's triggers. */
+  user: string;
+  /** The document it was created in (an add-on's triggers, time-driven ones included, belong to a document). */
+  documentId: string;
   source: 'CLOCK' | 'SPREADSHEETS';
   sourceId: string | null;
   createdAt: number;
@@ -142,13 +213,26 @@ export interface HostApi {
   rangeRead(sheet: string, box: Box, kind: ReadKind): unknown[][];
   rangeWrite(sheet: string, box: Box, op: WriteOp): void;
   flush(): void;
+  sheetInfo(sheet: string): SheetInfo;
+  sheetDimension(sheet: string, op: DimensionOp): SheetInfo;
+  sheetFreeze(sheet: string, dimension: 'ROWS' | 'COLUMNS', count: number): void;
+  selectionGet(): Selection;
+  /** Activates a sheet and, with a box, selects it (current cell: `current` or its top-left). */
+  selectionSet(sheet: string, box: Box | null, current: { row: number; col: number } | null): void;
+
+  metadataAdd(target: MetadataTarget, key: string, value: string | null, visibility: MetadataVisibility): MetadataInfo;
+  metadataFind(query: MetadataQuery): MetadataInfo[];
+  metadataGet(id: number): MetadataInfo;
+  metadataUpdate(id: number, patch: MetadataPatch): MetadataInfo;
+  metadataRemove(id: number): void;
 
   uiAddMenu(menu: MenuRecord): void;
   uiShow(shown: ShownHtml): void;
   uiAlert(alert: AlertRecord): string;
   uiPrompt(alert: AlertRecord): { text: string; button: string };
 
-  triggerList(): TriggerInfo[];
+  /** This user's triggers; with a document id, only those of that document. */
+  triggerList(documentId: string | null): TriggerInfo[];
   triggerCreate(spec: TriggerSpec): TriggerInfo;
   triggerDelete(uid: string): void;
 }

@@ -61,7 +61,8 @@ describe('the manifest', () => {
     expect(manifest.oauthScopes.sort()).toEqual([
       'https://www.googleapis.com/auth/script.container.ui',
       'https://www.googleapis.com/auth/script.external_request',
-      'https://www.googleapis.com/auth/spreadsheets.currentonly',
+      'https://www.googleapis.com/auth/script.scriptapp',
+      'https://www.googleapis.com/auth/spreadsheets',
     ]);
     expect(manifest.addOns).toBeUndefined(); // an editor add-on has no addOns section
   });

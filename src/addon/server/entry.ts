@@ -13,21 +13,29 @@ import { buildMenu, refreshSnaqFormulas } from './menu';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { publicSettings, saveSettings, type SettingsInput } from './settings';
+import type { Lang } from '../../contract/types';
+import { locateBlocks } from './blocks/blockLocator';
+import { insertBlock, listBlocks, refreshBlock, type BlockContext } from './blocks/blockService';
+import type { BlockQuery } from './blocks/blockSpec';
+import type { SheetLike, SpreadsheetLike } from './blocks/sheetTypes';
+import { formulaFor } from './formulaText';
+import { runScheduledRefresh, saveSchedule, scheduleView, validSchedule, type Schedule } from './schedule';
+import { dimensionValues, listMetricsFor, metricDetail, preview } from './sidebarQueries';
 
-function dayOf(date: Date): string {
-  return Utilities.formatDate(date, SpreadsheetApp.getActive().getSpreadsheetTimeZone(), 'yyyy-MM-dd');
-}
+type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Midnight of a calendar day in the spreadsheet's time zone, so the cell shows that day. */
-function dateOfDay(day: string): Date {
+function dateOfDay(day: string, timeZone: string): Date {
   const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   const noon = new Date(Date.UTC(year, month - 1, date, 12));
-  const offset = Utilities.formatDate(noon, SpreadsheetApp.getActive().getSpreadsheetTimeZone(), 'Z'); // e.g. +0900
+  const offset = Utilities.formatDate(noon, timeZone, 'Z'); // e.g. +0900
   const minutes = (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(3, 5)));
   return new Date(Date.UTC(year, month - 1, date) - minutes * 60_000);
 }
 
-function platform(): Platform {
+/** The spreadsheet this execution works on; a time-driven trigger may have to open it by id. */
+function platform(spreadsheet: Spreadsheet = SpreadsheetApp.getActive()): Platform {
+  const timeZone = spreadsheet.getSpreadsheetTimeZone();
   return {
     http: UrlFetchApp as unknown as Platform['http'],
     cache: CacheService.getScriptCache() as unknown as Platform['cache'],
@@ -38,10 +46,44 @@ function platform(): Platform {
     sleep: (ms) => Utilities.sleep(ms),
     now: () => Date.now(),
     // Custom functions have no user identity, so the spreadsheet's locale decides the language.
-    locale: () => SpreadsheetApp.getActive().getSpreadsheetLocale(),
-    dayOf,
-    dateOfDay,
+    locale: () => spreadsheet.getSpreadsheetLocale(),
+    dayOf: (date) => Utilities.formatDate(date, timeZone, 'yyyy-MM-dd'),
+    dateOfDay: (day) => dateOfDay(day, timeZone),
   };
+}
+
+const sheets = (spreadsheet: Spreadsheet = SpreadsheetApp.getActive()) => spreadsheet as unknown as SpreadsheetLike;
+
+function blockContext(by: BlockContext['by']): BlockContext {
+  return { platform: platform(), spreadsheet: sheets(), lang: userLang(), by, deadline: Date.now() + 25_000 };
+}
+
+/** Where a block or formula goes: the selected cell (A1 of the active sheet when nothing is selected). */
+function currentCell(): GoogleAppsScript.Spreadsheet.Range {
+  const spreadsheet = SpreadsheetApp.getActive();
+  return spreadsheet.getCurrentCell() ?? spreadsheet.getActiveSheet().getRange(1, 1);
+}
+
+const TRIGGER_HANDLER = 'snaqScheduledRefresh';
+const triggerDocumentKey = (uid: string) => `SNAQ_TRIGGER_${uid}`;
+
+/** Exactly one hourly trigger per document and user while a schedule is set; none otherwise. */
+function syncTrigger(enabled: boolean): void {
+  const spreadsheet = SpreadsheetApp.getActive();
+  const mine = ScriptApp.getUserTriggers(spreadsheet).filter((trigger) => trigger.getHandlerFunction() === TRIGGER_HANDLER);
+  for (const extra of enabled ? mine.slice(1) : mine) {
+    PropertiesService.getUserProperties().deleteProperty(triggerDocumentKey(extra.getUniqueId()));
+    ScriptApp.deleteTrigger(extra);
+  }
+  if (enabled && mine.length === 0) {
+    const trigger = ScriptApp.newTrigger(TRIGGER_HANDLER).timeBased().everyHours(1).create();
+    // Remembered because SpreadsheetApp.getActive() in an add-on's time trigger is not guaranteed.
+    PropertiesService.getUserProperties().setProperty(triggerDocumentKey(trigger.getUniqueId()), spreadsheet.getId());
+  }
+}
+
+function refreshFormulasIn(spreadsheet: Spreadsheet): number {
+  return refreshSnaqFormulas(spreadsheet.getSheets(), PropertiesService.getDocumentProperties(), () => SpreadsheetApp.flush(), Date.now());
 }
 
 /** A custom function's error shows in the cell: keep it to the one sentence meant for people. */
@@ -58,7 +100,7 @@ function inCell<A extends unknown[], R>(run: (p: Platform, ...args: A) => R): (.
   };
 }
 
-function userLang() {
+function userLang(): Lang {
   return langOfLocale(Session.getActiveUserLocale());
 }
 
@@ -79,14 +121,44 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
   snaqOpenSettings: () => showHtml('Settings', say(userLang(), 'settingsTitle'), false),
   snaqAbout: () => SpreadsheetApp.getUi().alert(say(userLang(), 'about')),
   snaqRefreshFormulas: () => {
-    const count = refreshSnaqFormulas(
-      SpreadsheetApp.getActive().getSheets(),
-      PropertiesService.getDocumentProperties(),
-      () => SpreadsheetApp.flush(),
-      Date.now(),
-    );
+    const count = refreshFormulasIn(SpreadsheetApp.getActive());
     SpreadsheetApp.getUi().alert(say(userLang(), 'refreshed', { count }));
     return count;
+  },
+  snaqScheduledRefresh: (event: { triggerUid?: string }) => {
+    const started = Date.now();
+    const id = event?.triggerUid ? PropertiesService.getUserProperties().getProperty(triggerDocumentKey(event.triggerUid)) : null;
+    const spreadsheet = SpreadsheetApp.getActive() ?? (id ? SpreadsheetApp.openById(id) : null);
+    if (!spreadsheet) return null;
+    const context = { platform: platform(spreadsheet), spreadsheet: sheets(spreadsheet), lang: langOfLocale(spreadsheet.getSpreadsheetLocale()) };
+    return runScheduledRefresh(context, () => refreshFormulasIn(spreadsheet), started);
+  },
+  snaqListMetrics: (search?: string) => listMetricsFor(platform(), userLang(), search),
+  snaqMetricDetail: (name: string) => metricDetail(platform(), userLang(), name),
+  snaqDimensionValues: (metric: string, dimension: string) => dimensionValues(platform(), userLang(), metric, dimension),
+  snaqPreview: (query: BlockQuery) => preview(platform(), userLang(), sheets(), query),
+  snaqInsertBlock: (query: BlockQuery) => {
+    const cell = currentCell();
+    return insertBlock(blockContext('manual'), cell.getSheet() as unknown as SheetLike, cell.getRow(), cell.getColumn(), query);
+  },
+  snaqInsertFormula: (query: BlockQuery) => {
+    const formula = formulaFor(query);
+    currentCell().setFormula(formula);
+    return formula;
+  },
+  snaqListBlocks: () => listBlocks(platform(), sheets()),
+  snaqRefreshBlock: (id: string) => refreshBlock(blockContext('manual'), id),
+  snaqGoToBlock: (id: string) => {
+    const block = locateBlocks(sheets()).blocks.find((candidate) => candidate.spec.id === id);
+    if (!block) throw new Error(say(userLang(), 'blockNotFound'));
+    return block.sheet.getRange(block.row, block.column, block.spec.rows, block.spec.columns).activate().getA1Notation();
+  },
+  snaqGetSchedule: () => scheduleView(PropertiesService.getDocumentProperties(), Date.now()),
+  snaqSetSchedule: (schedule: Schedule | null) => {
+    const valid = schedule === null ? null : validSchedule(schedule, userLang());
+    saveSchedule(PropertiesService.getDocumentProperties(), valid, Date.now());
+    syncTrigger(valid !== null);
+    return scheduleView(PropertiesService.getDocumentProperties(), Date.now());
   },
   snaqGetSettings: () => publicSettings(PropertiesService.getScriptProperties()),
   snaqSaveSettings: (input: SettingsInput) => saveSettings(PropertiesService.getScriptProperties(), input, userLang()),

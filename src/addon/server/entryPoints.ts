@@ -12,15 +12,19 @@ export interface ParamDoc {
 }
 
 export interface EntryPointDoc {
-  /** customFunction: a cell formula; event: a simple trigger; menu: a menu item; rpc: google.script.run. */
-  kind: 'customFunction' | 'event' | 'menu' | 'rpc';
+  /** customFunction: a cell formula; event: a simple trigger; trigger: an installable one; menu: a menu item; rpc: google.script.run. */
+  kind: 'customFunction' | 'event' | 'trigger' | 'menu' | 'rpc';
   summary: string;
   params: readonly ParamDoc[];
   returns?: { type: string; description: string };
 }
 
 import { BUNDLE_GLOBAL } from './bundleGlobal';
+import type { DimensionValues, MetricDetail, MetricList, QueryResult } from '../../contract/types';
+import type { BlockSummary, RefreshOutcome } from './blocks/blockService';
+import type { BlockQuery } from './blocks/blockSpec';
 import type { ConnectionReport } from './connection';
+import type { Schedule, ScheduleView } from './schedule';
 import type { PublicSettings, SettingsInput } from './settings';
 
 const range = (description: string): string => `${description} Text, or a range of cells.`;
@@ -69,6 +73,29 @@ export const ENTRY_POINTS = {
   snaqRefreshFormulas: { kind: 'menu', summary: 'Recalculates every SNAQ formula in the document.', params: [] },
   snaqOpenSettings: { kind: 'menu', summary: 'Opens the connection settings.', params: [] },
   snaqAbout: { kind: 'menu', summary: 'Shows what the add-on is.', params: [] },
+  snaqScheduledRefresh: {
+    kind: 'trigger',
+    summary: 'The hourly trigger: refreshes blocks and SNAQ formulas when the schedule is due.',
+    params: [{ name: 'e', type: 'Object', description: 'The time-driven event.' }],
+  },
+  snaqListMetrics: { kind: 'rpc', summary: 'The catalog, optionally searched.', params: [{ name: 'search', type: 'string', description: 'Search text.' }] },
+  snaqMetricDetail: { kind: 'rpc', summary: 'One metric with its definition and freshness.', params: [{ name: 'name', type: 'string', description: 'Metric name.' }] },
+  snaqDimensionValues: {
+    kind: 'rpc',
+    summary: 'The values a filter on a dimension can take.',
+    params: [
+      { name: 'metric', type: 'string', description: 'Metric name.' },
+      { name: 'dimension', type: 'string', description: 'Dimension name.' },
+    ],
+  },
+  snaqPreview: { kind: 'rpc', summary: 'The first rows of a query.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
+  snaqInsertBlock: { kind: 'rpc', summary: 'Inserts a block at the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
+  snaqInsertFormula: { kind: 'rpc', summary: 'Writes a SNAQ_METRIC formula in the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
+  snaqListBlocks: { kind: 'rpc', summary: 'Every block in the document with its status.', params: [] },
+  snaqRefreshBlock: { kind: 'rpc', summary: 'Refreshes one block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
+  snaqGoToBlock: { kind: 'rpc', summary: 'Selects a block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
+  snaqGetSchedule: { kind: 'rpc', summary: 'The document’s refresh schedule.', params: [] },
+  snaqSetSchedule: { kind: 'rpc', summary: 'Sets or removes the refresh schedule.', params: [{ name: 'schedule', type: 'Object', description: 'The schedule, or null.' }] },
   snaqGetSettings: { kind: 'rpc', summary: 'Settings without the secret.', params: [] },
   snaqSaveSettings: { kind: 'rpc', summary: 'Saves the settings.', params: [{ name: 'input', type: 'Object', description: 'The form.' }] },
   snaqTestConnection: { kind: 'rpc', summary: 'Calls the endpoint with the saved settings.', params: [] },
@@ -78,6 +105,17 @@ export type EntryPointName = keyof typeof ENTRY_POINTS;
 
 /** The server functions the sidebar and dialogs call through google.script.run, with their types. */
 export interface RpcApi {
+  snaqListMetrics(search?: string): MetricList;
+  snaqMetricDetail(name: string): MetricDetail;
+  snaqDimensionValues(metric: string, dimension: string): DimensionValues;
+  snaqPreview(query: BlockQuery): QueryResult;
+  snaqInsertBlock(query: BlockQuery): BlockSummary;
+  snaqInsertFormula(query: BlockQuery): string;
+  snaqListBlocks(): BlockSummary[];
+  snaqRefreshBlock(id: string): RefreshOutcome;
+  snaqGoToBlock(id: string): string;
+  snaqGetSchedule(): ScheduleView;
+  snaqSetSchedule(schedule: Schedule | null): ScheduleView;
   snaqGetSettings(): PublicSettings;
   snaqSaveSettings(input: SettingsInput): PublicSettings;
   snaqTestConnection(): ConnectionReport;

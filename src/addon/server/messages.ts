@@ -109,6 +109,26 @@ const MESSAGES = {
     ja: (p) => `接続できました。指標 ${p.count} 件、データ時点 ${p.asOf}。`,
     en: (p) => `Connected: ${p.count} metrics, data as of ${p.asOf}.`,
   },
+  blockNeedsSpace: {
+    ja: (p) => `このブロックには ${p.rows} 行 × ${p.columns} 列が必要ですが、${p.blocked} 個のセルに別の内容があります（${p.range}）。空けてから更新してください。`,
+    en: (p) => `This block needs ${p.rows} rows × ${p.columns} columns, but ${p.blocked} cells hold other content (${p.range}). Clear them, then refresh.`,
+  },
+  blockStaleNote: {
+    ja: (p) => `SNAQ: ${p.at} の更新に失敗しました（${p.reason}）。表示中の値は ${p.last} 時点のものです。`,
+    en: (p) => `SNAQ: the refresh at ${p.at} failed (${p.reason}). The values shown are from ${p.last}.`,
+  },
+  blockNotFound: {
+    ja: () => 'このブロックは見つかりません。行や列ごと削除された可能性があります。',
+    en: () => 'This block cannot be found: its row or column may have been deleted.',
+  },
+  blockAnchorLost: {
+    ja: () => 'ブロックの先頭の行または列が削除されたため、位置がわかりません。ブロックを挿入し直してください。',
+    en: () => 'The block’s first row or column was deleted, so it cannot be placed. Insert it again.',
+  },
+  scheduleInvalid: {
+    ja: () => 'スケジュールは毎日または毎週、0〜23 時で指定してください。',
+    en: () => 'A schedule runs daily or weekly, at an hour from 0 to 23.',
+  },
 } satisfies Record<string, Record<Lang, Sentence>>;
 
 export type MessageId = keyof typeof MESSAGES;

@@ -1,0 +1,52 @@
+/**
+ * What a block is: a rectangle of plain values at an anchor, plus the query that fills it. The
+ * query lives in developer metadata on the block's header row, and the block's id on its first
+ * column too: metadata can sit only on whole rows or columns, and both move with inserts above or
+ * to the left, so together they always point at the block's top-left cell.
+ */
+import type { Grain } from '../../../contract/dates';
+import type { FilterValue } from '../../../contract/types';
+
+export const BLOCK_KEY = 'snaq.block';
+
+/** A block's query as the sidebar builds it; dates are re-evaluated at every refresh. */
+export interface BlockQuery {
+  metric: string;
+  /** A day (YYYY-MM-DD), a month (YYYY-MM) or a period keyword such as `last_12_months`. */
+  from: string;
+  /** The last day, inclusive; empty with a keyword. */
+  to?: string;
+  grain?: Grain;
+  dimensions?: string[];
+  filters?: Record<string, FilterValue>;
+  limit?: number;
+}
+
+/** Stored on the header row: the query and the extent the block last wrote. */
+export interface BlockSpec {
+  v: 1;
+  id: string;
+  query: BlockQuery;
+  /** Rows and columns the block occupies now, header included (0 before its first write). */
+  rows: number;
+  columns: number;
+}
+
+/** Stored on the first column: only which block it anchors. */
+export interface ColumnAnchor {
+  v: 1;
+  id: string;
+}
+
+export function parseAnchor(value: string | null): Partial<BlockSpec> & { id?: string } {
+  try {
+    const parsed = JSON.parse(value ?? '') as Partial<BlockSpec>;
+    return parsed && parsed.v === 1 && typeof parsed.id === 'string' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+export function isBlockSpec(anchor: Partial<BlockSpec>): anchor is BlockSpec {
+  return typeof anchor.id === 'string' && typeof anchor.query?.metric === 'string' && typeof anchor.rows === 'number';
+}

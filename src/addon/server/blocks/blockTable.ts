@@ -1,0 +1,84 @@
+/**
+ * Turns a query result into the values and number formats of a block, checks where it may be
+ * written, and writes it. Writing is all or nothing: the caller checks `fitFor` first.
+ */
+import type { Column, Lang, QueryResult, Unit } from '../../../contract/types';
+import type { RangeLike, SheetCell, SheetLike } from './sheetTypes';
+
+export interface BlockTable {
+  values: SheetCell[][];
+  formats: string[][];
+}
+
+export interface Extent {
+  rows: number;
+  columns: number;
+}
+
+/** Sheets number formats: yen without decimals, ratios as percentages, periods as dates. */
+const UNIT_FORMAT: Record<Unit, string> = { JPY: '[$¥]#,##0', count: '#,##0', ratio: '0.0%', score: '0.00' };
+
+function columnFormat(column: Column): string {
+  if (column.type === 'date') return 'yyyy-mm-dd';
+  if (column.role === 'value') return UNIT_FORMAT[column.unit ?? 'count'];
+  return column.type === 'number' ? '0' : '@';
+}
+
+export function tableOf(result: QueryResult, lang: Lang, dateOfDay: (day: string) => Date): BlockTable {
+  const header = result.columns.map((column) => column.title[lang]);
+  const rows = result.rows.map((row) =>
+    row.map((cell, i): SheetCell => {
+      if (cell === null) return '';
+      return result.columns[i]?.type === 'date' && typeof cell === 'string' ? dateOfDay(cell) : cell;
+    }),
+  );
+  const bodyFormats = result.columns.map(columnFormat);
+  return {
+    values: [header, ...rows],
+    formats: [header.map(() => '@'), ...rows.map(() => bodyFormats)],
+  };
+}
+
+export function extentOf(table: BlockTable): Extent {
+  return { rows: table.values.length, columns: table.values[0]?.length ?? 0 };
+}
+
+const isEmpty = (value: unknown, formula: string | undefined): boolean => (value === '' || value === null || value === undefined) && !formula;
+
+/**
+ * Whether `next` can be written at (row, column) over a block that occupies `previous`: every
+ * cell it adds must be empty. Returns how many cells are in the way.
+ */
+export function cellsInTheWay(sheet: SheetLike, row: number, column: number, previous: Extent, next: Extent): number {
+  const rows = Math.min(next.rows, Math.max(0, sheet.getMaxRows() - row + 1));
+  const columns = Math.min(next.columns, Math.max(0, sheet.getMaxColumns() - column + 1));
+  if (rows === 0 || columns === 0) return 0;
+  const range = sheet.getRange(row, column, rows, columns);
+  const values = range.getValues();
+  const formulas = range.getFormulas();
+  let blocked = 0;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const ours = r < previous.rows && c < previous.columns;
+      if (!ours && !isEmpty(values[r]?.[c], formulas[r]?.[c])) blocked++;
+    }
+  }
+  return blocked;
+}
+
+/** Writes the table, clearing what the block held beyond its new extent. */
+export function writeTable(sheet: SheetLike, row: number, column: number, previous: Extent, table: BlockTable): void {
+  const next = extentOf(table);
+  // A block may grow past the sheet's edge: new rows and columns are empty by definition.
+  const missingRows = row + next.rows - 1 - sheet.getMaxRows();
+  if (missingRows > 0) sheet.insertRowsAfter(sheet.getMaxRows(), missingRows);
+  const missingColumns = column + next.columns - 1 - sheet.getMaxColumns();
+  if (missingColumns > 0) sheet.insertColumnsAfter(sheet.getMaxColumns(), missingColumns);
+  const clear = (range: RangeLike) => range.clearContent().clearFormat();
+  if (previous.rows > next.rows && previous.columns > 0) clear(sheet.getRange(row + next.rows, column, previous.rows - next.rows, previous.columns));
+  if (previous.columns > next.columns && previous.rows > 0) {
+    clear(sheet.getRange(row, column + next.columns, Math.min(previous.rows, next.rows), previous.columns - next.columns));
+  }
+  sheet.getRange(row, column, next.rows, next.columns).setValues(table.values).setNumberFormats(table.formats);
+  sheet.getRange(row, column, 1, next.columns).setFontWeight('bold');
+}

@@ -1,0 +1,58 @@
+/**
+ * The parts of Sheets' object model blocks use, as structural interfaces: entry.ts passes the real
+ * Spreadsheet objects, tests pass the harness's. Enum values are compared by name (`String(x)`),
+ * because the enums themselves are globals only entry.ts may touch.
+ */
+export type SheetCell = Date | string | number | boolean;
+
+export interface RangeLike {
+  getRow(): number;
+  getColumn(): number;
+  getNumRows(): number;
+  getNumColumns(): number;
+  getValues(): unknown[][];
+  getFormulas(): string[][];
+  setValues(values: SheetCell[][]): RangeLike;
+  setNumberFormats(formats: string[][]): RangeLike;
+  setFontWeight(weight: string | null): RangeLike;
+  setNote(note: string | null): RangeLike;
+  getNote(): string;
+  clearContent(): RangeLike;
+  clearFormat(): RangeLike;
+  getSheet(): SheetLike;
+  getA1Notation(): string;
+  addDeveloperMetadata(key: string, value: string): RangeLike;
+  activate(): RangeLike;
+}
+
+export interface DeveloperMetadataLike {
+  getId(): number;
+  getKey(): string;
+  getValue(): string | null;
+  setValue(value: string): DeveloperMetadataLike;
+  remove(): void;
+  getLocation(): {
+    getLocationType(): unknown;
+    getRow(): RangeLike | null;
+    getColumn(): RangeLike | null;
+    getSheet(): SheetLike | null;
+  };
+}
+
+export interface SheetLike {
+  getName(): string;
+  getSheetId(): number;
+  getMaxRows(): number;
+  getMaxColumns(): number;
+  getRange(row: number, column: number, numRows?: number, numColumns?: number): RangeLike;
+  insertRowsAfter(afterPosition: number, howMany: number): SheetLike;
+  insertColumnsAfter(afterPosition: number, howMany: number): SheetLike;
+}
+
+export interface SpreadsheetLike {
+  getId(): string;
+  getSheets(): SheetLike[];
+  createDeveloperMetadataFinder(): {
+    withKey(key: string): { find(): DeveloperMetadataLike[] };
+  };
+}

@@ -1,13 +1,14 @@
 /**
  * Runs executions: one Worker each, answering its synchronous calls, enforcing the wall-time limit
- * (the worker is terminated and the run ends with "Exceeded maximum execution time") and the
+ * (30 s for a custom function, 6 min for anything else; the worker is terminated and the run ends
+ * with "Exceeded maximum execution time") and the
  * per-user concurrency limits (30 custom functions, 10 google.script.run calls). Counts how many
  * executions run at once, as the main thread sees it.
  */
 import { Worker, MessageChannel } from 'node:worker_threads';
 import { CUSTOM_FUNCTION_CONCURRENCY, SCRIPT_RUN_CONCURRENCY } from './limits';
 import { MSG } from './messages';
-import type { ExecutionMode, Outcome, WorkerInput } from './protocol';
+import type { CallerCell, ExecutionMode, Outcome, WorkerInput } from './protocol';
 import { Semaphore } from './semaphore';
 import { serveSyncRpc } from './syncRpc';
 import { workerScript, type WorkerLoader } from './workerScript';
@@ -33,9 +34,12 @@ export interface ExecutionRecord {
 export type Dispatch = (execution: ExecutionRecord, method: string, args: unknown[]) => unknown;
 
 export interface ExecutorOptions {
+  /** Custom functions' wall-time limit. */
   executionLimitMs: number;
+  /** Every other execution's (menu, rpc, trigger). */
+  otherExecutionLimitMs: number;
   workerLoader: WorkerLoader;
-  base: Omit<WorkerInput, 'execution' | 'mode' | 'fn' | 'caseInsensitive' | 'args' | 'port' | 'flag'>;
+  base: Omit<WorkerInput, 'execution' | 'mode' | 'fn' | 'caseInsensitive' | 'args' | 'port' | 'flag' | 'caller'>;
   dispatch: Dispatch;
   onEnd: (execution: ExecutionRecord) => void;
 }
@@ -76,11 +80,12 @@ export class Executor {
 
   constructor(private readonly options: ExecutorOptions) {}
 
-  async run(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive = false): Promise<RunResult> {
+  /** `caller`: the formula cell a custom function runs for (its getActiveRange()). */
+  async run(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive = false, caller?: CallerCell): Promise<RunResult> {
     if (this.closed) throw new Error('The Apps Script environment is closed');
     const limit = this.limits[mode];
-    if (!limit) return this.spawn(fn, args, mode, caseInsensitive);
-    return limit.use(() => this.spawn(fn, args, mode, caseInsensitive));
+    if (!limit) return this.spawn(fn, args, mode, caseInsensitive, caller);
+    return limit.use(() => this.spawn(fn, args, mode, caseInsensitive, caller));
   }
 
   resetStats(): void {
@@ -93,12 +98,14 @@ export class Executor {
     await Promise.all([...this.workers].map((w) => w.terminate()));
   }
 
-  private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean): Promise<RunResult> {
+  private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean, caller: CallerCell | undefined): Promise<RunResult> {
     if (this.closed) return Promise.resolve({ error: 'harness: the environment was closed', errorName: 'HarnessError', elapsedMs: 0, logs: [], execution: 0 });
     const execution: ExecutionRecord = { id: ++this.seq, mode, fn };
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const input: WorkerInput = { ...this.options.base, execution: execution.id, mode, fn, caseInsensitive, args, port: port2, flag };
+    if (caller) input.caller = caller;
+    const limitMs = mode === 'customFunction' ? this.options.executionLimitMs : this.options.otherExecutionLimitMs;
     const logs: string[] = [];
 
     this.stats.running += 1;
@@ -140,7 +147,7 @@ export class Executor {
           if (method === 'start') {
             startedAt = Date.now();
             clearTimeout(startTimer);
-            limitTimer = setTimeout(() => finish({ error: MSG.timeout, errorName: 'Timeout' }), this.options.executionLimitMs);
+            limitTimer = setTimeout(() => finish({ error: MSG.timeout, errorName: 'Timeout' }), limitMs);
             return undefined;
           }
           if (method === 'done') {

@@ -5,22 +5,23 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { columnNumber } from './a1';
 import { Clock } from './clock';
 import { Executor, type ConcurrencyStats, type RunResult } from './executor';
 import { createDispatch, type SharedState } from './host';
-import { EXECUTION_LIMIT_MS, URLFETCH_DAILY_QUOTA } from './limits';
-import type { ExecutionMode, Scope, TriggerInfo } from './protocol';
+import { EXECUTION_LIMIT_MS, OTHER_EXECUTION_LIMIT_MS, URLFETCH_DAILY_QUOTA } from './limits';
+import type { ExecutionMode, Scope, TriggerInfo, TriggerSpec } from './protocol';
 import { recalculate, type CellOutcome } from './recalc';
 import { CacheStore } from './services/cache';
 import { LockManager } from './services/lock';
 import { PropertyStore } from './services/properties';
-import { Workbook, type Cell, type WorkbookSpec } from './services/spreadsheet';
+import { Workbook, type Cell, type MetadataEntry, type WorkbookSpec } from './services/spreadsheet';
 import { TriggerRegistry } from './services/triggers';
 import { UiRecorder } from './services/ui';
 import { UrlFetchService, type FetchLogEntry } from './services/urlFetch';
 import type { WorkerLoader } from './workerScript';
 
-export type { CellOutcome, ConcurrencyStats, ExecutionMode, FetchLogEntry, RunResult, TriggerInfo, WorkbookSpec, WorkerLoader };
+export type { CellOutcome, ConcurrencyStats, ExecutionMode, FetchLogEntry, MetadataEntry, RunResult, TriggerInfo, TriggerSpec, WorkbookSpec, WorkerLoader };
 export { CacheStore, UiRecorder };
 
 export interface AppsScriptEnvOptions {
@@ -30,8 +31,10 @@ export interface AppsScriptEnvOptions {
   scriptProperties?: Record<string, string>;
   documentProperties?: Record<string, string>;
   userProperties?: Record<string, string>;
-  /** Wall-time limit of every execution; default 30000 (Apps Script's 30 s for custom functions). */
+  /** Wall-time limit of a custom function execution; default 30000 (Apps Script's 30 s). */
   executionLimitMs?: number;
+  /** Wall-time limit of every other execution (menu, rpc, trigger); default 360000 (Apps Script's 6 min). */
+  otherExecutionLimitMs?: number;
   /** UrlFetchApp calls per day; default 20000. */
   urlFetchDailyQuota?: number;
   /** Start of the harness clock (cache TTLs, quota window, trigger schedules); default Date.now(). */
@@ -62,6 +65,29 @@ export interface AppsScriptEnv {
     displayValues(sheet: string): string[][];
     cell(sheet: string, a1: string): Cell;
     setCell(sheet: string, a1: string, value: unknown): void;
+    /** Notes from A1 over the used area ('' where none): `notes('Sheet1')[row - 1][col - 1]`. */
+    notes(sheet: string): string[][];
+    /** Number formats from A1 over the used area (unformatted cells: '0.###############'). */
+    numberFormats(sheet: string): string[][];
+    /** Every developer metadata: id, key, value, visibility, locationType, sheet, index (row/column number), a1. */
+    metadata(): MetadataEntry[];
+    /**
+     * The person editing the sheet, between executions: insert `count` rows before row `beforeRow`
+     * (as Sheet.insertRowsBefore: cells, notes, formats, metadata and references move).
+     */
+    insertRows(sheet: string, beforeRow: number, count?: number): void;
+    /** Insert `count` columns before `beforeColumn` (a number or letters, e.g. 'C'). */
+    insertColumns(sheet: string, beforeColumn: number | string, count?: number): void;
+    /** Delete `count` rows from `row` (their metadata is deleted with them). */
+    deleteRows(sheet: string, row: number, count?: number): void;
+    /** Delete `count` columns from `column` (a number or letters). */
+    deleteColumns(sheet: string, column: number | string, count?: number): void;
+    /** Select a range (activates the sheet; the current cell is its top-left cell). */
+    select(sheet: string, a1: string): void;
+    /** The active sheet, selection and current cell. */
+    activeRange(): { sheet: string; a1: string; currentCell: string };
+    /** Size and frozen panes of a sheet. */
+    size(sheet: string): { maxRows: number; maxColumns: number; frozenRows: number; frozenColumns: number };
     readonly model: Workbook;
   };
   fetchLog: FetchLogEntry[];
@@ -73,8 +99,10 @@ export interface AppsScriptEnv {
     list(): TriggerInfo[];
     /** Runs one trigger's handler now (mode 'trigger') with a time-driven event object. */
     fire(uid: string): Promise<RunResult>;
-    /** Runs every clock trigger due at clock.now() and moves it to its next run. */
+    /** Runs the harness user's clock triggers of this document due at clock.now(), moving each to its next run. */
     runDue(): Promise<Array<{ trigger: TriggerInfo; result: RunResult }>>;
+    /** Plants a trigger another user (`user`) or another document (`documentId`) owns; scripts never see it. */
+    seed(spec: TriggerSpec & { user?: string; documentId?: string }): TriggerInfo;
   };
   locks: { holder(scope: Scope): number | undefined };
   /** Executions running now and the most seen at once (in total and per mode). */
@@ -102,6 +130,10 @@ function clockEvent(trigger: TriggerInfo, when: number): Record<string, unknown>
   };
 }
 
+function columnIndex(column: number | string): number {
+  return typeof column === 'number' ? column : columnNumber(column);
+}
+
 export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promise<AppsScriptEnv> {
   const codePath = path.resolve(options.codePath);
   const source = await fs.readFile(codePath, 'utf8');
@@ -119,10 +151,11 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
     urlFetch: new UrlFetchService(clock, options.urlFetchDailyQuota ?? URLFETCH_DAILY_QUOTA),
     workbook,
     ui: new UiRecorder(),
-    triggers: new TriggerRegistry(clock, workbook.id, options.scriptTimeZone ?? workbook.timeZone),
+    triggers: new TriggerRegistry(clock, workbook.id, options.scriptTimeZone ?? workbook.timeZone, options.user?.email ?? 'user@example.com'),
   };
   const executor = new Executor({
     executionLimitMs: options.executionLimitMs ?? EXECUTION_LIMIT_MS,
+    otherExecutionLimitMs: options.otherExecutionLimitMs ?? OTHER_EXECUTION_LIMIT_MS,
     workerLoader: options.workerLoader ?? 'esbuild',
     base: {
       source,
@@ -144,13 +177,27 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
 
   return {
     run: (fn, args = [], opts = {}) => executor.run(fn, args, opts.mode ?? 'menu', opts.mode === 'customFunction'),
-    recalculate: (opts = {}) => recalculate(workbook, (fn, args) => executor.run(fn, args, 'customFunction', true), opts),
+    recalculate: (opts = {}) => recalculate(workbook, (fn, args, caller) => executor.run(fn, args, 'customFunction', true, caller), opts),
     workbook: {
       values: (sheet) => workbook.values(sheet),
       formulas: (sheet) => workbook.formulas(sheet),
       displayValues: (sheet) => workbook.displayValues(sheet),
       cell: (sheet, a1) => workbook.cell(sheet, a1),
       setCell: (sheet, a1, value) => workbook.setCell(sheet, a1, value),
+      notes: (sheet) => workbook.notes(sheet),
+      numberFormats: (sheet) => workbook.numberFormats(sheet),
+      metadata: () => workbook.metadata(),
+      insertRows: (sheet, beforeRow, count = 1) => void workbook.dimension(sheet, { kind: 'insert', dimension: 'ROWS', at: beforeRow, count }),
+      insertColumns: (sheet, beforeColumn, count = 1) =>
+        void workbook.dimension(sheet, { kind: 'insert', dimension: 'COLUMNS', at: columnIndex(beforeColumn), count }),
+      deleteRows: (sheet, row, count = 1) => void workbook.dimension(sheet, { kind: 'delete', dimension: 'ROWS', at: row, count }),
+      deleteColumns: (sheet, column, count = 1) => void workbook.dimension(sheet, { kind: 'delete', dimension: 'COLUMNS', at: columnIndex(column), count }),
+      select: (sheet, a1) => workbook.selectA1(sheet, a1),
+      activeRange: () => workbook.activeRange(),
+      size: (sheet) => {
+        const info = workbook.sheet(sheet).info();
+        return { maxRows: info.maxRows, maxColumns: info.maxCols, frozenRows: info.frozenRows, frozenColumns: info.frozenCols };
+      },
       model: workbook,
     },
     fetchLog: state.urlFetch.log,
@@ -171,6 +218,7 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
         return fire(trigger);
       },
       runDue: async () => Promise.all(state.triggers.takeDue().map(async (trigger) => ({ trigger, result: await fire(trigger) }))),
+      seed: (spec) => state.triggers.seed(spec),
     },
     locks: { holder: (scope) => state.locks.holder(scope) },
     stats: executor.stats,

@@ -68,6 +68,7 @@ export const MSG = {
   spill: (a1: string) => `Array result was not expanded because it would overwrite data in ${a1}.`,
   circular: 'Circular dependency detected. To resolve with iterative calculation, see File > Settings.',
   parseError: 'Formula parse error.',
+  referenceDeleted: 'Reference does not exist.',
 } as const;
 
 /** How an error is reported to the test, the way Sheets and the Apps Script editor show it. */

@@ -10,6 +10,7 @@ import { CUSTOM_FUNCTION_CONCURRENCY } from './limits';
 import type { RunResult } from './executor';
 import { parseFormula, type FormulaArg, type ParsedFormula } from './formula';
 import { MSG } from './messages';
+import type { CallerCell } from './protocol';
 import { Semaphore } from './semaphore';
 import { SheetModel, type CellValue, type ErrorCode, type Workbook } from './services/spreadsheet';
 
@@ -68,7 +69,7 @@ function toMatrix(value: unknown): Result {
 
 export async function recalculate(
   workbook: Workbook,
-  run: (fn: string, args: unknown[]) => Promise<RunResult>,
+  run: (fn: string, args: unknown[], caller: CallerCell) => Promise<RunResult>,
   opts: { sheet?: string; concurrency?: number } = {},
 ): Promise<CellOutcome[]> {
   const sheets = opts.sheet === undefined ? workbook.sheets : [workbook.sheet(opts.sheet)];
@@ -118,7 +119,9 @@ export async function recalculate(
       order.push(keyOf(sheet, row, col));
       const parsed = parseFormula(cell.formula as string);
       if (!parsed) {
-        apply({ sheet, row, col }, { code: '#ERROR!', message: MSG.parseError });
+        // A reference whose rows or columns were deleted reads #REF! (see refs.ts).
+        const deleted = /#REF!/.test((cell.formula as string).replace(/"(?:[^"]|"")*"/g, ''));
+        apply({ sheet, row, col }, deleted ? { code: '#REF!', message: MSG.referenceDeleted } : { code: '#ERROR!', message: MSG.parseError });
         continue;
       }
       const refs: Job['refs'] = [];
@@ -166,7 +169,7 @@ export async function recalculate(
           if ('code' in v) return v;
           args.push(v.value);
         }
-        const res = await limit.use(() => run(job.parsed.name, args));
+        const res = await limit.use(() => run(job.parsed.name, args, { sheet: job.sheet.name, row: job.row, col: job.col }));
         if (res.error !== undefined) return { code: res.errorName === 'UnknownFunction' ? '#NAME?' : '#ERROR!', message: res.error };
         return toMatrix(res.value);
       }),

@@ -377,7 +377,7 @@ describe('runtime', () => {
 describe('execution time limit', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath, executionLimitMs: 500 });
+    env = await createAppsScriptEnv({ codePath, executionLimitMs: 500, otherExecutionLimitMs: 500 });
   });
   afterAll(() => env.close());
 

@@ -15,7 +15,7 @@ import type { Platform } from './platform';
 import { publicSettings, saveSettings, type SettingsInput } from './settings';
 import type { Lang } from '../../contract/types';
 import { locateBlocks } from './blocks/blockLocator';
-import { insertBlock, listBlocks, refreshBlock, type BlockContext } from './blocks/blockService';
+import { editBlock, insertBlock, listBlocks, refreshBlock, type BlockContext } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
 import type { SheetLike, SpreadsheetLike } from './blocks/sheetTypes';
 import { formulaFor } from './formulaText';
@@ -148,6 +148,7 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
   },
   snaqListBlocks: () => listBlocks(platform(), sheets()),
   snaqRefreshBlock: (id: string) => refreshBlock(blockContext('manual'), id),
+  snaqEditBlock: (id: string, query: BlockQuery) => editBlock(blockContext('manual'), id, query),
   snaqGoToBlock: (id: string) => {
     const block = locateBlocks(sheets()).blocks.find((candidate) => candidate.spec.id === id);
     if (!block) throw new Error(say(userLang(), 'blockNotFound'));

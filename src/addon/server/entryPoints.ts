@@ -93,6 +93,14 @@ export const ENTRY_POINTS = {
   snaqInsertFormula: { kind: 'rpc', summary: 'Writes a SNAQ_METRIC formula in the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
   snaqListBlocks: { kind: 'rpc', summary: 'Every block in the document with its status.', params: [] },
   snaqRefreshBlock: { kind: 'rpc', summary: 'Refreshes one block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
+  snaqEditBlock: {
+    kind: 'rpc',
+    summary: 'Gives a block a new query and refreshes it.',
+    params: [
+      { name: 'id', type: 'string', description: 'Block id.' },
+      { name: 'query', type: 'Object', description: 'The new query.' },
+    ],
+  },
   snaqGoToBlock: { kind: 'rpc', summary: 'Selects a block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
   snaqGetSchedule: { kind: 'rpc', summary: 'The document’s refresh schedule.', params: [] },
   snaqSetSchedule: { kind: 'rpc', summary: 'Sets or removes the refresh schedule.', params: [{ name: 'schedule', type: 'Object', description: 'The schedule, or null.' }] },
@@ -113,6 +121,7 @@ export interface RpcApi {
   snaqInsertFormula(query: BlockQuery): string;
   snaqListBlocks(): BlockSummary[];
   snaqRefreshBlock(id: string): RefreshOutcome;
+  snaqEditBlock(id: string, query: BlockQuery): RefreshOutcome;
   snaqGoToBlock(id: string): string;
   snaqGetSchedule(): ScheduleView;
   snaqSetSchedule(schedule: Schedule | null): ScheduleView;

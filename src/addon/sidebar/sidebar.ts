@@ -1,5 +1,345 @@
-/** The sidebar, for now a pointer to SNAQ_METRICS(); the catalog browser comes next. */
-import { say } from '../server/messages';
-import { browserLang } from './text';
+/**
+ * The SNAQ sidebar: find a metric, read its definition and freshness, build a query with a
+ * preview, insert it as a block or a formula; list and refresh the document's blocks; set the
+ * refresh schedule; and the connection settings. Everything is reachable from the keyboard.
+ */
+import type { Cell, MetricDetail, MetricSummary, QueryResult } from '../../contract/types';
+import type { BlockSummary } from '../server/blocks/blockService';
+import type { BlockQuery } from '../server/blocks/blockSpec';
+import type { ScheduleView } from '../server/schedule';
+import { h, replaceChildren, sparkline } from './dom';
+import { callServer } from './rpc';
+import { settingsPanel } from './settingsPanel';
+import { browserLang, TEXT } from './text';
 
-document.body.innerHTML = `<h1>SNAQ</h1><p>${say(browserLang(), 'sidebarComing')}</p>`;
+const lang = browserLang();
+const text = TEXT[lang];
+const main = h('main', { id: 'panel', tabindex: -1 });
+const status = h('p', { id: 'sidebar-status', role: 'status', 'aria-live': 'polite' });
+
+const PRESETS = ['last_month', 'this_month', 'last_12_months', 'ytd', 'last_fiscal_year', 'this_fiscal_year', 'last_7_days', 'last_30_days', 'last_week'];
+const DOMAINS: Array<{ owner: string; title: string }> = [
+  { owner: 'finance', title: text.domainSales },
+  { owner: 'growth', title: text.domainCustomers },
+  { owner: 'operations', title: text.domainOperations },
+  { owner: 'merchandising', title: text.domainProducts },
+];
+const WEEKDAYS = lang === 'ja' ? ['月', '火', '水', '木', '金', '土', '日'] : ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+function say(message: string, ok = true): void {
+  status.textContent = message;
+  status.className = ok ? 'ok' : 'error';
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work();
+  } catch (error) {
+    say((error as Error).message, false);
+    return undefined;
+  }
+}
+
+// ── Find ────────────────────────────────────────────────────────────────────────────────────
+
+async function showFind(search = ''): Promise<void> {
+  const input = h('input', { type: 'search', id: 'search', placeholder: text.search, 'aria-label': text.search, value: search });
+  const list = h('div', { id: 'metric-list' }, text.loading);
+  replaceChildren(main, input, list);
+  let timer: number | undefined;
+  input.addEventListener('input', () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void fill(input.value), 250);
+  });
+  const fill = async (query: string) => {
+    const catalog = await guarded(() => callServer('snaqListMetrics', query));
+    if (!catalog) return;
+    replaceChildren(
+      list,
+      ...DOMAINS.map(({ owner, title }) => {
+        const metrics = catalog.metrics.filter((metric) => metric.owner === owner);
+        return metrics.length ? h('section', { class: 'domain' }, h('h2', {}, title), h('ul', {}, ...metrics.map(metricItem))) : null;
+      }),
+    );
+  };
+  await fill(search);
+  input.focus();
+}
+
+function metricItem(metric: MetricSummary): HTMLLIElement {
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      { type: 'button', class: 'metric', 'data-metric': metric.name, onclick: () => void showMetric(metric.name) },
+      h('span', { class: 'title' }, metric.title[lang]),
+      h('span', { class: 'name' }, metric.name),
+      metric.status === 'deprecated' ? h('span', { class: 'deprecated' }, `${text.deprecated}${metric.replacedBy ?? ''}`) : null,
+    ),
+  );
+}
+
+// ── Metric and query builder ────────────────────────────────────────────────────────────────
+
+async function showMetric(name: string): Promise<void> {
+  replaceChildren(main, text.loading);
+  const metric = await guarded(() => callServer('snaqMetricDetail', name));
+  if (!metric) return;
+  const fresh = metric.freshness;
+  replaceChildren(
+    main,
+    h('button', { type: 'button', class: 'link', onclick: () => void showFind() }, text.back),
+    h('h2', {}, metric.title[lang]),
+    h('p', { class: 'definition' }, metric.definition[lang]),
+    h(
+      'dl',
+      {},
+      h('dt', {}, text.owner),
+      h('dd', {}, metric.owner),
+      h('dt', {}, text.unit),
+      h('dd', {}, metric.unit),
+      h('dt', {}, text.dimensions),
+      h('dd', {}, metric.dimensions.map((dimension) => dimension.title[lang]).join(', ') || '—'),
+    ),
+    h(
+      'p',
+      { class: `badge ${fresh.met ? 'ok' : 'warn'}`, id: 'freshness' },
+      `${text.dataAsOf}: ${fresh.dataAsOf ? fresh.dataAsOf.replace('T', ' ').slice(0, 16) : '—'} · ${fresh.met ? text.sloMet : text.sloMissed}`,
+    ),
+    queryBuilder(metric),
+  );
+}
+
+function select(id: string, label: string, options: Array<[string, string]>, value = ''): HTMLElement[] {
+  return [
+    h('label', { for: id }, label),
+    h('select', { id }, ...options.map(([optionValue, optionLabel]) => h('option', { value: optionValue, selected: optionValue === value }, optionLabel))),
+  ];
+}
+
+function queryBuilder(metric: MetricDetail): HTMLElement {
+  const form = h('form', { id: 'builder' });
+  const previewArea = h('div', { id: 'preview' });
+  const grains = metric.grains.map((grain): [string, string] => [grain, grain]);
+  form.append(
+    ...select('preset', text.range, [...PRESETS.map((preset): [string, string] => [preset, preset]), ['custom', text.custom]], 'last_12_months'),
+    h('div', { id: 'custom-dates', hidden: true }, h('label', { for: 'from' }, text.from), h('input', { type: 'date', id: 'from' }), h('label', { for: 'to' }, text.to), h('input', { type: 'date', id: 'to' })),
+    ...select('grain', text.grain, [...grains, ['', text.total]], metric.grains.includes('month') ? 'month' : metric.grains[0]),
+    h(
+      'fieldset',
+      { id: 'dimensions' },
+      h('legend', {}, text.dimensions),
+      ...metric.dimensions.map((dimension) =>
+        h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dimension', value: dimension.name }), dimension.title[lang]),
+      ),
+    ),
+    h('fieldset', { id: 'filters' }, h('legend', {}, text.filters), ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang]))),
+    h(
+      'div',
+      { class: 'buttons' },
+      h('button', { type: 'submit', id: 'preview-button' }, text.preview),
+      h('button', { type: 'button', id: 'insert-block', onclick: () => void insert('block') }, text.insertBlock),
+      h('button', { type: 'button', id: 'insert-formula', onclick: () => void insert('formula') }, text.insertFormula),
+    ),
+    previewArea,
+  );
+  const preset = form.querySelector<HTMLSelectElement>('#preset')!;
+  preset.addEventListener('change', () => {
+    form.querySelector<HTMLElement>('#custom-dates')!.hidden = preset.value !== 'custom';
+  });
+  const query = (): BlockQuery => {
+    const value = (id: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)!.value;
+    const dimensions = [...form.querySelectorAll<HTMLInputElement>('input[name="dimension"]:checked')].map((box) => box.value);
+    const filters: Record<string, string[]> = {};
+    for (const choice of form.querySelectorAll<HTMLSelectElement>('select[data-filter]')) {
+      const chosen = [...choice.selectedOptions].map((option) => option.value).filter(Boolean);
+      if (chosen.length) filters[choice.dataset.filter!] = chosen;
+    }
+    const custom = preset.value === 'custom';
+    return {
+      metric: metric.name,
+      from: custom ? value('from') : preset.value,
+      ...(custom ? { to: value('to') } : {}),
+      ...(value('grain') ? { grain: value('grain') as BlockQuery['grain'] } : {}),
+      ...(dimensions.length ? { dimensions } : {}),
+      ...(Object.keys(filters).length ? { filters } : {}),
+    };
+  };
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    replaceChildren(previewArea, text.loading);
+    const result = await guarded(() => callServer('snaqPreview', query()));
+    replaceChildren(previewArea, result ? previewTable(result) : null);
+  });
+  const insert = async (how: 'block' | 'formula') => {
+    if (how === 'block') {
+      const block = await guarded(() => callServer('snaqInsertBlock', query()));
+      if (block) say(`${text.inserted}${block.range}`);
+    } else {
+      const formula = await guarded(() => callServer('snaqInsertFormula', query()));
+      if (formula) say(`${text.inserted}${formula}`);
+    }
+  };
+  return form;
+}
+
+function filterSelect(metric: string, dimension: string, title: string): HTMLElement {
+  const choice = h('select', { 'data-filter': dimension, multiple: true, size: 3, 'aria-label': title, id: `filter-${dimension}` }, h('option', { value: '' }, text.all));
+  const wrapper = h('div', { class: 'filter' }, h('label', { for: `filter-${dimension}` }, title), choice);
+  // Values come from the API, loaded when the person reaches the list.
+  const load = async () => {
+    choice.removeEventListener('focus', load);
+    const values = await guarded(() => callServer('snaqDimensionValues', metric, dimension));
+    for (const value of values?.values ?? []) if (value !== null) choice.append(h('option', { value: String(value) }, String(value)));
+  };
+  choice.addEventListener('focus', load);
+  return wrapper;
+}
+
+function formatCell(cell: Cell): string {
+  if (cell === null) return '—';
+  if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toLocaleString() : cell.toFixed(3);
+  return String(cell);
+}
+
+function previewTable(result: QueryResult): HTMLElement {
+  const valueIndex = result.columns.findIndex((column) => column.role === 'value');
+  const hasDimensions = result.columns.some((column) => column.role === 'dimension');
+  return h(
+    'div',
+    {},
+    hasDimensions ? null : sparkline(result.rows.map((row) => (typeof row[valueIndex] === 'number' ? (row[valueIndex] as number) : null))),
+    h(
+      'table',
+      { class: 'preview' },
+      h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, column.title[lang])))),
+      h('tbody', {}, ...result.rows.slice(0, 10).map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, formatCell(cell)))))),
+    ),
+    h('p', { class: 'hint' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${result.meta.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
+  );
+}
+
+// ── Blocks ──────────────────────────────────────────────────────────────────────────────────
+
+const STATUS_TEXT: Record<string, string> = { fresh: text.statusFresh, stale: text.statusStale, error: text.statusError, running: text.statusRunning };
+let stopRequested = false;
+
+async function showBlocks(): Promise<void> {
+  replaceChildren(main, text.loading);
+  const blocks = await guarded(() => callServer('snaqListBlocks'));
+  if (!blocks) return;
+  const progress = h('span', { id: 'progress' });
+  const stop = h('button', { type: 'button', id: 'stop', hidden: true, onclick: () => (stopRequested = true) }, text.stop);
+  const refreshAll = h('button', { type: 'button', id: 'refresh-all', onclick: () => void runAll() }, text.refreshAll);
+  const list = h('ul', { id: 'block-list' }, ...blocks.map(blockItem));
+  replaceChildren(main, h('div', { class: 'buttons' }, refreshAll, stop, progress), blocks.length ? list : h('p', {}, text.noBlocks));
+  const runAll = async () => {
+    stopRequested = false;
+    stop.hidden = false;
+    refreshAll.setAttribute('disabled', '');
+    for (let i = 0; i < blocks.length && !stopRequested; i++) {
+      progress.textContent = `${i + 1} / ${blocks.length}`;
+      const outcome = await guarded(() => callServer('snaqRefreshBlock', blocks[i]!.id));
+      if (outcome) blocks[i] = { ...blocks[i]!, state: outcome.state };
+      list.children[i]?.replaceWith(blockItem(blocks[i]!));
+    }
+    stop.hidden = true;
+    refreshAll.removeAttribute('disabled');
+  };
+}
+
+function blockItem(block: BlockSummary): HTMLLIElement {
+  const state = block.state;
+  return h(
+    'li',
+    { class: `block ${state.status}`, 'data-block': block.id },
+    h('span', { class: `badge ${state.status}` }, STATUS_TEXT[state.status] ?? state.status),
+    h('strong', {}, ` ${block.metric} `),
+    h('span', { class: 'range' }, `${block.sheet}!${block.range}`),
+    h('div', { class: 'hint' }, `${text.lastRefresh}: ${state.lastRefreshAt?.slice(0, 16).replace('T', ' ') ?? '—'} · ${text.dataAsOf}: ${state.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
+    state.status !== 'fresh' && state.reason ? h('div', { class: 'reason error' }, state.reason) : null,
+    h(
+      'div',
+      { class: 'buttons' },
+      h('button', { type: 'button', onclick: () => void guarded(() => callServer('snaqRefreshBlock', block.id)).then(() => showBlocks()) }, text.refresh),
+      h('button', { type: 'button', onclick: () => void guarded(() => callServer('snaqGoToBlock', block.id)) }, text.jump),
+    ),
+  );
+}
+
+// ── Schedule ────────────────────────────────────────────────────────────────────────────────
+
+async function showSchedule(): Promise<void> {
+  replaceChildren(main, text.loading);
+  const view = await guarded(() => callServer('snaqGetSchedule'));
+  if (!view) return;
+  const form = h('form', { id: 'schedule' });
+  const describe = (current: ScheduleView) =>
+    h(
+      'p',
+      { class: 'hint', id: 'schedule-next' },
+      current.nextRun ? `${text.nextRun}: ${new Date(current.nextRun).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' })} JST` : '',
+      current.lastRun ? ` · ${text.lastRun}: ${current.lastRun.at.slice(0, 16).replace('T', ' ')} (${current.lastRun.refreshed}/${current.lastRun.refreshed + current.lastRun.failed})` : '',
+    );
+  const schedule = view.schedule;
+  form.append(
+    ...select('kind', text.tabSchedule, [['off', text.scheduleOff], ['daily', text.scheduleDaily], ['weekly', text.scheduleWeekly]], schedule?.kind ?? 'off'),
+    ...select('weekday', text.weekday, WEEKDAYS.map((day, i): [string, string] => [String(i + 1), day]), String(schedule?.weekday ?? 1)),
+    ...select('hour', text.hour, Array.from({ length: 24 }, (_, i): [string, string] => [String(i), `${i}:00`]), String(schedule?.hour ?? 8)),
+    h('div', { class: 'buttons' }, h('button', { type: 'submit' }, text.saveSchedule)),
+    describe(view),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const value = (id: string) => form.querySelector<HTMLSelectElement>(`#${id}`)!.value;
+    const kind = value('kind');
+    const next =
+      kind === 'off'
+        ? null
+        : kind === 'daily'
+          ? { kind: 'daily' as const, hour: Number(value('hour')) }
+          : { kind: 'weekly' as const, hour: Number(value('hour')), weekday: Number(value('weekday')) };
+    const saved = await guarded(() => callServer('snaqSetSchedule', next));
+    if (saved) {
+      form.querySelector('#schedule-next')!.replaceWith(describe(saved));
+      say(text.saved);
+    }
+  });
+  replaceChildren(main, form);
+}
+
+// ── Tabs ────────────────────────────────────────────────────────────────────────────────────
+
+const TABS: Array<[string, string, () => unknown]> = [
+  ['find', text.tabFind, () => showFind()],
+  ['blocks', text.tabBlocks, () => showBlocks()],
+  ['schedule', text.tabSchedule, () => showSchedule()],
+  ['settings', text.tabSettings, () => replaceChildren(main, settingsPanel(text))],
+];
+
+function tabs(): HTMLElement {
+  const bar = h('nav', { role: 'tablist' });
+  for (const [id, title, open] of TABS) {
+    bar.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          role: 'tab',
+          id: `tab-${id}`,
+          onclick: () => {
+            for (const tab of bar.children) tab.setAttribute('aria-selected', String(tab.id === `tab-${id}`));
+            say('');
+            void open();
+          },
+        },
+        title,
+      ),
+    );
+  }
+  return bar;
+}
+
+document.body.append(tabs(), status, main);
+void showFind();

@@ -1,6 +1,7 @@
 /** What every worker-side service object needs: the mode, the sync RPC to the main thread, the sandbox. */
 import { GasException, MSG } from '../messages';
 import type { HostApi, WorkerInput } from '../protocol';
+import { HostObject } from './hostObject';
 import type { Sandbox } from '../sandbox';
 import type { SyncRpcClient } from '../syncRpc';
 
@@ -26,8 +27,8 @@ export function describeTypes(args: unknown[]): string {
       if (a instanceof Date) return 'Date';
       if (typeof a === 'string') return 'String';
       if (typeof a === 'object') {
-        const cls = (a as { gasClass?: unknown }).gasClass;
-        return typeof cls === 'string' ? cls : 'Object';
+        if (a instanceof HostObject) return a._typeName();
+        return 'Object';
       }
       return typeof a;
     })

@@ -9,6 +9,10 @@ export abstract class HostObject {
   _props(): Record<string, unknown> {
     return {};
   }
+  /** The class name in "The parameters (…) don't match…" (an enum value names its enum). */
+  _typeName(): string {
+    return this.gasClass;
+  }
 }
 
 const cache = new Map<object, string[]>();
@@ -29,4 +33,37 @@ export function exposedMethods(obj: HostObject): string[] {
     cache.set(proto, names);
   }
   return names;
+}
+
+/**
+ * A value of an Apps Script enum (`SpreadsheetApp.DeveloperMetadataVisibility.PROJECT`): an object,
+ * not a string, so overloads can tell `(key, visibility)` from `(key, value)`; `String(v)` and
+ * `v.name()` give its name, and each value is one object per execution, so `===` works.
+ */
+export class EnumValue extends HostObject {
+  readonly gasClass: string;
+  constructor(
+    readonly _type: string,
+    readonly _name: string,
+    readonly _ordinal: number,
+  ) {
+    super();
+    this.gasClass = _name;
+  }
+  override _typeName(): string {
+    return this._type;
+  }
+  name(): string {
+    return this._name;
+  }
+  ordinal(): number {
+    return this._ordinal;
+  }
+  override toString(): string {
+    return this._name;
+  }
+}
+
+export function enumValues<N extends string>(type: string, names: readonly N[]): Record<N, EnumValue> {
+  return Object.fromEntries(names.map((n, i) => [n, new EnumValue(type, n, i)])) as Record<N, EnumValue>;
 }

@@ -7,6 +7,7 @@ import { GasException, MSG } from '../messages';
 import type { ClockSchedule, TriggerInfo } from '../protocol';
 import { forbidInCustomFunction, mismatch, type GasContext } from './context';
 import { HostObject } from './hostObject';
+import { Spreadsheet } from './spreadsheetApp';
 
 const WEEKDAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];
 const enumOf = (names: string[]) => Object.fromEntries(names.map((n) => [n, n]));
@@ -168,13 +169,16 @@ export class ScriptApp extends HostObject {
   private _allowed(method: string): void {
     forbidInCustomFunction(this.ctx, `ScriptApp.${method}`);
   }
+  /** This user's triggers of this project (add-on), in every document. */
   getProjectTriggers(): Trigger[] {
     this._allowed('getProjectTriggers');
-    return this.ctx.host.call('triggerList').map((t) => new Trigger(t));
+    return this.ctx.host.call('triggerList', null).map((t) => new Trigger(t));
   }
-  getUserTriggers(_document: unknown): Trigger[] {
+  /** This user's triggers of this project in the given document (Spreadsheet). */
+  getUserTriggers(document: unknown): Trigger[] {
     this._allowed('getUserTriggers');
-    return this.ctx.host.call('triggerList').map((t) => new Trigger(t));
+    if (!(document instanceof Spreadsheet)) throw mismatch('ScriptApp.getUserTriggers', [document]);
+    return this.ctx.host.call('triggerList', document.getId()).map((t) => new Trigger(t));
   }
   newTrigger(functionName: unknown): TriggerBuilder {
     this._allowed('newTrigger');

@@ -239,7 +239,9 @@ export class SheetModel {
 export function literalContent(value: unknown): { value: CellValue } | { formula: string } {
   if (typeof value === 'string' && value.startsWith('=')) return { formula: value };
   if (value === null || value === undefined) return { value: '' };
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return { value };
+  // A Date from a worker (structured clone) belongs to Node's realm, not jest's: rebuild it here.
+  if (Object.prototype.toString.call(value) === '[object Date]') return { value: new Date(Date.prototype.getTime.call(value)) };
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return { value };
   return { value: String(value) };
 }
 
@@ -585,25 +587,27 @@ export class Workbook {
     return { row: parsed.r1, col: parsed.c1 };
   }
 
-  /** Cells with a given field, by A1 (sparse). */
-  private sparse(sheetName: string, field: 'note' | 'numberFormat'): Record<string, string> {
-    const out: Record<string, string> = {};
-    const cells = this.sheet(sheetName).entries().sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    for (const [r, c, cell] of cells) {
-      const v = cell[field];
-      if (v !== undefined && v !== '' && !(field === 'numberFormat' && v === DEFAULT_NUMBER_FORMAT)) out[cellA1(r, c)] = v;
+  /** A1 to the last row/column with content or with `field` set (so a grid shows every note or format). */
+  private grid(sheetName: string, field: 'note' | 'numberFormat', kind: ReadKind): string[][] {
+    const sheet = this.sheet(sheetName);
+    let { lastRow, lastCol } = sheet.extent();
+    for (const [r, c, cell] of sheet.entries()) {
+      if (cell[field] === undefined) continue;
+      lastRow = Math.max(lastRow, r);
+      lastCol = Math.max(lastCol, c);
     }
-    return out;
+    if (lastRow === 0) return [];
+    return this.read(sheetName, { row: 1, col: 1, numRows: lastRow, numCols: lastCol }, kind) as string[][];
   }
 
-  /** Every note of a sheet: `{ B2: 'text' }`. */
-  notes(sheetName: string): Record<string, string> {
-    return this.sparse(sheetName, 'note');
+  /** Notes from A1 ('' where there is none), like Range.getNotes() over the used area. */
+  notes(sheetName: string): string[][] {
+    return this.grid(sheetName, 'note', 'notes');
   }
 
-  /** Every cell's number format other than the default: `{ C3: '0.0%' }`. */
-  numberFormats(sheetName: string): Record<string, string> {
-    return this.sparse(sheetName, 'numberFormat');
+  /** Number formats from A1, like Range.getNumberFormats() over the used area (unformatted: '0.###############'). */
+  numberFormats(sheetName: string): string[][] {
+    return this.grid(sheetName, 'numberFormat', 'numberFormats');
   }
 
   /** Every developer metadata, in creation order. */

@@ -1,9 +1,11 @@
 /**
- * Installable triggers of the one harness user in the one harness document, with the editor
- * add-on rules: at most 20 per user per script ("This script has too many triggers…"), at most one
- * of each event type per user per document ("This add-on has created too many time-based triggers
- * in this document for this Google user account."). Schedules run on the harness clock: `due()`
- * lists clock triggers whose next run time has passed.
+ * Installable triggers of the add-on, each owned by a user and belonging to a document, with the
+ * editor add-on rules: at most 20 per user per script ("This script has too many triggers…"), at
+ * most one of each event type per user per document ("This add-on has created too many time-based
+ * triggers in this document for this Google user account."). Executions run as the harness user and
+ * see only that user's triggers; tests may `seed` other users' (or other documents') triggers.
+ * Schedules run on the harness clock: `takeDue()` takes the harness user's clock triggers of this
+ * document whose next run time has passed.
  */
 import type { Clock } from '../clock';
 import { zonedParts } from '../dates';
@@ -29,10 +31,23 @@ export class TriggerRegistry {
     private readonly clock: Clock,
     private readonly documentId: string,
     private readonly timeZone: string,
+    private readonly user: string,
   ) {}
 
+  /** Every trigger (all users), for the test. */
   list(): TriggerInfo[] {
     return this.triggers.map((t) => ({ ...t }));
+  }
+
+  /** What the harness user's ScriptApp sees: its own triggers, of one document or of all. */
+  listMine(documentId: string | null): TriggerInfo[] {
+    return this.triggers.filter((t) => t.user === this.user && (documentId === null || t.documentId === documentId)).map((t) => ({ ...t }));
+  }
+
+  /** Test setup: a trigger someone else installed (`user`), or one in another document; no limits apply. */
+  seed(spec: TriggerSpec & { user?: string; documentId?: string }): TriggerInfo {
+    const { user = this.user, documentId = this.documentId, ...rest } = spec;
+    return this.add(rest, user, documentId);
   }
 
   get(uid: string): TriggerInfo | undefined {
@@ -40,15 +55,22 @@ export class TriggerRegistry {
   }
 
   create(spec: TriggerSpec): TriggerInfo {
-    if (this.triggers.length >= TRIGGERS_PER_USER_PER_SCRIPT) throw new GasException(MSG.tooManyScriptTriggers);
-    const sameKind = this.triggers.filter((t) => t.eventType === spec.eventType && (t.eventType === 'CLOCK' || t.sourceId === this.documentId));
+    const mine = this.triggers.filter((t) => t.user === this.user);
+    if (mine.length >= TRIGGERS_PER_USER_PER_SCRIPT) throw new GasException(MSG.tooManyScriptTriggers);
+    const sameKind = mine.filter((t) => t.eventType === spec.eventType && t.documentId === this.documentId);
     if (sameKind.length >= ADDON_TRIGGERS_PER_TYPE_PER_DOCUMENT) throw new GasException(MSG.tooManyAddonTriggers(KIND_NAMES[spec.eventType]));
+    return this.add(spec, this.user, this.documentId);
+  }
+
+  private add(spec: TriggerSpec, user: string, documentId: string): TriggerInfo {
     const now = this.clock.now();
     const info: TriggerInfo = {
       ...spec,
       uid: String(1_000_000 + ++this.seq),
+      user,
+      documentId,
       source: spec.eventType === 'CLOCK' ? 'CLOCK' : 'SPREADSHEETS',
-      sourceId: spec.eventType === 'CLOCK' ? null : this.documentId,
+      sourceId: spec.eventType === 'CLOCK' ? null : documentId,
       createdAt: now,
       nextRunAt: spec.clock ? this.nextRun(spec.clock, now, true) : null,
     };
@@ -61,10 +83,10 @@ export class TriggerRegistry {
     if (i >= 0) this.triggers.splice(i, 1);
   }
 
-  /** Clock triggers due now; each is moved to its next run (one-shot triggers are removed). */
+  /** The harness user's clock triggers in this document due now; each is moved to its next run (one-shot triggers are removed). */
   takeDue(): TriggerInfo[] {
     const now = this.clock.now();
-    const due = this.triggers.filter((t) => t.nextRunAt !== null && t.nextRunAt <= now);
+    const due = this.triggers.filter((t) => t.user === this.user && t.documentId === this.documentId && t.nextRunAt !== null && t.nextRunAt <= now);
     for (const t of due) {
       const next = t.clock ? this.nextRun(t.clock, now, false) : null;
       if (next === null) this.delete(t.uid);

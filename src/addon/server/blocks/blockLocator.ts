@@ -8,8 +8,12 @@ export interface LocatedBlock {
   /** 1-based top-left cell. */
   row: number;
   column: number;
+  /** What the block occupies now: its last extent, stretched by rows or columns inserted inside. */
+  rows: number;
+  columns: number;
   rowAnchor: DeveloperMetadataLike;
-  columnAnchor: DeveloperMetadataLike;
+  /** The first-column, last-row and last-column anchors. */
+  edges: DeveloperMetadataLike[];
 }
 
 /** A block whose anchor row or column was deleted can no longer be placed. */
@@ -26,30 +30,47 @@ function kind(metadata: DeveloperMetadataLike): string {
 
 export function locateBlocks(spreadsheet: SpreadsheetLike): { blocks: LocatedBlock[]; broken: BrokenBlock[] } {
   const rows = new Map<string, DeveloperMetadataLike>();
-  const columns = new Map<string, DeveloperMetadataLike>();
+  const edges = new Map<string, Map<string, DeveloperMetadataLike>>();
   for (const metadata of spreadsheet.createDeveloperMetadataFinder().withKey(BLOCK_KEY).find()) {
-    const id = parseAnchor(metadata.getValue()).id;
-    if (!id) continue;
+    const anchor = parseAnchor(metadata.getValue()) as { id?: string; edge?: string };
+    if (!anchor.id) continue;
     // Keys are not unique and copies can appear (e.g. a duplicated sheet): keep the first of each.
-    const target = kind(metadata) === 'ROW' ? rows : kind(metadata) === 'COLUMN' ? columns : undefined;
-    if (target && !target.has(id)) target.set(id, metadata);
+    if (kind(metadata) === 'ROW' && !anchor.edge) {
+      if (!rows.has(anchor.id)) rows.set(anchor.id, metadata);
+    } else if (anchor.edge) {
+      const byEdge = edges.get(anchor.id) ?? new Map<string, DeveloperMetadataLike>();
+      if (!byEdge.has(anchor.edge)) byEdge.set(anchor.edge, metadata);
+      edges.set(anchor.id, byEdge);
+    }
   }
   const blocks: LocatedBlock[] = [];
   const broken: BrokenBlock[] = [];
   for (const [id, rowAnchor] of rows) {
     const spec = parseAnchor(rowAnchor.getValue());
-    const columnAnchor = columns.get(id);
+    const byEdge = edges.get(id);
     const rowRange = rowAnchor.getLocation().getRow();
-    const columnRange = columnAnchor?.getLocation().getColumn();
+    const column = byEdge?.get('first-column')?.getLocation().getColumn()?.getColumn();
     const sheet = rowAnchor.getLocation().getSheet() ?? rowRange?.getSheet();
     if (!isBlockSpec(spec) || !rowRange || !sheet) continue;
-    if (!columnAnchor || !columnRange) {
+    if (column === undefined) {
       broken.push({ id, spec, lost: 'column' });
       continue;
     }
-    blocks.push({ spec, sheet, row: rowRange.getRow(), column: columnRange.getColumn(), rowAnchor, columnAnchor });
+    const row = rowRange.getRow();
+    const lastRow = byEdge?.get('last-row')?.getLocation().getRow()?.getRow();
+    const lastColumn = byEdge?.get('last-column')?.getLocation().getColumn()?.getColumn();
+    blocks.push({
+      spec,
+      sheet,
+      row,
+      column,
+      rows: lastRow !== undefined && lastRow >= row ? Math.max(spec.rows, lastRow - row + 1) : spec.rows,
+      columns: lastColumn !== undefined && lastColumn >= column ? Math.max(spec.columns, lastColumn - column + 1) : spec.columns,
+      rowAnchor,
+      edges: [...(byEdge?.values() ?? [])],
+    });
   }
-  for (const id of columns.keys()) if (!rows.has(id)) broken.push({ id, lost: 'row' });
+  for (const id of edges.keys()) if (!rows.has(id)) broken.push({ id, lost: 'row' });
   blocks.sort((a, b) => a.sheet.getName().localeCompare(b.sheet.getName()) || a.row - b.row || a.column - b.column);
   return { blocks, broken };
 }

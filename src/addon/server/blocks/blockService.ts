@@ -10,9 +10,9 @@ import type { Platform } from '../platform';
 import { readSettings } from '../settings';
 import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
-import { BLOCK_KEY, type BlockQuery, type BlockSpec, type ColumnAnchor } from './blockSpec';
+import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, writeBlockState, type BlockState } from './blockState';
-import { cellsInTheWay, extentOf, tableOf, writeTable, type BlockTable } from './blockTable';
+import { cellsInTheWay, extentOf, tableOf, writeTable, type BlockTable, type Extent } from './blockTable';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 
 export interface BlockContext {
@@ -56,6 +56,16 @@ function a1(sheet: SheetLike, row: number, column: number, rows: number, columns
   return sheet.getRange(row, column, Math.max(1, rows), Math.max(1, columns)).getA1Notation();
 }
 
+/** Anchors the block's first column, last row and last column (see blockSpec.ts). */
+function addEdges(sheet: SheetLike, id: string, row: number, column: number, extent: Extent, edges: Array<EdgeAnchor['edge']>): void {
+  const at: Record<EdgeAnchor['edge'], () => { addDeveloperMetadata(key: string, value: string): unknown }> = {
+    'first-column': () => sheet.getRange(1, column, sheet.getMaxRows(), 1),
+    'last-row': () => sheet.getRange(row + extent.rows - 1, 1, 1, sheet.getMaxColumns()),
+    'last-column': () => sheet.getRange(1, column + extent.columns - 1, sheet.getMaxRows(), 1),
+  };
+  for (const edge of edges) at[edge]().addDeveloperMetadata(BLOCK_KEY, JSON.stringify({ v: 1, id, edge } satisfies EdgeAnchor));
+}
+
 function newId(platform: Platform): string {
   return `b${platform.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 }
@@ -71,9 +81,8 @@ export function insertBlock(context: BlockContext, sheet: SheetLike, row: number
   writeTable(sheet, row, column, { rows: 0, columns: 0 }, table);
   const id = newId(context.platform);
   const spec: BlockSpec = { v: 1, id, query, ...extent };
-  const anchor: ColumnAnchor = { v: 1, id };
   sheet.getRange(row, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(spec));
-  sheet.getRange(1, column, sheet.getMaxRows(), 1).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(anchor));
+  addEdges(sheet, id, row, column, extent, ['first-column', 'last-row', 'last-column']);
   const at = new Date(context.platform.now()).toISOString();
   const state = recordRun({ status: 'fresh', history: [] }, { at, ok: true, rows: result.rows.length, by: context.by }, { dataAsOf: result.meta.dataAsOf });
   writeBlockState(context.platform.documentProperties, id, state);
@@ -90,6 +99,7 @@ export interface RefreshOutcome {
 
 export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock): RefreshOutcome {
   const { spec, sheet, row, column } = block;
+  const occupied = { rows: block.rows, columns: block.columns };
   const properties = context.platform.documentProperties;
   const previous = readBlockState(properties, spec.id);
   const at = new Date(context.platform.now()).toISOString();
@@ -106,33 +116,49 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
     return { id: spec.id, ok: false, reason, state };
   }
   const extent = extentOf(fetched.table);
-  const blocked = cellsInTheWay(sheet, row, column, spec, extent);
+  const blocked = cellsInTheWay(sheet, row, column, occupied, extent);
   if (blocked > 0) {
     const reason = say(context.lang, 'blockNeedsSpace', { ...extent, blocked, range: a1(sheet, row, column, extent.rows, extent.columns) });
     const state = recordRun(previous, { at, ok: false, reason, by: context.by }, { status: 'error' });
     writeBlockState(properties, spec.id, state);
     return { id: spec.id, ok: false, reason, state };
   }
-  writeTable(sheet, row, column, spec, fetched.table);
+  writeTable(sheet, row, column, occupied, fetched.table);
   header.setNote('');
   block.rowAnchor.setValue(JSON.stringify({ ...spec, ...extent } satisfies BlockSpec));
+  // The first column never moves; the last row and column follow the new extent.
+  for (const anchor of block.edges) if (!anchor.getValue()?.includes('"first-column"')) anchor.remove();
+  addEdges(sheet, spec.id, row, column, extent, ['last-row', 'last-column']);
   const state = recordRun(previous, { at, ok: true, rows: fetched.result.rows.length, by: context.by }, { dataAsOf: fetched.result.meta.dataAsOf });
   writeBlockState(properties, spec.id, state);
   return { id: spec.id, ok: true, rows: fetched.result.rows.length, state };
 }
 
-export function refreshBlock(context: BlockContext, id: string): RefreshOutcome {
+function findBlock(context: BlockContext, id: string): LocatedBlock {
   const { blocks, broken } = locateBlocks(context.spreadsheet);
   const block = blocks.find((candidate) => candidate.spec.id === id);
   if (!block) throw new UserFacingError(say(context.lang, broken.some((b) => b.id === id) ? 'blockAnchorLost' : 'blockNotFound'));
-  return refreshLocatedBlock(context, block);
+  return block;
+}
+
+export function refreshBlock(context: BlockContext, id: string): RefreshOutcome {
+  return refreshLocatedBlock(context, findBlock(context, id));
+}
+
+/** Gives a block a new query and refreshes it; if the refresh cannot write, the old query stays. */
+export function editBlock(context: BlockContext, id: string, query: BlockQuery): RefreshOutcome {
+  const block = findBlock(context, id);
+  const edited: LocatedBlock = { ...block, spec: { ...block.spec, query } };
+  const outcome = refreshLocatedBlock(context, edited);
+  if (!outcome.ok) block.rowAnchor.setValue(JSON.stringify(block.spec));
+  return outcome;
 }
 
 export function listBlocks(platform: Platform, spreadsheet: SpreadsheetLike): BlockSummary[] {
-  return locateBlocks(spreadsheet).blocks.map(({ spec, sheet, row, column }) => ({
+  return locateBlocks(spreadsheet).blocks.map(({ spec, sheet, row, column, rows, columns }) => ({
     id: spec.id,
     sheet: sheet.getName(),
-    range: a1(sheet, row, column, spec.rows, spec.columns),
+    range: a1(sheet, row, column, rows, columns),
     metric: spec.query.metric,
     query: spec.query,
     state: readBlockState(platform.documentProperties, spec.id),

@@ -32,10 +32,15 @@ export interface BlockSpec {
   columns: number;
 }
 
-/** Stored on the first column: only which block it anchors. */
-export interface ColumnAnchor {
+/**
+ * Stored on the first column, and on the last row and column: which block they bound. The last
+ * row and column move when rows or columns are inserted inside the block, so the block's real
+ * extent is known even after someone edits inside it.
+ */
+export interface EdgeAnchor {
   v: 1;
   id: string;
+  edge: 'first-column' | 'last-row' | 'last-column';
 }
 
 export function parseAnchor(value: string | null): Partial<BlockSpec> & { id?: string } {

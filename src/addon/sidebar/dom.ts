@@ -1,0 +1,54 @@
+/**
+ * A tiny element builder. Text always goes in as text nodes, never as HTML, so catalog text and
+ * error messages cannot inject markup into the sidebar.
+ */
+type Child = Node | string | number | null | undefined | false;
+type Attributes = Record<string, string | number | boolean | ((event: Event) => void) | undefined>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (typeof value === 'function') element.addEventListener(name.replace(/^on/, '').toLowerCase(), value);
+    else if (value === true) element.setAttribute(name, '');
+    else element.setAttribute(name, String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren(...children.filter((child): child is Node | string | number => child !== null && child !== undefined && child !== false).map((child) => (child instanceof Node ? child : String(child))));
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A small inline sparkline of a series; empty values are skipped. */
+export function sparkline(values: Array<number | null>, width = 260, height = 40): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('class', 'sparkline');
+  const numbers = values.filter((value): value is number => typeof value === 'number');
+  if (numbers.length < 2) return svg;
+  const min = Math.min(...numbers);
+  const max = Math.max(...numbers);
+  const span = max - min || 1;
+  const step = width / (values.length - 1);
+  const points = values
+    .map((value, i) => (typeof value === 'number' ? `${(i * step).toFixed(1)},${(height - 4 - ((value - min) / span) * (height - 8)).toFixed(1)}` : null))
+    .filter(Boolean)
+    .join(' ');
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', points);
+  line.setAttribute('fill', 'none');
+  line.setAttribute('stroke', '#1a73e8');
+  line.setAttribute('stroke-width', '2');
+  svg.append(line);
+  return svg;
+}

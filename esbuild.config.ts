@@ -54,7 +54,8 @@ async function buildCli(): Promise<void> {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['@duckdb/node-api'],
+    // DuckDB is native; esbuild (used by the workbench's emulator) resolves its own binary.
+    external: ['@duckdb/node-api', 'esbuild'],
     sourcemap: true,
     logLevel: 'warning',
   });

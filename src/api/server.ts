@@ -14,9 +14,14 @@ import { errorResponse, handleApiRequest, INTERNAL_MESSAGE, type ApiResponse } f
 import { RateLimiter } from './rateLimit';
 import type { MetricsService } from './service';
 
+/** Serves a request outside the API (the workbench); returns false to leave it to the API. */
+export type ExtraHandler = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
+
 export interface LocalServer {
   url: string;
   server: http.Server;
+  /** Serves non-/v1 paths with `handler` (unsigned, so only ever on loopback). */
+  mount(handler: ExtraHandler): void;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes connections. */
   close(graceMs?: number): Promise<void>;
 }
@@ -74,7 +79,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const rateLimiter = new RateLimiter(config.rateLimitPerSecond, config.rateLimitBurst);
   const credentials = new Map(config.credentials.map((credential) => [credential.accessKeyId, credential]));
 
+  let extra: ExtraHandler | undefined;
   const server = http.createServer(async (request, response) => {
+    if (extra && !(request.url ?? '/').startsWith('/v1/') && extra(request, response)) return;
     const started = performance.now();
     const method = request.method ?? 'GET';
     const rawUrl = request.url ?? '/';
@@ -147,6 +154,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   return {
     url: `http://${hostForUrl}:${address.port}`,
     server,
+    mount(handler) {
+      if (!isLoopback(config.host)) throw new Error('The workbench is unauthenticated and only served on loopback.');
+      extra = handler;
+    },
     close(graceMs = 10_000) {
       return new Promise((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);

@@ -4,6 +4,9 @@ import { serverConfigFromEnv } from '../api/config';
 import { startLocalServer } from '../api/server';
 import { DEV_CREDENTIALS } from '../contract/devCredentials';
 import { defaultLakeDir } from '../lake/manifest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createWorkbench } from '../workbench/workbench';
 import { openLocalService } from './localStack';
 
 export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
@@ -24,9 +27,20 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
     await service.engine.close();
     throw error;
   }
+  // The workbench needs the built add-on (npm start builds it first).
+  const addonDir = path.resolve('dist', 'addon');
+  const workbench =
+    process.env.SNAQ_WORKBENCH !== '0' && existsSync(path.join(addonDir, 'Code.js'))
+      ? await createWorkbench({ apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch((error: Error) => {
+          say(`Workbench unavailable (${error.message}); the API is running.`);
+          return undefined;
+        })
+      : undefined;
+  if (workbench) server.mount(workbench.handle);
   say(
     [
       `snaq metrics API listening on ${server.url} (engine: duckdb, lake: ${lakeDir})`,
+      workbench ? `  Workbench (the sidebar on an emulated sheet): ${server.url}/` : '  No workbench: run `npm run build` first.',
       `  Requests must be SigV4-signed: service execute-api, region ${config.region}.`,
       config.usesDevCredentials
         ? `  Development key: ${DEV_CREDENTIALS.accessKeyId} / ${DEV_CREDENTIALS.secretAccessKey}`
@@ -39,6 +53,7 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
     const stop = async (signal: string) => {
       say(`${signal} received: finishing in-flight requests…`);
       await server.close();
+      await workbench?.close();
       await service.engine.close();
       say('Stopped.');
       resolve();

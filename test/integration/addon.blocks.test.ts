@@ -3,7 +3,7 @@
  * write over other content, keep the last good values when a refresh fails, recover, and a
  * scheduled run cut by the execution limit that resumes on the next trigger.
  */
-import { createAppsScriptEnv, type AppsScriptEnv } from '../harness';
+import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, CODE_PATH, connectionProperties, jstDate } from '../support/addonEnv';

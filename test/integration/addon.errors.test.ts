@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AppsScriptEnv } from '../harness';
+import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv } from '../support/addonEnv';

@@ -2,7 +2,7 @@
  * The built add-on bundle, run in the Apps Script harness against the real local server and a
  * real lake: every SNAQ function's output equals the API's answer, typed as Sheets wants it.
  */
-import type { AppsScriptEnv } from '../harness';
+import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, jstDate } from '../support/addonEnv';

@@ -3,7 +3,7 @@
  * (up to 30 executions at once): at most one request per distinct query, none on reopening within
  * the cache's time, and a fresh round after "Refresh SNAQ formulas".
  */
-import type { AppsScriptEnv } from '../harness';
+import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv } from '../support/addonEnv';

@@ -1,6 +1,6 @@
 /** The built add-on in the Apps Script harness, configured to call a local signed API. */
 import path from 'node:path';
-import { createAppsScriptEnv, type AppsScriptEnv, type WorkbookSpec } from '../harness';
+import { createAppsScriptEnv, type AppsScriptEnv, type WorkbookSpec } from '../../src/emulator';
 import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
 
 export const CODE_PATH = path.resolve(__dirname, '../../dist/addon/Code.js');

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createAppsScriptEnv, type AppsScriptEnv } from '../harness';
-import { EXECUTION_LIMIT_MS, OTHER_EXECUTION_LIMIT_MS } from '../harness/limits';
-import { adjustFormula } from '../harness/refs';
+import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
+import { EXECUTION_LIMIT_MS, OTHER_EXECUTION_LIMIT_MS } from '../../src/emulator/limits';
+import { adjustFormula } from '../../src/emulator/refs';
 
 const ARBITRARY =
   'Exception: Adding developer metadata to arbitrary ranges is not currently supported. Developer metadata may only be added to the top-level spreadsheet, an individual sheet, or an entire row or column.';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
-import { createAppsScriptEnv, type AppsScriptEnv } from '../harness';
+import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 
 const FORBIDDEN = [
   'require', 'module', 'exports', 'process', 'Buffer', 'global', 'fetch', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder',

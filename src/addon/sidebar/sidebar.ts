@@ -134,7 +134,8 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
         h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dimension', value: dimension.name }), dimension.title[lang]),
       ),
     ),
-    h('fieldset', { id: 'filters' }, h('legend', {}, text.filters), ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang]))),
+    // Filters are folded away: most queries need none, and each list loads only when opened.
+    h('details', { id: 'filters' }, h('summary', {}, text.filters), ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang]))),
     h(
       'div',
       { class: 'buttons' },

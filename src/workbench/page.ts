@@ -1,0 +1,90 @@
+/** The workbench page: a grid standing in for the spreadsheet, and the real sidebar beside it. */
+export function workbenchPage(): string {
+  return `<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<title>SNAQ workbench</title>
+<style>
+  body { font: 13px/1.4 "Hiragino Sans", "Noto Sans JP", Arial, sans-serif; margin: 0; display: flex; height: 100vh; color: #202124; }
+  #sheet { flex: 1; overflow: auto; padding: 8px; }
+  #bar { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
+  #bar input { flex: 1; min-width: 200px; padding: 4px; font: inherit; }
+  button { font: inherit; padding: 3px 8px; }
+  table { border-collapse: collapse; }
+  th { background: #f1f3f4; color: #5f6368; font-weight: 400; min-width: 28px; border: 1px solid #dadce0; }
+  td { border: 1px solid #e8eaed; min-width: 88px; height: 20px; padding: 0 4px; white-space: nowrap; text-align: right; cursor: cell; position: relative; }
+  td.text { text-align: left; }
+  td.selected { outline: 2px solid #1a73e8; outline-offset: -2px; }
+  td.header { font-weight: 600; background: #f8fbff; }
+  td.note::after { content: ""; position: absolute; top: 0; right: 0; border: 5px solid transparent; border-top-color: #d93025; border-right-color: #d93025; }
+  iframe { width: 320px; border: 0; border-left: 1px solid #dadce0; }
+  #log { color: #5f6368; font-size: 12px; }
+</style>
+</head>
+<body>
+<div id="sheet">
+  <div id="bar">
+    <strong id="cell-name">A1</strong>
+    <input id="formula" aria-label="formula" placeholder='=SNAQ_METRIC("revenue", "2024-01", "2024-12", "month")'>
+    <button id="insert-row">Insert row above</button>
+    <button id="fire-trigger">Run scheduled refresh now</button>
+    <span id="log" role="status"></span>
+  </div>
+  <table id="grid"></table>
+</div>
+<iframe id="sidebar" title="SNAQ sidebar" src="/workbench/sidebar"></iframe>
+<script>
+(function () {
+  var selected = { row: 1, column: 1 };
+  var state = null;
+  function a1(row, column) { var s = ''; for (var c = column; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + (c - 1) % 26) + s; return s + row; }
+  function post(path, body) { return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then(function (r) { return r.json(); }); }
+  function render(grid) {
+    state = grid;
+    var headerRows = {};
+    grid.headerRows.forEach(function (row) { headerRows[row] = true; });
+    var table = document.getElementById('grid');
+    table.textContent = '';
+    var head = table.insertRow();
+    head.appendChild(document.createElement('th'));
+    for (var c = 1; c <= grid.columns; c++) { var th = document.createElement('th'); th.textContent = a1(1, c).replace(/\\d+$/, ''); head.appendChild(th); }
+    for (var r = 1; r <= grid.rows; r++) {
+      var tr = table.insertRow();
+      var rh = document.createElement('th'); rh.textContent = r; tr.appendChild(rh);
+      for (var c2 = 1; c2 <= grid.columns; c2++) {
+        var td = tr.insertCell();
+        var value = (grid.display[r - 1] || [])[c2 - 1];
+        var note = (grid.notes[r - 1] || [])[c2 - 1];
+        td.textContent = value == null ? '' : String(value);
+        td.id = 'cell-' + a1(r, c2);
+        if (!/^[-¥$0-9.,%]+$/.test(td.textContent)) td.classList.add('text');
+        if (note) { td.classList.add('note'); td.title = note; }
+        if (headerRows[r] && td.textContent) td.classList.add('header');
+        if (r === selected.row && c2 === selected.column) td.classList.add('selected');
+        (function (row, column) { td.addEventListener('click', function () { select(row, column); }); })(r, c2);
+      }
+    }
+  }
+  function select(row, column) {
+    selected = { row: row, column: column };
+    document.getElementById('cell-name').textContent = a1(row, column);
+    document.getElementById('formula').value = (state && (state.formulas[row - 1] || [])[column - 1]) || (state && (state.display[row - 1] || [])[column - 1]) || '';
+    post('/workbench/select', { a1: a1(row, column) }).then(render);
+  }
+  document.getElementById('formula').addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter') return;
+    document.getElementById('log').textContent = '…';
+    post('/workbench/cell', { a1: a1(selected.row, selected.column), value: event.target.value }).then(function (grid) { document.getElementById('log').textContent = ''; render(grid); });
+  });
+  document.getElementById('insert-row').addEventListener('click', function () { post('/workbench/insert-rows', { before: selected.row, count: 1 }).then(render); });
+  document.getElementById('fire-trigger').addEventListener('click', function () {
+    post('/workbench/fire-trigger').then(function (out) { document.getElementById('log').textContent = JSON.stringify(out.outcomes); render(out.grid); });
+  });
+  window.addEventListener('message', function (event) { if (event.data === 'snaq-changed') fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render); });
+  fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render);
+})();
+</script>
+</body>
+</html>`;
+}

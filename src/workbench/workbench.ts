@@ -1,0 +1,160 @@
+/**
+ * The local workbench: an emulated spreadsheet grid beside the real built Sidebar.html, whose
+ * google.script.run is shimmed over HTTP to the real add-on bundle running in the Apps Script
+ * emulation, which calls the local metrics API. Loopback only, like the rest of the local stack.
+ */
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import { createAppsScriptEnv, type AppsScriptEnv } from '../emulator';
+import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
+import { workbenchPage } from './page';
+
+export interface WorkbenchOptions {
+  /** The metrics API the add-on calls. */
+  apiUrl: string;
+  /** dist/addon, as built. */
+  addonDir: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  rows?: number;
+  columns?: number;
+}
+
+export interface Workbench {
+  env: AppsScriptEnv;
+  /** Handles `/` and `/workbench/…`; returns false for anything else. */
+  handle(request: http.IncomingMessage, response: http.ServerResponse): boolean;
+  close(): Promise<void>;
+}
+
+const SHEET = 'Sheet1';
+
+/** google.script.run over HTTP: each call POSTs to /workbench/rpc and settles its handlers. */
+const RPC_SHIM = `<script>
+(function () {
+  function runner(success, failure) {
+    return new Proxy({}, {
+      get: function (_, name) {
+        if (name === 'withSuccessHandler') return function (f) { return runner(f, failure); };
+        if (name === 'withFailureHandler') return function (f) { return runner(success, f); };
+        return function () {
+          var args = Array.prototype.slice.call(arguments);
+          fetch('/workbench/rpc', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fn: name, args: args }) })
+            .then(function (r) { return r.json(); })
+            .then(function (out) {
+              if (out.error) { if (failure) failure(new Error(out.error)); }
+              else if (success) success(out.value);
+              if (window.parent !== window) window.parent.postMessage('snaq-changed', '*');
+            }, function (e) { if (failure) failure(e); });
+        };
+      }
+    });
+  }
+  window.google = { script: { run: runner() } };
+})();
+</script>`;
+
+function json(response: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(text);
+}
+
+function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
+      } catch {
+        resolve({});
+      }
+    });
+  });
+}
+
+export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
+  const credentials = options.credentials ?? DEV_CREDENTIALS;
+  const rows = options.rows ?? 40;
+  const columns = options.columns ?? 10;
+  const env = await createAppsScriptEnv({
+    codePath: path.join(options.addonDir, 'Code.js'),
+    scriptProperties: {
+      SNAQ_ENDPOINT: options.apiUrl,
+      SNAQ_REGION: DEFAULT_REGION,
+      SNAQ_ACCESS_KEY_ID: credentials.accessKeyId,
+      SNAQ_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    },
+    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', name: 'SNAQ workbench', sheets: { [SHEET]: Array.from({ length: rows }, () => Array.from({ length: columns }, () => null)) } },
+  });
+  await env.run('onOpen', [{ authMode: 'FULL' }]);
+
+  const sidebar = () => readFileSync(path.join(options.addonDir, 'Sidebar.html'), 'utf8').replace('<script>', () => `${RPC_SHIM}<script>`);
+
+  const grid = () => ({
+    display: env.workbook.displayValues(SHEET),
+    formulas: env.workbook.formulas(SHEET),
+    notes: env.workbook.notes(SHEET),
+    // A block's header row carries its query (an anchor without an `edge`): shown bold.
+    headerRows: env.workbook
+      .metadata()
+      .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
+      .map((entry) => entry.index),
+    triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
+    rows,
+    columns,
+  });
+
+  const routes: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    'POST /workbench/rpc': async (body) => {
+      const result = await env.run(String(body.fn), Array.isArray(body.args) ? body.args : [], { mode: 'rpc' });
+      return result.error ? { error: result.error } : { value: result.value ?? null };
+    },
+    'GET /workbench/grid': async () => grid(),
+    'POST /workbench/select': async (body) => {
+      env.workbook.select(SHEET, String(body.a1));
+      return grid();
+    },
+    'POST /workbench/cell': async (body) => {
+      env.workbook.setCell(SHEET, String(body.a1), body.value);
+      if (typeof body.value === 'string' && body.value.startsWith('=')) await env.recalculate({ sheet: SHEET });
+      return grid();
+    },
+    'POST /workbench/insert-rows': async (body) => {
+      env.workbook.insertRows(SHEET, Number(body.before ?? 1), Number(body.count ?? 1));
+      return grid();
+    },
+    'POST /workbench/fire-trigger': async () => {
+      const outcomes = await Promise.all(env.triggers.list().map((trigger) => env.triggers.fire(trigger.uid)));
+      return { outcomes: outcomes.map((outcome) => outcome.value ?? { error: outcome.error }), grid: grid() };
+    },
+  };
+
+  return {
+    env,
+    handle(request, response) {
+      const url = (request.url ?? '/').split('?')[0]!;
+      if (request.method === 'GET' && url === '/') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(workbenchPage());
+        return true;
+      }
+      if (request.method === 'GET' && url === '/workbench/sidebar') {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(sidebar());
+        return true;
+      }
+      const route = routes[`${request.method} ${url}`];
+      if (!route) return false;
+      void readJson(request)
+        .then(route)
+        .then(
+          (body) => json(response, 200, body),
+          (error: Error) => json(response, 500, { error: error.message }),
+        );
+      return true;
+    },
+    close: () => env.close(),
+  };
+}

@@ -109,6 +109,15 @@ test('the sidebar speaks English to an English browser, has a CSP, and is reacha
   await page.locator('#sidebar').screenshot({ path: path.join(ARTIFACTS, 'sidebar-ja.png') });
 });
 
+test('a SNAQ formula typed into a cell spills its result into the grid', async () => {
+  await page.locator('#cell-F2').click();
+  await page.locator('#formula').fill('=SNAQ_METRIC("box_revenue", "2024-01-01", "2024-06-30", "month")');
+  await page.locator('#formula').press('Enter');
+  await page.locator('#cell-G8').filter({ hasText: /\d/ }).waitFor();
+  expect(await page.locator('#cell-F3').innerText()).toMatch(/^2024-01-01/);
+  expect(await amounts('G', 3, 6)).toEqual(await apiAmounts());
+});
+
 test('stop the API → refresh all → the values stay and the block shows stale with a reason', async () => {
   const before = await amounts('C', 4, 6);
   await api.close();

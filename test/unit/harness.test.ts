@@ -1,5 +1,5 @@
 /**
- * The Apps Script harness (test/harness) against small hand-written bundles: no Node or browser
+ * The Apps Script harness (src/emulator) against small hand-written bundles: no Node or browser
  * globals, custom-function restrictions, the execution time limit, UrlFetchApp over real HTTP,
  * Utilities, Cache/Properties/Lock limits, recalculation with spills and 30 parallel executions,
  * triggers and UI.

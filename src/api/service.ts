@@ -75,6 +75,8 @@ interface PendingContext {
 }
 
 const DIMENSION_VALUES_CAP = 1_000;
+/** Polling sooner rarely helps: Athena reports progress about once a second. */
+const POLL_AFTER_MS = 1_000;
 
 export class MetricsService {
   readonly options: ServiceOptions;
@@ -191,7 +193,12 @@ export class MetricsService {
   private running(queryId: string, metric: MetricDef): QueryOutcome {
     return {
       status: 202,
-      body: { queryId, status: 'running', meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }) },
+      body: {
+        queryId,
+        status: 'running',
+        retryAfterMs: POLL_AFTER_MS,
+        meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }),
+      },
     };
   }
 

@@ -48,7 +48,7 @@ export async function remoteQuery(request: QueryRequest, options: RemoteOptions)
   while (response.status === 202) {
     const accepted = (await readJson(response)) as QueryAccepted;
     if (Date.now() > deadline) throw new Error(`The query is still running (id ${accepted.queryId}). Try again later.`);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await new Promise((resolve) => setTimeout(resolve, accepted.retryAfterMs ?? 1_000));
     response = await client.fetch(`${base}/v1/query/${encodeURIComponent(accepted.queryId)}`);
   }
   return (await readJson(response)) as QueryResult;

@@ -80,6 +80,8 @@ export interface QueryResult {
 export interface QueryAccepted {
   queryId: string;
   status: 'running';
+  /** When polling `GET /v1/query/{queryId}` is worth it again. */
+  retryAfterMs: number;
   meta: Meta;
 }
 

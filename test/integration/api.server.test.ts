@@ -181,6 +181,7 @@ describe('slow queries answer 202 and are polled', () => {
       const accepted = await postQuery({ metric: 'active_subscribers', from: '2020-01-01', to: '2025-01-01', grain: 'day' }, slow);
       expect(accepted.status).toBe(202);
       expect(accepted.body.status).toBe('running');
+      expect(accepted.body.retryAfterMs).toBeGreaterThan(0);
       const id = accepted.body.queryId as string;
       const other = await signingClient(SECOND_KEY).fetch(`${slow.server.url}/v1/query/${id}`);
       expect(other.status).toBe(400);

@@ -1,5 +1,5 @@
 /** Measures reused by several metrics, so e.g. "box revenue" has exactly one definition. */
-import type { FlowMeasure, SnapshotMeasure } from '../model';
+import type { FlowMeasure, ModelDef, SnapshotMeasure } from '../model';
 import { boxesModel, boxItemsModel, shopOrderItemsModel, shopOrdersModel, subscriptionsModel } from '../models';
 
 /** A box earns revenue when it leaves the warehouse; skipped boxes earn nothing. */
@@ -21,13 +21,7 @@ export const shopRevenue: FlowMeasure = {
   where: ["o.status = 'completed'"],
 };
 
-export const boxesShipped: FlowMeasure = {
-  kind: 'flow',
-  model: boxesModel,
-  aggregate: { fn: 'count' },
-  time: { expr: 'b.shipped_at', type: 'timestamp' },
-  where: [SHIPPED_BOX],
-};
+export const boxesShipped = eventsAt(boxesModel, 'b.shipped_at', [SHIPPED_BOX]);
 
 export function activeSubscriptions(at: SnapshotMeasure['at']): SnapshotMeasure {
   return {
@@ -40,20 +34,14 @@ export function activeSubscriptions(at: SnapshotMeasure['at']): SnapshotMeasure 
   };
 }
 
-export const newSubscriptions: FlowMeasure = {
-  kind: 'flow',
-  model: subscriptionsModel,
-  aggregate: { fn: 'count' },
-  time: { expr: 's.started_at', type: 'timestamp' },
-};
+/** How many rows of a model happened in the period, by a UTC timestamp column. */
+export function eventsAt(model: ModelDef, timestamp: string, where?: readonly string[]): FlowMeasure {
+  return { kind: 'flow', model, aggregate: { fn: 'count' }, time: { expr: timestamp, type: 'timestamp' }, ...(where ? { where } : {}) };
+}
 
-export const canceledSubscriptions: FlowMeasure = {
-  kind: 'flow',
-  model: subscriptionsModel,
-  aggregate: { fn: 'count' },
-  time: { expr: 's.canceled_at', type: 'timestamp' },
-  where: ['s.canceled_at IS NOT NULL'],
-};
+export const newSubscriptions = eventsAt(subscriptionsModel, 's.started_at');
+
+export const canceledSubscriptions = eventsAt(subscriptionsModel, 's.canceled_at', ['s.canceled_at IS NOT NULL']);
 
 export const boxUnits: FlowMeasure = {
   kind: 'flow',

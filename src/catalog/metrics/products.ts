@@ -1,7 +1,7 @@
 /** Merchandising metrics. Owner: merchandising. */
 import type { MetricDef } from '../model';
 import { ratingsModel, snackRequestsModel } from '../models';
-import { boxUnits, shopUnits } from './measures';
+import { boxUnits, eventsAt, shopUnits } from './measures';
 
 const PRODUCT_DIMENSIONS = ['product', 'category', 'maker', 'maker_prefecture'] as const;
 
@@ -69,14 +69,6 @@ export const productMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
-    compute: {
-      type: 'measure',
-      measure: {
-        kind: 'flow',
-        model: snackRequestsModel,
-        aggregate: { fn: 'count' },
-        time: { expr: 'q.requested_at', type: 'timestamp' },
-      },
-    },
+    compute: { type: 'measure', measure: eventsAt(snackRequestsModel, 'q.requested_at') },
   },
 ];

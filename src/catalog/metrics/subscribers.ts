@@ -1,7 +1,7 @@
 /** Subscription metrics. Owner: growth. A "subscriber" is one subscription contract. */
 import type { MetricDef } from '../model';
 import { diagnosesModel } from '../models';
-import { activeSubscriptions, canceledSubscriptions, newSubscriptions } from './measures';
+import { activeSubscriptions, canceledSubscriptions, eventsAt, newSubscriptions } from './measures';
 
 const CUSTOMER_DIMENSIONS = ['plan', 'prefecture', 'gender', 'acquisition_channel'] as const;
 
@@ -97,14 +97,6 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
-    compute: {
-      type: 'measure',
-      measure: {
-        kind: 'flow',
-        model: diagnosesModel,
-        aggregate: { fn: 'count' },
-        time: { expr: 'dg.answered_at', type: 'timestamp' },
-      },
-    },
+    compute: { type: 'measure', measure: eventsAt(diagnosesModel, 'dg.answered_at') },
   },
 ];

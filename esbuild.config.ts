@@ -1,5 +1,6 @@
 // `npm run build`: everything that gets deployed.
 //   dist/addon/   exactly what clasp pushes: Code.js, appsscript.json, Sidebar.html, Settings.html
+//   dist/api/     lambda.js, the Lambda function (Athena engine; no DuckDB, no dev dependencies)
 //   dist/cli/     the CLI and local server as one Node 20 file (DuckDB stays a native dependency)
 // Set SNAQ_ENDPOINT=https://… to put the endpoint in the add-on's UrlFetch allowlist.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,21 @@ async function buildAddon(): Promise<void> {
   }
 }
 
+/** The Lambda bundle: Athena only, so no DuckDB and no dev dependencies. */
+async function buildLambda(): Promise<void> {
+  await build({
+    entryPoints: ['src/api/lambdaEntry.ts'],
+    outfile: 'dist/api/lambda.js',
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
 async function buildCli(): Promise<void> {
   await build({
     entryPoints: ['src/cli/run.ts'],
@@ -61,10 +77,10 @@ async function buildCli(): Promise<void> {
   });
 }
 
-Promise.all([buildAddon(), buildCli()]).then(
+Promise.all([buildAddon(), buildCli(), buildLambda()]).then(
   () => {
-    const size = readFileSync(path.join(ADDON_DIR, 'Code.js')).length;
-    process.stdout.write(`dist/addon/Code.js ${(size / 1024).toFixed(1)} KB · dist/cli/snaq.cjs\n`);
+    const kb = (file: string) => (readFileSync(file).length / 1024).toFixed(1);
+    process.stdout.write(`dist/addon/Code.js ${kb(path.join(ADDON_DIR, 'Code.js'))} KB · dist/api/lambda.js ${kb('dist/api/lambda.js')} KB · dist/cli/snaq.cjs\n`);
   },
   (error: Error) => {
     process.stderr.write(`build failed: ${error.message}\n`);

@@ -51,6 +51,13 @@ const JA_BY_REASON: Record<string, Phrase> = {
   too_many_rows: (d) => `結果が大きすぎます（${String(d.maxRows ?? '')} 行超）。粒度を粗くするか、切り口を減らしてください。`,
   lake_missing: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
   lake_unreadable: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
+  athena_refused: () => 'データ基盤が要求を受け付けませんでした。データチームに連絡してください。',
+  closed: () => '指標サービスが再起動中です。しばらくしてからもう一度お試しください。',
+  engine_rejected: () => 'この条件では集計できませんでした。条件を変えるか、データチームに連絡してください。',
+  integer_overflow: () => '値が大きすぎて正確に表示できません。データチームに連絡してください。',
+  malformed_result: () => 'データ基盤から想定外の結果が返りました。しばらくしてからもう一度お試しください。',
+  scan_limit: () => '読み込むデータ量が上限を超えました。期間を短くするか、切り口や絞り込みを見直してください。',
+  unexpected_params: () => '予期しないエラーが起きました。続く場合はデータチームに連絡してください。',
 };
 
 /** Japanese sentences by code, when the reason is absent or new. */

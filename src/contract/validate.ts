@@ -3,55 +3,59 @@
  * Names are checked against the catalog later (catalog/resolve.ts); here we only make sure the
  * request is well formed, so nothing malformed ever reaches the compiler.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { addMonths, GRAINS, parseIsoDate } from './dates';
 import { ApiError } from './errors';
 import { LIMITS } from './limits';
 import type { QueryRequest } from './types';
 
+// zod/mini, not zod: the same validation at a fraction of the size, which matters in the Lambda bundle.
+
 // Control characters (NUL included) have no business in a filter value and confuse logs and engines.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 const filterScalar = z.union([
-  z
-    .string()
-    .max(LIMITS.maxFilterValueLength, { error: `must be at most ${LIMITS.maxFilterValueLength} characters` })
-    .refine((value) => !CONTROL_CHARS.test(value), { error: 'must not contain control characters' }),
-  z.number().finite(),
+  z.string().check(
+    z.maxLength(LIMITS.maxFilterValueLength, { error: `must be at most ${LIMITS.maxFilterValueLength} characters` }),
+    z.refine((value) => !CONTROL_CHARS.test(value), { error: 'must not contain control characters' }),
+  ),
+  z.number().check(z.refine((value) => Number.isFinite(value), { error: 'must be a finite number' })),
   z.boolean(),
 ]);
 
-const isoDate = z.string().max(10, { error: 'must be a date as YYYY-MM-DD' });
+const isoDate = z.string().check(z.maxLength(10, { error: 'must be a date as YYYY-MM-DD' }));
 
 const querySchema = z.strictObject({
-  metric: z.string().min(1, { error: 'is required' }).max(LIMITS.maxMetricNameLength, { error: 'is too long' }),
+  metric: z.string().check(z.minLength(1, { error: 'is required' }), z.maxLength(LIMITS.maxMetricNameLength, { error: 'is too long' })),
   from: isoDate,
   to: isoDate,
-  grain: z.enum(GRAINS, { error: `must be one of ${GRAINS.join(', ')}` }).optional(),
-  dimensions: z
-    .array(z.string().max(64, { error: 'is too long' }))
-    .max(LIMITS.maxDimensions, { error: `allows at most ${LIMITS.maxDimensions} dimensions` })
-    .optional(),
-  filters: z
-    .record(
-      z.string().max(64, { error: 'is too long' }),
-      z.union([
-        filterScalar,
-        z.array(filterScalar).min(1, { error: 'needs at least one value' }).max(LIMITS.maxFilterValues, {
-          error: `allows at most ${LIMITS.maxFilterValues} values`,
-        }),
-      ]),
-    )
-    .refine((filters) => Object.keys(filters).length <= LIMITS.maxFilters, {
-      error: `allows at most ${LIMITS.maxFilters} filters`,
-    })
-    .optional(),
-  limit: z
-    .number()
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(LIMITS.maxRows, { error: `must be at most ${LIMITS.maxRows}` })
-    .optional(),
+  grain: z.optional(z.enum(GRAINS, { error: `must be one of ${GRAINS.join(', ')}` })),
+  dimensions: z.optional(
+    z.array(z.string().check(z.maxLength(64, { error: 'is too long' }))).check(
+      z.maxLength(LIMITS.maxDimensions, { error: `allows at most ${LIMITS.maxDimensions} dimensions` }),
+    ),
+  ),
+  filters: z.optional(
+    z
+      .record(
+        z.string().check(z.maxLength(64, { error: 'is too long' })),
+        z.union([
+          filterScalar,
+          z.array(filterScalar).check(
+            z.minLength(1, { error: 'needs at least one value' }),
+            z.maxLength(LIMITS.maxFilterValues, { error: `allows at most ${LIMITS.maxFilterValues} values` }),
+          ),
+        ]),
+      )
+      .check(z.refine((filters) => Object.keys(filters).length <= LIMITS.maxFilters, { error: `allows at most ${LIMITS.maxFilters} filters` })),
+  ),
+  limit: z.optional(
+    z.number().check(
+      z.refine((value) => Number.isInteger(value), { error: 'must be a whole number' }),
+      z.minimum(1, { error: 'must be at least 1' }),
+      z.maximum(LIMITS.maxRows, { error: `must be at most ${LIMITS.maxRows}` }),
+    ),
+  ),
 });
 
 function fieldName(path: readonly PropertyKey[]): string {
@@ -72,7 +76,13 @@ export function parseQueryRequest(body: unknown): QueryRequest {
     }
     const field = fieldName(issue.path);
     const missing = issue.path.length === 1 && (body as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined;
-    const message = missing ? `Field "${field}" is required.` : `Field "${field}" ${issue.message}.`;
+    const detail =
+      issue.code === 'invalid_type'
+        ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+        : issue.code === 'invalid_union'
+          ? 'must be text, a number, true or false, or a list of them'
+          : issue.message;
+    const message = missing ? `Field "${field}" is required.` : `Field "${field}" ${detail}.`;
     throw new ApiError('INVALID_ARGUMENT', message, { reason: missing ? 'missing_field' : 'invalid_field', field });
   }
   const request = parsed.data;

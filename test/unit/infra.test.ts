@@ -1,0 +1,435 @@
+/**
+ * The AWS deployment (src/infra): synthesized offline and checked with aws-cdk-lib/assertions.
+ * Security properties first (IAM on every method, no wildcards, enforced workgroup), then shape.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../src/api/routes';
+import { LAKE_SCHEMA, LAKE_TABLES } from '../../src/contract/lakeSchema';
+import { API_ROUTES, GLUE_TYPES, SnaqMetricsStack, type SnaqMetricsStackProps } from '../../src/infra/stack';
+
+const NO_BUNDLE_DIR = path.join(os.tmpdir(), 'snaq-infra-test-no-bundle-here');
+const BASE_PROPS: SnaqMetricsStackProps = {
+  env: { account: '123456789012', region: 'ap-northeast-1' },
+  lakeBucketName: 'snaq-lake-test',
+  lakePrefix: 'aurora-export/snaq/',
+  lambdaCodeDir: NO_BUNDLE_DIR,
+};
+
+function synth(overrides: Partial<SnaqMetricsStackProps> = {}): { stack: SnaqMetricsStack; template: Template } {
+  const app = new App();
+  const stack = new SnaqMetricsStack(app, 'SnaqMetricsTest', { ...BASE_PROPS, ...overrides });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Fn::Join / Ref / GetAtt → a readable string, so ARNs can be compared as text. */
+function flat(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    if ('Fn::Join' in value) return (value['Fn::Join'][1] as Json[]).map(flat).join(value['Fn::Join'][0] as string);
+    if ('Ref' in value) return `\${${value.Ref as string}}`;
+    if ('Fn::GetAtt' in value) return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+interface Statement {
+  where: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: Json;
+  NotResource?: Json;
+  Principal?: Json;
+  Condition?: Json;
+}
+
+/** Every policy statement in the template: identity policies, inline role policies and resource policies. */
+function allStatements(template: Template): Statement[] {
+  const out: Statement[] = [];
+  const add = (where: string, document: Json) => {
+    for (const statement of list<Json>(document?.Statement)) out.push({ where, ...statement });
+  };
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
+  for (const [id, resource] of Object.entries(resources)) {
+    const p = resource.Properties ?? {};
+    switch (resource.Type) {
+      case 'AWS::IAM::Policy':
+      case 'AWS::IAM::ManagedPolicy':
+        add(id, p.PolicyDocument);
+        break;
+      case 'AWS::IAM::Role':
+      case 'AWS::IAM::User':
+        for (const policy of list<Json>(p.Policies)) add(`${id}/${policy.PolicyName as string}`, policy.PolicyDocument);
+        break;
+      case 'AWS::S3::BucketPolicy':
+      case 'AWS::SNS::TopicPolicy':
+        add(id, p.PolicyDocument);
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Actions allowed with `Resource: "*"` because IAM offers no resource-level permission for them.
+ * Empty today: every statement in this stack is scoped to an ARN. Add an action here only with the
+ * reason, e.g. 'athena:ListWorkGroups': 'list operations support only "*"'.
+ */
+const RESOURCE_STAR_EXCEPTIONS: Readonly<Record<string, string>> = {};
+
+/**
+ * AWS managed policies the template may attach, with the reason. Everything else is inline and
+ * scoped, and the Lambda's role has no managed policy (no AWSLambdaBasicExecutionRole: logs go to
+ * the explicit log group only).
+ */
+const MANAGED_POLICY_EXCEPTIONS: Readonly<Record<string, string>> = {
+  'service-role/AmazonAPIGatewayPushToCloudWatchLogs':
+    "API Gateway's account-level CloudWatch role, required for access logging; the service writes to log groups it names itself, so AWS scopes this policy to *",
+};
+
+describe('SnaqMetricsStack', () => {
+  let stack: SnaqMetricsStack;
+  let template: Template;
+  let synthMs = 0;
+
+  // CDK's template validation reports that nodejs20.x is deprecated (W2531; creation disabled
+  // 2027-02-01). The brief pins Node 20, `npm run synth` still prints it, and the test below
+  // checks it is reported; here it is kept out of the test log, every other message passes through.
+  const deprecations: string[] = [];
+  let consoleError: jest.SpyInstance;
+  beforeAll(() => {
+    const original = console.error.bind(console);
+    consoleError = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+      const text = args.map(String).join(' ');
+      if (text.includes('W2531')) deprecations.push(text);
+      else original(...args);
+    });
+  });
+  afterAll(() => consoleError.mockRestore());
+
+  beforeAll(() => {
+    const started = Date.now();
+    ({ stack, template } = synth());
+    synthMs = Date.now() - started;
+  });
+
+  test('synthesizes offline in well under 20 s', () => {
+    expect(synthMs).toBeLessThan(20_000);
+  });
+
+  test('synthesis reports that the pinned nodejs20.x runtime is deprecated (move to nodejs24.x before 2027-02-01)', () => {
+    expect(deprecations.length).toBeGreaterThan(0);
+    expect(deprecations[0]).toMatch(/nodejs20\.x.*deprecated/);
+  });
+
+  describe('API Gateway', () => {
+    test('every method except OPTIONS requires AWS_IAM authorization', () => {
+      const methods = template.findResources('AWS::ApiGateway::Method');
+      const nonOptions = Object.values(methods).filter((m: Json) => m.Properties.HttpMethod !== 'OPTIONS');
+      expect(nonOptions).toHaveLength(API_ROUTES.length);
+      for (const method of nonOptions as Json[]) expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+    });
+
+    test('exposes exactly the routes of src/api/routes.ts, as Lambda proxy integrations', () => {
+      const fromApi = ROUTES.map((r) => `${r.method} ${r.pattern}`).sort();
+      expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort()).toEqual(fromApi);
+      const methods = Object.values(template.findResources('AWS::ApiGateway::Method')) as Json[];
+      expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(ROUTES.map((r) => r.method).sort());
+      for (const method of methods) {
+        expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
+        expect(method.Properties.Integration.IntegrationHttpMethod).toBe('POST');
+      }
+      const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((r: Json) => r.Properties.PathPart as string);
+      for (const part of ['v1', 'metrics', '{name}', 'dimensions', '{dimension}', 'values', 'query', '{id}', 'freshness', 'health']) {
+        expect(parts).toContain(part);
+      }
+    });
+
+    test('stage prod has access logging, throttling and a log group with retention', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'prod',
+        AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
+        ]),
+      });
+      const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as Json;
+      const logGroupId = stage.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0] as string;
+      expect(template.toJSON().Resources[logGroupId].Type).toBe('AWS::Logs::LogGroup');
+    });
+
+    test('every log group has a retention period', () => {
+      const groups = Object.values(template.findResources('AWS::Logs::LogGroup')) as Json[];
+      expect(groups.length).toBeGreaterThanOrEqual(2);
+      for (const group of groups) expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    });
+  });
+
+  describe('IAM', () => {
+    test('no Allow statement has a wildcard action, NotAction or NotResource', () => {
+      const statements = allStatements(template);
+      expect(statements.length).toBeGreaterThan(0);
+      // Deny statements are the S3/SNS enforceSSL guards (Deny s3:* / sns:Publish when aws:SecureTransport is false): broad on purpose.
+      for (const statement of statements.filter((s) => s.Effect === 'Allow')) {
+        expect({ where: statement.where, NotAction: statement.NotAction, NotResource: statement.NotResource }).toEqual({ where: statement.where });
+        for (const action of list(statement.Action)) {
+          expect({ where: statement.where, action, wildcard: action === '*' || action.includes('*') }).toEqual({
+            where: statement.where,
+            action,
+            wildcard: false,
+          });
+        }
+      }
+    });
+
+    test('no Resource "*" except for actions listed with a reason', () => {
+      for (const statement of allStatements(template).filter((s) => s.Effect === 'Allow')) {
+        const resources = list<Json>(statement.Resource);
+        if (!resources.includes('*')) continue;
+        for (const action of list(statement.Action)) expect({ where: statement.where, action, allowed: action in RESOURCE_STAR_EXCEPTIONS }).toEqual({ where: statement.where, action, allowed: true });
+      }
+    });
+
+    test('only the listed AWS managed policies are attached, and none to the Lambda role', () => {
+      const roles = template.findResources('AWS::IAM::Role');
+      for (const [id, role] of Object.entries(roles) as [string, Json][]) {
+        for (const arn of list<Json>(role.Properties.ManagedPolicyArns)) {
+          const name = flat(arn).replace(/^.*:policy\//, '');
+          expect({ id, name, allowed: name in MANAGED_POLICY_EXCEPTIONS }).toEqual({ id, name, allowed: true });
+        }
+      }
+      const fnRoleId = (stack.handler.role!.node.defaultChild as Json).logicalId as unknown;
+      expect(fnRoleId).toBeDefined();
+      const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as Json;
+      const roleLogicalId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      expect(roles[roleLogicalId]!.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    test('the Lambda role is scoped to this workgroup, this database and the lake/results prefixes', () => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as Json;
+      const roleLogicalId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      const statements = allStatements(template).filter((s) => {
+        const policy = template.toJSON().Resources[s.where]?.Properties;
+        return policy && list<Json>(policy.Roles).some((r) => r.Ref === roleLogicalId);
+      });
+      const byAction = new Map<string, string[]>();
+      for (const s of statements) for (const a of list(s.Action)) byAction.set(a, [...(byAction.get(a) ?? []), ...list<Json>(s.Resource).map(flat)]);
+
+      for (const action of ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup']) {
+        expect(byAction.get(action)).toEqual(['arn:${AWS::Partition}:athena:ap-northeast-1:123456789012:workgroup/snaq-metrics']);
+      }
+      const glue = byAction.get('glue:GetTable')!;
+      expect(glue).toEqual([
+        'arn:${AWS::Partition}:glue:ap-northeast-1:123456789012:catalog',
+        'arn:${AWS::Partition}:glue:ap-northeast-1:123456789012:database/snaq_lake',
+        ...LAKE_TABLES.map((t) => `arn:\${AWS::Partition}:glue:ap-northeast-1:123456789012:table/snaq_lake/${t}`),
+      ]);
+      expect(byAction.get('s3:GetObject')).toEqual(
+        expect.arrayContaining(['arn:${AWS::Partition}:s3:::snaq-lake-test/aurora-export/snaq/*', expect.stringMatching(/\/athena-results\/\*$/)]),
+      );
+      expect(byAction.get('s3:GetObject')).toHaveLength(2);
+      expect(byAction.get('s3:PutObject')).toEqual([expect.stringMatching(/^\$\{ResultsBucket\w+\.Arn\}\/athena-results\/\*$/)]);
+      const lakeList = statements.find((s) => list(s.Action).includes('s3:ListBucket') && flat(s.Resource).includes('snaq-lake-test'));
+      expect(lakeList?.Condition).toEqual({ StringLike: { 's3:prefix': ['aurora-export/snaq/*'] } });
+      expect(byAction.get('logs:PutLogEvents')).toEqual([expect.stringMatching(/^\$\{FunctionLogs\w+\.Arn\}$/)]);
+      expect([...byAction.keys()].filter((a) => a.startsWith('logs:')).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+      expect(byAction.has('kms:Decrypt')).toBe(false);
+    });
+
+    test('lakeKmsKeyArn grants kms:Decrypt on that key only, via S3', () => {
+      const key = 'arn:aws:kms:ap-northeast-1:123456789012:key/00000000-0000-0000-0000-000000000000';
+      const kms = allStatements(synth({ lakeKmsKeyArn: key }).template).filter((s) => list(s.Action).includes('kms:Decrypt'));
+      expect(kms).toHaveLength(1);
+      expect(kms[0]!.Resource).toBe(key);
+      expect(kms[0]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' } });
+    });
+
+    test('the add-on policy allows only execute-api:Invoke on this API’s prod routes', () => {
+      const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')) as Json[];
+      expect(policies).toHaveLength(1);
+      const statements = list<Json>(policies[0].Properties.PolicyDocument.Statement);
+      expect(statements).toHaveLength(1);
+      expect(statements[0].Effect).toBe('Allow');
+      expect(statements[0].Action).toBe('execute-api:Invoke');
+      const apiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0]!;
+      const arns = list<Json>(statements[0].Resource).map(flat);
+      expect(arns).toHaveLength(API_ROUTES.length);
+      for (const arn of arns) {
+        expect(arn).toMatch(new RegExp(`^arn:\\$\\{AWS::Partition\\}:execute-api:ap-northeast-1:123456789012:\\$\\{${apiId}\\}/prod/(GET|POST)/v1/`));
+      }
+      expect(arns).toContain(`arn:\${AWS::Partition}:execute-api:ap-northeast-1:123456789012:\${${apiId}}/prod/POST/v1/query`);
+      expect(arns).toContain(`arn:\${AWS::Partition}:execute-api:ap-northeast-1:123456789012:\${${apiId}}/prod/GET/v1/metrics/*/dimensions/*/values`);
+      template.resourceCountIs('AWS::IAM::User', 0);
+    });
+
+    test('createAddonUser makes the user snaq-sheets-addon with that policy and no access key', () => {
+      const { template: withUser } = synth({ createAddonUser: true });
+      withUser.resourceCountIs('AWS::IAM::User', 1);
+      withUser.hasResourceProperties('AWS::IAM::User', {
+        UserName: 'snaq-sheets-addon',
+        ManagedPolicyArns: [{ Ref: Match.stringLikeRegexp('^AddonInvokePolicy') }],
+      });
+      const users = Object.values(withUser.findResources('AWS::IAM::User')) as Json[];
+      expect(users[0].Properties.Policies).toBeUndefined();
+      withUser.resourceCountIs('AWS::IAM::AccessKey', 0);
+    });
+  });
+
+  describe('Athena and Glue', () => {
+    test('the workgroup enforces its configuration, limits bytes scanned and encrypts results on engine v3', () => {
+      template.hasResourceProperties('AWS::Athena::WorkGroup', {
+        Name: 'snaq-metrics',
+        State: 'ENABLED',
+        WorkGroupConfiguration: {
+          EnforceWorkGroupConfiguration: true,
+          BytesScannedCutoffPerQuery: 10 * 1024 ** 3,
+          PublishCloudWatchMetricsEnabled: true,
+          EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+          ResultConfiguration: {
+            OutputLocation: Match.anyValue(),
+            EncryptionConfiguration: { EncryptionOption: Match.stringLikeRegexp('^(SSE_S3|SSE_KMS|CSE_KMS)$') },
+          },
+        },
+      });
+      const custom = synth({ bytesScannedCutoffPerQuery: 1024 ** 3 }).template;
+      custom.hasResourceProperties('AWS::Athena::WorkGroup', { WorkGroupConfiguration: { BytesScannedCutoffPerQuery: 1024 ** 3 } });
+      expect(() => synth({ bytesScannedCutoffPerQuery: 1000 })).toThrow(/at least 10 MB/);
+    });
+
+    test('the created results bucket is encrypted, private, SSL-only and expires results after 30 days', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })]) },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+      const wg = Object.values(template.findResources('AWS::Athena::WorkGroup'))[0] as Json;
+      expect(flat(wg.Properties.WorkGroupConfiguration.ResultConfiguration.OutputLocation)).toMatch(/^s3:\/\/\$\{ResultsBucket\w+\}\/athena-results\/$/);
+    });
+
+    test('an existing results bucket is used as is', () => {
+      const { template: existing } = synth({ resultsBucketName: 'snaq-athena-results' });
+      existing.resourceCountIs('AWS::S3::Bucket', 0);
+      existing.hasResourceProperties('AWS::Athena::WorkGroup', {
+        WorkGroupConfiguration: { ResultConfiguration: { OutputLocation: 's3://snaq-athena-results/athena-results/' } },
+      });
+      const puts = allStatements(existing).filter((s) => list(s.Action).includes('s3:PutObject'));
+      expect(puts.map((s) => flat(s.Resource))).toEqual(['arn:${AWS::Partition}:s3:::snaq-athena-results/athena-results/*']);
+    });
+
+    test('Glue has the snaq_lake database and one Parquet external table per lake table with the contract columns', () => {
+      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'snaq_lake' } });
+      const tables = Object.values(template.findResources('AWS::Glue::Table')) as Json[];
+      expect(tables.map((t) => t.Properties.TableInput.Name).sort()).toEqual([...LAKE_TABLES].sort());
+      for (const table of tables) {
+        const input = table.Properties.TableInput;
+        const name = input.Name as (typeof LAKE_TABLES)[number];
+        expect(table.Properties.DatabaseName).toBe('snaq_lake');
+        expect(input.TableType).toBe('EXTERNAL_TABLE');
+        expect(input.StorageDescriptor.Location).toBe(`s3://snaq-lake-test/aurora-export/snaq/${name}/`);
+        expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+        expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+        expect(input.StorageDescriptor.Columns).toEqual(
+          Object.entries(LAKE_SCHEMA[name].columns).map(([column, type]) => ({ Name: column, Type: GLUE_TYPES[type] })),
+        );
+      }
+      expect(GLUE_TYPES).toEqual({ BIGINT: 'bigint', INTEGER: 'int', VARCHAR: 'string', DATE: 'date', TIMESTAMP: 'timestamp', BOOLEAN: 'boolean' });
+    });
+
+    test('rejects a lake prefix without a trailing slash', () => {
+      expect(() => synth({ lakePrefix: 'aurora-export/snaq' })).toThrow(/lakePrefix/);
+    });
+  });
+
+  describe('Lambda', () => {
+    test('Node 20 on arm64, 1024 MB, timeout ≤ 29 s, the Athena environment, an explicit log group', () => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as Json;
+      template.resourceCountIs('AWS::Lambda::Function', 1);
+      expect(fn.Properties.Runtime).toBe('nodejs20.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.MemorySize).toBe(1024);
+      expect(fn.Properties.Timeout).toBeLessThanOrEqual(29);
+      expect(fn.Properties.LoggingConfig.LogGroup).toEqual({ Ref: expect.stringMatching(/^FunctionLogs/) });
+      const env = fn.Properties.Environment.Variables;
+      expect(Object.keys(env).sort()).toEqual(
+        ['SNAQ_ATHENA_DATABASE', 'SNAQ_ATHENA_OUTPUT', 'SNAQ_ATHENA_REGION', 'SNAQ_ATHENA_REUSE_MINUTES', 'SNAQ_ATHENA_WORKGROUP', 'SNAQ_LAKE_MANIFEST'].sort(),
+      );
+      expect(env.SNAQ_ATHENA_REGION).toBe('ap-northeast-1');
+      expect(env.SNAQ_ATHENA_WORKGROUP).toBe('snaq-metrics');
+      expect(env.SNAQ_ATHENA_DATABASE).toBe('snaq_lake');
+      expect(env.SNAQ_ATHENA_REUSE_MINUTES).toBe('60');
+      expect(env.SNAQ_LAKE_MANIFEST).toBe('s3://snaq-lake-test/aurora-export/snaq/manifest.json');
+      const wg = Object.values(template.findResources('AWS::Athena::WorkGroup'))[0] as Json;
+      expect(env.SNAQ_ATHENA_OUTPUT).toEqual(wg.Properties.WorkGroupConfiguration.ResultConfiguration.OutputLocation);
+    });
+
+    test('without dist/api/lambda.js the function is an inline 503 stub and the stack warns', () => {
+      const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as Json;
+      expect(fn.Properties.Handler).toBe('index.handler');
+      expect(fn.Properties.Code.ZipFile).toContain('statusCode:503');
+      Annotations.fromStack(stack).hasWarning('/SnaqMetricsTest', Match.stringLikeRegexp('lambda\\.js does not exist'));
+    });
+
+    test('with a built bundle the function uses it as an asset with handler lambda.handler', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'snaq-infra-bundle-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'lambda.js'), 'exports.handler = async () => ({ statusCode: 200, body: "{}" });\n');
+        const { stack: built, template: builtTemplate } = synth({ lambdaCodeDir: dir });
+        const fn = Object.values(builtTemplate.findResources('AWS::Lambda::Function'))[0] as Json;
+        expect(fn.Properties.Handler).toBe('lambda.handler');
+        expect(fn.Properties.Code.S3Bucket).toBeDefined();
+        expect(fn.Properties.Code.ZipFile).toBeUndefined();
+        Annotations.fromStack(built).hasNoWarning('/SnaqMetricsTest', Match.stringLikeRegexp('lambda\\.js does not exist'));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('alarms and outputs', () => {
+    test('alarms on API 5XX rate, API p95 latency, Lambda errors and failed Athena queries, all to the SNS topic', () => {
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[];
+      expect(alarms).toHaveLength(4);
+      const find = (metric: string) => alarms.find((a) => a.Properties.MetricName === metric)?.Properties;
+      expect(find('5XXError')).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Average', Threshold: 0.05 });
+      expect(find('Latency')).toMatchObject({ Namespace: 'AWS/ApiGateway', ExtendedStatistic: 'p95', Threshold: 20_000 });
+      expect(find('Errors')).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum' });
+      const athena = find('TotalExecutionTime');
+      expect(athena).toMatchObject({ Namespace: 'AWS/Athena', Statistic: 'SampleCount' });
+      expect(athena.Dimensions).toEqual(
+        expect.arrayContaining([{ Name: 'QueryState', Value: 'FAILED' }, { Name: 'WorkGroup', Value: 'snaq-metrics' }]),
+      );
+      const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+    });
+
+    test('alarmEmail subscribes that address to the topic', () => {
+      synth({ alarmEmail: 'data-team@example.com' }).template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'data-team@example.com',
+      });
+    });
+
+    test('outputs the API URL, the add-on policy ARN and the workgroup name', () => {
+      template.hasOutput('ApiUrl', { Value: Match.anyValue() });
+      template.hasOutput('AddonPolicyArn', { Value: { Ref: Match.stringLikeRegexp('^AddonInvokePolicy') } });
+      template.hasOutput('WorkGroupName', { Value: 'snaq-metrics' });
+    });
+  });
+});

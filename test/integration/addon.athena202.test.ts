@@ -25,6 +25,7 @@ let double: AthenaDouble;
 let api: LocalApi;
 
 const REQUEST = { metric: 'box_revenue', from: '2024-01-01', to: '2024-04-01', grain: 'month' } as const;
+const SLOWER = { metric: 'shop_revenue', from: '2024-01-01', to: '2024-04-01', grain: 'month' } as const;
 
 beforeAll(async () => {
   lake = await createTestLake({ scale: 0.05 });
@@ -35,6 +36,12 @@ beforeAll(async () => {
   // Queued, then running for 3 s: longer than the API's 1 s synchronous budget.
   double.expect(compileQuery(resolved, trino, { rowCap: LIMITS.maxRows }).sql, { sql: duckStatement.sql, params: duckStatement.params }, {
     timeline: [['QUEUED', 300], ['RUNNING', 3_000]],
+  });
+  // Longer than the sidebar's preview budget (12 s): the preview comes back running.
+  const slower = resolveQuery(loadCatalog(), parseQueryRequest(SLOWER));
+  const slowerDuck = compileQuery(slower, duckdb, { rowCap: LIMITS.maxRows });
+  double.expect(compileQuery(slower, trino, { rowCap: LIMITS.maxRows }).sql, { sql: slowerDuck.sql, params: slowerDuck.params }, {
+    timeline: [['RUNNING', 14_000]],
   });
   const athena = new AthenaEngine({
     endpoint: double.endpoint,
@@ -72,3 +79,20 @@ test('a slow Athena query: 202 from the API, long polls from the cell, and the r
     await gas.close();
   }
 }, 60_000);
+
+test('the sidebar’s preview of a slower query comes back running, and polling it returns the rows', async () => {
+  const gas = await addonEnv({ endpoint: api.server.url });
+  try {
+    const first = await gas.run('snaqPreview', [{ metric: 'shop_revenue', from: '2024-01-01', to: '2024-03-31', grain: 'month' }], { mode: 'rpc' });
+    expect(first.error).toBeUndefined();
+    expect(first.value).toEqual({ running: true, queryId: expect.any(String) });
+    let answer = first.value as { running?: true; queryId?: string; rows?: unknown[] };
+    for (let i = 0; i < 5 && answer.running; i++) {
+      answer = (await gas.run('snaqPollQuery', [answer.queryId], { mode: 'rpc' })).value as typeof answer;
+    }
+    const reference = (await new MetricsService(loadCatalog(), duck).query(SLOWER, 'test')).body as QueryResult;
+    expect(answer.rows).toEqual(reference.rows);
+  } finally {
+    await gas.close();
+  }
+}, 90_000);

@@ -85,24 +85,40 @@ function send(context: ApiCallContext, method: 'get' | 'post', path: string, bod
   throw new UserFacingError(say(lang, 'unexpectedResponse', { status }));
 }
 
+/** A query still running when the caller's time ran out; the sidebar polls it with `pollQuery`. */
+export interface StillRunning {
+  running: true;
+  queryId: string;
+}
+
+export class QueryStillRunning extends UserFacingError {
+  constructor(
+    message: string,
+    readonly queryId: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Calls the API and returns the decoded 200 body, or throws a UserFacingError. */
 export function callApi(context: ApiCallContext, method: 'get' | 'post', path: string, body?: unknown): unknown {
   const { platform, lang } = context;
   const payload = body === undefined ? undefined : JSON.stringify(body);
   let request: { method: 'get' | 'post'; path: string; payload?: string } = { method, path, ...(payload !== undefined ? { payload } : {}) };
-  let waitingForQuery = false;
+  let waitingFor: string | undefined;
+  const stillRunning = () => new QueryStillRunning(say(lang, 'stillRunning'), waitingFor ?? '');
   for (let attempt = 0; ; attempt++) {
     const outcome = send(context, request.method, request.path, request.payload, attempt);
     if (outcome.kind === 'done') return outcome.body;
     const left = context.deadline - platform.now() - SAFETY_MS;
     if (outcome.kind === 'accepted') {
       // The server keeps the query running; ask for its result with a long poll while time is left.
-      waitingForQuery = true;
+      waitingFor = outcome.queryId;
       request = { method: 'get', path: `/v1/query/${encodeURIComponent(outcome.queryId)}` };
-      if (left < 2_000) throw new UserFacingError(say(lang, 'stillRunning'));
+      if (left < 2_000) throw stillRunning();
       continue;
     }
-    if (left < outcome.afterMs + 1_000) throw new UserFacingError(say(lang, waitingForQuery ? 'stillRunning' : 'busy'));
+    if (left < outcome.afterMs + 1_000) throw waitingFor ? stillRunning() : new UserFacingError(say(lang, 'busy'));
     platform.sleep(outcome.afterMs);
   }
 }

@@ -20,7 +20,7 @@ import type { BlockQuery } from './blocks/blockSpec';
 import type { SheetLike, SpreadsheetLike } from './blocks/sheetTypes';
 import { formulaFor } from './formulaText';
 import { runScheduledRefresh, saveSchedule, scheduleView, validSchedule, type Schedule } from './schedule';
-import { dimensionValues, listMetricsFor, metricDetail, preview } from './sidebarQueries';
+import { dimensionValues, listMetricsFor, metricDetail, pollQuery, preview } from './sidebarQueries';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -137,6 +137,7 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
   snaqMetricDetail: (name: string) => metricDetail(platform(), userLang(), name),
   snaqDimensionValues: (metric: string, dimension: string) => dimensionValues(platform(), userLang(), metric, dimension),
   snaqPreview: (query: BlockQuery) => preview(platform(), userLang(), sheets(), query),
+  snaqPollQuery: (queryId: string) => pollQuery(platform(), userLang(), queryId),
   snaqInsertBlock: (query: BlockQuery) => {
     const cell = currentCell();
     return insertBlock(blockContext('manual'), cell.getSheet() as unknown as SheetLike, cell.getRow(), cell.getColumn(), query);

@@ -23,6 +23,7 @@ import { BUNDLE_GLOBAL } from './bundleGlobal';
 import type { DimensionValues, MetricDetail, MetricList, QueryResult } from '../../contract/types';
 import type { BlockSummary, RefreshOutcome } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
+import type { StillRunning } from './apiClient';
 import type { ConnectionReport } from './connection';
 import type { Schedule, ScheduleView } from './schedule';
 import type { PublicSettings, SettingsInput } from './settings';
@@ -89,6 +90,7 @@ export const ENTRY_POINTS = {
     ],
   },
   snaqPreview: { kind: 'rpc', summary: 'The first rows of a query.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
+  snaqPollQuery: { kind: 'rpc', summary: 'A slow preview, asked again.', params: [{ name: 'queryId', type: 'string', description: 'From a running preview.' }] },
   snaqInsertBlock: { kind: 'rpc', summary: 'Inserts a block at the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
   snaqInsertFormula: { kind: 'rpc', summary: 'Writes a SNAQ_METRIC formula in the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
   snaqListBlocks: { kind: 'rpc', summary: 'Every block in the document with its status.', params: [] },
@@ -116,7 +118,8 @@ export interface RpcApi {
   snaqListMetrics(search?: string): MetricList;
   snaqMetricDetail(name: string): MetricDetail;
   snaqDimensionValues(metric: string, dimension: string): DimensionValues;
-  snaqPreview(query: BlockQuery): QueryResult;
+  snaqPreview(query: BlockQuery): QueryResult | StillRunning;
+  snaqPollQuery(queryId: string): QueryResult | StillRunning;
   snaqInsertBlock(query: BlockQuery): BlockSummary;
   snaqInsertFormula(query: BlockQuery): string;
   snaqListBlocks(): BlockSummary[];

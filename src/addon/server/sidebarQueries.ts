@@ -1,6 +1,6 @@
 /** What the sidebar asks the metrics API for: the catalog, one metric, filter values, a preview. */
 import type { DimensionValues, Lang, MetricDetail, MetricList, QueryResult } from '../../contract/types';
-import { callApi } from './apiClient';
+import { callApi, QueryStillRunning, type StillRunning } from './apiClient';
 import { requestOf } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
 import type { Platform } from './platform';
@@ -25,7 +25,26 @@ export const metricDetail = (platform: Platform, lang: Lang, name: string): Metr
 export const dimensionValues = (platform: Platform, lang: Lang, metric: string, dimension: string): DimensionValues =>
   get(platform, lang, 'get', `/v1/metrics/${encodeURIComponent(metric)}/dimensions/${encodeURIComponent(dimension)}/values`);
 
-export function preview(platform: Platform, lang: Lang, spreadsheet: SpreadsheetLike, query: BlockQuery): QueryResult {
+/** A preview waits only briefly: a slow query comes back as `running`, and the sidebar polls it. */
+const PREVIEW_BUDGET_MS = 12_000;
+
+function orRunning(run: () => QueryResult): QueryResult | StillRunning {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof QueryStillRunning && error.queryId) return { running: true, queryId: error.queryId };
+    throw error;
+  }
+}
+
+export function pollQuery(platform: Platform, lang: Lang, queryId: string): QueryResult | StillRunning {
+  const settings = readSettings(platform.scriptProperties, lang);
+  return orRunning(
+    () => callApi({ platform, settings, lang, deadline: platform.now() + PREVIEW_BUDGET_MS }, 'get', `/v1/query/${encodeURIComponent(queryId)}`) as QueryResult,
+  );
+}
+
+export function preview(platform: Platform, lang: Lang, spreadsheet: SpreadsheetLike, query: BlockQuery): QueryResult | StillRunning {
   const request = requestOf({ ...query, limit: Math.min(query.limit ?? PREVIEW_ROWS, PREVIEW_ROWS) }, {
     platform,
     spreadsheet,
@@ -33,5 +52,6 @@ export function preview(platform: Platform, lang: Lang, spreadsheet: Spreadsheet
     by: 'manual',
     deadline: platform.now() + SIDEBAR_BUDGET_MS,
   });
-  return get(platform, lang, 'post', '/v1/query', request);
+  const settings = readSettings(platform.scriptProperties, lang);
+  return orRunning(() => callApi({ platform, settings, lang, deadline: platform.now() + PREVIEW_BUDGET_MS }, 'post', '/v1/query', request) as QueryResult);
 }

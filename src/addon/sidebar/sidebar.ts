@@ -170,8 +170,15 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     replaceChildren(previewArea, text.loading);
-    const result = await guarded(() => callServer('snaqPreview', query()));
-    replaceChildren(previewArea, result ? previewTable(result) : null);
+    const started = Date.now();
+    let answer = await guarded(() => callServer('snaqPreview', query()));
+    // A slow query comes back running: keep asking (each call long-polls) and show the time so far.
+    while (answer && 'running' in answer) {
+      const { queryId } = answer;
+      replaceChildren(previewArea, h('p', { class: 'hint', id: 'preview-running' }, `${text.running} ${Math.round((Date.now() - started) / 1000)} s`));
+      answer = await guarded(() => callServer('snaqPollQuery', queryId));
+    }
+    replaceChildren(previewArea, answer ? previewTable(answer) : null);
   });
   const insert = async (how: 'block' | 'formula') => {
     if (how === 'block') {

@@ -62,6 +62,7 @@ export const TEXT = {
     nextRun: '次回',
     lastRun: '前回',
     loading: '読み込み中…',
+    running: '集計中…',
     rows: '行',
   },
   en: {
@@ -124,6 +125,7 @@ export const TEXT = {
     nextRun: 'Next run',
     lastRun: 'Last run',
     loading: 'Loading…',
+    running: 'Running…',
     rows: 'rows',
   },
 } satisfies Record<Lang, Record<string, string>>;

@@ -1,5 +1,5 @@
 /**
- * SigV4's hashing on Apps Script's Utilities: Apps Script has no crypto.subtle. Utilities takes
+ * SigV4's hashing on Apps Script's Utilities: Apps Script has no Web Crypto. Utilities takes
  * and returns signed Java bytes (-128..127), so bytes are folded at the boundary.
  */
 import { hex, signedBytes, unsignedBytes, utf8Encode } from '../../sigv4/bytes';

@@ -21,7 +21,7 @@ export interface HttpResponseLike {
 }
 
 export interface HttpLike {
-  // UrlFetchApp.fetch: synchronous, like everything in Apps Script.
+  // UrlFetchApp's fetch: synchronous, like everything in Apps Script.
   fetch: (url: string, options: HttpRequestOptions) => HttpResponseLike;
 }
 

@@ -7,7 +7,6 @@
 import type { Lang } from '../../contract/types';
 import { locateBlocks } from './blocks/blockLocator';
 import { refreshLocatedBlock, type BlockContext } from './blocks/blockService';
-import type { SpreadsheetLike } from './blocks/sheetTypes';
 import { say, UserFacingError } from './messages';
 import type { PropertiesLike } from './platform';
 
@@ -117,14 +116,16 @@ export function runScheduledRefresh(
   let pending = record.pending;
   if (!pending || pending.slot !== slot) {
     if ((record.completedSlot ?? 0) >= slot) return { due: false, refreshed: 0, failed: 0, remaining: 0 };
-    pending = { slot, ids: locateBlocks(spreadsheet as SpreadsheetLike).blocks.map((block) => block.spec.id) };
+    pending = { slot, ids: locateBlocks(spreadsheet).blocks.map((block) => block.spec.id) };
     refreshFormulas();
   }
   let refreshed = 0;
   let failed = 0;
+  // Located once: a refresh writes only inside its own block, so other blocks' anchors stay put.
+  const located = new Map(locateBlocks(spreadsheet).blocks.map((block) => [block.spec.id, block]));
   while (pending.ids.length && platform.now() - startedMs < SCHEDULED_RUN_BUDGET_MS) {
     const id = pending.ids[0]!;
-    const block = locateBlocks(spreadsheet).blocks.find((candidate) => candidate.spec.id === id);
+    const block = located.get(id);
     if (block) {
       const outcome = refreshLocatedBlock({ ...context, by: 'schedule', deadline: platform.now() + BLOCK_BUDGET_MS }, block);
       if (outcome.ok) refreshed++;

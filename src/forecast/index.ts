@@ -1,0 +1,401 @@
+/**
+ * Univariate forecasting for metric series: pure TypeScript, no I/O, no Node globals (runs in Apps Script).
+ *
+ * Model choice — rolling-origin backtest: the last `folds` non-overlapping windows of length H
+ * (H = min(horizon, …) so every fold keeps at least two seasons of training data) are forecast by
+ * every candidate fitted on the data before the window; the candidate with the lowest mean MASE wins
+ * (MASE scaled by the in-sample mean absolute error of the seasonal naive forecast on each fold's
+ * training data; ties go to the simpler model). When the series is too short for a single fold the
+ * choice falls back to AICc over the smoothing models (noted in `notes`).
+ *
+ * Intervals: Gaussian, sigma² from the chosen model's in-sample one-step residuals
+ * (SSE / (n − k), k = smoothing parameters + initial states), widened by the ETS class-1 variance multipliers
+ * (seasonal naive: by ⌈h/m⌉), quantile from Acklam's inverse normal.
+ */
+import { fitSeasonalNaive, fitSmoothing, type FittedModel, type ModelKind } from './models';
+import { centralZ } from './normal';
+
+export { normalQuantile, centralZ } from './normal';
+
+export interface ForecastOptions {
+  horizon: number;
+  seasonality: 'auto' | number;
+  /** Central interval coverage, 0.5–0.99. */
+  interval: number;
+  /** Candidate season lengths for seasonality 'auto'; default [12, 52, 7, 4]. */
+  seasonCandidates?: number[];
+  /** Maximum rolling-origin folds; default 3. */
+  maxFolds?: number;
+}
+
+export interface ForecastPoint {
+  step: number;
+  forecast: number;
+  lower: number;
+  upper: number;
+}
+
+export interface ForecastResult {
+  points: ForecastPoint[];
+  model: { name: string; seasonLength: number; params: Record<string, number> };
+  backtest: { mase: number | null; folds: number };
+  notes: string[];
+}
+
+export const DEFAULT_SEASON_CANDIDATES = [12, 52, 7, 4];
+
+const NON_SEASONAL: ModelKind[] = ['ses', 'holt', 'holt-damped'];
+const SEASONAL: ModelKind[] = [
+  'holt-winters-additive',
+  'holt-winters-additive-damped',
+  'holt-winters-multiplicative',
+  'holt-winters-multiplicative-damped',
+];
+
+interface Prepared {
+  /** Observed values, scaled to max |y| = 1. */
+  y: number[];
+  scale: number;
+  notes: string[];
+}
+
+/** Missing (null / non-finite) periods: interior gaps interpolated linearly, edges carried from the nearest value. */
+function prepare(series: ReadonlyArray<number | null>): Prepared {
+  const notes: string[] = [];
+  const raw = series.map((v) => (v === null || !Number.isFinite(v) ? null : v));
+  const known = raw.flatMap((v, i) => (v === null ? [] : [i]));
+  if (known.length === 0) throw new RangeError('forecast: the series has no observed values');
+  const filled: number[] = new Array<number>(raw.length);
+  let missing = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
+    if (v !== null && v !== undefined) {
+      filled[i] = v;
+      continue;
+    }
+    missing++;
+    let lo = i - 1;
+    while (lo >= 0 && raw[lo] === null) lo--;
+    let hi = i + 1;
+    while (hi < raw.length && raw[hi] === null) hi++;
+    const a = lo >= 0 ? raw[lo] : null;
+    const b = hi < raw.length ? raw[hi] : null;
+    if (a != null && b != null) filled[i] = a + ((b - a) * (i - lo)) / (hi - lo);
+    else filled[i] = (a ?? b)!;
+  }
+  if (missing > 0) notes.push(`filled ${missing} missing period${missing === 1 ? '' : 's'} by interpolation`);
+  let scale = 0;
+  for (const v of filled) scale = Math.max(scale, Math.abs(v));
+  if (scale === 0) scale = 1;
+  return { y: filled.map((v) => v / scale), scale, notes };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, v) => a + v, 0) / xs.length;
+}
+
+/** Autocorrelation at `lag` of the series after removing a least-squares line. */
+export function autocorrelation(y: readonly number[], lag: number): number {
+  const n = y.length;
+  if (lag <= 0 || lag >= n) return 0;
+  const mx = (n - 1) / 2;
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (i - mx) * (y[i]! - my);
+    sxx += (i - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const d = y.map((v, i) => v - my - slope * (i - mx));
+  let den = 0;
+  for (const v of d) den += v * v;
+  if (den === 0) return 0;
+  let num = 0;
+  for (let i = lag; i < n; i++) num += d[i]! * d[i - lag]!;
+  return num / den;
+}
+
+/**
+ * Season length for seasonality 'auto': among candidates with at least two full seasons in the series
+ * whose detrended autocorrelation exceeds max(0.25, 2/√n) and is a local peak (not below its value at
+ * lags m ± 1, by more than 0.02 — a smooth or persistent series correlates highly at every short lag,
+ * a seasonal one peaks at its period), the lag with the highest autocorrelation; a candidate that
+ * divides the winner and scores within 10% of it is preferred (a period-4 series also correlates at 12 and 52).
+ * Returns 1 (no seasonality) otherwise.
+ */
+export function detectSeasonLength(y: readonly number[], candidates: readonly number[] = DEFAULT_SEASON_CANDIDATES): number {
+  const n = y.length;
+  const threshold = Math.max(0.25, 2 / Math.sqrt(Math.max(n, 1)));
+  const scored = candidates
+    .filter((m) => Number.isInteger(m) && m >= 2 && n >= 2 * m)
+    .map((m) => ({ m, r: autocorrelation(y, m), peak: isAcfPeak(y, m) }))
+    .filter((c) => c.r > threshold && c.peak);
+  if (scored.length === 0) return 1;
+  scored.sort((a, b) => b.r - a.r || a.m - b.m);
+  let best = scored[0]!;
+  for (const c of scored) if (c.m < best.m && best.m % c.m === 0 && c.r >= 0.9 * best.r) best = c;
+  return best.m;
+}
+
+function isAcfPeak(y: readonly number[], m: number): boolean {
+  const r = autocorrelation(y, m);
+  const neighbours = [autocorrelation(y, m - 1), m + 1 < y.length ? autocorrelation(y, m + 1) : Number.NEGATIVE_INFINITY];
+  return neighbours.every((v) => r >= v - 0.02);
+}
+
+/** Mean absolute in-sample one-step error of the seasonal naive (naive when m = 1) forecast. */
+function maseScale(y: readonly number[], m: number): number {
+  const lag = m >= 2 && y.length > m ? m : 1;
+  let acc = 0;
+  let count = 0;
+  for (let t = lag; t < y.length; t++) {
+    acc += Math.abs(y[t]! - y[t - lag]!);
+    count++;
+  }
+  return count > 0 ? acc / count : 0;
+}
+
+function fitKind(kind: ModelKind, y: readonly number[], m: number): FittedModel | null {
+  if (kind === 'seasonal-naive') return fitSeasonalNaive(y, m);
+  if (kind === 'naive') return fitSeasonalNaive(y, 1);
+  return fitSmoothing(kind, y, m);
+}
+
+function aicc(model: FittedModel): number {
+  const n = model.nResiduals;
+  const k = model.nParams + 1;
+  const sse = Math.max(model.sse, 1e-300);
+  if (n - k - 1 <= 0) return Number.POSITIVE_INFINITY;
+  return n * Math.log(sse / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+}
+
+interface Selection {
+  model: FittedModel;
+  mase: number | null;
+  folds: number;
+  note: string;
+}
+
+function select(y: readonly number[], m: number, horizon: number, maxFolds: number, candidates: ModelKind[]): Selection {
+  const n = y.length;
+  const minTrain = m >= 2 ? 2 * m : Math.min(Math.max(4, Math.ceil(n / 2)), n);
+  const H = Math.max(1, Math.min(horizon, n - minTrain));
+  const folds = n - minTrain >= 1 ? Math.min(maxFolds, Math.floor((n - minTrain) / H)) : 0;
+  if (folds >= 1) {
+    const scores = new Map<ModelKind, number[]>();
+    for (let f = 0; f < folds; f++) {
+      const origin = n - (folds - f) * H;
+      const train = y.slice(0, origin);
+      const test = y.slice(origin, origin + H);
+      const scale = maseScale(train, m);
+      for (const kind of candidates) {
+        const fit = fitKind(kind, train, m);
+        if (!fit) continue;
+        const fc = fit.forecast(test.length);
+        let mae = 0;
+        for (let i = 0; i < test.length; i++) mae += Math.abs(test[i]! - fc[i]!);
+        mae /= test.length;
+        const score = scale > 0 ? mae / scale : mae === 0 ? 0 : Number.POSITIVE_INFINITY;
+        const list = scores.get(kind) ?? [];
+        list.push(score);
+        scores.set(kind, list);
+      }
+    }
+    let bestKind: ModelKind | null = null;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const kind of candidates) {
+      const list = scores.get(kind);
+      if (!list || list.length !== folds) continue;
+      const s = mean(list);
+      if (s < bestScore * (1 - 1e-9) || bestKind === null) {
+        bestKind = kind;
+        bestScore = s;
+      }
+    }
+    if (bestKind !== null) {
+      const model = fitKind(bestKind, y, m);
+      if (model) {
+        return {
+          model,
+          mase: Number.isFinite(bestScore) ? bestScore : null,
+          folds,
+          note: `model chosen by rolling-origin backtest (${folds} fold${folds === 1 ? '' : 's'} of ${H} step${H === 1 ? '' : 's'}, MASE vs seasonal naive)`,
+        };
+      }
+    }
+  }
+  let best: FittedModel | null = null;
+  let bestAicc = Number.POSITIVE_INFINITY;
+  for (const kind of candidates) {
+    if (kind === 'naive' || kind === 'seasonal-naive') continue;
+    const fit = fitKind(kind, y, m);
+    if (!fit) continue;
+    const a = aicc(fit);
+    if (a < bestAicc) {
+      best = fit;
+      bestAicc = a;
+    }
+  }
+  if (best) return { model: best, mase: null, folds: 0, note: 'series too short for a backtest: model chosen by AICc' };
+  return { model: fitSeasonalNaive(y, 1), mase: null, folds: 0, note: 'series too short to fit a smoothing model: naive forecast' };
+}
+
+function validate(options: ForecastOptions): void {
+  if (!Number.isInteger(options.horizon) || options.horizon < 1) throw new RangeError(`forecast: horizon must be a positive integer, got ${options.horizon}`);
+  if (!(options.interval >= 0.5 && options.interval <= 0.99)) throw new RangeError(`forecast: interval must be within 0.5–0.99, got ${options.interval}`);
+  if (options.seasonality !== 'auto' && !(Number.isInteger(options.seasonality) && options.seasonality >= 0)) {
+    throw new RangeError(`forecast: seasonality must be 'auto' or a non-negative integer, got ${options.seasonality}`);
+  }
+}
+
+interface ResolvedSeason {
+  m: number;
+  notes: string[];
+}
+
+function resolveSeason(y: readonly number[], seasonality: 'auto' | number, candidates: readonly number[]): ResolvedSeason {
+  const n = y.length;
+  if (seasonality === 'auto') {
+    const m = detectSeasonLength(y, candidates);
+    const covered = candidates.filter((c) => c >= 2 && n >= 2 * c);
+    if (m >= 2) return { m, notes: [`seasonality 'auto': detected season length ${m}`] };
+    if (covered.length === 0) return { m: 1, notes: [`series shorter than two seasons of any candidate (${candidates.join(', ')}): fell back to a non-seasonal model`] };
+    return { m: 1, notes: [`seasonality 'auto': no clear seasonality at ${covered.join(', ')}`] };
+  }
+  if (seasonality <= 1) return { m: 1, notes: [] };
+  if (n < 2 * seasonality) return { m: 1, notes: [`series shorter than two seasons (${n} < 2 × ${seasonality}): fell back to a non-seasonal model`] };
+  return { m: seasonality, notes: [] };
+}
+
+function flatResult(value: number, horizon: number, name: string, notes: string[]): ForecastResult {
+  return {
+    points: Array.from({ length: horizon }, (_, i) => ({ step: i + 1, forecast: value, lower: value, upper: value })),
+    model: { name, seasonLength: 1, params: {} },
+    backtest: { mase: null, folds: 0 },
+    notes,
+  };
+}
+
+/** Residual standard deviation of a fitted model (in the model's scale). */
+function residualSigma(model: FittedModel): number {
+  // Degrees of freedom: smoothing parameters and initial states (m + 1 of them for Holt–Winters) were fitted.
+  const dof = Math.max(1, model.nResiduals - model.nParams);
+  return Math.sqrt(model.sse / dof);
+}
+
+export function forecast(series: Array<number | null>, options: ForecastOptions): ForecastResult {
+  validate(options);
+  const { y, scale, notes } = prepare(series);
+  const n = y.length;
+  const horizon = options.horizon;
+  if (n === 1) return flatResult(y[0]! * scale, horizon, 'naive', [...notes, 'a single period: naive forecast with a zero-width interval']);
+  if (y.every((v) => v === y[0])) return flatResult(y[0]! * scale, horizon, 'naive', [...notes, 'constant series: flat forecast with a zero-width interval']);
+
+  const season = resolveSeason(y, options.seasonality, options.seasonCandidates ?? DEFAULT_SEASON_CANDIDATES);
+  notes.push(...season.notes);
+  const m = season.m;
+  const candidates: ModelKind[] = m >= 2 ? ['seasonal-naive', ...NON_SEASONAL, ...SEASONAL] : ['naive', ...NON_SEASONAL];
+  if (m >= 2 && y.some((v) => v <= 0)) notes.push('values ≤ 0 present: multiplicative models excluded');
+
+  const chosen = select(y, m, horizon, options.maxFolds ?? 3, candidates);
+  notes.push(chosen.note);
+  const model = chosen.model;
+  const sigma = residualSigma(model);
+  const z = centralZ(options.interval);
+  const fc = model.forecast(horizon);
+  const factors = model.varianceFactors(horizon);
+  const points = fc.map((f, i) => {
+    const half = z * sigma * Math.sqrt(factors[i]!);
+    return { step: i + 1, forecast: f * scale, lower: (f - half) * scale, upper: (f + half) * scale };
+  });
+  return {
+    points,
+    model: { name: model.kind, seasonLength: model.seasonLength, params: model.params },
+    backtest: { mase: chosen.mase, folds: chosen.folds },
+    notes,
+  };
+}
+
+export interface AnomalyOptions {
+  seasonality: 'auto' | number;
+  /** Central interval coverage, e.g. 0.99. */
+  confidence: number;
+  seasonCandidates?: number[];
+}
+
+export interface Anomaly {
+  index: number;
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** Standardized one-step residual (actual − expected) / sigma. */
+  score: number;
+}
+
+/**
+ * The anomaly rule: point t is an anomaly when y[t] lies outside expected ± z·sigma, where
+ *  - expected is the one-step-ahead forecast for t from data before t, by a smoothing model fitted to
+ *    the whole series (same candidates as `forecast`, chosen by AICc);
+ *  - z is the normal quantile for the central `confidence` interval (0.99 → 2.576);
+ *  - sigma is a robust scale of the one-step residuals (1.4826 · MAD, so the spikes being looked for
+ *    do not inflate it), corrected for the fitted degrees of freedom by √(n / (n − k)).
+ * Flagged points are replaced by their expected value and the model is refitted and re-filtered (up to
+ * four rounds, until the flagged set is stable), so a spike neither shifts the level nor flags its
+ * neighbours. score = (actual − expected) / sigma. Points in the warm-up (the first season, or the
+ * first two points without seasonality) are never flagged; missing periods are filled first and
+ * never reported.
+ */
+export function anomalies(series: Array<number | null>, options: AnomalyOptions): Anomaly[] {
+  if (!(options.confidence > 0 && options.confidence < 1)) throw new RangeError(`anomalies: confidence must be in (0, 1), got ${options.confidence}`);
+  const { y, scale } = prepare(series);
+  const n = y.length;
+  if (n < 3 || y.every((v) => v === y[0])) return [];
+  const { m } = resolveSeason(y, options.seasonality, options.seasonCandidates ?? DEFAULT_SEASON_CANDIDATES);
+  const z = centralZ(options.confidence);
+  const warmUp = m >= 2 ? m : 2;
+  const kinds: ModelKind[] = m >= 2 ? [...NON_SEASONAL, ...SEASONAL] : NON_SEASONAL;
+
+  let model = select(y, m, 1, 0, kinds).model;
+  let flagged = new Set<number>();
+  let sigma = 0;
+  for (let round = 0; round < 4; round++) {
+    const residuals: number[] = [];
+    for (let t = warmUp; t < n; t++) residuals.push(y[t]! - model.fitted[t]!);
+    const med = median(residuals);
+    // In-sample residuals understate the noise by the fitted degrees of freedom: correct by √(n / (n − k)).
+    const dof = Math.max(1, residuals.length - model.nParams);
+    sigma = 1.4826 * median(residuals.map((r) => Math.abs(r - med))) * Math.sqrt(residuals.length / dof);
+    if (!(sigma > 0)) sigma = residualSigma(model);
+    if (!(sigma > 0)) return [];
+    const next = new Set<number>();
+    for (let t = warmUp; t < n; t++) if (Math.abs(y[t]! - model.fitted[t]!) > z * sigma) next.add(t);
+    const same = next.size === flagged.size && [...next].every((t) => flagged.has(t));
+    flagged = next;
+    if (same || round === 3) break;
+    const cleaned = y.map((v, t) => (flagged.has(t) ? model.fitted[t]! : v));
+    model = fitKind(model.kind, cleaned, m) ?? model;
+  }
+  const out: Anomaly[] = [];
+  for (const t of [...flagged].sort((a, b) => a - b)) {
+    const expected = model.fitted[t]!;
+    const residual = y[t]! - expected;
+    out.push({
+      index: t,
+      actual: y[t]! * scale,
+      expected: expected * scale,
+      lower: (expected - z * sigma) * scale,
+      upper: (expected + z * sigma) * scale,
+      score: residual / sigma,
+    });
+  }
+  return out;
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}

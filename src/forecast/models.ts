@@ -1,0 +1,288 @@
+/**
+ * Exponential-smoothing models in error-correction (ETS, additive-error) form, fitted by minimising
+ * the in-sample one-step-ahead SSE with a deterministic Nelder–Mead search over the smoothing
+ * parameters (initial states come from a least-squares heuristic and are not optimised).
+ *
+ *   forecast  mu_t = l + phi·b (+ s)           or (l + phi·b)·s   (multiplicative season)
+ *   error     e_t  = y_t − mu_t
+ *   level     l'   = l + phi·b + alpha·e        (alpha·e / s when multiplicative)
+ *   trend     b'   = phi·b + beta·e             (beta·e / s when multiplicative)
+ *   season    s'   = s + gamma·e                (gamma·e / (l + phi·b) when multiplicative)
+ *
+ * with 0 < alpha < 1, 0 < beta < alpha, 0 < gamma < 1 − alpha, 0.8 ≤ phi ≤ 0.98 (phi = 1 undamped).
+ */
+import { nelderMead } from './nelderMead';
+
+export type ModelKind =
+  | 'naive'
+  | 'seasonal-naive'
+  | 'ses'
+  | 'holt'
+  | 'holt-damped'
+  | 'holt-winters-additive'
+  | 'holt-winters-additive-damped'
+  | 'holt-winters-multiplicative'
+  | 'holt-winters-multiplicative-damped';
+
+export interface ModelSpec {
+  kind: ModelKind;
+  trend: 'none' | 'additive' | 'damped';
+  season: 'none' | 'additive' | 'multiplicative';
+}
+
+export const MODEL_SPECS: Record<ModelKind, ModelSpec> = {
+  naive: { kind: 'naive', trend: 'none', season: 'none' },
+  'seasonal-naive': { kind: 'seasonal-naive', trend: 'none', season: 'none' },
+  ses: { kind: 'ses', trend: 'none', season: 'none' },
+  holt: { kind: 'holt', trend: 'additive', season: 'none' },
+  'holt-damped': { kind: 'holt-damped', trend: 'damped', season: 'none' },
+  'holt-winters-additive': { kind: 'holt-winters-additive', trend: 'additive', season: 'additive' },
+  'holt-winters-additive-damped': { kind: 'holt-winters-additive-damped', trend: 'damped', season: 'additive' },
+  'holt-winters-multiplicative': { kind: 'holt-winters-multiplicative', trend: 'additive', season: 'multiplicative' },
+  'holt-winters-multiplicative-damped': { kind: 'holt-winters-multiplicative-damped', trend: 'damped', season: 'multiplicative' },
+};
+
+/** A fitted model: enough to forecast, to give one-step residuals, and to compute interval widths. */
+export interface FittedModel {
+  kind: ModelKind;
+  seasonLength: number;
+  params: Record<string, number>;
+  /** In-sample one-step-ahead forecasts (NaN where the model has no forecast, e.g. the first season of seasonal naive). */
+  fitted: number[];
+  /** y − fitted, NaN where fitted is NaN. */
+  residuals: number[];
+  sse: number;
+  /** Residuals counted in sse. */
+  nResiduals: number;
+  /** Number of estimated quantities (smoothing parameters + initial states), for AICc. */
+  nParams: number;
+  /** Point forecasts for steps 1..h. */
+  forecast(h: number): number[];
+  /** Multipliers k_h with Var(error at step h) = sigma² · k_h (k_1 = 1). */
+  varianceFactors(h: number): number[];
+}
+
+interface Params {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+}
+
+interface State {
+  l: number;
+  b: number;
+  /** s[i] is the seasonal index for positions t ≡ i (mod m). */
+  s: number[];
+}
+
+const sigmoid = (u: number): number => 1 / (1 + Math.exp(-u));
+const logit = (p: number): number => Math.log(p / (1 - p));
+
+function decode(spec: ModelSpec, u: readonly number[]): Params {
+  let i = 0;
+  const alpha = 1e-4 + (1 - 2e-4) * sigmoid(u[i++] ?? 0);
+  const beta = spec.trend === 'none' ? 0 : alpha * 0.999 * sigmoid(u[i++] ?? 0);
+  const gamma = spec.season === 'none' ? 0 : (1 - alpha) * 0.999 * sigmoid(u[i++] ?? 0);
+  const phi = spec.trend === 'damped' ? 0.8 + 0.18 * sigmoid(u[i++] ?? 0) : 1;
+  return { alpha, beta, gamma, phi };
+}
+
+function startVector(spec: ModelSpec): number[] {
+  const u = [logit(0.3)];
+  if (spec.trend !== 'none') u.push(logit(0.1));
+  if (spec.season !== 'none') u.push(logit(0.1));
+  if (spec.trend === 'damped') u.push(logit((0.95 - 0.8) / 0.18));
+  return u;
+}
+
+/** Ordinary least squares line through (i, y[i]), i = 0..k−1. */
+function lineFit(y: readonly number[], k: number): { intercept: number; slope: number } {
+  if (k <= 1) return { intercept: y[0] ?? 0, slope: 0 };
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < k; i++) {
+    sx += i;
+    sy += y[i]!;
+  }
+  const mx = sx / k;
+  const my = sy / k;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < k; i++) {
+    sxy += (i - mx) * (y[i]! - my);
+    sxx += (i - mx) ** 2;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return { intercept: my - slope * mx, slope };
+}
+
+/** The state "just before t = 0", so the first one-step forecast is for y[0]. */
+function initialState(spec: ModelSpec, y: readonly number[], m: number): State | null {
+  const n = y.length;
+  if (spec.season === 'none') {
+    if (spec.trend === 'none') return { l: y[0]!, b: 0, s: [] };
+    const { intercept, slope } = lineFit(y, Math.min(n, 10));
+    return { l: intercept - slope, b: slope, s: [] };
+  }
+  const k = Math.min(n, 3 * m) - (Math.min(n, 3 * m) % m);
+  if (k < 2 * m) return null;
+  const { intercept, slope } = lineFit(y, k);
+  const s = new Array<number>(m).fill(0);
+  const cycles = k / m;
+  for (let t = 0; t < k; t++) {
+    const trendValue = intercept + slope * t;
+    if (spec.season === 'additive') s[t % m]! += (y[t]! - trendValue) / cycles;
+    else {
+      if (trendValue <= 0) return null;
+      s[t % m]! += y[t]! / trendValue / cycles;
+    }
+  }
+  // Normalise: additive indices sum to 0, multiplicative indices average 1.
+  const mean = s.reduce((a, v) => a + v, 0) / m;
+  for (let i = 0; i < m; i++) s[i] = spec.season === 'additive' ? s[i]! - mean : s[i]! / mean;
+  return { l: intercept - slope, b: slope, s };
+}
+
+interface RunResult {
+  sse: number;
+  fitted: number[];
+  state: State;
+}
+
+function run(spec: ModelSpec, p: Params, y: readonly number[], m: number, init: State, keepFitted: boolean): RunResult {
+  let { l, b } = init;
+  const s = [...init.s];
+  const mult = spec.season === 'multiplicative';
+  const seasonal = spec.season !== 'none';
+  let sse = 0;
+  const fitted: number[] = keepFitted ? new Array<number>(y.length) : [];
+  for (let t = 0; t < y.length; t++) {
+    const base = l + p.phi * b;
+    const si = seasonal ? s[t % m]! : mult ? 1 : 0;
+    const mu = mult ? base * si : base + si;
+    const e = y[t]! - mu;
+    if (keepFitted) fitted[t] = mu;
+    sse += e * e;
+    if (mult) {
+      if (!(si > 1e-8) || !(base > 1e-8)) return { sse: Number.POSITIVE_INFINITY, fitted, state: { l, b, s } };
+      l = base + (p.alpha * e) / si;
+      b = p.phi * b + (p.beta * e) / si;
+      s[t % m] = si + (p.gamma * e) / base;
+    } else {
+      l = base + p.alpha * e;
+      b = p.phi * b + p.beta * e;
+      if (seasonal) s[t % m] = si + p.gamma * e;
+    }
+    if (!Number.isFinite(l) || !Number.isFinite(sse)) return { sse: Number.POSITIVE_INFINITY, fitted, state: { l, b, s } };
+  }
+  return { sse, fitted, state: { l, b, s } };
+}
+
+function dampedSum(phi: number, h: number): number {
+  if (phi === 1) return h;
+  let acc = 0;
+  let pw = 1;
+  for (let i = 1; i <= h; i++) {
+    pw *= phi;
+    acc += pw;
+  }
+  return acc;
+}
+
+/** Fit one smoothing model; null when the model cannot be fitted to this series. */
+export function fitSmoothing(kind: ModelKind, y: readonly number[], m: number): FittedModel | null {
+  const spec = MODEL_SPECS[kind];
+  if (kind === 'naive' || kind === 'seasonal-naive') return fitSeasonalNaive(y, kind === 'naive' ? 1 : m);
+  const n = y.length;
+  if (spec.season !== 'none' && (m < 2 || n < 2 * m)) return null;
+  if (spec.season === 'multiplicative' && y.some((v) => v <= 0)) return null;
+  if (spec.trend !== 'none' && n < 3) return null;
+  const init = initialState(spec, y, m);
+  if (!init) return null;
+  const objective = (u: readonly number[]): number => run(spec, decode(spec, u), y, m, init, false).sse;
+  const best = nelderMead(objective, startVector(spec), { maxIterations: 250 + 50 * startVector(spec).length, step: 1 });
+  const p = decode(spec, best.x);
+  const result = run(spec, p, y, m, init, true);
+  if (!Number.isFinite(result.sse)) return null;
+  const fitted = result.fitted;
+  const residuals = y.map((v, t) => v - fitted[t]!);
+  const final = result.state;
+  const seasonal = spec.season !== 'none';
+  const nSmoothing = 1 + (spec.trend !== 'none' ? 1 : 0) + (seasonal ? 1 : 0) + (spec.trend === 'damped' ? 1 : 0);
+  const nInit = 1 + (spec.trend !== 'none' ? 1 : 0) + (seasonal ? m - 1 : 0);
+  const params: Record<string, number> = { alpha: p.alpha };
+  if (spec.trend !== 'none') params.beta = p.beta;
+  if (seasonal) params.gamma = p.gamma;
+  if (spec.trend === 'damped') params.phi = p.phi;
+  return {
+    kind,
+    seasonLength: seasonal ? m : 1,
+    params,
+    fitted,
+    residuals,
+    sse: result.sse,
+    nResiduals: n,
+    nParams: nSmoothing + nInit,
+    forecast(h: number): number[] {
+      const out: number[] = [];
+      for (let i = 1; i <= h; i++) {
+        const base = final.l + dampedSum(p.phi, i) * final.b;
+        if (!seasonal) out.push(base);
+        else {
+          const si = final.s[(n + i - 1) % m]!;
+          out.push(spec.season === 'multiplicative' ? base * si : base + si);
+        }
+      }
+      return out;
+    },
+    varianceFactors(h: number): number[] {
+      // Class-1 ETS variance: 1 + Σ_{j<h} c_j², c_j = alpha + beta·phi_j + gamma·[j ≡ 0 mod m].
+      // For multiplicative seasonality this additive formula is used as an approximation.
+      const out: number[] = [];
+      let acc = 1;
+      for (let i = 1; i <= h; i++) {
+        out.push(acc);
+        const cj = p.alpha + p.beta * dampedSum(p.phi, i) + (seasonal && i % m === 0 ? p.gamma : 0);
+        acc += cj * cj;
+      }
+      return out;
+    },
+  };
+}
+
+/** Seasonal naive (m = 1: naive): the forecast repeats the last observed season. */
+export function fitSeasonalNaive(y: readonly number[], m: number): FittedModel {
+  const n = y.length;
+  const lag = Math.max(1, Math.min(m, n));
+  const fitted = y.map((_, t) => (t >= lag ? y[t - lag]! : Number.NaN));
+  const residuals = y.map((v, t) => v - fitted[t]!);
+  let sse = 0;
+  let count = 0;
+  for (const r of residuals) {
+    if (Number.isFinite(r)) {
+      sse += r * r;
+      count++;
+    }
+  }
+  return {
+    kind: lag === 1 ? 'naive' : 'seasonal-naive',
+    seasonLength: lag,
+    params: {},
+    fitted,
+    residuals,
+    sse,
+    nResiduals: count,
+    nParams: 0,
+    forecast(h: number): number[] {
+      const out: number[] = [];
+      for (let i = 1; i <= h; i++) out.push(y[n - lag + ((i - 1) % lag)]!);
+      return out;
+    },
+    varianceFactors(h: number): number[] {
+      const out: number[] = [];
+      for (let i = 1; i <= h; i++) out.push(Math.floor((i - 1) / lag) + 1);
+      return out;
+    },
+  };
+}

@@ -1,8 +1,8 @@
 /**
  * Univariate forecasting for metric series: pure TypeScript, no I/O, no Node globals (runs in Apps Script).
  *
- * Model choice — rolling-origin backtest: the last `folds` non-overlapping windows of length H
- * (H = min(horizon, …) so every fold keeps at least two seasons of training data) are forecast by
+ * Model choice — rolling-origin backtest: the last `folds` (≤ 3) non-overlapping windows of length
+ * H = min(horizon, n − minTrain), where minTrain is two seasons (seasonal) or max(4, n/2) points are forecast by
  * every candidate fitted on the data before the window; the candidate with the lowest mean MASE wins
  * (MASE scaled by the in-sample mean absolute error of the seasonal naive forecast on each fold's
  * training data; ties go to the simpler model). When the series is too short for a single fold the
@@ -334,6 +334,9 @@ export interface Anomaly {
   score: number;
 }
 
+/** Consecutive same-side exceedances at least this long are a level shift: only the first is reported. */
+const LEVEL_SHIFT_RUN = 3;
+
 /**
  * The anomaly rule: point t is an anomaly when y[t] lies outside expected ± z·sigma, where
  *  - expected is the one-step-ahead forecast for t from data before t, by a smoothing model fitted to
@@ -341,10 +344,12 @@ export interface Anomaly {
  *  - z is the normal quantile for the central `confidence` interval (0.99 → 2.576);
  *  - sigma is a robust scale of the one-step residuals (1.4826 · MAD, so the spikes being looked for
  *    do not inflate it), corrected for the fitted degrees of freedom by √(n / (n − k)).
- * Flagged points are replaced by their expected value and the model is refitted and re-filtered (up to
- * four rounds, until the flagged set is stable), so a spike neither shifts the level nor flags its
- * neighbours. score = (actual − expected) / sigma. Points in the warm-up (the first season, or the
- * first two points without seasonality) are never flagged; missing periods are filled first and
+ * Isolated flagged points are replaced by their expected value and the model is refitted and
+ * re-filtered once (the second pass gives the reported points), so a spike neither shifts the level
+ * nor flags its neighbours. A run of ≥ 3 consecutive exceedances on the same side is a level shift,
+ * not a series of spikes: only its first point is reported and the run is not replaced.
+ * score = (actual − expected) / sigma. Points in the warm-up (the first season, or the first two
+ * points without seasonality) are never flagged; missing periods are filled first and
  * never reported.
  */
 export function anomalies(series: Array<number | null>, options: AnomalyOptions): Anomaly[] {
@@ -358,9 +363,9 @@ export function anomalies(series: Array<number | null>, options: AnomalyOptions)
   const kinds: ModelKind[] = m >= 2 ? [...NON_SEASONAL, ...SEASONAL] : NON_SEASONAL;
 
   let model = select(y, m, 1, 0, kinds).model;
-  let flagged = new Set<number>();
+  let flagged: number[] = [];
   let sigma = 0;
-  for (let round = 0; round < 4; round++) {
+  for (let round = 0; round < 2; round++) {
     const residuals: number[] = [];
     for (let t = warmUp; t < n; t++) residuals.push(y[t]! - model.fitted[t]!);
     const med = median(residuals);
@@ -369,16 +374,34 @@ export function anomalies(series: Array<number | null>, options: AnomalyOptions)
     sigma = 1.4826 * median(residuals.map((r) => Math.abs(r - med))) * Math.sqrt(residuals.length / dof);
     if (!(sigma > 0)) sigma = residualSigma(model);
     if (!(sigma > 0)) return [];
-    const next = new Set<number>();
-    for (let t = warmUp; t < n; t++) if (Math.abs(y[t]! - model.fitted[t]!) > z * sigma) next.add(t);
-    const same = next.size === flagged.size && [...next].every((t) => flagged.has(t));
-    flagged = next;
-    if (same || round === 3) break;
-    const cleaned = y.map((v, t) => (flagged.has(t) ? model.fitted[t]! : v));
+    const sign = (t: number): number => {
+      const r = y[t]! - model.fitted[t]!;
+      return Math.abs(r) > z * sigma ? Math.sign(r) : 0;
+    };
+    flagged = [];
+    const shiftRuns = new Set<number>();
+    for (let t = warmUp; t < n; ) {
+      const s0 = sign(t);
+      if (s0 === 0) {
+        t++;
+        continue;
+      }
+      let end = t;
+      while (end + 1 < n && sign(end + 1) === s0) end++;
+      if (end - t + 1 >= LEVEL_SHIFT_RUN) {
+        flagged.push(t);
+        for (let k = t; k <= end; k++) shiftRuns.add(k);
+      } else for (let k = t; k <= end; k++) flagged.push(k);
+      t = end + 1;
+    }
+    if (round === 1 || flagged.length === 0) break;
+    const isolated = new Set(flagged.filter((t) => !shiftRuns.has(t)));
+    if (isolated.size === 0) break;
+    const cleaned = y.map((v, t) => (isolated.has(t) ? model.fitted[t]! : v));
     model = fitKind(model.kind, cleaned, m) ?? model;
   }
   const out: Anomaly[] = [];
-  for (const t of [...flagged].sort((a, b) => a - b)) {
+  for (const t of flagged) {
     const expected = model.fitted[t]!;
     const residual = y[t]! - expected;
     out.push({

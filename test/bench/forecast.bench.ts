@@ -57,6 +57,7 @@ export async function runForecastBench(): Promise<void> {
   const models = new Map<string, number>();
   let covered = 0;
   let total = 0;
+  const coverageBy = new Map<string, { covered: number; total: number }>();
   for (const s of benchSeries()) {
     for (let k = 0; k < 3; k++) {
       const origin = s.trainLength + k * s.horizon;
@@ -68,14 +69,19 @@ export async function runForecastBench(): Promise<void> {
       const key = `${r.model.name}/${r.model.seasonLength}`;
       models.set(key, (models.get(key) ?? 0) + 1);
       const scale = seasonalNaiveMae(train, s.period);
+      const bucket = coverageBy.get(s.label.split('#')[0]!) ?? { covered: 0, total: 0 };
+      coverageBy.set(s.label.split('#')[0]!, bucket);
       let maeChosen = 0;
       let maeNaive = 0;
       test.forEach((actual, i) => {
         const p = r.points[i]!;
         maeChosen += Math.abs(actual - p.forecast);
         maeNaive += Math.abs(actual - train[origin - s.period + (i % s.period)]!);
-        if (actual >= p.lower && actual <= p.upper) covered++;
+        const inside = actual >= p.lower && actual <= p.upper;
+        if (inside) covered++;
         total++;
+        bucket.total++;
+        if (inside) bucket.covered++;
       });
       chosenMase.push(maeChosen / test.length / scale);
       naiveMase.push(maeNaive / test.length / scale);
@@ -89,7 +95,7 @@ export async function runForecastBench(): Promise<void> {
   console.log(`  mean MASE chosen model     ${round(mChosen, 3)}`);
   console.log(`  mean MASE seasonal naive   ${round(mNaive, 3)}`);
   console.log(`  ratio chosen / naive       ${round(ratio, 3)}  (target ≤ 0.9: ${ratio <= 0.9 ? 'met' : 'NOT met'})`);
-  console.log(`  80% interval coverage      ${round((100 * covered) / total, 1)}% of ${total} held-out points`);
+  console.log(`  80% interval coverage      ${round((100 * covered) / total, 1)}% of ${total} held-out points (${[...coverageBy.entries()].map(([k, v]) => `${k} ${round((100 * v.covered) / v.total, 1)}%`).join(', ')})`);
   console.log(`  median time per forecast   ${round(median(times), 1)} ms (max ${round(Math.max(...times), 1)} ms, ${times.length} calls)`);
   console.log(`  models chosen              ${[...models.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}×${v}`).join(', ')}`);
 }

@@ -4,8 +4,9 @@
  */
 import { runAddonBench } from './addon.bench';
 import { runApiBench } from './api.bench';
+import { runForecastBench } from './forecast.bench';
 
-const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench, addon: runAddonBench };
+const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench, addon: runAddonBench, forecast: runForecastBench };
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -45,6 +45,32 @@ describe('forecast on trend + monthly seasonality + noise', () => {
   });
 });
 
+describe('seasonality auto', () => {
+  it('finds 52 in three years of weekly data (not the short lags a smooth season also correlates at)', () => {
+    const s = synthetic({ seed: 31, length: 156, period: 52 });
+    expect(detectSeasonLength(s.values)).toBe(52);
+    const r = forecast(s.values, { horizon: 13, seasonality: 'auto', interval: 0.8 });
+    expect(r.model.seasonLength).toBe(52);
+  });
+
+  it('finds none in a trending random walk', () => {
+    const noise = normalSampler(mulberry32(32));
+    let level = 100;
+    const y = Array.from({ length: 80 }, () => (level += 0.3 + noise()));
+    expect(detectSeasonLength(y)).toBe(1);
+    const r = forecast(y, { horizon: 6, seasonality: 'auto', interval: 0.8 });
+    expect(r.model.seasonLength).toBe(1);
+    expect(r.notes.join(' ')).toMatch(/no clear seasonality/);
+  });
+
+  it('falls back to AICc when the series is too short for a backtest', () => {
+    const s = synthetic({ seed: 33, length: 24, period: 12 });
+    const r = forecast(s.values, { horizon: 12, seasonality: 12, interval: 0.8 });
+    expect(r.backtest).toEqual({ mase: null, folds: 0 });
+    expect(r.notes.join(' ')).toMatch(/AICc/);
+  });
+});
+
 describe('interval coverage', () => {
   it('80% intervals cover 65–95% of held-out synthetic data', () => {
     let covered = 0;
@@ -145,6 +171,14 @@ describe('anomalies', () => {
     const first = found.find((a) => a.index === 30)!;
     expect(first.score).toBeGreaterThan(3);
     expect(first.actual).toBeGreaterThan(first.upper);
+  });
+
+  it('a level shift flags at most the first few points after it', () => {
+    const noise = normalSampler(mulberry32(41));
+    const y = Array.from({ length: 80 }, (_, t) => (t < 50 ? 100 : 130) + noise());
+    const found = anomalies(y, { seasonality: 0, confidence: 0.99 });
+    expect(found.map((a) => a.index)).toContain(50);
+    expect(found.length).toBeLessThanOrEqual(4);
   });
 
   it('ordinary noise yields at most one false positive in 100 points at 99%', () => {

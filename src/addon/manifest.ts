@@ -8,7 +8,9 @@
  *   silently stop;
  * - script.external_request: UrlFetchApp to the metrics endpoint;
  * - script.container.ui: the sidebar and the settings dialog;
- * - script.scriptapp: the one hourly trigger per document and user.
+ * - script.scriptapp: the one hourly trigger per document and user;
+ * - userinfo.email: who is saving the connection settings, which only admins may change
+ *   (script properties are shared by every user of the add-on).
  * Caches, properties, locks and Session's locale need none.
  */
 export interface AppsScriptManifest {

@@ -5,7 +5,8 @@
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, jstDate } from '../support/addonEnv';
+import { addonEnv, CODE_PATH, jstDate } from '../support/addonEnv';
+import { createAppsScriptEnv } from '../../src/emulator';
 import type { QueryResult } from '../../src/contract/types';
 
 let lake: TestLake;
@@ -152,5 +153,23 @@ describe('the menu and settings', () => {
     expect(refused.error).toMatch(/https:\/\//);
     expect(gas.properties.script.get('SNAQ_ENDPOINT')).toBe(api.server.url);
     expect(gas.properties.document.size).toBe(0); // nothing secret, nothing at all, in document properties
+  });
+
+  test('only admins may change the settings: the first to save becomes one, others are refused', async () => {
+    expect(gas.properties.script.get('SNAQ_ADMINS')).toBe('user@example.com'); // set by the save above
+    const other = await createAppsScriptEnv({
+      codePath: CODE_PATH,
+      scriptProperties: Object.fromEntries(gas.properties.script),
+      user: { email: 'someone.else@example.com', locale: 'ja' },
+    });
+    try {
+      const view = (await other.run('snaqGetSettings', [], { mode: 'rpc' })).value as { canEdit: boolean; admins: string[] };
+      expect(view).toMatchObject({ canEdit: false, admins: ['user@example.com'] });
+      const refused = await other.run('snaqSaveSettings', [{ endpoint: 'https://evil.example.com', accessKeyId: 'x', secretAccessKey: 'y' }], { mode: 'rpc' });
+      expect(refused.error).toBe('設定を変更できるのは管理者（user@example.com）だけです。');
+      expect(other.properties.script.get('SNAQ_ENDPOINT')).toBe(api.server.url);
+    } finally {
+      await other.close();
+    }
   });
 });

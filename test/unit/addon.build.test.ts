@@ -63,6 +63,7 @@ describe('the manifest', () => {
       'https://www.googleapis.com/auth/script.external_request',
       'https://www.googleapis.com/auth/script.scriptapp',
       'https://www.googleapis.com/auth/spreadsheets',
+      'https://www.googleapis.com/auth/userinfo.email',
     ]);
     expect(manifest.addOns).toBeUndefined(); // an editor add-on has no addOns section
   });

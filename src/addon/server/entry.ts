@@ -100,6 +100,11 @@ function inCell<A extends unknown[], R>(run: (p: Platform, ...args: A) => R): (.
   };
 }
 
+/** Who is saving settings (needs the userinfo.email scope; '' when Google does not say). */
+function userEmail(): string {
+  return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
+}
+
 function userLang(): Lang {
   return langOfLocale(Session.getActiveUserLocale());
 }
@@ -162,8 +167,8 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     syncTrigger(valid !== null);
     return scheduleView(PropertiesService.getDocumentProperties(), Date.now());
   },
-  snaqGetSettings: () => publicSettings(PropertiesService.getScriptProperties()),
-  snaqSaveSettings: (input: SettingsInput) => saveSettings(PropertiesService.getScriptProperties(), input, userLang()),
+  snaqGetSettings: () => publicSettings(PropertiesService.getScriptProperties(), userEmail()),
+  snaqSaveSettings: (input: SettingsInput) => saveSettings(PropertiesService.getScriptProperties(), input, userLang(), userEmail()),
   snaqTestConnection: () => testConnection(platform(), userLang()),
 };
 

@@ -101,6 +101,10 @@ const MESSAGES = {
     ja: () => '接続先は https:// で始まる URL にしてください（ローカル開発では http://127.0.0.1 も可）。',
     en: () => 'The endpoint must be an https:// URL (http://127.0.0.1 is allowed for local development).',
   },
+  settingsAdminOnly: {
+    ja: (p) => `設定を変更できるのは管理者（${p.admins}）だけです。`,
+    en: (p) => `Only the admins (${p.admins}) can change the settings.`,
+  },
   keyRequired: {
     ja: () => 'アクセスキー ID とシークレットを入れてください。',
     en: () => 'Enter the access key ID and the secret.',

@@ -13,6 +13,8 @@ export const SETTING_KEYS = {
   accessKeyId: 'SNAQ_ACCESS_KEY_ID',
   secretAccessKey: 'SNAQ_SECRET_ACCESS_KEY',
   sessionToken: 'SNAQ_SESSION_TOKEN',
+  /** Who may change the settings: script properties are shared by every user of the add-on. */
+  admins: 'SNAQ_ADMINS',
 } as const;
 
 export interface ConnectionSettings {
@@ -30,6 +32,9 @@ export interface PublicSettings {
   accessKeyId: string;
   hasSecret: boolean;
   hasSessionToken: boolean;
+  admins: string[];
+  /** Whether the person looking may save. */
+  canEdit: boolean;
 }
 
 /** What the settings dialog sends; an empty secret or token keeps the stored one. */
@@ -40,6 +45,8 @@ export interface SettingsInput {
   secretAccessKey?: string;
   sessionToken?: string;
   clearSessionToken?: boolean;
+  /** Comma-separated emails of the people who may change the settings. */
+  admins?: string;
 }
 
 export function readSettings(properties: PropertiesLike, lang: Lang): ConnectionSettings {
@@ -57,13 +64,29 @@ export function readSettings(properties: PropertiesLike, lang: Lang): Connection
   };
 }
 
-export function publicSettings(properties: PropertiesLike): PublicSettings {
+function adminsOf(properties: PropertiesLike): string[] {
+  return parseEmails(properties.getProperty(SETTING_KEYS.admins) ?? '');
+}
+
+function parseEmails(text: string): string[] {
+  return [...new Set(text.split(/[,\s]+/).map((email) => email.trim().toLowerCase()).filter((email) => email.includes('@')))];
+}
+
+/** Until someone is named, the first person to save becomes the admin. */
+function mayEdit(properties: PropertiesLike, user: string): boolean {
+  const admins = adminsOf(properties);
+  return Boolean(user) && (admins.length === 0 || admins.includes(user.toLowerCase()));
+}
+
+export function publicSettings(properties: PropertiesLike, user: string): PublicSettings {
   return {
     endpoint: properties.getProperty(SETTING_KEYS.endpoint) ?? '',
     region: properties.getProperty(SETTING_KEYS.region) || DEFAULT_REGION,
     accessKeyId: properties.getProperty(SETTING_KEYS.accessKeyId) ?? '',
     hasSecret: Boolean(properties.getProperty(SETTING_KEYS.secretAccessKey)),
     hasSessionToken: Boolean(properties.getProperty(SETTING_KEYS.sessionToken)),
+    admins: adminsOf(properties),
+    canEdit: mayEdit(properties, user),
   };
 }
 
@@ -72,7 +95,8 @@ export function isAllowedEndpoint(endpoint: string): boolean {
   return /^https:\/\/[^/\s]+(\/\S*)?$/i.test(endpoint) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/\S*)?$/i.test(endpoint);
 }
 
-export function saveSettings(properties: PropertiesLike, input: SettingsInput, lang: Lang): PublicSettings {
+export function saveSettings(properties: PropertiesLike, input: SettingsInput, lang: Lang, user: string): PublicSettings {
+  if (!mayEdit(properties, user)) throw new UserFacingError(say(lang, 'settingsAdminOnly', { admins: adminsOf(properties).join(', ') }));
   const endpoint = String(input.endpoint ?? '').trim().replace(/\/+$/, '');
   const accessKeyId = String(input.accessKeyId ?? '').trim();
   const secret = String(input.secretAccessKey ?? '').trim();
@@ -85,5 +109,8 @@ export function saveSettings(properties: PropertiesLike, input: SettingsInput, l
   const token = String(input.sessionToken ?? '').trim();
   if (token) properties.setProperty(SETTING_KEYS.sessionToken, token);
   else if (input.clearSessionToken) properties.deleteProperty(SETTING_KEYS.sessionToken);
-  return publicSettings(properties);
+  // The saver always stays an admin, so nobody can lock everyone out.
+  const admins = parseEmails(`${input.admins ?? adminsOf(properties).join(',')},${user}`);
+  properties.setProperty(SETTING_KEYS.admins, admins.join(','));
+  return publicSettings(properties, user);
 }

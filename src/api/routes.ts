@@ -56,6 +56,14 @@ export const ROUTES: readonly Route[] = [
       return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
     },
   },
+  {
+    method: 'POST',
+    pattern: '/v1/forecast',
+    handle: async ({ service, body }) => {
+      const result = await service.forecast(body);
+      return ok(result, result.meta.metric);
+    },
+  },
   { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },
   { method: 'GET', pattern: '/v1/health', handle: async ({ service }) => ok(await service.health()) },
 ];

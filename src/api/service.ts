@@ -16,8 +16,12 @@ import type {
   QueryAccepted,
   QueryResult,
   Column,
+  ForecastResult,
+  LocalizedText,
 } from '../contract/types';
-import { parseQueryRequest } from '../contract/validate';
+import { parseForecastRequest, parseQueryRequest } from '../contract/validate';
+import { nextPeriodStart, type Grain } from '../contract/dates';
+import { forecast } from '../forecast';
 import type { Catalog } from '../catalog/catalog';
 import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
 import { describeMetric, searchMetrics } from '../catalog/describe';
@@ -66,6 +70,15 @@ interface ComputedResult {
 }
 
 export type QueryOutcome = { status: 200; body: QueryResult } | { status: 202; body: QueryAccepted };
+
+/** The result cache key: the metric's version and the lake snapshot make stale answers impossible. */
+function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
+  const metric = request.metric;
+  return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
+}
+
+/** Season lengths worth trying per grain. */
+const SEASONS: Record<Grain, number[]> = { day: [7], week: [52], month: [12], quarter: [4], year: [] };
 
 /** What a 202 needs to shape its result later. */
 interface PendingContext {
@@ -161,16 +174,7 @@ export class MetricsService {
     const { request, limit, compiled } = this.prepare(body);
     const metric = request.metric;
     const manifest = await this.engine.snapshot();
-    const key = JSON.stringify([
-      metric.name,
-      metric.version,
-      request.from,
-      request.to,
-      request.grain ?? null,
-      request.dimensions,
-      request.filters,
-      manifest.snapshotId,
-    ]);
+    const key = resultKey(request, manifest);
     const queryId = randomUUID();
     const cachedResult = this.cache.get(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
@@ -297,6 +301,53 @@ export class MetricsService {
         ...(truncated ? { truncated } : {}),
         ...(result.suppressedGroups ? { suppressed: { groups: result.suppressedGroups, minGroupSize: metric.minGroupSize } } : {}),
         ...(metric.status === 'deprecated' && metric.replacedBy ? { replacedBy: metric.replacedBy } : {}),
+      }),
+    };
+  }
+
+  /** A metric's series and its forecast: history rows carry `actual`, future rows the forecast. */
+  async forecast(body: unknown): Promise<ForecastResult> {
+    const started = this.options.now();
+    const request = parseForecastRequest(body);
+    const { metric: name, from, to, grain, filters } = request;
+    const { request: resolved, compiled } = this.prepare({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
+    const manifest = await this.engine.snapshot();
+    const key = resultKey(resolved, manifest);
+    const cachedResult = this.cache.get(key);
+    const series = cachedResult ?? (await this.run(resolved.metric, compiled, key, manifest));
+    const valueColumn = series.columns.find((column) => column.role === 'value')!;
+    const values = series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
+    const outcome = forecast(values, {
+      horizon: request.horizon,
+      seasonality: request.seasonality ?? 'auto',
+      interval: request.interval ?? 0.8,
+      seasonCandidates: SEASONS[grain],
+    });
+    let period = String(series.rows.at(-1)?.[0] ?? to);
+    const future = outcome.points.map((point) => {
+      period = nextPeriodStart(period, grain);
+      return [period, null, point.forecast, point.lower, point.upper];
+    });
+    const number = (column: string, title: LocalizedText): Column => ({ name: column, type: 'number', role: 'value', title, unit: valueColumn.unit });
+    return {
+      columns: [
+        series.columns[0]!,
+        number('actual', { ja: '実績', en: 'Actual' }),
+        number('forecast', { ja: '予測', en: 'Forecast' }),
+        number('lower', { ja: '下限', en: 'Lower' }),
+        number('upper', { ja: '上限', en: 'Upper' }),
+      ],
+      rows: [...series.rows.map((row) => [row[0] ?? null, row[1] ?? null, null, null, null]), ...future],
+      model: outcome.model,
+      backtest: outcome.backtest,
+      notes: outcome.notes,
+      meta: this.meta({
+        metric: resolved.metric.name,
+        metricVersion: resolved.metric.version,
+        ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
+        cached: cachedResult !== undefined,
+        engine: this.engine.name,
+        elapsedMs: this.options.now() - started,
       }),
     };
   }

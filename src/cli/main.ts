@@ -19,6 +19,7 @@ import { defaultLakeDir } from '../lake/manifest';
 import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
+import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 
 function integer(name: string) {
@@ -153,6 +154,21 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake directory for in-process queries')
     .addOption(new Option('--explain [dialect]', 'print the compiled SQL instead of running it').choices(['duckdb', 'trino']))
     .action(runQuery);
+
+  program
+    .command('forecast')
+    .description('Forecast a CSV series (period,value) or a metric on the lake, with a prediction interval.')
+    .option('--csv <file>', 'a CSV of period,value rows')
+    .option('--metric <name>', 'a metric instead of a CSV (with --from, --to, --grain)')
+    .option('--from <date>', 'first day of the history')
+    .option('--to <date>', 'day after the last day of the history')
+    .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS))
+    .requiredOption('--horizon <n>', 'periods ahead (1–104)', integer('--horizon'))
+    .option('--seasonality <n>', 'season length in periods (default: detect)', integer('--seasonality'))
+    .option('--interval <p>', 'interval coverage, 0.5–0.99', integer('--interval'), 0.8)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--lake <dir>', 'lake directory for --metric')
+    .action(runForecast);
 
   const lake = program.command('lake').description('The sample lake.');
   lake

@@ -146,3 +146,27 @@ export interface HealthReport {
   engine: { name: EngineName; reachable: boolean; detail?: string };
   meta: Meta;
 }
+
+export interface ForecastRequest {
+  metric: string;
+  from: string;
+  to: string;
+  grain: Grain;
+  /** Periods ahead, 1–104. */
+  horizon: number;
+  /** Central interval coverage, 0.5–0.99 (default 0.8). */
+  interval?: number;
+  /** A season length in periods, or omitted to detect it. */
+  seasonality?: number;
+  filters?: Record<string, FilterValue>;
+}
+
+export interface ForecastResult {
+  /** period, actual, forecast, lower, upper: history rows have only `actual`, future rows the rest. */
+  columns: Column[];
+  rows: Cell[][];
+  model: { name: string; seasonLength: number; params: Record<string, number> };
+  backtest: { mase: number | null; folds: number };
+  notes: string[];
+  meta: Meta;
+}

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { addMonths, GRAINS, parseIsoDate } from './dates';
 import { ApiError } from './errors';
 import { LIMITS } from './limits';
-import type { QueryRequest } from './types';
+import type { ForecastRequest, QueryRequest } from './types';
 
 // zod/mini, not zod: the same validation at a fraction of the size, which matters in the Lambda bundle.
 
@@ -118,4 +118,54 @@ export function parseQueryRequest(body: unknown): QueryRequest {
     });
   }
   return { ...request, from: from!, to: to!, dimensions };
+}
+
+const forecastExtras = z.strictObject({
+  horizon: z.number().check(
+    z.refine((value) => Number.isInteger(value), { error: 'must be a whole number' }),
+    z.minimum(1, { error: 'must be at least 1' }),
+    z.maximum(104, { error: 'must be at most 104' }),
+  ),
+  interval: z.optional(z.number().check(z.minimum(0.5, { error: 'must be at least 0.5' }), z.maximum(0.99, { error: 'must be at most 0.99' }))),
+  seasonality: z.optional(
+    z.number().check(
+      z.refine((value) => Number.isInteger(value), { error: 'must be a whole number' }),
+      z.minimum(2, { error: 'must be at least 2' }),
+      z.maximum(366, { error: 'must be at most 366' }),
+    ),
+  ),
+});
+
+/** A forecast request: a query over one series (grain required, no dimensions) plus the forecast's options. */
+export function parseForecastRequest(body: unknown): ForecastRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.', { reason: 'invalid_body' });
+  }
+  const { horizon, interval, seasonality, ...query } = body as Record<string, unknown>;
+  const parsed = forecastExtras.safeParse({ horizon, interval, seasonality });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = fieldName(issue.path);
+    const missing = issue.path.length === 1 && ({ horizon, interval, seasonality } as Record<string, unknown>)[String(issue.path[0])] === undefined;
+    throw new ApiError('INVALID_ARGUMENT', missing ? `Field "${field}" is required.` : `Field "${field}" ${issue.message}.`, {
+      reason: missing ? 'missing_field' : 'invalid_field',
+      field,
+    });
+  }
+  const request = parseQueryRequest(query);
+  if (!request.grain) throw new ApiError('INVALID_ARGUMENT', 'Field "grain" is required for a forecast.', { reason: 'missing_field', field: 'grain' });
+  if (request.dimensions?.length) {
+    throw new ApiError('INVALID_ARGUMENT', 'A forecast is of one series: use filters, not dimensions.', { reason: 'invalid_field', field: 'dimensions' });
+  }
+  if (request.limit !== undefined) throw new ApiError('INVALID_ARGUMENT', 'Unknown field "limit" in the request.', { reason: 'unknown_field', field: 'limit' });
+  return {
+    metric: request.metric,
+    from: request.from,
+    to: request.to,
+    grain: request.grain,
+    horizon: parsed.data.horizon,
+    ...(parsed.data.interval !== undefined ? { interval: parsed.data.interval } : {}),
+    ...(parsed.data.seasonality !== undefined ? { seasonality: parsed.data.seasonality } : {}),
+    ...(request.filters ? { filters: request.filters } : {}),
+  };
 }

@@ -10,6 +10,7 @@
  * this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
  * never appears in a template or in CloudFormation state.
  */
+import { ROUTES } from '../api/routes';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -44,16 +45,8 @@ export const GLUE_TYPES: Readonly<Record<LakeColumnType, string>> = {
   BOOLEAN: 'boolean',
 };
 
-/** The v1 routes API Gateway exposes (the same table as src/api/routes.ts; a unit test keeps them in step). */
-export const API_ROUTES: readonly { method: 'GET' | 'POST'; path: string }[] = [
-  { method: 'GET', path: '/v1/metrics' },
-  { method: 'GET', path: '/v1/metrics/{name}' },
-  { method: 'GET', path: '/v1/metrics/{name}/dimensions/{dimension}/values' },
-  { method: 'POST', path: '/v1/query' },
-  { method: 'GET', path: '/v1/query/{id}' },
-  { method: 'GET', path: '/v1/freshness' },
-  { method: 'GET', path: '/v1/health' },
-];
+/** The API's routes come from the route table itself, so the deployed API cannot drift from the code. */
+export const API_ROUTES: readonly { method: 'GET' | 'POST'; path: string }[] = ROUTES.map((route) => ({ method: route.method, path: route.pattern }));
 
 export const GLUE_DATABASE_NAME = 'snaq_lake';
 export const API_STAGE = 'prod';

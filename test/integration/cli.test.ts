@@ -1,6 +1,6 @@
 /** The `snaq` command as a person runs it: real processes, real output, real exit codes. */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestLake, type TestLake } from '../support/lake';
@@ -88,6 +88,32 @@ describe('snaq metrics', () => {
     expect(code).toBe(0);
     expect(JSON.parse(stdout).metrics.length).toBeGreaterThanOrEqual(12);
     expect(snaq(['metrics', '--search', 'churn']).stdout).toContain('churn_rate');
+  });
+});
+
+describe('snaq forecast', () => {
+  test('forecasts a CSV series and finds its yearly season', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'snaq-forecast-'));
+    const file = path.join(dir, 'series.csv');
+    const lines = ['period,value', ...Array.from({ length: 48 }, (_, i) => `m${i},${(100 + i * 2 + 20 * Math.sin((i * Math.PI) / 6)).toFixed(2)}`)];
+    writeFileSync(file, lines.join('\n'));
+    try {
+      const { code, stdout } = snaq(['forecast', '--csv', file, '--horizon', '3', '--format', 'json']);
+      expect(code).toBe(0);
+      const result = JSON.parse(stdout);
+      expect(result.model.seasonLength).toBe(12);
+      expect(result.rows).toHaveLength(51);
+      const next = 100 + 48 * 2 + 20 * Math.sin((48 * Math.PI) / 6);
+      expect(Math.abs(result.rows[48][2] - next)).toBeLessThan(5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('refuses a horizon out of range in one line', () => {
+    const { code, stderr } = snaq(['forecast', '--metric', 'revenue', '--from', '2022-01-01', '--to', '2025-01-01', '--grain', 'month', '--horizon', '200', '--lake', lake.dir]);
+    expect(code).toBe(1);
+    expect(stderr).toBe('snaq: INVALID_ARGUMENT: Field "horizon" must be at most 104.\n');
   });
 });
 

@@ -6,13 +6,12 @@
  * 3. bundled like the add-on will be, it signs inside a bare V8 context (node:vm: ECMAScript
  *    globals only) with a Utilities-style crypto adapter, exactly as it does on Node.
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
 import { createHash, createHmac } from 'node:crypto';
 import { buildSync } from 'esbuild';
+import { importsOf, typecheckWithEcmaScriptOnly } from '../support/pureModules';
 import { signRequest, type SignRequestInput } from '../../src/sigv4';
 import { nodeCrypto } from '../../src/sigv4/nodeCrypto';
 
@@ -25,43 +24,13 @@ const pureFiles = fs
   .map((file) => path.join(SIGV4_DIR, file));
 
 test('type-checks with the ECMAScript library only (no DOM, no @types/node)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sigv4-purity-'));
-  try {
-    const tsconfig = {
-      compilerOptions: {
-        target: 'ES2022',
-        lib: ['ES2022'],
-        types: [],
-        module: 'node16',
-        moduleResolution: 'node16',
-        strict: true,
-        noUncheckedIndexedAccess: true,
-        noEmit: true,
-      },
-      files: pureFiles,
-    };
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
-    const tsc = path.join(REPO, 'node_modules/typescript/bin/tsc');
-    let output = '';
-    try {
-      execFileSync(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout ?? error);
-    }
-    expect(output).toBe('');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  expect(typecheckWithEcmaScriptOnly(pureFiles)).toBe('');
 });
 
 test('imports only its own files', () => {
-  for (const file of pureFiles) {
-    const specifiers = [...fs.readFileSync(file, 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\s*\(\s*'([^']+)'|\brequire\s*\(/g)];
-    for (const match of specifiers) {
-      const imported = `${path.basename(file)}: ${match[1] ?? match[2] ?? match[0]}`;
-      expect(imported).toMatch(/: \.\/[A-Za-z]+$/);
-      expect(imported).not.toMatch(/: \.\/nodeCrypto$/);
-    }
+  for (const imported of importsOf(pureFiles)) {
+    expect(imported).toMatch(/: \.\/[A-Za-z]+$/);
+    expect(imported).not.toMatch(/: \.\/nodeCrypto$/);
   }
 });
 

@@ -43,6 +43,11 @@ export function boxA1(box: Box): string {
   return `${start}:${cellA1(box.row + box.numRows - 1, box.col + box.numCols - 1)}`;
 }
 
+/** A sheet's name as an A1 prefix (before the `!`): quoted unless it is a plain identifier. */
+export function sheetPrefix(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
 const PART = /^\$?([A-Za-z]{1,3})?\$?(\d+)?$/;
 
 function parsePart(part: string): { row?: number; col?: number } | null {

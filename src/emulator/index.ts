@@ -15,13 +15,14 @@ import { recalculate, type CellOutcome } from './recalc';
 import { CacheStore } from './services/cache';
 import { LockManager } from './services/lock';
 import { PropertyStore } from './services/properties';
+import type { ChartEntry } from './services/charts';
 import { Workbook, type Cell, type MetadataEntry, type WorkbookSpec } from './services/spreadsheet';
 import { TriggerRegistry } from './services/triggers';
 import { UiRecorder } from './services/ui';
 import { UrlFetchService, type FetchLogEntry } from './services/urlFetch';
 import type { WorkerLoader } from './workerScript';
 
-export type { CellOutcome, ConcurrencyStats, ExecutionMode, FetchLogEntry, MetadataEntry, RunResult, TriggerInfo, TriggerSpec, WorkbookSpec, WorkerLoader };
+export type { CellOutcome, ChartEntry, ConcurrencyStats, ExecutionMode, FetchLogEntry, MetadataEntry, RunResult, TriggerInfo, TriggerSpec, WorkbookSpec, WorkerLoader };
 export { CacheStore, UiRecorder };
 
 export interface AppsScriptEnvOptions {
@@ -72,8 +73,13 @@ export interface AppsScriptEnv {
     /** Every developer metadata: id, key, value, visibility, locationType, sheet, index (row/column number), a1. */
     metadata(): MetadataEntry[];
     /**
+     * A sheet's embedded charts in insertion order: chartId, id, type ('LINE'), ranges in A1
+     * ('A1:E40'; 'Other!A1:B5' on another sheet), options, numHeaders, transpose, anchor.
+     */
+    charts(sheet: string): ChartEntry[];
+    /**
      * The person editing the sheet, between executions: insert `count` rows before row `beforeRow`
-     * (as Sheet.insertRowsBefore: cells, notes, formats, metadata and references move).
+     * (as Sheet.insertRowsBefore: cells, notes, formats, metadata, charts and references move).
      */
     insertRows(sheet: string, beforeRow: number, count?: number): void;
     /** Insert `count` columns before `beforeColumn` (a number or letters, e.g. 'C'). */
@@ -187,6 +193,7 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
       notes: (sheet) => workbook.notes(sheet),
       numberFormats: (sheet) => workbook.numberFormats(sheet),
       metadata: () => workbook.metadata(),
+      charts: (sheet) => workbook.charts(sheet),
       insertRows: (sheet, beforeRow, count = 1) => void workbook.dimension(sheet, { kind: 'insert', dimension: 'ROWS', at: beforeRow, count }),
       insertColumns: (sheet, beforeColumn, count = 1) =>
         void workbook.dimension(sheet, { kind: 'insert', dimension: 'COLUMNS', at: columnIndex(beforeColumn), count }),

@@ -55,6 +55,8 @@ export const MSG = {
   metadataKeyRequired: 'Developer metadata must always have a key specified.',
   metadataValueTooLong: (length: number) => `Developer metadata value is too long: ${length} characters (at most 30000).`,
   metadataNotFound: 'Requested entity was not found.',
+  chartNotFound: 'The chart is not on this sheet.',
+  chartNeedsRange: 'A chart needs at least one data range.',
   sheetExists: (name: string) => `A sheet with the name "${name}" already exists. Please enter another name.`,
   noHtmlFile: (name: string) => `No HTML file named ${name} was found.`,
 

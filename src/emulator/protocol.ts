@@ -130,6 +130,39 @@ export interface MetadataPatch {
   location?: MetadataTarget;
 }
 
+/** A chart's data range as the worker names it (sheet by name); it may be on another sheet than the chart. */
+export interface ChartRange {
+  sheet: string;
+  box: Box;
+}
+
+/** Where a chart's top-left corner is: a cell (1-based) plus a pixel offset. */
+export interface ChartAnchor {
+  row: number;
+  column: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+/** What EmbeddedChartBuilder.build() holds: everything but the chart's id. Options are JSON-compatible. */
+export interface ChartSpec {
+  /** A Charts.ChartType name ('LINE'), or null until one is set. */
+  type: string | null;
+  ranges: ChartRange[];
+  options: Record<string, unknown>;
+  /** -1 until setNumHeaders (Sheets then guesses). */
+  numHeaders: number;
+  transpose: boolean;
+  anchor: ChartAnchor;
+}
+
+/** A chart on a sheet. */
+export interface ChartInfo extends ChartSpec {
+  chartId: number;
+  /** EmbeddedChart.getId()'s string id. */
+  id: string;
+}
+
 export interface Selection {
   sheet: string;
   box: Box;
@@ -225,6 +258,13 @@ export interface HostApi {
   metadataGet(id: number): MetadataInfo;
   metadataUpdate(id: number, patch: MetadataPatch): MetadataInfo;
   metadataRemove(id: number): void;
+
+  /** The sheet's charts, in insertion order. */
+  chartList(sheet: string): ChartInfo[];
+  chartInsert(sheet: string, spec: ChartSpec): ChartInfo;
+  /** Replaces chart `chartId` of the sheet (in place); throws when the sheet has no such chart. */
+  chartUpdate(sheet: string, chartId: number, spec: ChartSpec): ChartInfo;
+  chartRemove(sheet: string, chartId: number): void;
 
   uiAddMenu(menu: MenuRecord): void;
   uiShow(shown: ShownHtml): void;

@@ -51,8 +51,8 @@ function partText(p: Part): string {
   return out;
 }
 
-/** The new [start, end] of an interval of indexes, or null when all of it was deleted. */
-function moveInterval(start: number, end: number, edit: DimensionEdit): [number, number] | null {
+/** The new [start, end] of an interval of indexes, or null when all of it was deleted (also moves charts' ranges). */
+export function moveInterval(start: number, end: number, edit: DimensionEdit): [number, number] | null {
   if (edit.kind === 'insert') {
     return [start >= edit.at ? start + edit.count : start, end >= edit.at ? end + edit.count : end];
   }

@@ -4,6 +4,7 @@
  * the main thread. Started by worker.js (which registers tsx first).
  */
 import { workerData } from 'node:worker_threads';
+import { Charts } from './gas/charts';
 import type { GasContext } from './gas/context';
 import { HostObject } from './gas/hostObject';
 import { HtmlService } from './gas/htmlService';
@@ -59,6 +60,7 @@ async function execute(): Promise<Outcome> {
   sandbox.define('PropertiesService', new PropertiesService(ctx));
   sandbox.define('LockService', new LockService(ctx));
   sandbox.define('SpreadsheetApp', new SpreadsheetApp(ctx));
+  sandbox.define('Charts', new Charts());
   sandbox.define('Session', new Session(ctx));
   sandbox.define('ScriptApp', new ScriptApp(ctx));
   sandbox.define('HtmlService', new HtmlService(ctx));

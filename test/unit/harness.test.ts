@@ -18,7 +18,7 @@ const FORBIDDEN = [
   'crypto', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'queueMicrotask', 'atob', 'btoa', 'Blob', 'FormData',
   'window', 'structuredClone', 'performance', 'navigator', 'document', '__dirname',
 ];
-const SERVICES = ['console', 'Logger', 'Utilities', 'UrlFetchApp', 'CacheService', 'PropertiesService', 'LockService', 'SpreadsheetApp', 'Session', 'ScriptApp', 'HtmlService'];
+const SERVICES = ['console', 'Logger', 'Utilities', 'UrlFetchApp', 'CacheService', 'PropertiesService', 'LockService', 'SpreadsheetApp', 'Charts', 'Session', 'ScriptApp', 'HtmlService'];
 
 /** A bundle shaped like the add-on's: top-level functions over an esbuild-style IIFE. */
 const BUNDLE = `

@@ -67,3 +67,8 @@ export class EnumValue extends HostObject {
 export function enumValues<N extends string>(type: string, names: readonly N[]): Record<N, EnumValue> {
   return Object.fromEntries(names.map((n, i) => [n, new EnumValue(type, n, i)])) as Record<N, EnumValue>;
 }
+
+/** The name of `value` when it is one of `all`'s values (a string naming it is not). */
+export function enumName<N extends string>(value: unknown, all: Record<N, EnumValue>): N | undefined {
+  return Object.values<EnumValue>(all).includes(value as EnumValue) ? ((value as EnumValue).name() as N) : undefined;
+}

@@ -1,6 +1,6 @@
 /**
  * SpreadsheetApp, Spreadsheet, Sheet, Range, DeveloperMetadata (with its location and finder) over
- * the workbook in the main thread. Reads are allowed in custom functions; writes, selection
+ * the workbook in the main thread (Sheet's charts: charts.ts). Reads are allowed in custom functions; writes, selection
  * changes, flush, getUi and openById are not. A Sheet is looked up by name on every call, so its
  * size is always current (rows inserted by this or another execution count); a Range keeps its
  * coordinates, as Apps Script's do.
@@ -20,8 +20,9 @@ import type {
   SpreadsheetInfo,
   WriteOp,
 } from '../protocol';
+import { SheetCharts, type EmbeddedChart, type EmbeddedChartBuilder, type RangeBridge } from './charts';
 import { forbidInCustomFunction, mismatch, type GasContext } from './context';
-import { EnumValue, enumValues, HostObject } from './hostObject';
+import { EnumValue, enumName, enumValues, HostObject } from './hostObject';
 import { Ui } from './ui';
 
 function isInt(n: unknown): n is number {
@@ -33,10 +34,6 @@ const VISIBILITY_NAMES = ['DOCUMENT', 'PROJECT'] as const;
 /** One object per enum value per execution (this module is loaded once per worker). */
 const LOCATION_TYPES = enumValues('DeveloperMetadataLocationType', LOCATION_TYPE_NAMES);
 const VISIBILITIES = enumValues('DeveloperMetadataVisibility', VISIBILITY_NAMES);
-
-function enumName<N extends string>(value: unknown, all: Record<N, EnumValue>): N | undefined {
-  return Object.values<EnumValue>(all).includes(value as EnumValue) ? ((value as EnumValue).name() as N) : undefined;
-}
 
 /** Sheets stores colours as lowercase #rrggbb; a few CSS names are translated. */
 const COLOR_NAMES: Record<string, string> = {
@@ -446,6 +443,35 @@ export class Sheet extends HostObject {
   createDeveloperMetadataFinder(): DeveloperMetadataFinder {
     return new DeveloperMetadataFinder(this.ctx, { kind: 'sheet', sheet: this._info.name });
   }
+
+  // ---- charts (gas/charts.ts) ----
+  private _charts(): SheetCharts {
+    return new SheetCharts(this.ctx, rangeBridge(this.ctx), this._info.name);
+  }
+  newChart(): EmbeddedChartBuilder {
+    return this._charts().newChart();
+  }
+  /** In insertion order. */
+  getCharts(): EmbeddedChart[] {
+    return this._charts().list();
+  }
+  insertChart(chart: unknown): void {
+    this._charts().insert(chart);
+  }
+  updateChart(chart: unknown): void {
+    this._charts().update(chart);
+  }
+  removeChart(chart: unknown): void {
+    this._charts().remove(chart);
+  }
+}
+
+/** Lets charts take and give Ranges without importing this module. */
+function rangeBridge(ctx: GasContext): RangeBridge {
+  return {
+    ref: (value) => (value instanceof Range ? { sheet: value.getSheet().getName(), box: { ...value._box } } : undefined),
+    range: (ref) => new Range(ctx, new Spreadsheet(ctx)._sheet(ref.sheet), ref.box),
+  };
 }
 
 export class Range extends HostObject {

@@ -3,14 +3,17 @@
  * '' for empty), an optional formula, an optional error (after recalculation), a note and formats
  * (number format, font weight, background). A formula's spilled neighbours remember their anchor so
  * that rewriting or clearing it clears them. The workbook also keeps developer metadata (on the
- * spreadsheet, a sheet, one row or one column), frozen rows/columns and each sheet's selection.
- * Inserting or deleting rows/columns moves cells, metadata and formulas' references as Sheets does.
+ * spreadsheet, a sheet, one row or one column), embedded charts (charts.ts), frozen rows/columns and
+ * each sheet's selection. Inserting or deleting rows/columns moves cells, metadata, charts and
+ * formulas' references as Sheets does.
  */
-import { boxA1, cellA1, columnLetters, parseA1, toBox, type Box } from '../a1';
+import { boxA1, cellA1, columnLetters, parseA1, sheetPrefix, toBox, type Box } from '../a1';
 import { METADATA_MAX_VALUE_LENGTH } from '../limits';
 import { GasException, MSG } from '../messages';
 import { DEFAULT_NUMBER_FORMAT, displayValue } from '../numberFormat';
 import type {
+  ChartInfo,
+  ChartSpec,
   DimensionOp,
   MetadataInfo,
   MetadataLocationType,
@@ -25,6 +28,7 @@ import type {
   WriteOp,
 } from '../protocol';
 import { adjustFormula } from '../refs';
+import { ChartStore, type ChartEntry } from './charts';
 
 export type CellValue = string | number | boolean | Date;
 export type ErrorCode = '#ERROR!' | '#REF!' | '#NAME?' | '#N/A' | '#VALUE!';
@@ -268,6 +272,7 @@ export class Workbook {
   private nextSheetId = 0;
   private readonly metadataRecords: MetadataRecord[] = [];
   private nextMetadataId = 0;
+  private readonly chartStore = new ChartStore({ byName: (name) => this.sheet(name), byId: (id) => this.byId(id) });
 
   constructor(spec: WorkbookSpec | undefined) {
     this.id = spec?.id ?? 'harness-spreadsheet-id';
@@ -410,6 +415,7 @@ export class Workbook {
         if (cell.formula !== undefined) cell.formula = adjustFormula(cell.formula, s.name, edit);
       }
     }
+    this.chartStore.adjust(sheet, edit);
     return sheet.info();
   }
 
@@ -546,7 +552,30 @@ export class Workbook {
       .map((m) => this.metadataInfo(m));
   }
 
+  // ---- charts ----
+
+  chartList(sheetName: string): ChartInfo[] {
+    return this.chartStore.list(sheetName);
+  }
+
+  chartInsert(sheetName: string, spec: ChartSpec): ChartInfo {
+    return this.chartStore.insert(sheetName, spec);
+  }
+
+  chartUpdate(sheetName: string, chartId: number, spec: ChartSpec): ChartInfo {
+    return this.chartStore.update(sheetName, chartId, spec);
+  }
+
+  chartRemove(sheetName: string, chartId: number): void {
+    this.chartStore.remove(sheetName, chartId);
+  }
+
   // ---- test API ----
+
+  /** A sheet's charts in insertion order: type, A1 ranges, options, headers, anchor. */
+  charts(sheetName: string): ChartEntry[] {
+    return this.chartStore.entries(sheetName);
+  }
 
   /** Values from A1 to the last cell with content (errors as their code, e.g. '#REF!'). */
   values(sheetName: string): unknown[][] {
@@ -615,7 +644,7 @@ export class Workbook {
     return this.metadataRecords.map((m) => {
       const info = this.metadataInfo(m);
       const sheet = info.sheet;
-      const quoted = sheet === null ? '' : /^[A-Za-z_][A-Za-z0-9_]*$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
+      const quoted = sheet === null ? '' : sheetPrefix(sheet);
       const a1 =
         m.type === 'ROW' ? `${quoted}!${m.index}:${m.index}` : m.type === 'COLUMN' ? `${quoted}!${columnLetters(m.index ?? 0)}:${columnLetters(m.index ?? 0)}` : quoted;
       return { ...info, a1 };

@@ -59,9 +59,17 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/v1/forecast',
-    handle: async ({ service, body }) => {
-      const result = await service.forecast(body);
-      return ok(result, result.meta.metric);
+    handle: async ({ service, body, principal, waitMs }) => {
+      const outcome = await service.forecastWithin(body, principal, waitMs);
+      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
+    },
+  },
+  {
+    method: 'POST',
+    pattern: '/v1/anomalies',
+    handle: async ({ service, body, principal, waitMs }) => {
+      const outcome = await service.anomaliesWithin(body, principal, waitMs);
+      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
     },
   },
   { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },

@@ -18,16 +18,21 @@ import type {
   Column,
   ForecastResult,
   LocalizedText,
+  AnomalyPoint,
+  AnomalyResult,
+  QueryRequest,
+  Sensitivity,
 } from '../contract/types';
-import { parseForecastRequest, parseQueryRequest } from '../contract/validate';
+import { parseAnomalyRequest, parseForecastRequest, parseQueryRequest } from '../contract/validate';
 import { nextPeriodStart, type Grain } from '../contract/dates';
-import { forecast } from '../forecast';
+import { detectAnomalies, forecast } from '../forecast';
+import { contributorsAt, expectationsOf, type ValueSeries } from '../forecast/contributions';
 import type { Catalog } from '../catalog/catalog';
 import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
 import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
-import { sourceTablesOf, type MetricDef } from '../catalog/model';
+import { measuresOf, sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
 import { PendingQueries } from './pendingQueries';
@@ -69,7 +74,11 @@ interface ComputedResult {
   bytesScanned?: number;
 }
 
-export type QueryOutcome = { status: 200; body: QueryResult } | { status: 202; body: QueryAccepted };
+/** 200 with the answer, or 202 with a query id to poll at `GET /v1/query/{id}`. */
+export type Outcome<B> = { status: 200; body: B } | { status: 202; body: QueryAccepted };
+export type QueryOutcome = Outcome<QueryResult>;
+/** What `GET /v1/query/{id}` answers: the body of whichever request was accepted. */
+export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult>;
 
 /** The result cache key: the metric's version and the lake snapshot make stale answers impossible. */
 function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
@@ -80,14 +89,30 @@ function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
 /** Season lengths worth trying per grain. */
 const SEASONS: Record<Grain, number[]> = { day: [7], week: [52], month: [12], quarter: [4], year: [] };
 
-/** What a 202 needs to shape its result later. */
+/** The central confidence of the one-step interval a point must leave to be called unusual. */
+export const SENSITIVITY_CONFIDENCE: Record<Sensitivity, number> = { low: 0.999, medium: 0.99, high: 0.95 };
+
+/** Values per dimension named as contributors to one anomaly. */
+const CONTRIBUTORS_PER_DIMENSION = 3;
+
+/** Sums and counts add up across a dimension's values; ratios and averages do not. */
+function isAdditive(metric: MetricDef): boolean {
+  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
+}
+
+const ANOMALY_METHOD =
+  'A period is unusual when it falls outside the one-step-ahead interval (robust sigma, 1.4826·MAD of the residuals) of an exponential-smoothing model chosen by AICc; isolated spikes are removed and the model refitted once, and a run of 3+ same-side exceedances counts as one level shift.';
+
+/** What a 202 needs to answer its poll later. */
 interface PendingContext {
   metric: MetricDef;
-  limit?: number;
-  startedMs: number;
+  /** Turns the finished work into the 200 body (a query result, a forecast, anomalies). */
+  answer(result: unknown, queryId: string): QueryResult | ForecastResult | AnomalyResult;
 }
 
 const DIMENSION_VALUES_CAP = 1_000;
+/** What the sync budget's timer resolves to, distinct from any result. */
+const BUDGET_SPENT = Symbol('budget spent');
 /** Polling sooner rarely helps: Athena reports progress about once a second. */
 const POLL_AFTER_MS = 1_000;
 
@@ -96,7 +121,7 @@ export class MetricsService {
   private readonly dialect: Dialect;
   private readonly cache: ResultCache<ComputedResult>;
   private readonly inFlight = new Map<string, Promise<ComputedResult>>();
-  private readonly pending: PendingQueries<ComputedResult, PendingContext>;
+  private readonly pending: PendingQueries<unknown, PendingContext>;
 
   constructor(
     readonly catalog: Catalog,
@@ -180,21 +205,37 @@ export class MetricsService {
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
 
     const computation = this.run(metric, compiled, key, manifest);
+    return this.within(computation, principal, waitMs, metric, (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }));
+  }
+
+  /**
+   * Answers with the work's result if it finishes within the client's wait (and the sync budget),
+   * else 202: the work goes on, and `GET /v1/query/{id}` answers it once done. Work that fails
+   * before the budget (bad input) fails the request itself.
+   */
+  private async within<T, B extends QueryResult | ForecastResult | AnomalyResult>(
+    work: Promise<T>,
+    principal: string,
+    waitMs: number,
+    metric: MetricDef,
+    answer: (result: T, queryId: string) => B,
+  ): Promise<Outcome<B>> {
+    const queryId = randomUUID();
     let timer: NodeJS.Timeout | undefined;
-    const budget = new Promise<'budget'>((resolve) => {
-      timer = setTimeout(() => resolve('budget'), Math.min(this.options.syncBudgetMs, waitMs));
+    const budget = new Promise<typeof BUDGET_SPENT>((resolve) => {
+      timer = setTimeout(() => resolve(BUDGET_SPENT), Math.min(this.options.syncBudgetMs, waitMs));
     });
     try {
-      const first = await Promise.race([computation, budget]);
-      if (first !== 'budget') return { status: 200, body: this.shape(first, metric, limit, { cached: false, queryId, started }) };
+      const first = await Promise.race([work, budget]);
+      if (first !== BUDGET_SPENT) return { status: 200, body: answer(first as T, queryId) };
     } finally {
       clearTimeout(timer);
     }
-    this.pending.add(queryId, principal, { metric, limit, startedMs: started }, computation);
+    this.pending.add(queryId, principal, { metric, answer: (result, id) => answer(result as T, id) }, work);
     return this.running(queryId, metric);
   }
 
-  private running(queryId: string, metric: MetricDef): QueryOutcome {
+  private running(queryId: string, metric: MetricDef): { status: 202; body: QueryAccepted } {
     return {
       status: 202,
       body: {
@@ -207,7 +248,7 @@ export class MetricsService {
   }
 
   /** The outcome of a query answered with 202, waiting up to `waitMs` for it; only its principal may read it. */
-  async queryStatus(queryId: string, principal: string, waitMs = 0): Promise<QueryOutcome> {
+  async queryStatus(queryId: string, principal: string, waitMs = 0): Promise<PolledOutcome> {
     if (waitMs > 0) await this.pending.settledWithin(queryId, Math.min(waitMs, this.options.syncBudgetMs));
     const pending = this.pending.find(queryId, principal);
     if (!pending) {
@@ -216,10 +257,10 @@ export class MetricsService {
         field: 'queryId',
       });
     }
-    const { metric, limit, startedMs } = pending.context;
+    const { metric, answer } = pending.context;
     if (!pending.settled) return this.running(queryId, metric);
     if ('error' in pending.settled) throw pending.settled.error;
-    return { status: 200, body: this.shape(pending.settled.result, metric, limit, { cached: false, queryId, started: startedMs }) };
+    return { status: 200, body: answer(pending.settled.result, queryId) };
   }
 
   /**
@@ -305,22 +346,40 @@ export class MetricsService {
     };
   }
 
+  /** One series of a metric (cached like any query): what forecasts and anomaly flags are computed on. */
+  private async series(query: QueryRequest): Promise<{ result: ComputedResult; cached: boolean; metric: MetricDef }> {
+    const { request, compiled } = this.prepare(query);
+    const manifest = await this.engine.snapshot();
+    const key = resultKey(request, manifest);
+    const hit = this.cache.get(key);
+    return { result: hit ?? (await this.run(request.metric, compiled, key, manifest)), cached: hit !== undefined, metric: request.metric };
+  }
+
+  /** POST /v1/forecast: the forecast, or 202 when its series outlives the client's wait. */
+  forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<ForecastResult>> {
+    const metric = resolveMetric(this.catalog, parseForecastRequest(body).metric);
+    return this.within(this.forecast(body), principal, waitMs, metric, (result) => result);
+  }
+
+  /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
+  anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<AnomalyResult>> {
+    const metric = resolveMetric(this.catalog, parseAnomalyRequest(body).metric);
+    return this.within(this.anomalies(body), principal, waitMs, metric, (result) => result);
+  }
+
   /** A metric's series and its forecast: history rows carry `actual`, future rows the forecast. */
   async forecast(body: unknown): Promise<ForecastResult> {
     const started = this.options.now();
     const request = parseForecastRequest(body);
     const { metric: name, from, to, grain, filters } = request;
-    const { request: resolved, compiled } = this.prepare({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
-    const manifest = await this.engine.snapshot();
-    const key = resultKey(resolved, manifest);
-    const cachedResult = this.cache.get(key);
-    const series = cachedResult ?? (await this.run(resolved.metric, compiled, key, manifest));
+    const { result: series, cached, metric } = await this.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
     const valueColumn = series.columns.find((column) => column.role === 'value')!;
     const values = series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
+    const interval = request.interval ?? 0.8;
     const outcome = forecast(values, {
       horizon: request.horizon,
       seasonality: request.seasonality ?? 'auto',
-      interval: request.interval ?? 0.8,
+      interval,
       seasonCandidates: SEASONS[grain],
     });
     let period = String(series.rows.at(-1)?.[0] ?? to);
@@ -330,6 +389,8 @@ export class MetricsService {
     });
     const number = (column: string, title: LocalizedText): Column => ({ name: column, type: 'number', role: 'value', title, unit: valueColumn.unit });
     return {
+      title: metric.title,
+      interval,
       columns: [
         series.columns[0]!,
         number('actual', { ja: '実績', en: 'Actual' }),
@@ -342,14 +403,97 @@ export class MetricsService {
       backtest: outcome.backtest,
       notes: outcome.notes,
       meta: this.meta({
-        metric: resolved.metric.name,
-        metricVersion: resolved.metric.version,
+        metric: metric.name,
+        metricVersion: metric.version,
         ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
-        cached: cachedResult !== undefined,
+        ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
+        cached,
         engine: this.engine.name,
         elapsedMs: this.options.now() - started,
       }),
     };
+  }
+
+  /**
+   * Unusual periods of a metric, each with the dimension values that moved most. The total series
+   * is flagged first; the per-dimension series are read only when something was flagged.
+   */
+  async anomalies(body: unknown): Promise<AnomalyResult> {
+    const started = this.options.now();
+    const request = parseAnomalyRequest(body);
+    const { metric: name, from, to, grain, filters } = request;
+    const base: QueryRequest = { metric: name, from, to, grain, ...(filters ? { filters } : {}) };
+    const metric = resolveMetric(this.catalog, name);
+    const dimensions = request.dimensions ?? [...metric.dimensions];
+    // Compiling each split checks its dimension now, so a bad name fails before any engine work.
+    for (const dimension of dimensions) this.prepare({ ...base, dimensions: [dimension] });
+    const { result: series, cached } = await this.series(base);
+    const periods = series.rows.map((row) => String(row[0]));
+    const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
+    const detection = detectAnomalies(
+      series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null)),
+      { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASONS[grain] },
+    );
+    const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
+    const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
+    const additive = isAdditive(metric);
+    const anomalies = detection.anomalies.map((anomaly): AnomalyPoint => {
+      const delta = anomaly.actual - anomaly.expected;
+      return {
+        period: periods[anomaly.index]!,
+        actual: anomaly.actual,
+        expected: anomaly.expected,
+        lower: anomaly.lower,
+        upper: anomaly.upper,
+        score: anomaly.score,
+        direction: delta >= 0 ? 'up' : 'down',
+        contributors: contributorsAt(expectations, anomaly.index, {
+          direction: delta >= 0 ? 1 : -1,
+          ...(additive ? { totalDelta: delta } : {}),
+          perDimension: CONTRIBUTORS_PER_DIMENSION,
+        }),
+      };
+    });
+    return {
+      metric: metric.name,
+      grain,
+      confidence,
+      anomalies,
+      periods: periods.length,
+      model: detection.model,
+      method: ANOMALY_METHOD,
+      notes: detection.notes,
+      meta: this.meta({
+        metric: metric.name,
+        metricVersion: metric.version,
+        ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
+        ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
+        cached,
+        engine: this.engine.name,
+        elapsedMs: this.options.now() - started,
+      }),
+    };
+  }
+
+  /** The metric split by one dimension, as one series per value aligned with `periods`. */
+  private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef): Promise<ValueSeries[]> {
+    const { result } = await this.series({ ...base, dimensions: [dimension] });
+    const position = new Map(periods.map((period, index) => [period, index]));
+    // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
+    const fill = isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null;
+    const byValue = new Map<string, ValueSeries>();
+    for (const [period, value, amount] of result.rows) {
+      const index = position.get(String(period));
+      if (index === undefined) continue;
+      const key = JSON.stringify(value ?? null);
+      let entry = byValue.get(key);
+      if (!entry) {
+        entry = { dimension, value: value ?? null, series: periods.map(() => fill) };
+        byValue.set(key, entry);
+      }
+      entry.series[index] = typeof amount === 'number' ? amount : null;
+    }
+    return [...byValue.values()];
   }
 
   async freshness(): Promise<FreshnessReport> {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { forecast } from '../forecast';
 import type { ForecastResult } from '../contract/types';
 import { isGrain, type Grain } from '../contract/dates';
+import { parseFilters } from './filters';
 import { newTable } from './format';
 import { openLocalService } from './localStack';
 
@@ -16,6 +17,7 @@ export interface ForecastFlags {
   seasonality?: number;
   interval: number;
   format: 'table' | 'json';
+  filter: string[];
   lake?: string;
 }
 
@@ -66,6 +68,7 @@ async function fromMetric(flags: ForecastFlags): Promise<Pick<ForecastResult, 'r
       horizon: flags.horizon,
       interval: flags.interval,
       ...(flags.seasonality !== undefined ? { seasonality: flags.seasonality } : {}),
+      ...(flags.filter.length ? { filters: parseFilters(flags.filter) } : {}),
     });
   } finally {
     await service.engine.close();

@@ -1,12 +1,12 @@
 /**
- * `snaq`: the data team's command line. serve · metrics · query · lake generate.
+ * `snaq`: the data team's command line. serve · metrics · query · forecast · anomalies · lake generate.
  * Errors are one line on stderr and a non-zero exit; results go to stdout.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../contract/errors';
 import { localizeError } from '../contract/errorMessages';
 import { GRAINS, type Grain } from '../contract/dates';
-import type { FilterScalar, MetricList, QueryRequest } from '../contract/types';
+import type { MetricList, QueryRequest } from '../contract/types';
 import { loadCatalog } from '../catalog/catalog';
 import { compileQuery } from '../catalog/compile';
 import { searchMetrics } from '../catalog/describe';
@@ -21,8 +21,10 @@ import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
 import { runForecast } from './forecastCommand';
 import { serve } from './serve';
+import { parseFilters } from './filters';
+import { runAnomalies } from './anomaliesCommand';
 
-function integer(name: string) {
+function numeric(name: string) {
   return (raw: string): number => {
     const value = Number(raw);
     if (!Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a number.`);
@@ -34,16 +36,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** `--filter plan=biweekly --filter plan=every4weeks` → { plan: ['biweekly', 'every4weeks'] }. */
-export function parseFilters(pairs: string[]): Record<string, FilterScalar | FilterScalar[]> {
-  const filters: Record<string, FilterScalar[]> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new InvalidArgumentError(`--filter takes name=value, not "${pair}".`);
-    (filters[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
-  }
-  return Object.fromEntries(Object.entries(filters).map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
-}
 
 interface QueryFlags {
   from: string;
@@ -127,7 +119,7 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('Start the signed metrics API on 127.0.0.1 with DuckDB over the local lake (generated on first run).')
-    .option('--port <port>', 'port (default $PORT or 8787)', integer('--port'))
+    .option('--port <port>', 'port (default $PORT or 8787)', numeric('--port'))
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
     .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .action((flags: { port?: number; host?: string; lake?: string }) => serve(flags));
@@ -148,7 +140,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS))
     .option('--dim <dimension>', 'split by a dimension (repeatable)', collect, [])
     .option('--filter <name=value>', 'keep only rows where a dimension equals a value (repeatable)', collect, [])
-    .option('--limit <rows>', 'at most this many rows', integer('--limit'))
+    .option('--limit <rows>', 'at most this many rows', numeric('--limit'))
     .addOption(formatOption())
     .option('--url <url>', 'query a running endpoint, e.g. http://127.0.0.1:8787')
     .option('--lake <dir>', 'lake directory for in-process queries')
@@ -163,19 +155,34 @@ export function buildProgram(): Command {
     .option('--from <date>', 'first day of the history')
     .option('--to <date>', 'day after the last day of the history')
     .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS))
-    .requiredOption('--horizon <n>', 'periods ahead (1–104)', integer('--horizon'))
-    .option('--seasonality <n>', 'season length in periods (default: detect)', integer('--seasonality'))
-    .option('--interval <p>', 'interval coverage, 0.5–0.99', integer('--interval'), 0.8)
+    .requiredOption('--horizon <n>', 'periods ahead (1–104)', numeric('--horizon'))
+    .option('--seasonality <n>', 'season length in periods (default: detect)', numeric('--seasonality'))
+    .option('--interval <p>', 'interval coverage, 0.5–0.99', numeric('--interval'), 0.8)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--filter <name=value>', 'with --metric: keep only rows where a dimension equals a value (repeatable)', collect, [])
     .option('--lake <dir>', 'lake directory for --metric')
     .action(runForecast);
+
+  program
+    .command('anomalies <metric>')
+    .description('Unusual periods of a metric on the lake, with the dimension values that moved most.')
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD (JST)')
+    .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD (JST)')
+    .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS).makeOptionMandatory())
+    .option('--dim <dimension>', 'attribute to this dimension (repeatable; default: all of the metric\'s)', collect, [])
+    .option('--filter <name=value>', 'keep only rows where a dimension equals a value (repeatable)', collect, [])
+    .addOption(new Option('--sensitivity <level>', 'low 99.9%, medium 99%, high 95%').choices(['low', 'medium', 'high']))
+    .option('--seasonality <n>', 'season length in periods (default: detect)', numeric('--seasonality'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--lake <dir>', 'lake directory')
+    .action(runAnomalies);
 
   const lake = program.command('lake').description('The sample lake.');
   lake
     .command('generate')
     .description('Write the deterministic sample lake as Parquet plus manifest.json.')
-    .option('--scale <n>', 'size factor (1 ≈ 10,000 users)', integer('--scale'), 1)
-    .option('--seed <n>', 'random seed', integer('--seed'), 42)
+    .option('--scale <n>', 'size factor (1 ≈ 10,000 users)', numeric('--scale'), 1)
+    .option('--seed <n>', 'random seed', numeric('--seed'), 42)
     .option('--out <dir>', 'output directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .option('--as-of <iso>', 'snapshot moment (default: now, to the hour)')
     .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string }) => {

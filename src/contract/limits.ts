@@ -9,4 +9,6 @@ export const LIMITS = {
   /** The most rows one query may return; more is RESULT_TOO_LARGE (the add-on must fit a sheet). */
   maxRows: 50_000,
   maxBodyBytes: 1_048_576,
+  /** Periods a forecast may look ahead: two years of weeks. */
+  maxForecastHorizon: 104,
 } as const;

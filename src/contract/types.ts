@@ -162,11 +162,69 @@ export interface ForecastRequest {
 }
 
 export interface ForecastResult {
+  /** The metric's title, for charts and headings. */
+  title: LocalizedText;
+  /** Central coverage of the lower–upper interval. */
+  interval: number;
   /** period, actual, forecast, lower, upper: history rows have only `actual`, future rows the rest. */
   columns: Column[];
   rows: Cell[][];
   model: { name: string; seasonLength: number; params: Record<string, number> };
   backtest: { mase: number | null; folds: number };
+  notes: string[];
+  meta: Meta;
+}
+
+/** How readily a point is called unusual: the central confidence of the one-step interval. */
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+export interface AnomalyRequest {
+  metric: string;
+  from: string;
+  to: string;
+  grain: Grain;
+  /** Dimensions to attribute each anomaly to (default: every dimension of the metric). */
+  dimensions?: string[];
+  filters?: Record<string, FilterValue>;
+  /** low = 99.9 %, medium = 99 % (default), high = 95 %. */
+  sensitivity?: Sensitivity;
+  seasonality?: number;
+}
+
+/** One dimension value's move in an anomalous period, against its own one-step expectation. */
+export interface Contributor {
+  dimension: string;
+  value: Cell;
+  actual: number;
+  expected: number;
+  /** actual − expected. */
+  delta: number;
+  /** delta over the metric's own delta, for additive metrics only. */
+  share?: number;
+}
+
+export interface AnomalyPoint {
+  period: string;
+  actual: number;
+  expected: number;
+  lower: number;
+  upper: number;
+  /** (actual − expected) / robust sigma of the one-step residuals. */
+  score: number;
+  direction: 'up' | 'down';
+  /** Largest moves in the anomaly's direction first, at most 5 per dimension. */
+  contributors: Contributor[];
+}
+
+export interface AnomalyResult {
+  metric: string;
+  grain: Grain;
+  confidence: number;
+  anomalies: AnomalyPoint[];
+  /** How many periods of the series were examined. */
+  periods: number;
+  model: { name: string; seasonLength: number };
+  method: string;
   notes: string[];
   meta: Meta;
 }

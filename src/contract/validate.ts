@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { addMonths, GRAINS, parseIsoDate } from './dates';
 import { ApiError } from './errors';
 import { LIMITS } from './limits';
-import type { ForecastRequest, QueryRequest } from './types';
+import type { AnomalyRequest, ForecastRequest, QueryRequest } from './types';
 
 // zod/mini, not zod: the same validation at a fraction of the size, which matters in the Lambda bundle.
 
@@ -124,7 +124,7 @@ const forecastExtras = z.strictObject({
   horizon: z.number().check(
     z.refine((value) => Number.isInteger(value), { error: 'must be a whole number' }),
     z.minimum(1, { error: 'must be at least 1' }),
-    z.maximum(104, { error: 'must be at most 104' }),
+    z.maximum(LIMITS.maxForecastHorizon, { error: `must be at most ${LIMITS.maxForecastHorizon}` }),
   ),
   interval: z.optional(z.number().check(z.minimum(0.5, { error: 'must be at least 0.5' }), z.maximum(0.99, { error: 'must be at most 0.99' }))),
   seasonality: z.optional(
@@ -136,36 +136,72 @@ const forecastExtras = z.strictObject({
   ),
 });
 
-/** A forecast request: a query over one series (grain required, no dimensions) plus the forecast's options. */
-export function parseForecastRequest(body: unknown): ForecastRequest {
+function objectBody(body: unknown): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.', { reason: 'invalid_body' });
   }
-  const { horizon, interval, seasonality, ...query } = body as Record<string, unknown>;
-  const parsed = forecastExtras.safeParse({ horizon, interval, seasonality });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = fieldName(issue.path);
-    const missing = issue.path.length === 1 && ({ horizon, interval, seasonality } as Record<string, unknown>)[String(issue.path[0])] === undefined;
-    throw new ApiError('INVALID_ARGUMENT', missing ? `Field "${field}" is required.` : `Field "${field}" ${issue.message}.`, {
-      reason: missing ? 'missing_field' : 'invalid_field',
-      field,
-    });
-  }
+  return body as Record<string, unknown>;
+}
+
+/** Validates the fields a forecast or anomaly request adds to a query, with the same error shape. */
+function parseExtras<S extends z.ZodMiniType>(schema: S, extras: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(extras);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = fieldName(issue.path);
+  const missing = issue.path.length === 1 && extras[String(issue.path[0])] === undefined;
+  throw new ApiError('INVALID_ARGUMENT', missing ? `Field "${field}" is required.` : `Field "${field}" ${issue.message}.`, {
+    reason: missing ? 'missing_field' : 'invalid_field',
+    field,
+  });
+}
+
+/** A query over one series with a grain: what forecasts and anomaly flags are computed on. */
+function parseSeriesQuery(query: Record<string, unknown>, purpose: string): QueryRequest & { grain: NonNullable<QueryRequest['grain']> } {
   const request = parseQueryRequest(query);
-  if (!request.grain) throw new ApiError('INVALID_ARGUMENT', 'Field "grain" is required for a forecast.', { reason: 'missing_field', field: 'grain' });
+  if (!request.grain) throw new ApiError('INVALID_ARGUMENT', `Field "grain" is required for ${purpose}.`, { reason: 'missing_field', field: 'grain' });
+  if (request.limit !== undefined) throw new ApiError('INVALID_ARGUMENT', 'Unknown field "limit" in the request.', { reason: 'unknown_field', field: 'limit' });
+  return { ...request, grain: request.grain };
+}
+
+/** A forecast request: a query over one series (grain required, no dimensions) plus the forecast's options. */
+export function parseForecastRequest(body: unknown): ForecastRequest {
+  const { horizon, interval, seasonality, ...query } = objectBody(body);
+  const extras = parseExtras(forecastExtras, { horizon, interval, seasonality });
+  const request = parseSeriesQuery(query, 'a forecast');
   if (request.dimensions?.length) {
     throw new ApiError('INVALID_ARGUMENT', 'A forecast is of one series: use filters, not dimensions.', { reason: 'invalid_field', field: 'dimensions' });
   }
-  if (request.limit !== undefined) throw new ApiError('INVALID_ARGUMENT', 'Unknown field "limit" in the request.', { reason: 'unknown_field', field: 'limit' });
   return {
     metric: request.metric,
     from: request.from,
     to: request.to,
     grain: request.grain,
-    horizon: parsed.data.horizon,
-    ...(parsed.data.interval !== undefined ? { interval: parsed.data.interval } : {}),
-    ...(parsed.data.seasonality !== undefined ? { seasonality: parsed.data.seasonality } : {}),
+    horizon: extras.horizon,
+    ...(extras.interval !== undefined ? { interval: extras.interval } : {}),
+    ...(extras.seasonality !== undefined ? { seasonality: extras.seasonality } : {}),
     ...(request.filters ? { filters: request.filters } : {}),
+  };
+}
+
+const anomalyExtras = z.strictObject({
+  sensitivity: z.optional(z.enum(['low', 'medium', 'high'], { error: 'must be low, medium or high' })),
+  seasonality: forecastExtras.shape.seasonality,
+});
+
+/** An anomaly request: a series query whose `dimensions` name what to attribute each anomaly to. */
+export function parseAnomalyRequest(body: unknown): AnomalyRequest {
+  const { sensitivity, seasonality, ...query } = objectBody(body);
+  const extras = parseExtras(anomalyExtras, { sensitivity, seasonality });
+  const request = parseSeriesQuery(query, 'anomaly detection');
+  return {
+    metric: request.metric,
+    from: request.from,
+    to: request.to,
+    grain: request.grain,
+    ...(request.dimensions?.length ? { dimensions: request.dimensions } : {}),
+    ...(request.filters ? { filters: request.filters } : {}),
+    ...(extras.sensitivity !== undefined ? { sensitivity: extras.sensitivity } : {}),
+    ...(extras.seasonality !== undefined ? { seasonality: extras.seasonality } : {}),
   };
 }

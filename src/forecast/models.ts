@@ -1,7 +1,9 @@
 /**
  * Exponential-smoothing models in error-correction (ETS, additive-error) form, fitted by minimising
  * the in-sample one-step-ahead SSE with a deterministic Nelder–Mead search over the smoothing
- * parameters (initial states come from a least-squares heuristic and are not optimised).
+ * parameters (initial states come from a least-squares heuristic and are not optimised: for seasonal
+ * models a line with one dummy per season position through the first two or three whole seasons —
+ * a plain line would be tilted by the seasonal shape — and the mean detrended value per position).
  *
  *   forecast  mu_t = l + phi·b (+ s)           or (l + phi·b)·s   (multiplicative season)
  *   error     e_t  = y_t − mu_t
@@ -58,8 +60,21 @@ export interface FittedModel {
   nParams: number;
   /** Point forecasts for steps 1..h. */
   forecast(h: number): number[];
-  /** Multipliers k_h with Var(error at step h) = sigma² · k_h (k_1 = 1). */
+  /** Multipliers k_h with Var(error at step h) = sigma² · k_h (k_1 = 1), for homoscedastic one-step errors. */
   varianceFactors(h: number): number[];
+  /**
+   * psi[i][j] = ∂(forecast at step i + 1) / ∂(one-step error at step j + 1) for j ≤ i, psi[i][i] = 1: how a
+   * future one-step error moves every later forecast, to first order around the point-forecast path
+   * (exact for the linear additive models). Var(error at step h) = Σ_j psi[h−1][j]² · Var(one-step error at j).
+   */
+  impulseResponses(h: number): number[][];
+  /**
+   * Sensitivities to the estimated initial states (level, trend, all season positions but the last —
+   * the season indices' sum and the level are not separately identifiable): `fitted[t]` = ∂(in-sample
+   * one-step forecast t)/∂x0 and `forecast[i]` = ∂(forecast at step i + 1)/∂x0, for the estimation-error
+   * part of the forecast variance. Empty rows for models without estimated initial states.
+   */
+  initialStateGradients(h: number): { fitted: number[][]; forecast: number[][] };
 }
 
 interface Params {
@@ -117,6 +132,29 @@ function lineFit(y: readonly number[], k: number): { intercept: number; slope: n
   return { intercept: my - slope * mx, slope };
 }
 
+/**
+ * Least-squares line with one dummy per season position through y[0..k), k a whole number of seasons:
+ * the slope comes from the change between seasons only (a plain line through whole seasons of a
+ * sinusoid is tilted by the seasonal shape), the intercept makes the seasonal effects average zero.
+ */
+function seasonalLineFit(y: readonly number[], k: number, m: number): { intercept: number; slope: number } {
+  const cycles = k / m;
+  let sxy = 0;
+  let sxx = 0;
+  let sy = 0;
+  for (let t = 0; t < k; t++) {
+    // Within its season position, t is offset from that position's mean time by m·(cycle − mean cycle).
+    const dt = m * (Math.floor(t / m) - (cycles - 1) / 2);
+    let slotMean = 0;
+    for (let c = 0; c < cycles; c++) slotMean += y[(t % m) + c * m]! / cycles;
+    sxy += dt * (y[t]! - slotMean);
+    sxx += dt * dt;
+    sy += y[t]!;
+  }
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  return { intercept: sy / k - (slope * (k - 1)) / 2, slope };
+}
+
 /** The state "just before t = 0", so the first one-step forecast is for y[0]. */
 function initialState(spec: ModelSpec, y: readonly number[], m: number): State | null {
   const n = y.length;
@@ -127,7 +165,7 @@ function initialState(spec: ModelSpec, y: readonly number[], m: number): State |
   }
   const k = Math.min(n, 3 * m) - (Math.min(n, 3 * m) % m);
   if (k < 2 * m) return null;
-  const { intercept, slope } = lineFit(y, k);
+  const { intercept, slope } = seasonalLineFit(y, k, m);
   const s = new Array<number>(m).fill(0);
   const cycles = k / m;
   for (let t = 0; t < k; t++) {
@@ -179,6 +217,86 @@ function run(spec: ModelSpec, p: Params, y: readonly number[], m: number, init: 
   return { sse, fitted, state: { l, b, s } };
 }
 
+/**
+ * Forward-mode derivatives of the filter in `run` with respect to the initial state (see
+ * FittedModel.initialStateGradients): one tangent vector per state component, propagated exactly
+ * through the (nonlinear, when multiplicative) error-correction recursion.
+ */
+function initialStateGradients(spec: ModelSpec, p: Params, y: readonly number[], m: number, init: State, h: number): { fitted: number[][]; forecast: number[][] } {
+  const trend = spec.trend !== 'none';
+  const seasonal = spec.season !== 'none';
+  const mult = spec.season === 'multiplicative';
+  const dim = 1 + (trend ? 1 : 0) + (seasonal ? m - 1 : 0);
+  const unit = (k: number): number[] => {
+    const v = new Array<number>(dim).fill(0);
+    if (k >= 0) v[k] = 1;
+    return v;
+  };
+  let dl = unit(0);
+  let db = trend ? unit(1) : unit(-1);
+  const ds: number[][] = seasonal ? Array.from({ length: m }, (_, i) => unit(i < m - 1 ? 1 + (trend ? 1 : 0) + i : -1)) : [];
+  let { l, b } = init;
+  const s = [...init.s];
+  const fitted: number[][] = [];
+  const dbase = new Array<number>(dim);
+  for (let t = 0; t < y.length; t++) {
+    const base = l + p.phi * b;
+    const si = seasonal ? s[t % m]! : mult ? 1 : 0;
+    const mu = mult ? base * si : base + si;
+    const e = y[t]! - mu;
+    const dsi = seasonal ? ds[t % m]! : null;
+    const dmu = new Array<number>(dim);
+    for (let k = 0; k < dim; k++) {
+      dbase[k] = dl[k]! + p.phi * db[k]!;
+      dmu[k] = mult ? dbase[k]! * si + base * dsi![k]! : dbase[k]! + (dsi ? dsi[k]! : 0);
+    }
+    fitted.push(dmu);
+    const nl = new Array<number>(dim);
+    const nb = new Array<number>(dim);
+    const ns = seasonal ? new Array<number>(dim) : null;
+    for (let k = 0; k < dim; k++) {
+      const de = -dmu[k]!;
+      if (mult) {
+        // d(e/s) and d(e/base)
+        const dErrOverS = de / si - (e * dsi![k]!) / (si * si);
+        nl[k] = dbase[k]! + p.alpha * dErrOverS;
+        nb[k] = p.phi * db[k]! + p.beta * dErrOverS;
+        ns![k] = dsi![k]! + p.gamma * (de / base - (e * dbase[k]!) / (base * base));
+      } else {
+        nl[k] = dbase[k]! + p.alpha * de;
+        nb[k] = p.phi * db[k]! + p.beta * de;
+        if (ns) ns[k] = dsi![k]! + p.gamma * de;
+      }
+    }
+    dl = nl;
+    db = nb;
+    if (ns) ds[t % m] = ns;
+    if (mult) {
+      l = base + (p.alpha * e) / si;
+      b = p.phi * b + (p.beta * e) / si;
+      s[t % m] = si + (p.gamma * e) / base;
+    } else {
+      l = base + p.alpha * e;
+      b = p.phi * b + p.beta * e;
+      if (seasonal) s[t % m] = si + p.gamma * e;
+    }
+  }
+  const forecast: number[][] = [];
+  const n = y.length;
+  for (let i = 1; i <= h; i++) {
+    const damp = dampedSum(p.phi, i);
+    const base = l + damp * b;
+    const slot = (n + i - 1) % m;
+    const row = new Array<number>(dim);
+    for (let k = 0; k < dim; k++) {
+      const dBase = dl[k]! + damp * db[k]!;
+      row[k] = !seasonal ? dBase : mult ? dBase * s[slot]! + base * ds[slot]![k]! : dBase + ds[slot]![k]!;
+    }
+    forecast.push(row);
+  }
+  return { fitted, forecast };
+}
+
 function dampedSum(phi: number, h: number): number {
   if (phi === 1) return h;
   let acc = 0;
@@ -188,6 +306,20 @@ function dampedSum(phi: number, h: number): number {
     acc += pw;
   }
   return acc;
+}
+
+/** Point forecasts for steps 1..h from the state after n observations. */
+function forecastFrom(spec: ModelSpec, p: Params, state: State, n: number, m: number, h: number): number[] {
+  const out: number[] = [];
+  for (let i = 1; i <= h; i++) {
+    const base = state.l + dampedSum(p.phi, i) * state.b;
+    if (spec.season === 'none') out.push(base);
+    else {
+      const si = state.s[(n + i - 1) % m]!;
+      out.push(spec.season === 'multiplicative' ? base * si : base + si);
+    }
+  }
+  return out;
 }
 
 /** Fit one smoothing model; null when the model cannot be fitted to this series. */
@@ -215,6 +347,35 @@ export function fitSmoothing(kind: ModelKind, y: readonly number[], m: number): 
   if (spec.trend !== 'none') params.beta = p.beta;
   if (seasonal) params.gamma = p.gamma;
   if (spec.trend === 'damped') params.phi = p.phi;
+  const impulseResponses = (h: number): number[][] => {
+    // An error e at step j moves the level by alpha·e (÷ s_j when the season is multiplicative), the
+    // trend by beta·e (÷ s_j) and season slot j by gamma·e (÷ base_j); with no later errors the level
+    // change reaches step i > j as (alpha + beta·phi_{i−j})·e and the slot recurs at i ≡ j (mod m).
+    // Multiplicative season: the base change is scaled by s_i, the slot change by base_i, giving
+    // psi_ij = (alpha + beta·phi_{i−j})·s_i/s_j + gamma·[m | i−j]·base_i/base_j (ETS class 1 when additive).
+    const mult = spec.season === 'multiplicative';
+    const damped = [0];
+    for (let i = 1; i <= h; i++) damped.push(damped[i - 1]! + p.phi ** i);
+    const base: number[] = [];
+    const season: number[] = [];
+    for (let i = 1; i <= h; i++) {
+      base.push(final.l + damped[i]! * final.b);
+      season.push(seasonal ? final.s[(n + i - 1) % m]! : 1);
+    }
+    const ratio = (a: number, b: number): number => (Math.abs(b) > 1e-12 ? a / b : 0);
+    const out: number[][] = [];
+    for (let i = 1; i <= h; i++) {
+      const row: number[] = [];
+      for (let j = 1; j < i; j++) {
+        const levelPart = p.alpha + p.beta * damped[i - j]!;
+        const seasonPart = seasonal && (i - j) % m === 0 ? p.gamma : 0;
+        row.push(mult ? levelPart * ratio(season[i - 1]!, season[j - 1]!) + seasonPart * ratio(base[i - 1]!, base[j - 1]!) : levelPart + seasonPart);
+      }
+      row.push(1);
+      out.push(row);
+    }
+    return out;
+  };
   return {
     kind,
     seasonLength: seasonal ? m : 1,
@@ -224,30 +385,12 @@ export function fitSmoothing(kind: ModelKind, y: readonly number[], m: number): 
     sse: result.sse,
     nResiduals: n,
     nParams: nSmoothing + nInit,
-    forecast(h: number): number[] {
-      const out: number[] = [];
-      for (let i = 1; i <= h; i++) {
-        const base = final.l + dampedSum(p.phi, i) * final.b;
-        if (!seasonal) out.push(base);
-        else {
-          const si = final.s[(n + i - 1) % m]!;
-          out.push(spec.season === 'multiplicative' ? base * si : base + si);
-        }
-      }
-      return out;
-    },
+    forecast: (h: number) => forecastFrom(spec, p, final, n, m, h),
     varianceFactors(h: number): number[] {
-      // Class-1 ETS variance: 1 + Σ_{j<h} c_j², c_j = alpha + beta·phi_j + gamma·[j ≡ 0 mod m].
-      // For multiplicative seasonality this additive formula is used as an approximation.
-      const out: number[] = [];
-      let acc = 1;
-      for (let i = 1; i <= h; i++) {
-        out.push(acc);
-        const cj = p.alpha + p.beta * dampedSum(p.phi, i) + (seasonal && i % m === 0 ? p.gamma : 0);
-        acc += cj * cj;
-      }
-      return out;
+      return impulseResponses(h).map((row) => row.reduce((acc, w) => acc + w * w, 0));
     },
+    impulseResponses,
+    initialStateGradients: (h: number) => initialStateGradients(spec, p, y, m, init, h),
   };
 }
 
@@ -284,5 +427,10 @@ export function fitSeasonalNaive(y: readonly number[], m: number): FittedModel {
       for (let i = 1; i <= h; i++) out.push(Math.floor((i - 1) / lag) + 1);
       return out;
     },
+    impulseResponses(h: number): number[][] {
+      // A seasonal random walk: the error at step j is carried into every later step of its season.
+      return Array.from({ length: h }, (_, i) => Array.from({ length: i + 1 }, (_, j) => ((i - j) % lag === 0 ? 1 : 0)));
+    },
+    initialStateGradients: () => ({ fitted: [], forecast: [] }),
   };
 }

@@ -7,7 +7,7 @@ export function workbenchPage(): string {
 <title>SNAQ workbench</title>
 <style>
   body { font: 13px/1.4 "Hiragino Sans", "Noto Sans JP", Arial, sans-serif; margin: 0; display: flex; height: 100vh; color: #202124; }
-  #sheet { flex: 1; overflow: auto; padding: 8px; }
+  #sheet { flex: 1; overflow: auto; padding: 8px; position: relative; }
   #bar { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
   #bar input { flex: 1; min-width: 200px; padding: 4px; font: inherit; }
   button { font: inherit; padding: 3px 8px; }
@@ -20,6 +20,9 @@ export function workbenchPage(): string {
   td.note::after { content: ""; position: absolute; top: 0; right: 0; border: 5px solid transparent; border-top-color: #d93025; border-right-color: #d93025; }
   iframe { width: 320px; border: 0; border-left: 1px solid #dadce0; }
   #log { color: #5f6368; font-size: 12px; }
+  figure.chart { margin: 0; border: 1px solid #dadce0; padding: 8px; background: #fff; position: absolute; box-shadow: 0 1px 3px rgba(60, 64, 67, .3); }
+  figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
+  .legend span { margin-right: 10px; font-size: 12px; }
 </style>
 </head>
 <body>
@@ -32,6 +35,7 @@ export function workbenchPage(): string {
     <span id="log" role="status"></span>
   </div>
   <table id="grid"></table>
+  <div id="charts" aria-label="charts"></div>
 </div>
 <iframe id="sidebar" title="SNAQ sidebar" src="/workbench/sidebar"></iframe>
 <script>
@@ -65,6 +69,51 @@ export function workbenchPage(): string {
         (function (row, column) { td.addEventListener('click', function () { select(row, column); }); })(r, c2);
       }
     }
+    renderCharts(grid.charts);
+  }
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attributes) { var e = document.createElementNS(SVG, tag); for (var k in attributes) e.setAttribute(k, attributes[k]); return e; }
+  // Embedded charts, drawn from the cells they cover (the emulator keeps ranges and options, not pictures).
+  function renderCharts(charts) {
+    var box = document.getElementById('charts');
+    box.textContent = '';
+    (charts || []).forEach(function (chart) {
+      var figure = document.createElement('figure');
+      figure.className = 'chart';
+      figure.id = 'chart-' + chart.chartId;
+      // Floating over the grid at its anchor cell, as Sheets draws an embedded chart.
+      var anchor = document.getElementById('cell-' + a1(chart.anchor.row, chart.anchor.column));
+      var sheet = document.getElementById('sheet');
+      if (anchor) {
+        var at = anchor.getBoundingClientRect(), origin = sheet.getBoundingClientRect();
+        figure.style.left = at.left - origin.left + sheet.scrollLeft + 'px';
+        figure.style.top = at.top - origin.top + sheet.scrollTop + 'px';
+      }
+      var caption = document.createElement('figcaption');
+      caption.textContent = chart.title + ' (' + a1(chart.anchor.row, chart.anchor.column) + ')';
+      figure.appendChild(caption);
+      var width = 520, height = 220, all = [];
+      chart.series.forEach(function (s) { s.values.forEach(function (v) { if (v !== null) all.push(v); }); });
+      var min = Math.min.apply(null, all), max = Math.max.apply(null, all), span = (max - min) || 1, n = Math.max(1, chart.labels.length - 1);
+      var plot = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': chart.title });
+      chart.series.forEach(function (s, i) {
+        var points = [], path = '';
+        s.values.forEach(function (v, t) {
+          if (v === null) { if (points.length) { path += 'M' + points.join('L'); points = []; } return; }
+          points.push((8 + t / n * (width - 16)).toFixed(1) + ',' + (height - 8 - (v - min) / span * (height - 16)).toFixed(1));
+        });
+        if (points.length) path += 'M' + points.join('L');
+        var line = svg('path', { d: path || 'M0,0', fill: 'none', stroke: s.color || ['#1a73e8', '#e8710a', '#f6b26b', '#f6b26b'][i % 4], 'stroke-width': i < 2 ? 2 : 1, 'data-series': s.name });
+        if (s.dashed) line.setAttribute('stroke-dasharray', '6 4');
+        plot.appendChild(line);
+      });
+      figure.appendChild(plot);
+      var legend = document.createElement('div');
+      legend.className = 'legend';
+      chart.series.forEach(function (s) { var item = document.createElement('span'); item.textContent = '— ' + s.name; item.style.color = s.color || '#202124'; legend.appendChild(item); });
+      figure.appendChild(legend);
+      box.appendChild(figure);
+    });
   }
   function select(row, column) {
     selected = { row: row, column: column };

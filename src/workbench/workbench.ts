@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { createAppsScriptEnv, type AppsScriptEnv } from '../emulator';
+import { createAppsScriptEnv, type AppsScriptEnv, type ChartEntry } from '../emulator';
+import { parseA1, toBox } from '../emulator/a1';
 import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
 import { workbenchPage } from './page';
 
@@ -74,6 +75,39 @@ function readJson(request: http.IncomingMessage): Promise<Record<string, unknown
   });
 }
 
+/** What the page draws for an embedded chart: its first range's header, labels and numeric series. */
+interface ChartView {
+  chartId: number;
+  title: string;
+  anchor: { row: number; column: number };
+  labels: string[];
+  series: Array<{ name: string; values: Array<number | null>; color?: string; dashed: boolean }>;
+}
+
+function chartView(chart: ChartEntry, values: unknown[][], display: string[][]): ChartView | null {
+  const parsed = chart.ranges[0] === undefined ? null : parseA1(chart.ranges[0]);
+  if (!parsed || parsed.sheet !== undefined) return null;
+  const box = toBox(parsed, values.length, values[0]?.length ?? 0);
+  const headers = Math.max(0, chart.numHeaders);
+  const column = (c: number) => Array.from({ length: box.numRows - headers }, (_, r) => box.row - 1 + headers + r).map((row) => ({ row, c }));
+  const style = (chart.options.series ?? {}) as Record<string, { color?: string; lineDashStyle?: unknown }>;
+  return {
+    chartId: chart.chartId,
+    title: String(chart.options.title ?? ''),
+    anchor: { row: chart.anchor.row, column: chart.anchor.column },
+    labels: column(box.col - 1).map(({ row, c }) => display[row]?.[c] ?? ''),
+    series: Array.from({ length: box.numCols - 1 }, (_, i) => {
+      const c = box.col + i;
+      return {
+        name: headers ? String(values[box.row - 1]?.[c] ?? '') : `#${i + 1}`,
+        values: column(c).map(({ row }) => (typeof values[row]?.[c] === 'number' ? (values[row]![c] as number) : null)),
+        color: style[i]?.color,
+        dashed: Array.isArray(style[i]?.lineDashStyle),
+      };
+    }),
+  };
+}
+
 export async function createWorkbench(options: WorkbenchOptions): Promise<Workbench> {
   const credentials = options.credentials ?? DEV_CREDENTIALS;
   const rows = options.rows ?? 40;
@@ -102,8 +136,13 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
       .map((entry) => entry.index),
     triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
-    rows,
-    columns,
+    charts: env.workbook
+      .charts(SHEET)
+      .map((chart) => chartView(chart, env.workbook.values(SHEET), env.workbook.displayValues(SHEET)))
+      .filter((view) => view !== null),
+    // The sheet grows when a block needs more rows than it had.
+    rows: env.workbook.size(SHEET).maxRows,
+    columns: env.workbook.size(SHEET).maxColumns,
   });
 
   const routes: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {

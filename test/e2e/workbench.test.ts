@@ -118,12 +118,38 @@ test('a SNAQ formula typed into a cell spills its result into the grid', async (
   expect(await amounts('G', 3, 6)).toEqual(await apiAmounts());
 });
 
-test('stop the API → refresh all → the values stay and the block shows stale with a reason', async () => {
+test('a block with a forecast: the preview shows the forecast, the block its table and a line chart beside it', async () => {
+  await page.locator('#cell-B12').click();
+  await sidebar.locator('#tab-find').click();
+  await sidebar.locator('#search').fill('revenue');
+  await sidebar.locator('button[data-metric="revenue"]').click();
+  await sidebar.locator('#freshness').waitFor();
+  await sidebar.locator('#grain').selectOption('month');
+  await sidebar.locator('#forecast-on').check();
+  expect(await sidebar.locator('input[name="dimension"]').first().isDisabled()).toBe(true);
+  await sidebar.locator('#horizon').fill('6');
+  await sidebar.locator('#preview-button').click();
+  await sidebar.locator('table.preview th', { hasText: '予測' }).first().waitFor();
+  expect(await sidebar.locator('#forecast-model').innerText()).toMatch(/^モデル: [a-z-]+ \(季節周期 \d+\) · 過去検証の MASE/);
+  await sidebar.locator('#insert-block').click();
+  await sidebar.locator('#sidebar-status', { hasText: 'B12:F30' }).waitFor();
+  expect(await page.locator('#cell-D12').innerText()).toBe('予測');
+  expect(await page.locator('#cell-D30').innerText()).toMatch(/¥[\d,]+/);
+  const chart = page.locator('#charts figure.chart');
+  await chart.waitFor();
+  expect(await chart.locator('figcaption').innerText()).toBe('売上（定期便＋ショップ）：実績と予測（80% 予測区間） (H12)');
+  expect(await chart.locator('path[data-series]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-series')))).toEqual(['実績', '予測', '下限', '上限']);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-ja.png'), fullPage: true });
+}, 120_000);
+
+test('stop the API → refresh all → the values stay and the blocks show stale with a reason', async () => {
   const before = await amounts('C', 4, 6);
   await api.close();
+  await sidebar.locator('#tab-blocks').click();
   await sidebar.locator('#refresh-all').click();
-  await sidebar.locator('li.block.stale').waitFor({ timeout: 60_000 });
-  expect(await sidebar.locator('li.block .reason').innerText()).toMatch(/接続できません/);
+  await sidebar.locator('li.block.stale').nth(1).waitFor({ timeout: 60_000 });
+  expect(await sidebar.locator('li.block .reason').first().innerText()).toMatch(/接続できません/);
+  expect(await page.locator('#charts figure.chart').count()).toBe(1);
   expect(await amounts('C', 4, 6)).toEqual(before);
   await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-stale-ja.png') });
 }, 90_000);

@@ -115,6 +115,34 @@ describe('snaq forecast', () => {
     expect(code).toBe(1);
     expect(stderr).toBe('snaq: INVALID_ARGUMENT: Field "horizon" must be at most 104.\n');
   });
+
+  test('forecasts a filtered metric: the history is the filtered series', () => {
+    const args = ['forecast', '--metric', 'box_revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--horizon', '2', '--format', 'json', '--lake', lake.dir];
+    const all = JSON.parse(snaq(args).stdout);
+    const biweekly = JSON.parse(snaq([...args, '--filter', 'plan=biweekly']).stdout);
+    expect(biweekly.rows).toHaveLength(14);
+    for (let i = 0; i < 12; i++) expect(biweekly.rows[i][1]).toBeLessThan(all.rows[i][1]);
+  });
+});
+
+describe('snaq anomalies', () => {
+  test('reports the unusual periods as JSON, attributed to the dimensions asked for', () => {
+    const { code, stdout } = snaq(['anomalies', 'boxes_shipped', '--from', '2023-01-02', '--to', '2026-10-26', '--grain', 'week', '--dim', 'plan', '--sensitivity', 'high', '--format', 'json', '--lake', lake.dir]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ metric: 'boxes_shipped', grain: 'week', confidence: 0.95 });
+    expect(result.periods).toBe(199);
+    for (const anomaly of result.anomalies) {
+      expect(Math.abs(anomaly.score)).toBeGreaterThan(1.95);
+      for (const contributor of anomaly.contributors) expect(contributor.dimension).toBe('plan');
+    }
+  });
+
+  test('a sensitivity that does not exist is refused by the command line', () => {
+    const { code, stderr } = snaq(['anomalies', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'week', '--sensitivity', 'extreme', '--lake', lake.dir]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/--sensitivity.*extreme/);
+  });
 });
 
 describe('snaq lake generate', () => {

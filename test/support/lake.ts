@@ -19,3 +19,22 @@ export async function createTestLake(options: { scale?: number; seed?: number; a
   const { manifest } = await generateLake({ outDir: dir, scale: options.scale ?? 0.2, seed: options.seed ?? 7, asOf: options.asOf ?? TEST_AS_OF });
   return { dir, manifest, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+/**
+ * Adds rows to a lake table as one more Parquet file beside its data (the engine reads
+ * `<table>/*.parquet`): `select` is DuckDB SQL over the other tables, read as views.
+ */
+export async function injectRows(lakeDir: string, table: string, file: string, select: string): Promise<void> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const name of ['users', 'shop_orders', 'boxes', 'subscriptions']) {
+      await connection.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet('${path.join(lakeDir, name, '*.parquet')}')`);
+    }
+    await connection.run(`COPY (${select}) TO '${path.join(lakeDir, table, file)}' (FORMAT parquet)`);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}

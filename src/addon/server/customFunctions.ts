@@ -32,22 +32,22 @@ import {
 /** A custom function has 30 s; bundle loading and writing the cells need some of it. */
 export const CUSTOM_FUNCTION_BUDGET_MS = 26_000;
 
-type SheetValue = Date | string | number | boolean;
+export type SheetValue = Date | string | number | boolean;
 
-interface Call {
+export interface Call {
   platform: Platform;
   lang: Lang;
   deadline: number;
   args: ArgumentContext;
 }
 
-function startCall(platform: Platform): Call {
+export function startCall(platform: Platform): Call {
   const now = platform.now();
   const lang = langOfLocale(platform.locale());
   return { platform, lang, deadline: now + CUSTOM_FUNCTION_BUDGET_MS, args: { lang, today: platform.dayOf(new Date(now)), dayOf: platform.dayOf } };
 }
 
-function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: unknown, ttlSeconds: (result: T) => number): T {
+export function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: unknown, ttlSeconds: (result: T) => number): T {
   const settings = readSettings(call.platform.scriptProperties, call.lang);
   return sharedResult<T>({
     platform: call.platform,
@@ -59,12 +59,12 @@ function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: 
 }
 
 /** Sheets wants every row of a returned array equally wide. */
-function rectangular(rows: SheetValue[][]): SheetValue[][] {
+export function rectangular(rows: SheetValue[][]): SheetValue[][] {
   const width = Math.max(1, ...rows.map((row) => row.length));
   return rows.map((row) => (row.length === width ? row : [...row, ...Array<SheetValue>(width - row.length).fill('')]));
 }
 
-function toSheetValue(cell: Cell, column: Column | undefined, platform: Platform): SheetValue {
+export function toSheetValue(cell: Cell, column: Column | undefined, platform: Pick<Platform, 'dateOfDay'>): SheetValue {
   if (cell === null) return '';
   if (column?.type === 'date' && typeof cell === 'string') return platform.dateOfDay(cell);
   return cell;

@@ -9,6 +9,7 @@ import type { EntryPointName, RpcApi } from './entryPoints';
 import { appsScriptCrypto } from './appsScriptCrypto';
 import { testConnection } from './connection';
 import { snaqFreshness, snaqMetric, snaqMetrics, snaqValue } from './customFunctions';
+import { snaqAnomalies, snaqForecast } from './forecastFunctions';
 import { buildMenu, refreshSnaqFormulas } from './menu';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
@@ -118,6 +119,8 @@ function showHtml(file: string, title: string, asSidebar: boolean): void {
 const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: never[]) => unknown> & RpcApi = {
   SNAQ_METRIC: inCell(snaqMetric),
   SNAQ_VALUE: inCell(snaqValue),
+  SNAQ_FORECAST: inCell(snaqForecast),
+  SNAQ_ANOMALIES: inCell(snaqAnomalies),
   SNAQ_METRICS: inCell(snaqMetrics),
   SNAQ_FRESHNESS: inCell(snaqFreshness),
   onOpen: () => buildMenu(SpreadsheetApp.getUi().createAddonMenu(), userLang()),

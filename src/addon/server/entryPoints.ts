@@ -56,6 +56,33 @@ export const ENTRY_POINTS = {
     ],
     returns: { type: 'number', description: 'The value. 値。' },
   },
+  SNAQ_FORECAST: {
+    kind: 'customFunction',
+    summary: 'History and forecast with a prediction interval. 実績と予測（予測区間つき）を返します。',
+    params: [
+      { name: 'metric', type: 'string', description: 'Metric name, e.g. "revenue". 指標名。' },
+      { name: 'from', type: 'Date|string', description: 'First day of the history, or a period keyword. 実績の開始日または期間キーワード。' },
+      { name: 'to', type: 'Date|string', description: 'Last day of the history, inclusive. 実績の終了日（その日を含む）。' },
+      { name: 'horizon', type: 'number', description: 'Periods to forecast, 1–104. 予測する期間数。' },
+      { name: 'grain', type: 'string', description: 'week, month (default), quarter or day. 粒度。', optional: true },
+      { name: 'interval', type: 'number|string', description: 'Interval coverage, 0.5–0.99 (default 0.8). 予測区間の幅。', optional: true },
+      { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly". 絞り込み。'), optional: true },
+    ],
+    returns: { type: 'Array<Array<Date|string|number>>', description: 'period, actual, forecast, lower, upper. 期間・実績・予測・下限・上限。' },
+  },
+  SNAQ_ANOMALIES: {
+    kind: 'customFunction',
+    summary: 'Unusual periods with the dimension values that moved most. 異常な期間と主な要因を返します。',
+    params: [
+      { name: 'metric', type: 'string', description: 'Metric name, e.g. "boxes_shipped". 指標名。' },
+      { name: 'from', type: 'Date|string', description: 'First day, or a period keyword. 開始日または期間キーワード。' },
+      { name: 'to', type: 'Date|string', description: 'Last day, inclusive. 終了日（その日を含む）。', optional: true },
+      { name: 'grain', type: 'string', description: 'week (default), day, month or quarter. 粒度。', optional: true },
+      { name: 'dimensions', type: 'string|Array<Array<string>>', description: range('Attribute to, e.g. "plan,prefecture" (default: all). 要因を探す切り口。'), optional: true },
+      { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly". 絞り込み。'), optional: true },
+    ],
+    returns: { type: 'Array<Array<Date|string|number>>', description: 'One unusual period per row. 1行に1つの異常。' },
+  },
   SNAQ_METRICS: {
     kind: 'customFunction',
     summary: 'The catalog of governed metrics. 指標の一覧を返します。',

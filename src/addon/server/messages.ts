@@ -52,6 +52,22 @@ const MESSAGES = {
     ja: (p) => `切り口は ${p.max} つまでです。`,
     en: (p) => `Use at most ${p.max} dimensions.`,
   },
+  horizonInvalid: {
+    ja: (p) => `予測する期間数（horizon）は 1 から ${p.max} までの整数にしてください。`,
+    en: (p) => `The horizon (periods to forecast) must be a whole number from 1 to ${p.max}.`,
+  },
+  intervalInvalid: {
+    ja: (p) => `予測区間 "${p.value}" は使えません。0.5〜0.99（または 50%〜99%）にしてください。`,
+    en: (p) => `The interval "${p.value}" must be between 0.5 and 0.99 (or 50% to 99%).`,
+  },
+  noAnomalies: {
+    ja: () => 'この期間に異常な値はありません。',
+    en: () => 'No unusual periods in this range.',
+  },
+  forecastChartTitle: {
+    ja: (p) => `${p.metric}：実績と予測（${p.interval}% 予測区間）`,
+    en: (p) => `${p.metric}: actual and forecast (${p.interval}% interval)`,
+  },
   argumentTooLarge: {
     ja: (p) => `${p.arg} の範囲が大きすぎます。${p.max} セル以内にしてください。`,
     en: (p) => `The ${p.arg} range is too large: use at most ${p.max} cells.`,

@@ -199,6 +199,24 @@ export function parseOptions(value: unknown, context: ArgumentContext): CellOpti
   return options;
 }
 
+/** Periods to forecast: a whole number 1–104 (two years of weeks). */
+export function parseHorizon(value: unknown, context: ArgumentContext): number {
+  const horizon = typeof value === 'number' ? value : isBlank(value) ? Number.NaN : Number(String(value).trim());
+  if (!Number.isInteger(horizon) || horizon < 1 || horizon > LIMITS.maxForecastHorizon) fail(context, 'horizonInvalid', { max: LIMITS.maxForecastHorizon });
+  return horizon;
+}
+
+/** The interval's coverage: 0.8, 80 or "80%" (a percent-formatted cell arrives as 0.8); empty means 0.8. */
+export function parseInterval(value: unknown, context: ArgumentContext): number | undefined {
+  if (isBlank(value)) return undefined;
+  const text = String(value).trim();
+  let interval = typeof value === 'number' ? value : Number(text.replace(/%$/, ''));
+  if (typeof value !== 'number' && text.endsWith('%')) interval /= 100;
+  else if (interval > 1 && interval < 100) interval /= 100;
+  if (!(interval >= 0.5 && interval <= 0.99)) fail(context, 'intervalInvalid', { value: text });
+  return interval;
+}
+
 export function parseMetricName(value: unknown, context: ArgumentContext): string {
   if (isBlank(value) || Array.isArray(value)) fail(context, 'metricRequired');
   return String(value).trim();

@@ -1,7 +1,7 @@
 /** What the sidebar asks the metrics API for: the catalog, one metric, filter values, a preview. */
-import type { DimensionValues, Lang, MetricDetail, MetricList, QueryResult } from '../../contract/types';
+import type { DimensionValues, ForecastResult, Lang, MetricDetail, MetricList, QueryResult } from '../../contract/types';
 import { callApi, QueryStillRunning, type StillRunning } from './apiClient';
-import { requestOf } from './blocks/blockService';
+import { forecastRequestOf, requestOf } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
@@ -28,7 +28,7 @@ export const dimensionValues = (platform: Platform, lang: Lang, metric: string, 
 /** A preview waits only briefly: a slow query comes back as `running`, and the sidebar polls it. */
 const PREVIEW_BUDGET_MS = 12_000;
 
-function orRunning(run: () => QueryResult): QueryResult | StillRunning {
+function orRunning<T>(run: () => T): T | StillRunning {
   try {
     return run();
   } catch (error) {
@@ -44,14 +44,12 @@ export function pollQuery(platform: Platform, lang: Lang, queryId: string): Quer
   );
 }
 
+/** A forecast preview is the whole forecast (it needs the whole series anyway); a slow one is polled like a query. */
 export function preview(platform: Platform, lang: Lang, spreadsheet: SpreadsheetLike, query: BlockQuery): QueryResult | StillRunning {
-  const request = requestOf({ ...query, limit: Math.min(query.limit ?? PREVIEW_ROWS, PREVIEW_ROWS) }, {
-    platform,
-    spreadsheet,
-    lang,
-    by: 'manual',
-    deadline: platform.now() + SIDEBAR_BUDGET_MS,
-  });
+  const context = { platform, spreadsheet, lang, by: 'manual' as const, deadline: platform.now() + SIDEBAR_BUDGET_MS };
   const settings = readSettings(platform.scriptProperties, lang);
-  return orRunning(() => callApi({ platform, settings, lang, deadline: platform.now() + PREVIEW_BUDGET_MS }, 'post', '/v1/query', request) as QueryResult);
+  const api = { platform, settings, lang, deadline: platform.now() + PREVIEW_BUDGET_MS };
+  if (query.forecast) return orRunning(() => callApi(api, 'post', '/v1/forecast', forecastRequestOf(query, context)) as ForecastResult);
+  const request = requestOf({ ...query, limit: Math.min(query.limit ?? PREVIEW_ROWS, PREVIEW_ROWS) }, context);
+  return orRunning(() => callApi(api, 'post', '/v1/query', request) as QueryResult);
 }

@@ -3,7 +3,7 @@
  * preview, insert it as a block or a formula; list and refresh the document's blocks; set the
  * refresh schedule; and the connection settings. Everything is reachable from the keyboard.
  */
-import type { Cell, MetricDetail, MetricSummary, QueryResult } from '../../contract/types';
+import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
 import type { ScheduleView } from '../server/schedule';
@@ -134,6 +134,16 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
         h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'dimension', value: dimension.name }), dimension.title[lang]),
       ),
     ),
+    h(
+      'fieldset',
+      { id: 'forecast' },
+      h('legend', {}, text.forecast),
+      h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'forecast-on' }), text.addForecast),
+      h('label', { for: 'horizon' }, text.horizon),
+      h('input', { type: 'number', id: 'horizon', min: '1', max: '104', step: '1', value: '12', disabled: true }),
+      ...select('interval', text.interval, [['0.8', '80%'], ['0.9', '90%'], ['0.95', '95%']], '0.8'),
+      h('p', { class: 'hint' }, text.forecastHint),
+    ),
     // Filters are folded away: most queries need none, and each list loads only when opened.
     h('details', { id: 'filters' }, h('summary', {}, text.filters), ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang]))),
     h(
@@ -149,6 +159,14 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
   preset.addEventListener('change', () => {
     form.querySelector<HTMLElement>('#custom-dates')!.hidden = preset.value !== 'custom';
   });
+  // A forecast is of one series: splitting by dimensions is off while it is on.
+  const forecastOn = form.querySelector<HTMLInputElement>('#forecast-on')!;
+  const syncForecast = () => {
+    for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#horizon, #interval')) control.disabled = !forecastOn.checked;
+    for (const box of form.querySelectorAll<HTMLInputElement>('input[name="dimension"]')) box.disabled = forecastOn.checked;
+  };
+  forecastOn.addEventListener('change', syncForecast);
+  syncForecast();
   const query = (): BlockQuery => {
     const value = (id: string) => form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)!.value;
     const dimensions = [...form.querySelectorAll<HTMLInputElement>('input[name="dimension"]:checked')].map((box) => box.value);
@@ -158,13 +176,15 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
       if (chosen.length) filters[choice.dataset.filter!] = chosen;
     }
     const custom = preset.value === 'custom';
+    const forecast = forecastOn.checked ? { horizon: Number(value('horizon')), interval: Number(value('interval')) } : undefined;
     return {
       metric: metric.name,
       from: custom ? value('from') : preset.value,
       ...(custom ? { to: value('to') } : {}),
       ...(value('grain') ? { grain: value('grain') as BlockQuery['grain'] } : {}),
-      ...(dimensions.length ? { dimensions } : {}),
+      ...(dimensions.length && !forecast ? { dimensions } : {}),
       ...(Object.keys(filters).length ? { filters } : {}),
+      ...(forecast ? { forecast } : {}),
     };
   };
   form.addEventListener('submit', async (event) => {
@@ -214,6 +234,9 @@ function formatCell(cell: Cell): string {
 function previewTable(result: QueryResult): HTMLElement {
   const valueIndex = result.columns.findIndex((column) => column.role === 'value');
   const hasDimensions = result.columns.some((column) => column.role === 'dimension');
+  // A forecast's news is at its end: show the last rows (the latest actuals and the forecast).
+  const isForecast = result.columns.some((column) => column.name === 'forecast');
+  const shown = isForecast ? result.rows.slice(-10) : result.rows.slice(0, 10);
   return h(
     'div',
     {},
@@ -222,9 +245,20 @@ function previewTable(result: QueryResult): HTMLElement {
       'table',
       { class: 'preview' },
       h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, column.title[lang])))),
-      h('tbody', {}, ...result.rows.slice(0, 10).map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, formatCell(cell)))))),
+      h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, formatCell(cell)))))),
     ),
     h('p', { class: 'hint' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${result.meta.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
+    'model' in result ? forecastHint(result as ForecastResult) : null,
+  );
+}
+
+/** How the forecast was made and how well that model did on the series' own past. */
+function forecastHint(result: ForecastResult): HTMLElement {
+  const mase = result.backtest.mase === null ? '—' : result.backtest.mase.toFixed(2);
+  return h(
+    'p',
+    { class: 'hint', id: 'forecast-model' },
+    `${text.model}: ${result.model.name} (${text.season} ${result.model.seasonLength}) · ${text.backtestMase} ${mase}`,
   );
 }
 

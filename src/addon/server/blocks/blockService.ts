@@ -3,7 +3,7 @@
  * failed one leaves the last good values, marks the block stale with a note on its header cell,
  * and keeps the reason. Nothing outside the block is ever overwritten.
  */
-import type { Lang, QueryRequest, QueryResult } from '../../../contract/types';
+import type { ForecastRequest, ForecastResult, Lang, QueryRequest, QueryResult } from '../../../contract/types';
 import { callApi } from '../apiClient';
 import { say, UserFacingError } from '../messages';
 import type { Platform } from '../platform';
@@ -14,6 +14,7 @@ import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './b
 import { readBlockState, recordRun, writeBlockState, type BlockState } from './blockState';
 import { cellsInTheWay, extentOf, tableOf, writeTable, type BlockTable, type Extent } from './blockTable';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
+import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
 
 export interface BlockContext {
   platform: Platform;
@@ -46,10 +47,45 @@ export function requestOf(query: BlockQuery, context: BlockContext): QueryReques
   };
 }
 
-function fetchTable(query: BlockQuery, context: BlockContext): { table: BlockTable; result: QueryResult } {
+/** A forecast block's request: its series (grain required, month when unset) and the forecast's options. */
+export function forecastRequestOf(query: BlockQuery, context: BlockContext): ForecastRequest {
+  const { metric, from, to, filters } = requestOf(query, context);
+  return {
+    metric,
+    from,
+    to,
+    grain: query.grain ?? 'month',
+    horizon: query.forecast?.horizon ?? 0,
+    ...(query.forecast?.interval !== undefined ? { interval: query.forecast.interval } : {}),
+    ...(filters ? { filters } : {}),
+  };
+}
+
+interface Fetched {
+  table: BlockTable;
+  result: QueryResult | ForecastResult;
+  /** Forecast blocks only: what the chart is titled. */
+  chartTitle?: string;
+}
+
+function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
   const settings = readSettings(context.platform.scriptProperties, context.lang);
-  const result = callApi({ platform: context.platform, settings, lang: context.lang, deadline: context.deadline }, 'post', '/v1/query', requestOf(query, context)) as QueryResult;
+  const api = { platform: context.platform, settings, lang: context.lang, deadline: context.deadline };
+  if (query.forecast) {
+    const result = callApi(api, 'post', '/v1/forecast', forecastRequestOf(query, context)) as ForecastResult;
+    return { result, table: tableOf(result, context.lang, context.platform.dateOfDay), chartTitle: chartTitle(result.title, result.interval, context.lang) };
+  }
+  const result = callApi(api, 'post', '/v1/query', requestOf(query, context)) as QueryResult;
   return { result, table: tableOf(result, context.lang, context.platform.dateOfDay) };
+}
+
+/** Draws, redraws or removes the block's chart after its cells were written. */
+function syncChart(sheet: SheetLike, spec: BlockSpec, row: number, column: number, extent: Extent, fetched: Fetched): number | undefined {
+  if (fetched.chartTitle === undefined) {
+    removeForecastChart(sheet, spec.chartId);
+    return undefined;
+  }
+  return drawForecastChart(sheet, spec.chartId, { row, column, ...extent }, fetched.chartTitle);
 }
 
 function a1(sheet: SheetLike, row: number, column: number, rows: number, columns: number): string {
@@ -72,7 +108,8 @@ function newId(platform: Platform): string {
 
 /** Puts a new block at (row, column); throws a sentence if the cells it needs are not empty. */
 export function insertBlock(context: BlockContext, sheet: SheetLike, row: number, column: number, query: BlockQuery): BlockSummary {
-  const { table, result } = fetchTable(query, context);
+  const fetched = fetchTable(query, context);
+  const { table, result } = fetched;
   const extent = extentOf(table);
   const blocked = cellsInTheWay(sheet, row, column, { rows: 0, columns: 0 }, extent);
   if (blocked > 0) {
@@ -81,6 +118,8 @@ export function insertBlock(context: BlockContext, sheet: SheetLike, row: number
   writeTable(sheet, row, column, { rows: 0, columns: 0 }, table);
   const id = newId(context.platform);
   const spec: BlockSpec = { v: 1, id, query, ...extent };
+  const chartId = syncChart(sheet, spec, row, column, extent, fetched);
+  if (chartId !== undefined) spec.chartId = chartId;
   sheet.getRange(row, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(spec));
   addEdges(sheet, id, row, column, extent, ['first-column', 'last-row', 'last-column']);
   const at = new Date(context.platform.now()).toISOString();
@@ -104,7 +143,7 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
   const previous = readBlockState(properties, spec.id);
   const at = new Date(context.platform.now()).toISOString();
   const header = sheet.getRange(row, column);
-  let fetched: { table: BlockTable; result: QueryResult };
+  let fetched: Fetched;
   try {
     fetched = fetchTable(spec.query, context);
   } catch (error) {
@@ -125,7 +164,9 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
   }
   writeTable(sheet, row, column, occupied, fetched.table);
   header.setNote('');
-  block.rowAnchor.setValue(JSON.stringify({ ...spec, ...extent } satisfies BlockSpec));
+  const { chartId: _previousChart, ...rest } = spec;
+  const chartId = syncChart(sheet, spec, row, column, extent, fetched);
+  block.rowAnchor.setValue(JSON.stringify({ ...rest, ...extent, ...(chartId !== undefined ? { chartId } : {}) } satisfies BlockSpec));
   // The first column never moves; the last row and column follow the new extent.
   for (const anchor of block.edges) if (!anchor.getValue()?.includes('"first-column"')) anchor.remove();
   addEdges(sheet, spec.id, row, column, extent, ['last-row', 'last-column']);

@@ -20,6 +20,8 @@ export interface BlockQuery {
   dimensions?: string[];
   filters?: Record<string, FilterValue>;
   limit?: number;
+  /** A forecast block: the series (no dimensions) with `horizon` periods of forecast, drawn as a chart. */
+  forecast?: { horizon: number; interval?: number };
 }
 
 /** Stored on the header row: the query and the extent the block last wrote. */
@@ -30,6 +32,8 @@ export interface BlockSpec {
   /** Rows and columns the block occupies now, header included (0 before its first write). */
   rows: number;
   columns: number;
+  /** A forecast block's chart (EmbeddedChart.getChartId()), kept beside the block. */
+  chartId?: number;
 }
 
 /**

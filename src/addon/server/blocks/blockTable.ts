@@ -24,7 +24,7 @@ function columnFormat(column: Column): string {
   return column.type === 'number' ? '0' : '@';
 }
 
-export function tableOf(result: QueryResult, lang: Lang, dateOfDay: (day: string) => Date): BlockTable {
+export function tableOf(result: Pick<QueryResult, 'columns' | 'rows'>, lang: Lang, dateOfDay: (day: string) => Date): BlockTable {
   const header = result.columns.map((column) => column.title[lang]);
   const rows = result.rows.map((row) =>
     row.map((cell, i): SheetCell => {

@@ -39,6 +39,22 @@ export interface DeveloperMetadataLike {
   };
 }
 
+/** The chart builder methods blocks use; `asLineChart()` sets the type without the Charts enum. */
+export interface ChartBuilderLike {
+  asLineChart(): ChartBuilderLike;
+  addRange(range: RangeLike): ChartBuilderLike;
+  clearRanges(): ChartBuilderLike;
+  setNumHeaders(headers: number): ChartBuilderLike;
+  setPosition(anchorRowPos: number, anchorColPos: number, offsetX: number, offsetY: number): ChartBuilderLike;
+  setOption(option: string, value: unknown): ChartBuilderLike;
+  build(): ChartLike;
+}
+
+export interface ChartLike {
+  getChartId(): number | null;
+  modify(): ChartBuilderLike;
+}
+
 export interface SheetLike {
   getName(): string;
   getSheetId(): number;
@@ -47,6 +63,11 @@ export interface SheetLike {
   getRange(row: number, column: number, numRows?: number, numColumns?: number): RangeLike;
   insertRowsAfter(afterPosition: number, howMany: number): SheetLike;
   insertColumnsAfter(afterPosition: number, howMany: number): SheetLike;
+  newChart(): ChartBuilderLike;
+  insertChart(chart: ChartLike): void;
+  updateChart(chart: ChartLike): void;
+  removeChart(chart: ChartLike): void;
+  getCharts(): ChartLike[];
 }
 
 export interface SpreadsheetLike {

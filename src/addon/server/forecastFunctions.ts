@@ -1,0 +1,100 @@
+/**
+ * SNAQ_FORECAST and SNAQ_ANOMALIES: the API's forecast and anomaly flags as cell tables. The
+ * numbers are the API's own (nothing is recomputed here), so a sheet and the API always agree.
+ */
+import type { AnomalyPoint, AnomalyRequest, Contributor, ForecastRequest, ForecastResult, AnomalyResult, Lang } from '../../contract/types';
+import { fetchShared, rectangular, startCall, toSheetValue, type SheetValue } from './customFunctions';
+import { say } from './messages';
+import type { Platform } from './platform';
+import { ttlUntil } from './sharedResults';
+import { parseDimensions, parseFilters, parseGrain, parseHorizon, parseInterval, parseMetricName, parseRange } from './sheetArguments';
+
+export function snaqForecast(
+  platform: Platform,
+  metricArg: unknown,
+  fromArg: unknown,
+  toArg: unknown,
+  horizonArg: unknown,
+  grainArg?: unknown,
+  intervalArg?: unknown,
+  filtersArg?: unknown,
+): SheetValue[][] {
+  const call = startCall(platform);
+  const request: ForecastRequest = {
+    metric: parseMetricName(metricArg, call.args),
+    ...parseRange(fromArg, toArg, call.args),
+    grain: parseGrain(grainArg, call.args) ?? 'month',
+    horizon: parseHorizon(horizonArg, call.args),
+  };
+  const interval = parseInterval(intervalArg, call.args);
+  if (interval !== undefined) request.interval = interval;
+  const filters = parseFilters(filtersArg, call.args);
+  if (Object.keys(filters).length) request.filters = filters;
+  const result = fetchShared<ForecastResult>(call, 'post', '/v1/forecast', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
+  return forecastTable(result, call.lang, platform);
+}
+
+/** The forecast as a table with a header row: what SNAQ_FORECAST returns and a forecast block writes. */
+export function forecastTable(result: ForecastResult, lang: Lang, platform: Pick<Platform, 'dateOfDay'>): SheetValue[][] {
+  return rectangular([
+    result.columns.map((column) => column.title[lang]),
+    ...result.rows.map((row) => row.map((cell, i) => toSheetValue(cell, result.columns[i], platform))),
+  ]);
+}
+
+const ANOMALY_HEADER: Record<Lang, string[]> = {
+  ja: ['期間', '実績', '予測値', '下限', '上限', 'スコア', '主な要因'],
+  en: ['period', 'actual', 'expected', 'lower', 'upper', 'score', 'top contributors'],
+};
+
+/** Contributors shown in the cell: the table stays readable and the API has the rest. */
+const CONTRIBUTORS_SHOWN = 3;
+
+function signed(value: number): string {
+  const rounded = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
+  const [whole = '0', fraction] = String(Math.abs(rounded)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${rounded < 0 ? '−' : '+'}${grouped}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** "gender=female +62,789 (54%)": which value moved, by how much, and its share of the metric's move. */
+export function contributorText(contributor: Contributor): string {
+  const share = contributor.share === undefined ? '' : ` (${Math.round(contributor.share * 100)}%)`;
+  return `${contributor.dimension}=${String(contributor.value ?? '—')} ${signed(contributor.delta)}${share}`;
+}
+
+function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>): SheetValue[] {
+  return [
+    platform.dateOfDay(anomaly.period),
+    anomaly.actual,
+    anomaly.expected,
+    anomaly.lower,
+    anomaly.upper,
+    Math.round(anomaly.score * 100) / 100,
+    anomaly.contributors.slice(0, CONTRIBUTORS_SHOWN).map(contributorText).join('; '),
+  ];
+}
+
+export function snaqAnomalies(
+  platform: Platform,
+  metricArg: unknown,
+  fromArg: unknown,
+  toArg?: unknown,
+  grainArg?: unknown,
+  dimensionsArg?: unknown,
+  filtersArg?: unknown,
+): SheetValue[][] {
+  const call = startCall(platform);
+  const request: AnomalyRequest = {
+    metric: parseMetricName(metricArg, call.args),
+    ...parseRange(fromArg, toArg, call.args),
+    grain: parseGrain(grainArg, call.args) ?? 'week',
+  };
+  const dimensions = parseDimensions(dimensionsArg, call.args);
+  if (dimensions.length) request.dimensions = dimensions;
+  const filters = parseFilters(filtersArg, call.args);
+  if (Object.keys(filters).length) request.filters = filters;
+  const result = fetchShared<AnomalyResult>(call, 'post', '/v1/anomalies', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
+  const rows = result.anomalies.map((anomaly) => anomalyRow(anomaly, platform));
+  return rectangular([ANOMALY_HEADER[call.lang], ...(rows.length ? rows : [[say(call.lang, 'noAnomalies')]])]);
+}

@@ -1,0 +1,139 @@
+/**
+ * POST /v1/anomalies over the real service, a real lake and HTTP: a spike injected into the lake's
+ * shop orders from one prefecture is flagged in its week and attributed to that prefecture; bad
+ * input gets contract errors.
+ */
+import { createTestLake, injectRows, type TestLake } from '../support/lake';
+import { signingClient, startLocalApi, type LocalApi } from '../support/localApi';
+import type { AnomalyResult } from '../../src/contract/types';
+
+let lake: TestLake;
+let api: LocalApi;
+const client = signingClient();
+
+const SPIKE_WEEK = '2025-06-09';
+const SPIKE_PREFECTURE = '宮城県';
+const SERIES = { metric: 'shop_revenue', from: '2024-01-01', to: '2026-10-26', grain: 'week' };
+
+beforeAll(async () => {
+  lake = await createTestLake({ scale: 0.2 });
+  // 20 completed orders of ¥6,000 on Wednesday of the spike week, all from one prefecture.
+  await injectRows(
+    lake.dir,
+    'shop_orders',
+    'spike.parquet',
+    `SELECT CAST(1000000000 + row_number() OVER () AS BIGINT) AS order_id, user_id,
+            TIMESTAMP '2025-06-11 03:00:00' AS ordered_at, 'completed' AS status, CAST(6000 AS INTEGER) AS total_jpy
+       FROM (SELECT user_id FROM users WHERE prefecture = '${SPIKE_PREFECTURE}' ORDER BY user_id LIMIT 20)`,
+  );
+  api = await startLocalApi(lake.dir);
+});
+afterAll(async () => {
+  await api?.close();
+  lake?.remove();
+});
+
+async function post(body: unknown): Promise<{ status: number; json: any }> {
+  const response = await client.fetch(`${api.server.url}/v1/anomalies`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return { status: response.status, json: await response.json() };
+}
+
+test('the injected week is flagged, up, and attributed to the prefecture it came from', async () => {
+  const { status, json } = await post({ ...SERIES, dimensions: ['prefecture', 'gender'] });
+  expect(status).toBe(200);
+  const result = json as AnomalyResult;
+  expect(result.periods).toBe(147);
+  expect(result.confidence).toBe(0.99);
+  const spike = result.anomalies.find((anomaly) => anomaly.period === SPIKE_WEEK);
+  expect(spike).toBeDefined();
+  expect(spike!.direction).toBe('up');
+  expect(spike!.score).toBeGreaterThan(2.576);
+  expect(spike!.actual).toBeGreaterThan(spike!.upper);
+  expect(spike!.actual - spike!.expected).toBeGreaterThan(60_000);
+  const top = spike!.contributors[0]!;
+  expect(top).toMatchObject({ dimension: 'prefecture', value: SPIKE_PREFECTURE });
+  // Its own move is most of the metric's move (the ¥120,000 injected, against its own expectation).
+  expect(top.delta).toBeGreaterThan(100_000);
+  expect(top.share!).toBeGreaterThan(0.7);
+  // Every contributor moved the same way as the anomaly, largest first.
+  const deltas = spike!.contributors.map((c) => c.delta);
+  expect(deltas.every((delta) => delta > 0)).toBe(true);
+  expect([...deltas].sort((a, b) => b - a)).toEqual(deltas);
+  expect(result.meta).toMatchObject({ metric: 'shop_revenue', engine: 'duckdb' });
+  expect(result.method).toMatch(/one-step-ahead interval/);
+});
+
+test('lower sensitivity flags no more than higher sensitivity, and the spike at each', async () => {
+  const low = (await post({ ...SERIES, dimensions: ['prefecture'], sensitivity: 'low' })).json as AnomalyResult;
+  const high = (await post({ ...SERIES, dimensions: ['prefecture'], sensitivity: 'high' })).json as AnomalyResult;
+  expect(low.confidence).toBe(0.999);
+  expect(high.confidence).toBe(0.95);
+  expect(low.anomalies.length).toBeLessThanOrEqual(high.anomalies.length);
+  for (const result of [low, high]) expect(result.anomalies.map((a) => a.period)).toContain(SPIKE_WEEK);
+});
+
+test('without dimensions, every dimension of the metric is searched', async () => {
+  const result = (await post(SERIES)).json as AnomalyResult;
+  const spike = result.anomalies.find((anomaly) => anomaly.period === SPIKE_WEEK)!;
+  expect(spike.contributors[0]).toMatchObject({ dimension: 'prefecture', value: SPIKE_PREFECTURE });
+  expect(new Set(spike.contributors.map((c) => c.dimension)).size).toBeGreaterThan(1);
+});
+
+test.each<[string, object, string, string]>([
+  ['no grain', { metric: 'shop_revenue', from: '2024-01-01', to: '2025-01-01' }, 'missing_field', 'grain'],
+  ['a bad sensitivity', { ...SERIES, sensitivity: 'extreme' }, 'invalid_field', 'sensitivity'],
+  ['a seasonality of 1', { ...SERIES, seasonality: 1 }, 'invalid_field', 'seasonality'],
+  ['a limit', { ...SERIES, limit: 5 }, 'unknown_field', 'limit'],
+  ['an unknown field', { ...SERIES, horizon: 5 }, 'unknown_field', 'horizon'],
+])('%s is a 400 INVALID_ARGUMENT naming the field', async (_name, body, reason, field) => {
+  const { status, json } = await post(body);
+  expect(status).toBe(400);
+  expect(json.error).toMatchObject({ code: 'INVALID_ARGUMENT', details: { reason, field } });
+});
+
+test('a dimension the metric lacks is a 400 without a stack trace', async () => {
+  const { status, json } = await post({ ...SERIES, dimensions: ['plan'] });
+  expect(status).toBe(400);
+  expect(json.error.code).toBe('INVALID_ARGUMENT');
+  expect(JSON.stringify(json)).not.toMatch(/at .*\.ts:\d+/);
+});
+
+describe('a forecast or anomaly request that outlives the client’s wait', () => {
+  let slow: LocalApi;
+  beforeAll(async () => {
+    slow = await startLocalApi(lake.dir, { service: { syncBudgetMs: 0 } });
+  });
+  afterAll(() => slow.close());
+
+  async function pollToEnd(id: string): Promise<{ status: number; json: any }> {
+    let polled = { status: 202, json: null as any };
+    for (let i = 0; i < 100 && polled.status === 202; i++) {
+      const response = await slow.client.fetch(`${slow.server.url}/v1/query/${id}`, { headers: { prefer: 'wait=5' } });
+      polled = { status: response.status, json: await response.json() };
+    }
+    return polled;
+  }
+
+  test.each([
+    ['/v1/forecast', { metric: 'revenue', from: '2023-01-01', to: '2026-01-01', grain: 'month', horizon: 3 }, 'model'],
+    ['/v1/anomalies', { ...SERIES, dimensions: ['gender'] }, 'anomalies'],
+  ])('POST %s answers 202; polling GET /v1/query/{id} gives the same answer as a patient client gets', async (route, body, key) => {
+    const response = await slow.client.fetch(`${slow.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as { queryId: string; meta: { metric: string } };
+    expect(accepted.meta.metric).toBe(body.metric);
+    const polled = await pollToEnd(accepted.queryId);
+    expect(polled.status).toBe(200);
+    expect(polled.json).toHaveProperty(key);
+    const patient = await client.fetch(`${api.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const direct = await patient.json();
+    const { meta: _a, ...polledBody } = polled.json;
+    const { meta: _b, ...directBody } = direct as { meta: unknown };
+    expect(polledBody).toEqual(directBody);
+  });
+
+  test('bad input is still refused at once, not accepted', async () => {
+    const response = await slow.client.fetch(`${slow.server.url}/v1/forecast`, { method: 'POST', body: JSON.stringify({ ...SERIES, horizon: 0 }), headers: { 'content-type': 'application/json' } });
+    expect(response.status).toBe(400);
+  });
+});

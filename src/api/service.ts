@@ -86,8 +86,8 @@ function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
 }
 
-/** Season lengths worth trying per grain. */
-const SEASONS: Record<Grain, number[]> = { day: [7], week: [52], month: [12], quarter: [4], year: [] };
+/** Season lengths worth trying per grain (a week in days, a year in weeks, months or quarters). */
+export const SEASON_CANDIDATES: Record<Grain, number[]> = { day: [7], week: [52], month: [12], quarter: [4], year: [] };
 
 /** The central confidence of the one-step interval a point must leave to be called unusual. */
 export const SENSITIVITY_CONFIDENCE: Record<Sensitivity, number> = { low: 0.999, medium: 0.99, high: 0.95 };
@@ -380,7 +380,7 @@ export class MetricsService {
       horizon: request.horizon,
       seasonality: request.seasonality ?? 'auto',
       interval,
-      seasonCandidates: SEASONS[grain],
+      seasonCandidates: SEASON_CANDIDATES[grain],
     });
     let period = String(series.rows.at(-1)?.[0] ?? to);
     const future = outcome.points.map((point) => {
@@ -432,7 +432,7 @@ export class MetricsService {
     const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
     const detection = detectAnomalies(
       series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null)),
-      { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASONS[grain] },
+      { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] },
     );
     const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });

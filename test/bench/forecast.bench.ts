@@ -11,14 +11,16 @@
  *    of the training data), and their ratio (target ≤ 0.9);
  *  - coverage of the 80% interval over all held-out points (target 75–85%);
  *  - median wall time per forecast() call; the models chosen.
+ * The same backtest runs a proven library side by side, to justify writing our own: Grafana's
+ * augurs (Rust, as WebAssembly: `@bsull/augurs`), MSTL decomposition with AutoETS on the trend.
  * Printed per group and overall, and written as JSON under .snaq/bench/.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/catalog/catalog';
-import { MetricsService } from '../../src/api/service';
-import { truncateToGrain, type Grain } from '../../src/contract/dates';
+import { MetricsService, SEASON_CANDIDATES } from '../../src/api/service';
+import { truncateToGrain } from '../../src/contract/dates';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { forecast } from '../../src/forecast';
 import { mulberry32 } from '../../src/forecast/random';
@@ -33,8 +35,6 @@ const LAKE_SEED = 42;
 const AS_OF = new Date('2026-11-01T00:00:00Z');
 const LAKE_METRICS = ['revenue', 'boxes_shipped', 'new_subscribers'] as const;
 const LAKE_ORIGINS = 4;
-/** What the service passes as seasonCandidates per grain (src/api/service.ts SEASONS). */
-const SEASONS: Partial<Record<Grain, number[]>> = { week: [52], month: [12] };
 const INTERVAL = 0.8;
 
 interface BenchSeries {
@@ -87,7 +87,7 @@ async function lakeSeries(lakeDir: string): Promise<BenchSeries[]> {
   const asOfDay = new Date(AS_OF.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
   try {
     for (const grain of ['month', 'week'] as const) {
-      const period = SEASONS[grain]![0]!;
+      const period = SEASON_CANDIDATES[grain][0]!;
       const horizon = grain === 'month' ? 12 : 13;
       for (const metric of LAKE_METRICS) {
         const outcome = await service.query({ metric, from: HORIZON_START, to: truncateToGrain(asOfDay, grain), grain }, 'bench');
@@ -104,7 +104,7 @@ async function lakeSeries(lakeDir: string): Promise<BenchSeries[]> {
           period,
           horizon,
           origins: Array.from({ length: windows }, (_, k) => n - (windows - k) * horizon),
-          seasonCandidates: SEASONS[grain],
+          seasonCandidates: SEASON_CANDIDATES[grain],
         });
       }
     }
@@ -120,7 +120,44 @@ function seasonalNaiveMae(train: readonly number[], period: number): number {
   return acc / (train.length - period);
 }
 
+/** What the backtest needs of a forecaster: points with bounds for `horizon` steps after `train`. */
+interface Forecaster {
+  name: string;
+  run(train: number[], s: BenchSeries): { model: string; points: Array<{ forecast: number; lower: number; upper: number }> };
+}
+
+const OURS: Forecaster = {
+  name: 'src/forecast',
+  run(train, s) {
+    const r = forecast(train, { horizon: s.horizon, seasonality: 'auto', interval: INTERVAL, ...(s.seasonCandidates ? { seasonCandidates: s.seasonCandidates } : {}) });
+    return { model: `${r.model.name}/${r.model.seasonLength}`, points: r.points };
+  },
+};
+
+/** augurs' MSTL + AutoETS, given the true season length (an advantage ours does not get). */
+async function augurs(): Promise<Forecaster> {
+  const mstl = await import('@bsull/augurs/mstl');
+  mstl.initSync({ module: readFileSync(path.join(path.dirname(require.resolve('@bsull/augurs/mstl')), 'mstl_bg.wasm')) });
+  return {
+    name: 'augurs MSTL+AutoETS',
+    run(train, s) {
+      const model = mstl.MSTL.ets([s.period]);
+      try {
+        model.fit(train);
+        const f = model.predict(s.horizon, INTERVAL);
+        return {
+          model: `mstl/${s.period}`,
+          points: f.point.map((point, i) => ({ forecast: point, lower: f.intervals?.lower[i] ?? point, upper: f.intervals?.upper[i] ?? point })),
+        };
+      } finally {
+        model.free();
+      }
+    },
+  };
+}
+
 interface Score {
+  forecaster: string;
   group: string;
   label: string;
   origin: number;
@@ -132,17 +169,12 @@ interface Score {
   ms: number;
 }
 
-function backtest(s: BenchSeries): Score[] {
+function backtest(s: BenchSeries, forecaster: Forecaster): Score[] {
   return s.origins.map((origin) => {
     const train = s.values.slice(0, origin);
     const test = s.values.slice(origin, origin + s.horizon);
     const start = performance.now();
-    const r = forecast(train, {
-      horizon: s.horizon,
-      seasonality: 'auto',
-      interval: INTERVAL,
-      ...(s.seasonCandidates ? { seasonCandidates: s.seasonCandidates } : {}),
-    });
+    const r = forecaster.run(train, s);
     const ms = performance.now() - start;
     const scale = seasonalNaiveMae(train, s.period);
     let maeChosen = 0;
@@ -155,10 +187,11 @@ function backtest(s: BenchSeries): Score[] {
       if (actual >= p.lower && actual <= p.upper) covered++;
     });
     return {
+      forecaster: forecaster.name,
       group: s.group,
       label: s.label,
       origin,
-      model: `${r.model.name}/${r.model.seasonLength}`,
+      model: r.model,
       maseChosen: maeChosen / test.length / scale,
       maseNaive: maeNaive / test.length / scale,
       covered,
@@ -231,15 +264,25 @@ export async function runForecastBench(): Promise<void> {
     rmSync(root, { recursive: true, force: true });
   }
   const all = [...syntheticSeries(), ...lake];
-  // One untimed call first, so the median is not charged for JIT warm-up.
-  forecast(all[0]!.values.slice(0, all[0]!.origins[0]), { horizon: all[0]!.horizon, seasonality: 'auto', interval: INTERVAL });
-  const scores = all.flatMap(backtest);
+  const library = await augurs();
+  // One untimed call each first, so the median is not charged for JIT or WebAssembly warm-up.
+  for (const forecaster of [OURS, library]) forecaster.run(all[0]!.values.slice(0, all[0]!.origins[0]), all[0]!);
+  const scores = all.flatMap((s) => backtest(s, OURS));
+  const libraryScores = all.flatMap((s) => backtest(s, library));
   const groups = [...new Set(scores.map((s) => s.group))];
   const summaries = [...groups.map((g) => summarise(g, scores.filter((s) => s.group === g))), summarise('overall', scores)];
+  const librarySummaries = [...groups.map((g) => summarise(g, libraryScores.filter((s) => s.group === g))), summarise('overall', libraryScores)];
   const lines = [
     `forecast — rolling-origin backtest; sample lake scale ${LAKE_SCALE}, seed ${LAKE_SEED}, asOf ${AS_OF.toISOString().slice(0, 10)} (generated in ${round(generateMs / 1000, 1)} s)`,
     `  lake series: ${lake.map((s) => `${s.label} n=${s.values.length} (${s.origins.length}×${s.horizon})`).join(', ')}`,
     ...summaries.flatMap(formatSummary),
+    '',
+    `side by side with ${library.name} (same series and origins; it is given the true season length)`,
+    `  ${'group'.padEnd(18)} ${'MASE ratio ours'.padStart(16)} ${'library'.padStart(8)} ${'80% cover ours'.padStart(15)} ${'library'.padStart(8)} ${'median ms ours'.padStart(15)} ${'library'.padStart(8)}`,
+    ...summaries.map((ours, i) => {
+      const lib = librarySummaries[i]!;
+      return `  ${ours.group.padEnd(18)} ${String(ours.ratio).padStart(16)} ${String(lib.ratio).padStart(8)} ${`${ours.coverage80}%`.padStart(15)} ${`${lib.coverage80}%`.padStart(8)} ${String(ours.medianMs).padStart(15)} ${String(lib.medianMs).padStart(8)}`;
+    }),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const report = {
@@ -247,7 +290,8 @@ export async function runForecastBench(): Promise<void> {
     interval: INTERVAL,
     targets: { ratio: '≤ 0.9', coverage80: '75–85%' },
     summaries,
-    forecasts: scores.map((s) => ({ ...s, maseChosen: round(s.maseChosen, 4), maseNaive: round(s.maseNaive, 4), ms: round(s.ms, 2) })),
+    library: { name: library.name, summaries: librarySummaries },
+    forecasts: [...scores, ...libraryScores].map((s) => ({ ...s, maseChosen: round(s.maseChosen, 4), maseNaive: round(s.maseNaive, 4), ms: round(s.ms, 2) })),
   };
   mkdirSync(BENCH_DIR, { recursive: true });
   const file = path.join(BENCH_DIR, `forecast-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -17,22 +17,19 @@ import type {
   QueryResult,
   Column,
   ForecastResult,
-  LocalizedText,
-  AnomalyPoint,
   AnomalyResult,
   QueryRequest,
-  Sensitivity,
 } from '../contract/types';
 import { parseAnomalyRequest, parseForecastRequest, parseQueryRequest } from '../contract/validate';
-import { nextPeriodStart, type Grain } from '../contract/dates';
 import { detectAnomalies, forecast } from '../forecast';
-import { contributorsAt, expectationsOf, type ValueSeries } from '../forecast/contributions';
+import { expectationsOf, type ValueSeries } from '../forecast/contributions';
+import { ANOMALY_METHOD, anomalyPoints, forecastTable, isAdditive, SEASON_CANDIDATES, SENSITIVITY_CONFIDENCE, seriesByValue } from './insights';
 import type { Catalog } from '../catalog/catalog';
 import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
 import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
-import { measuresOf, sourceTablesOf, type MetricDef } from '../catalog/model';
+import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
 import { PendingQueries } from './pendingQueries';
@@ -85,23 +82,6 @@ function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   const metric = request.metric;
   return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
 }
-
-/** Season lengths worth trying per grain (a week in days, a year in weeks, months or quarters). */
-export const SEASON_CANDIDATES: Record<Grain, number[]> = { day: [7], week: [52], month: [12], quarter: [4], year: [] };
-
-/** The central confidence of the one-step interval a point must leave to be called unusual. */
-export const SENSITIVITY_CONFIDENCE: Record<Sensitivity, number> = { low: 0.999, medium: 0.99, high: 0.95 };
-
-/** Values per dimension named as contributors to one anomaly. */
-const CONTRIBUTORS_PER_DIMENSION = 3;
-
-/** Sums and counts add up across a dimension's values; ratios and averages do not. */
-function isAdditive(metric: MetricDef): boolean {
-  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
-}
-
-const ANOMALY_METHOD =
-  'A period is unusual when it falls outside the one-step-ahead interval (robust sigma, 1.4826·MAD of the residuals) of an exponential-smoothing model chosen by AICc; isolated spikes are removed and the model refitted once, and a run of 3+ same-side exceedances counts as one level shift.';
 
 /** What a 202 needs to answer its poll later. */
 interface PendingContext {
@@ -373,7 +353,6 @@ export class MetricsService {
     const request = parseForecastRequest(body);
     const { metric: name, from, to, grain, filters } = request;
     const { result: series, cached, metric } = await this.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
-    const valueColumn = series.columns.find((column) => column.role === 'value')!;
     const values = series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
     const interval = request.interval ?? 0.8;
     const outcome = forecast(values, {
@@ -382,23 +361,10 @@ export class MetricsService {
       interval,
       seasonCandidates: SEASON_CANDIDATES[grain],
     });
-    let period = String(series.rows.at(-1)?.[0] ?? to);
-    const future = outcome.points.map((point) => {
-      period = nextPeriodStart(period, grain);
-      return [period, null, point.forecast, point.lower, point.upper];
-    });
-    const number = (column: string, title: LocalizedText): Column => ({ name: column, type: 'number', role: 'value', title, unit: valueColumn.unit });
     return {
       title: metric.title,
       interval,
-      columns: [
-        series.columns[0]!,
-        number('actual', { ja: '実績', en: 'Actual' }),
-        number('forecast', { ja: '予測', en: 'Forecast' }),
-        number('lower', { ja: '下限', en: 'Lower' }),
-        number('upper', { ja: '上限', en: 'Upper' }),
-      ],
-      rows: [...series.rows.map((row) => [row[0] ?? null, row[1] ?? null, null, null, null]), ...future],
+      ...forecastTable(series, outcome.points, grain, to),
       model: outcome.model,
       backtest: outcome.backtest,
       notes: outcome.notes,
@@ -436,24 +402,7 @@ export class MetricsService {
     );
     const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
-    const additive = isAdditive(metric);
-    const anomalies = detection.anomalies.map((anomaly): AnomalyPoint => {
-      const delta = anomaly.actual - anomaly.expected;
-      return {
-        period: periods[anomaly.index]!,
-        actual: anomaly.actual,
-        expected: anomaly.expected,
-        lower: anomaly.lower,
-        upper: anomaly.upper,
-        score: anomaly.score,
-        direction: delta >= 0 ? 'up' : 'down',
-        contributors: contributorsAt(expectations, anomaly.index, {
-          direction: delta >= 0 ? 1 : -1,
-          ...(additive ? { totalDelta: delta } : {}),
-          perDimension: CONTRIBUTORS_PER_DIMENSION,
-        }),
-      };
-    });
+    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric));
     return {
       metric: metric.name,
       grain,
@@ -478,22 +427,8 @@ export class MetricsService {
   /** The metric split by one dimension, as one series per value aligned with `periods`. */
   private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef): Promise<ValueSeries[]> {
     const { result } = await this.series({ ...base, dimensions: [dimension] });
-    const position = new Map(periods.map((period, index) => [period, index]));
     // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
-    const fill = isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null;
-    const byValue = new Map<string, ValueSeries>();
-    for (const [period, value, amount] of result.rows) {
-      const index = position.get(String(period));
-      if (index === undefined) continue;
-      const key = JSON.stringify(value ?? null);
-      let entry = byValue.get(key);
-      if (!entry) {
-        entry = { dimension, value: value ?? null, series: periods.map(() => fill) };
-        byValue.set(key, entry);
-      }
-      entry.series[index] = typeof amount === 'number' ? amount : null;
-    }
-    return [...byValue.values()];
+    return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null);
   }
 
   async freshness(): Promise<FreshnessReport> {

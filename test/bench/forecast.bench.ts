@@ -19,7 +19,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { loadCatalog } from '../../src/catalog/catalog';
-import { MetricsService, SEASON_CANDIDATES } from '../../src/api/service';
+import { MetricsService } from '../../src/api/service';
+import { SEASON_CANDIDATES } from '../../src/api/insights';
 import { truncateToGrain } from '../../src/contract/dates';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { forecast } from '../../src/forecast';

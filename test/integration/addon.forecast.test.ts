@@ -7,7 +7,8 @@
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, injectRows, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, jstDate } from '../support/addonEnv';
+import { addonEnv, CODE_PATH, connectionProperties, jstDate } from '../support/addonEnv';
+import { createAppsScriptEnv } from '../../src/emulator';
 import type { AnomalyResult, Cell, ForecastResult } from '../../src/contract/types';
 
 let lake: TestLake;
@@ -182,6 +183,16 @@ describe('a forecast block', () => {
     expect(gas.workbook.charts('Sheet1')).toEqual(before.charts);
   });
 
+  test('a chart someone deleted is drawn again at the next refresh', async () => {
+    gas.workbook.model.chartRemove('Sheet1', chartId); // what deleting it in Sheets does
+    expect(gas.workbook.charts('Sheet1')).toEqual([]);
+    expect((await rpc<{ ok: boolean }>('snaqRefreshBlock', id)).ok).toBe(true);
+    const charts = gas.workbook.charts('Sheet1');
+    expect(charts).toHaveLength(1);
+    expect(charts[0]).toMatchObject({ type: 'LINE', ranges: ['B5:F47'], anchor: { row: 5, column: 8 } });
+    chartId = charts[0]!.chartId;
+  });
+
   test('a longer horizon grows the block and its chart; dropping the forecast removes the chart', async () => {
     const longer = await rpc<{ ok: boolean }>('snaqEditBlock', id, { ...QUERY, forecast: { horizon: 12, interval: 0.8 } });
     expect(longer.ok).toBe(true);
@@ -189,6 +200,23 @@ describe('a forecast block', () => {
     const plain = await rpc<{ ok: boolean }>('snaqEditBlock', id, { metric: 'revenue', from: '2023-01', to: '2025-12-31', grain: 'month' });
     expect(plain.ok).toBe(true);
     expect(gas.workbook.charts('Sheet1')).toEqual([]);
+  });
+
+  test('for an English-speaking user the block and its chart are labelled in English', async () => {
+    const english = await createAppsScriptEnv({
+      codePath: CODE_PATH,
+      scriptProperties: connectionProperties(api.server.url),
+      user: { locale: 'en' },
+      workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 50 }, () => Array.from({ length: 8 }, () => null)) } },
+    });
+    try {
+      const result = await english.run('snaqInsertBlock', [QUERY], { mode: 'rpc' });
+      expect(result.error).toBeUndefined();
+      expect(english.workbook.values('Sheet1')[0]!.slice(0, 5)).toEqual(['Period', 'Actual', 'Forecast', 'Lower', 'Upper']);
+      expect(english.workbook.charts('Sheet1')[0]!.options.title).toBe('Revenue (boxes + shop): actual and forecast (80% interval)');
+    } finally {
+      await english.close();
+    }
   });
 
   test('insert as formula writes SNAQ_FORECAST', async () => {

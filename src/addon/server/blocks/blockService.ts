@@ -164,9 +164,10 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
   }
   writeTable(sheet, row, column, occupied, fetched.table);
   header.setNote('');
-  const { chartId: _previousChart, ...rest } = spec;
+  const next: BlockSpec = { v: 1, id: spec.id, query: spec.query, ...extent };
   const chartId = syncChart(sheet, spec, row, column, extent, fetched);
-  block.rowAnchor.setValue(JSON.stringify({ ...rest, ...extent, ...(chartId !== undefined ? { chartId } : {}) } satisfies BlockSpec));
+  if (chartId !== undefined) next.chartId = chartId;
+  block.rowAnchor.setValue(JSON.stringify(next));
   // The first column never moves; the last row and column follow the new extent.
   for (const anchor of block.edges) if (!anchor.getValue()?.includes('"first-column"')) anchor.remove();
   addEdges(sheet, spec.id, row, column, extent, ['last-row', 'last-column']);

@@ -13,6 +13,7 @@
  *  - median wall time per forecast() call; the models chosen.
  * The same backtest runs a proven library side by side, to justify writing our own: Grafana's
  * augurs (Rust, as WebAssembly: `@bsull/augurs`), MSTL decomposition with AutoETS on the trend.
+ * Last, what forecast and anomaly requests cost in the service next to the plain (cached) query.
  * Printed per group and overall, and written as JSON under .snaq/bench/.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -79,38 +80,59 @@ function syntheticSeries(): BenchSeries[] {
   return out;
 }
 
-/** The lake's series through the real service; the engine is closed before returning. */
-async function lakeSeries(lakeDir: string): Promise<BenchSeries[]> {
-  const engine = await DuckDbEngine.open({ lakeDir });
-  const service = new MetricsService(loadCatalog(), engine);
+/** The lake's series through the real service. */
+async function lakeSeries(service: MetricsService): Promise<BenchSeries[]> {
   const out: BenchSeries[] = [];
   // Lake days are JST days; the period holding asOf is still filling up, so `to` is its start.
   const asOfDay = new Date(AS_OF.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
-  try {
-    for (const grain of ['month', 'week'] as const) {
-      const period = SEASON_CANDIDATES[grain][0]!;
-      const horizon = grain === 'month' ? 12 : 13;
-      for (const metric of LAKE_METRICS) {
-        const outcome = await service.query({ metric, from: HORIZON_START, to: truncateToGrain(asOfDay, grain), grain }, 'bench');
-        if (outcome.status !== 200) throw new Error(`${metric} by ${grain}: the query did not finish in time`);
-        const values = outcome.body.rows.map((row) => Number(row[1] ?? Number.NaN));
-        if (values.some((v) => !Number.isFinite(v))) throw new Error(`${metric} by ${grain}: missing values`);
-        const n = values.length;
-        // Up to LAKE_ORIGINS windows, each training on at least three seasons.
-        const windows = Math.min(LAKE_ORIGINS, Math.floor((n - 3 * period) / horizon));
-        out.push({
-          group: `lake ${grain === 'month' ? 'monthly' : 'weekly'}`,
-          label: `${metric}/${grain}`,
-          values,
-          period,
-          horizon,
-          origins: Array.from({ length: windows }, (_, k) => n - (windows - k) * horizon),
-          seasonCandidates: SEASON_CANDIDATES[grain],
-        });
-      }
+  for (const grain of ['month', 'week'] as const) {
+    const period = SEASON_CANDIDATES[grain][0]!;
+    const horizon = grain === 'month' ? 12 : 13;
+    for (const metric of LAKE_METRICS) {
+      const outcome = await service.query({ metric, from: HORIZON_START, to: truncateToGrain(asOfDay, grain), grain }, 'bench');
+      if (outcome.status !== 200) throw new Error(`${metric} by ${grain}: the query did not finish in time`);
+      const values = outcome.body.rows.map((row) => Number(row[1] ?? Number.NaN));
+      if (values.some((v) => !Number.isFinite(v))) throw new Error(`${metric} by ${grain}: missing values`);
+      const n = values.length;
+      // Up to LAKE_ORIGINS windows, each training on at least three seasons.
+      const windows = Math.min(LAKE_ORIGINS, Math.floor((n - 3 * period) / horizon));
+      out.push({
+        group: `lake ${grain === 'month' ? 'monthly' : 'weekly'}`,
+        label: `${metric}/${grain}`,
+        values,
+        period,
+        horizon,
+        origins: Array.from({ length: windows }, (_, k) => n - (windows - k) * horizon),
+        seasonCandidates: SEASON_CANDIDATES[grain],
+      });
     }
-  } finally {
-    await engine.close();
+  }
+  return out;
+}
+
+/**
+ * What a request costs end to end in the service (series already in the result cache, as on a
+ * sheet's second refresh): the query alone, its forecast, and its anomalies with attribution
+ * over every dimension of the metric. Medians of `runs`, side by side.
+ */
+async function serviceTimings(service: MetricsService, runs = 15): Promise<Array<{ request: string; medianMs: number; ratio: number }>> {
+  const series = { metric: 'revenue', from: HORIZON_START, to: '2026-10-26', grain: 'week' };
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    ['query revenue by week (cached)', () => service.query(series, 'bench')],
+    ['forecast 13 weeks', () => service.forecast({ ...series, horizon: 13 })],
+    ['anomalies + attribution, 4 dimensions', () => service.anomalies(series)],
+  ];
+  const out: Array<{ request: string; medianMs: number; ratio: number }> = [];
+  for (const [request, run] of cases) {
+    await run(); // fills the cache and warms up
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      await run();
+      times.push(performance.now() - start);
+    }
+    const medianMs = median(times);
+    out.push({ request, medianMs: round(medianMs, 2), ratio: round(medianMs / (out[0]?.medianMs ?? medianMs), 1) });
   }
   return out;
 }
@@ -258,9 +280,17 @@ export async function runForecastBench(): Promise<void> {
   const lakeDir = path.join(root, 'lake');
   let lake: BenchSeries[];
   let generateMs: number;
+  let timings: Awaited<ReturnType<typeof serviceTimings>>;
   try {
     ({ elapsedMs: generateMs } = await generateLake({ outDir: lakeDir, scale: LAKE_SCALE, seed: LAKE_SEED, asOf: AS_OF }));
-    lake = await lakeSeries(lakeDir);
+    const engine = await DuckDbEngine.open({ lakeDir });
+    try {
+      const service = new MetricsService(loadCatalog(), engine);
+      lake = await lakeSeries(service);
+      timings = await serviceTimings(service);
+    } finally {
+      await engine.close();
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
@@ -284,6 +314,9 @@ export async function runForecastBench(): Promise<void> {
       const lib = librarySummaries[i]!;
       return `  ${ours.group.padEnd(18)} ${String(ours.ratio).padStart(16)} ${String(lib.ratio).padStart(8)} ${`${ours.coverage80}%`.padStart(15)} ${`${lib.coverage80}%`.padStart(8)} ${String(ours.medianMs).padStart(15)} ${String(lib.medianMs).padStart(8)}`;
     }),
+    '',
+    'in the service, revenue by week since 2018 (series cached; medians of 15):',
+    ...timings.map((t) => `  ${t.request.padEnd(40)} ${String(t.medianMs).padStart(8)} ms   ×${t.ratio}`),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const report = {
@@ -292,6 +325,7 @@ export async function runForecastBench(): Promise<void> {
     targets: { ratio: '≤ 0.9', coverage80: '75–85%' },
     summaries,
     library: { name: library.name, summaries: librarySummaries },
+    serviceTimings: timings,
     forecasts: [...scores, ...libraryScores].map((s) => ({ ...s, maseChosen: round(s.maseChosen, 4), maseNaive: round(s.maseNaive, 4), ms: round(s.ms, 2) })),
   };
   mkdirSync(BENCH_DIR, { recursive: true });

@@ -298,6 +298,7 @@ function blockItem(block: BlockSummary): HTMLLIElement {
     { class: `block ${state.status}`, 'data-block': block.id },
     h('span', { class: `badge ${state.status}` }, STATUS_TEXT[state.status] ?? state.status),
     h('strong', {}, ` ${block.metric} `),
+    block.query.forecast ? h('span', { class: 'badge forecast' }, `${text.forecast} +${block.query.forecast.horizon} `) : null,
     h('span', { class: 'range' }, `${block.sheet}!${block.range}`),
     h('div', { class: 'hint' }, `${text.lastRefresh}: ${state.lastRefreshAt?.slice(0, 16).replace('T', ' ') ?? '—'} · ${text.dataAsOf}: ${state.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
     state.status !== 'fresh' && state.reason ? h('div', { class: 'reason error' }, state.reason) : null,

@@ -126,24 +126,28 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
 
   const sidebar = () => readFileSync(path.join(options.addonDir, 'Sidebar.html'), 'utf8').replace('<script>', () => `${RPC_SHIM}<script>`);
 
-  const grid = () => ({
-    display: env.workbook.displayValues(SHEET),
-    formulas: env.workbook.formulas(SHEET),
-    notes: env.workbook.notes(SHEET),
-    // A block's header row carries its query (an anchor without an `edge`): shown bold.
-    headerRows: env.workbook
-      .metadata()
-      .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
-      .map((entry) => entry.index),
-    triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
-    charts: env.workbook
-      .charts(SHEET)
-      .map((chart) => chartView(chart, env.workbook.values(SHEET), env.workbook.displayValues(SHEET)))
-      .filter((view) => view !== null),
-    // The sheet grows when a block needs more rows than it had.
-    rows: env.workbook.size(SHEET).maxRows,
-    columns: env.workbook.size(SHEET).maxColumns,
-  });
+  // Show what is used (a block may have grown the sheet), never less than the starting grid.
+  const shown = (used: number, margin: number, least: number, most: number) => Math.min(most, Math.max(least, used + margin));
+  const grid = () => {
+    const display = env.workbook.displayValues(SHEET);
+    const size = env.workbook.size(SHEET);
+    const charts = env.workbook.charts(SHEET);
+    const usedColumns = Math.max(0, ...display.map((row) => row.length), ...charts.map((chart) => chart.anchor.column));
+    return {
+      display,
+      formulas: env.workbook.formulas(SHEET),
+      notes: env.workbook.notes(SHEET),
+      // A block's header row carries its query (an anchor without an `edge`): shown bold.
+      headerRows: env.workbook
+        .metadata()
+        .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
+        .map((entry) => entry.index),
+      triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
+      charts: charts.map((chart) => chartView(chart, env.workbook.values(SHEET), display)).filter((view) => view !== null),
+      rows: shown(display.length, 5, rows, size.maxRows),
+      columns: shown(usedColumns, 1, columns, size.maxColumns),
+    };
+  };
 
   const routes: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     'POST /workbench/rpc': async (body) => {

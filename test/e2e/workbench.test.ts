@@ -163,8 +163,11 @@ test('set a weekly schedule → exactly one trigger exists, however often it is 
   await sidebar.locator('#schedule-next', { hasText: '次回' }).waitFor();
   await sidebar.locator('#schedule button[type="submit"]').click();
   await sidebar.locator('#sidebar-status', { hasText: '保存しました' }).waitFor();
-  const grid = (await (await fetch(`${url}/workbench/grid`)).json()) as { triggers: Array<{ handler: string }> };
+  const grid = (await (await fetch(`${url}/workbench/grid`)).json()) as { triggers: Array<{ handler: string }>; rows: number; columns: number };
   expect(grid.triggers).toEqual([expect.objectContaining({ handler: 'snaqScheduledRefresh' })]);
+  // The page draws the used area (with a margin), not all 1000 × 26 cells of a new sheet.
+  expect(grid.rows).toBeLessThan(60);
+  expect(grid.columns).toBeLessThan(15);
   await sidebar.locator('body').screenshot({ path: path.join(ARTIFACTS, 'sidebar-schedule-ja.png') });
 });
 

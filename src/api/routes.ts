@@ -27,6 +27,8 @@ export interface Route {
 }
 
 const ok = (body: unknown, metric?: string): RouteResult => ({ status: 200, body, metric });
+/** A 200 answer or a 202 to poll, logged under the metric either carries. */
+const answered = (outcome: { status: number; body: { meta: { metric?: string } } }): RouteResult => ({ status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric });
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/metrics', handle: async ({ service, query }) => ok(service.listMetrics(query.search)) },
@@ -43,34 +45,22 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'POST',
     pattern: '/v1/query',
-    handle: async ({ service, body, principal, waitMs }) => {
-      const outcome = await service.query(body, principal, waitMs);
-      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
-    },
+    handle: async ({ service, body, principal, waitMs }) => answered(await service.query(body, principal, waitMs)),
   },
   {
     method: 'GET',
     pattern: '/v1/query/{id}',
-    handle: async ({ service, params, principal, waitMs }) => {
-      const outcome = await service.queryStatus(params.id!, principal, waitMs);
-      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
-    },
+    handle: async ({ service, params, principal, waitMs }) => answered(await service.queryStatus(params.id!, principal, waitMs)),
   },
   {
     method: 'POST',
     pattern: '/v1/forecast',
-    handle: async ({ service, body, principal, waitMs }) => {
-      const outcome = await service.forecastWithin(body, principal, waitMs);
-      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
-    },
+    handle: async ({ service, body, principal, waitMs }) => answered(await service.forecastWithin(body, principal, waitMs)),
   },
   {
     method: 'POST',
     pattern: '/v1/anomalies',
-    handle: async ({ service, body, principal, waitMs }) => {
-      const outcome = await service.anomaliesWithin(body, principal, waitMs);
-      return { status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric };
-    },
+    handle: async ({ service, body, principal, waitMs }) => answered(await service.anomaliesWithin(body, principal, waitMs)),
   },
   { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },
   { method: 'GET', pattern: '/v1/health', handle: async ({ service }) => ok(await service.health()) },

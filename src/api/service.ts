@@ -17,7 +17,9 @@ import type {
   QueryResult,
   Column,
   ForecastResult,
+  AnomalyRequest,
   AnomalyResult,
+  ForecastRequest,
   QueryRequest,
 } from '../contract/types';
 import { parseAnomalyRequest, parseForecastRequest, parseQueryRequest } from '../contract/validate';
@@ -81,6 +83,11 @@ export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult
 function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   const metric = request.metric;
   return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
+}
+
+/** A one-series result's values (period, value rows), null where the value is hidden or missing. */
+function valuesOf(series: ComputedResult): Array<number | null> {
+  return series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
 }
 
 /** What a 202 needs to answer its poll later. */
@@ -335,25 +342,41 @@ export class MetricsService {
     return { result: hit ?? (await this.run(request.metric, compiled, key, manifest)), cached: hit !== undefined, metric: request.metric };
   }
 
+  /** What a forecast or anomaly answer says about its series: version, freshness, cache, time taken. */
+  private seriesMeta(metric: MetricDef, series: ComputedResult, cached: boolean, started: number): Meta {
+    return this.meta({
+      metric: metric.name,
+      metricVersion: metric.version,
+      ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
+      ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
+      cached,
+      engine: this.engine.name,
+      elapsedMs: this.options.now() - started,
+    });
+  }
+
   /** POST /v1/forecast: the forecast, or 202 when its series outlives the client's wait. */
   forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<ForecastResult>> {
-    const metric = resolveMetric(this.catalog, parseForecastRequest(body).metric);
-    return this.within(this.forecast(body), principal, waitMs, metric, (result) => result);
+    const request = parseForecastRequest(body);
+    return this.within(this.forecastOf(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
   }
 
   /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
   anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<AnomalyResult>> {
-    const metric = resolveMetric(this.catalog, parseAnomalyRequest(body).metric);
-    return this.within(this.anomalies(body), principal, waitMs, metric, (result) => result);
+    const request = parseAnomalyRequest(body);
+    return this.within(this.anomaliesOf(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
   }
 
   /** A metric's series and its forecast: history rows carry `actual`, future rows the forecast. */
   async forecast(body: unknown): Promise<ForecastResult> {
+    return this.forecastOf(parseForecastRequest(body));
+  }
+
+  private async forecastOf(request: ForecastRequest): Promise<ForecastResult> {
     const started = this.options.now();
-    const request = parseForecastRequest(body);
     const { metric: name, from, to, grain, filters } = request;
     const { result: series, cached, metric } = await this.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
-    const values = series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
+    const values = valuesOf(series);
     const interval = request.interval ?? 0.8;
     const outcome = forecast(values, {
       horizon: request.horizon,
@@ -368,15 +391,7 @@ export class MetricsService {
       model: outcome.model,
       backtest: outcome.backtest,
       notes: outcome.notes,
-      meta: this.meta({
-        metric: metric.name,
-        metricVersion: metric.version,
-        ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
-        ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
-        cached,
-        engine: this.engine.name,
-        elapsedMs: this.options.now() - started,
-      }),
+      meta: this.seriesMeta(metric, series, cached, started),
     };
   }
 
@@ -385,8 +400,11 @@ export class MetricsService {
    * is flagged first; the per-dimension series are read only when something was flagged.
    */
   async anomalies(body: unknown): Promise<AnomalyResult> {
+    return this.anomaliesOf(parseAnomalyRequest(body));
+  }
+
+  private async anomaliesOf(request: AnomalyRequest): Promise<AnomalyResult> {
     const started = this.options.now();
-    const request = parseAnomalyRequest(body);
     const { metric: name, from, to, grain, filters } = request;
     const base: QueryRequest = { metric: name, from, to, grain, ...(filters ? { filters } : {}) };
     const metric = resolveMetric(this.catalog, name);
@@ -396,10 +414,7 @@ export class MetricsService {
     const { result: series, cached } = await this.series(base);
     const periods = series.rows.map((row) => String(row[0]));
     const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
-    const detection = detectAnomalies(
-      series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null)),
-      { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] },
-    );
+    const detection = detectAnomalies(valuesOf(series), { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] });
     const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
     const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric));
@@ -412,15 +427,7 @@ export class MetricsService {
       model: detection.model,
       method: ANOMALY_METHOD,
       notes: detection.notes,
-      meta: this.meta({
-        metric: metric.name,
-        metricVersion: metric.version,
-        ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
-        ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
-        cached,
-        engine: this.engine.name,
-        elapsedMs: this.options.now() - started,
-      }),
+      meta: this.seriesMeta(metric, series, cached, started),
     };
   }
 

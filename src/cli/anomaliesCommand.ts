@@ -1,4 +1,5 @@
 /** `snaq anomalies`: the unusual periods of a metric on the lake, with their top contributors. */
+import { contributorsText } from '../contract/contributorText';
 import type { AnomalyResult, Sensitivity } from '../contract/types';
 import { parseFilters } from './filters';
 import { newTable } from './format';
@@ -41,11 +42,7 @@ export async function runAnomalies(metric: string, flags: AnomalyFlags): Promise
   }
   const table = newTable(['period', 'actual', 'expected', 'score', 'top contributors'], ['left', 'right', 'right', 'right', 'left']);
   for (const anomaly of result.anomalies) {
-    const contributors = anomaly.contributors
-      .slice(0, 3)
-      .map((c) => `${c.dimension}=${String(c.value)} ${c.delta >= 0 ? '+' : ''}${show(c.delta)}${c.share === undefined ? '' : ` (${Math.round(c.share * 100)}%)`}`)
-      .join('; ');
-    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributors]);
+    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributorsText(anomaly.contributors)]);
   }
   const found = `${result.anomalies.length} unusual of ${result.periods} periods at ${result.confidence * 100}% · model ${result.model.name} (season ${result.model.seasonLength})`;
   process.stdout.write(`${result.anomalies.length ? `${table.toString()}\n` : ''}${found}\n${result.notes.map((note) => `note: ${note}`).join('\n')}\n`);

@@ -132,6 +132,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     const display = env.workbook.displayValues(SHEET);
     const size = env.workbook.size(SHEET);
     const charts = env.workbook.charts(SHEET);
+    const values = charts.length ? env.workbook.values(SHEET) : [];
     const usedColumns = Math.max(0, ...display.map((row) => row.length), ...charts.map((chart) => chart.anchor.column));
     return {
       display,
@@ -143,7 +144,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
         .map((entry) => entry.index),
       triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
-      charts: charts.map((chart) => chartView(chart, env.workbook.values(SHEET), display)).filter((view) => view !== null),
+      charts: charts.map((chart) => chartView(chart, values, display)).filter((view) => view !== null),
       rows: shown(display.length, 5, rows, size.maxRows),
       columns: shown(usedColumns, 1, columns, size.maxColumns),
     };

@@ -5,7 +5,7 @@
  * itself that follows it when rows move, survives a failed refresh, and goes when the forecast does.
  */
 import type { AppsScriptEnv } from '../../src/emulator';
-import { createTestLake, injectRows, type TestLake } from '../support/lake';
+import { createTestLake, injectShopSpike, SHOP_SPIKE, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, CODE_PATH, connectionProperties, jstDate } from '../support/addonEnv';
 import { createAppsScriptEnv } from '../../src/emulator';
@@ -15,18 +15,11 @@ let lake: TestLake;
 let api: LocalApi;
 let gas: AppsScriptEnv;
 
-const SPIKE_WEEK = '2025-06-09';
+const SPIKE_WEEK = SHOP_SPIKE.week;
 
 beforeAll(async () => {
   lake = await createTestLake({ scale: 0.2 });
-  await injectRows(
-    lake.dir,
-    'shop_orders',
-    'spike.parquet',
-    `SELECT CAST(1000000000 + row_number() OVER () AS BIGINT) AS order_id, user_id, TIMESTAMP '2025-06-11 03:00:00' AS ordered_at,
-            'completed' AS status, CAST(6000 AS INTEGER) AS total_jpy
-       FROM (SELECT user_id FROM users WHERE prefecture = '宮城県' ORDER BY user_id LIMIT 20)`,
-  );
+  await injectShopSpike(lake.dir);
   api = await startLocalApi(lake.dir);
   gas = await addonEnv({
     endpoint: api.server.url,

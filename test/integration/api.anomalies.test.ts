@@ -3,7 +3,7 @@
  * shop orders from one prefecture is flagged in its week and attributed to that prefecture; bad
  * input gets contract errors.
  */
-import { createTestLake, injectRows, type TestLake } from '../support/lake';
+import { createTestLake, injectShopSpike, SHOP_SPIKE, type TestLake } from '../support/lake';
 import { signingClient, startLocalApi, type LocalApi } from '../support/localApi';
 import type { AnomalyResult } from '../../src/contract/types';
 
@@ -11,21 +11,13 @@ let lake: TestLake;
 let api: LocalApi;
 const client = signingClient();
 
-const SPIKE_WEEK = '2025-06-09';
-const SPIKE_PREFECTURE = '宮城県';
+const SPIKE_WEEK = SHOP_SPIKE.week;
+const SPIKE_PREFECTURE = SHOP_SPIKE.prefecture;
 const SERIES = { metric: 'shop_revenue', from: '2024-01-01', to: '2026-10-26', grain: 'week' };
 
 beforeAll(async () => {
   lake = await createTestLake({ scale: 0.2 });
-  // 20 completed orders of ¥6,000 on Wednesday of the spike week, all from one prefecture.
-  await injectRows(
-    lake.dir,
-    'shop_orders',
-    'spike.parquet',
-    `SELECT CAST(1000000000 + row_number() OVER () AS BIGINT) AS order_id, user_id,
-            TIMESTAMP '2025-06-11 03:00:00' AS ordered_at, 'completed' AS status, CAST(6000 AS INTEGER) AS total_jpy
-       FROM (SELECT user_id FROM users WHERE prefecture = '${SPIKE_PREFECTURE}' ORDER BY user_id LIMIT 20)`,
-  );
+  await injectShopSpike(lake.dir);
   api = await startLocalApi(lake.dir);
 });
 afterAll(async () => {

@@ -38,3 +38,18 @@ export async function injectRows(lakeDir: string, table: string, file: string, s
     instance.closeSync();
   }
 }
+
+/** The spike `injectShopSpike` adds: 20 completed orders of ¥6,000 on the Wednesday of this JST week. */
+export const SHOP_SPIKE = { week: '2025-06-09', prefecture: '宮城県', orders: 20, yenEach: 6_000 } as const;
+
+/** Injects SHOP_SPIKE into the lake's shop orders, all from users of one prefecture. */
+export function injectShopSpike(lakeDir: string): Promise<void> {
+  return injectRows(
+    lakeDir,
+    'shop_orders',
+    'spike.parquet',
+    `SELECT CAST(1000000000 + row_number() OVER () AS BIGINT) AS order_id, user_id, TIMESTAMP '2025-06-11 03:00:00' AS ordered_at,
+            'completed' AS status, CAST(${SHOP_SPIKE.yenEach} AS INTEGER) AS total_jpy
+       FROM (SELECT user_id FROM users WHERE prefecture = '${SHOP_SPIKE.prefecture}' ORDER BY user_id LIMIT ${SHOP_SPIKE.orders})`,
+  );
+}

@@ -4,9 +4,7 @@
  * and deleting rows/columns (cells, notes, formats, references), notes and formatting, selection,
  * the 6-minute limit of non-custom-function executions, and triggers that open the document by id.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { runValue as value, useScriptBundle } from '../support/scriptBundle';
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 import { EXECUTION_LIMIT_MS, OTHER_EXECUTION_LIMIT_MS } from '../../src/emulator/limits';
 import { adjustFormula } from '../../src/emulator/refs';
@@ -228,28 +226,14 @@ function unschedule() {
 function userTriggersOfText() { return ScriptApp.getUserTriggers('id').length; }
 `;
 
-let dir: string;
-let codePath: string;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gas-blocks-'));
-  codePath = path.join(dir, 'Code.js');
-  fs.writeFileSync(codePath, BUNDLE);
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const bundle = useScriptBundle('gas-blocks-', BUNDLE);
 
 const SHEETS = { Data: [[null]], Other: [[null]] };
-
-async function value(env: AppsScriptEnv, fn: string, args: unknown[] = []): Promise<unknown> {
-  const result = await env.run(fn, args);
-  if (result.error !== undefined) throw new Error(`${fn}: ${result.error}`);
-  return result.value;
-}
 
 describe('developer metadata', () => {
   let env: AppsScriptEnv;
   beforeEach(async () => {
-    env = await createAppsScriptEnv({ codePath, workbook: { sheets: SHEETS } });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, workbook: { sheets: SHEETS } });
   });
   afterEach(() => env.close());
 
@@ -362,7 +346,7 @@ describe('developer metadata', () => {
 describe('rows, columns, notes and formats', () => {
   let env: AppsScriptEnv;
   beforeEach(async () => {
-    env = await createAppsScriptEnv({ codePath, workbook: { sheets: SHEETS } });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, workbook: { sheets: SHEETS } });
   });
   afterEach(() => env.close());
 
@@ -469,7 +453,7 @@ describe('execution time limits by kind', () => {
   });
 
   test('custom functions stop at executionLimitMs; menu, rpc and trigger runs at otherExecutionLimitMs', async () => {
-    const env = await createAppsScriptEnv({ codePath, executionLimitMs: 300, otherExecutionLimitMs: 1500, workbook: { sheets: SHEETS } });
+    const env = await createAppsScriptEnv({ codePath: bundle.codePath, executionLimitMs: 300, otherExecutionLimitMs: 1500, workbook: { sheets: SHEETS } });
     try {
       const [custom, menu, rpc] = await Promise.all([
         env.run('sleepFor', [800], { mode: 'customFunction' }),
@@ -496,7 +480,7 @@ describe('execution time limits by kind', () => {
 
 describe('time-driven triggers of an editor add-on', () => {
   test('getActive() is null: the handler opens the document by the id it stored, sees only its user\'s triggers, and can delete them', async () => {
-    const env = await createAppsScriptEnv({ codePath, activeSpreadsheetInTriggers: false, workbook: { id: 'doc-123', sheets: SHEETS } });
+    const env = await createAppsScriptEnv({ codePath: bundle.codePath, activeSpreadsheetInTriggers: false, workbook: { id: 'doc-123', sheets: SHEETS } });
     try {
       const uid = (await value(env, 'schedule')) as string;
       expect(env.properties.document.get('ssid')).toBe('doc-123');

@@ -4,9 +4,7 @@
  * test-side view (`env.workbook.charts`), anchors and ranges following inserted and deleted
  * rows/columns, and Apps Script's refusals (custom functions, wrong types, unknown charts).
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { runValue as value, useScriptBundle } from '../support/scriptBundle';
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 
 const BUNDLE = `
@@ -114,23 +112,9 @@ function chartErrors(kind) {
 }
 `;
 
-let dir: string;
-let codePath: string;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gas-charts-'));
-  codePath = path.join(dir, 'Code.js');
-  fs.writeFileSync(codePath, BUNDLE);
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const bundle = useScriptBundle('gas-charts-', BUNDLE);
 
 const SHEETS = { Data: [[null]], Other: [[null]] };
-
-async function value(env: AppsScriptEnv, fn: string, args: unknown[] = []): Promise<unknown> {
-  const result = await env.run(fn, args);
-  if (result.error !== undefined) throw new Error(`${fn}: ${result.error}`);
-  return result.value;
-}
 
 const LINE_OPTIONS = {
   title: 'Revenue',
@@ -144,7 +128,7 @@ const LINE_OPTIONS = {
 describe('embedded charts', () => {
   let env: AppsScriptEnv;
   beforeEach(async () => {
-    env = await createAppsScriptEnv({ codePath, workbook: { sheets: SHEETS } });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, workbook: { sheets: SHEETS } });
   });
   afterEach(() => env.close());
 

@@ -5,12 +5,10 @@
  * triggers and UI.
  */
 import { createHash, createHmac } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { useScriptBundle } from '../support/scriptBundle';
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 
 const FORBIDDEN = [
@@ -242,19 +240,9 @@ function rangeErrors(which) {
 }
 `;
 
-let dir: string;
-let codePath: string;
-
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gas-harness-'));
-  codePath = path.join(dir, 'Code.js');
-  fs.writeFileSync(codePath, BUNDLE);
-  fs.writeFileSync(path.join(dir, 'Sidebar.html'), '<!DOCTYPE html><html><body><h1>Metrics</h1></body></html>');
-  fs.writeFileSync(path.join(dir, 'Settings.html'), '<p><?= endpoint ?></p><? for (var i = 0; i < items.length; i++) { ?><i><?!= items[i] ?></i><? } ?>');
-});
-
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+const bundle = useScriptBundle('gas-harness-', BUNDLE, {
+  'Sidebar.html': '<!DOCTYPE html><html><body><h1>Metrics</h1></body></html>',
+  'Settings.html': '<p><?= endpoint ?></p><? for (var i = 0; i < items.length; i++) { ?><i><?!= items[i] ?></i><? } ?>',
 });
 
 const DATA = [
@@ -278,7 +266,7 @@ function signed(buffer: Buffer): number[] {
 describe('runtime', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath, workbook: { sheets: { Data: DATA } }, userProperties: { owner: 'owner-value' } });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, workbook: { sheets: { Data: DATA } }, userProperties: { owner: 'owner-value' } });
   });
   afterAll(() => env.close());
 
@@ -365,7 +353,7 @@ describe('runtime', () => {
   });
 
   test('the tsx bootstrap (worker.js) starts workers too', async () => {
-    const tsxEnv = await createAppsScriptEnv({ codePath, workerLoader: 'tsx' });
+    const tsxEnv = await createAppsScriptEnv({ codePath: bundle.codePath, workerLoader: 'tsx' });
     try {
       expect((await tsxEnv.run('greet', ['tsx'])).value).toBe('hello tsx');
     } finally {
@@ -377,7 +365,7 @@ describe('runtime', () => {
 describe('execution time limit', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath, executionLimitMs: 500, otherExecutionLimitMs: 500 });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, executionLimitMs: 500, otherExecutionLimitMs: 500 });
   });
   afterAll(() => env.close());
 
@@ -427,7 +415,7 @@ describe('UrlFetchApp', () => {
         }
       });
     }));
-    env = await createAppsScriptEnv({ codePath, urlFetchDailyQuota: 40 });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, urlFetchDailyQuota: 40 });
   });
   afterAll(async () => {
     await env.close();
@@ -492,7 +480,7 @@ describe('UrlFetchApp', () => {
   });
 
   test('daily quota, reset a day later on the harness clock', async () => {
-    const quotaEnv = await createAppsScriptEnv({ codePath, urlFetchDailyQuota: 3 });
+    const quotaEnv = await createAppsScriptEnv({ codePath: bundle.codePath, urlFetchDailyQuota: 3 });
     try {
       const results = [];
       for (let i = 0; i < 4; i += 1) results.push(await quotaEnv.run('httpGet', [`${base}/ok`]));
@@ -510,7 +498,7 @@ describe('UrlFetchApp', () => {
 describe('Utilities', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath });
   });
   afterAll(() => env.close());
 
@@ -562,7 +550,7 @@ describe('Utilities', () => {
 describe('CacheService, PropertiesService, LockService', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath, now: Date.UTC(2024, 0, 1) });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, now: Date.UTC(2024, 0, 1) });
   });
   afterAll(() => env.close());
 
@@ -636,7 +624,7 @@ describe('CacheService, PropertiesService, LockService', () => {
 describe('recalculate', () => {
   test('arguments, Dates, spills, collisions and errors like Sheets', async () => {
     const env = await createAppsScriptEnv({
-      codePath,
+      codePath: bundle.codePath,
       workbook: {
         sheets: {
           Data: DATA,
@@ -714,7 +702,7 @@ describe('recalculate', () => {
       else if (!timer) timer = setTimeout(releaseAll, 5000);
     });
     const rows = Array.from({ length: 60 }, (_, i) => [`=BARRIER("${base}/barrier", ${i})`]);
-    const env = await createAppsScriptEnv({ codePath, workbook: { sheets: { Sheet1: rows } } });
+    const env = await createAppsScriptEnv({ codePath: bundle.codePath, workbook: { sheets: { Sheet1: rows } } });
     try {
       const started = Date.now();
       const outcomes = await env.recalculate();
@@ -734,7 +722,7 @@ describe('recalculate', () => {
 describe('triggers and UI', () => {
   let env: AppsScriptEnv;
   beforeAll(async () => {
-    env = await createAppsScriptEnv({ codePath, addonName: 'Snaq Metrics', now: Date.UTC(2024, 0, 1, 0, 0) });
+    env = await createAppsScriptEnv({ codePath: bundle.codePath, addonName: 'Snaq Metrics', now: Date.UTC(2024, 0, 1, 0, 0) });
   });
   afterAll(() => env.close());
 

@@ -2,7 +2,8 @@
  * SNAQ_FORECAST and SNAQ_ANOMALIES: the API's forecast and anomaly flags as cell tables. The
  * numbers are the API's own (nothing is recomputed here), so a sheet and the API always agree.
  */
-import type { AnomalyPoint, AnomalyRequest, Contributor, ForecastRequest, ForecastResult, AnomalyResult, Lang } from '../../contract/types';
+import { contributorsText } from '../../contract/contributorText';
+import type { AnomalyPoint, AnomalyRequest, ForecastRequest, ForecastResult, AnomalyResult, Lang } from '../../contract/types';
 import { fetchShared, rectangular, startCall, toSheetValue, type SheetValue } from './customFunctions';
 import { say } from './messages';
 import type { Platform } from './platform';
@@ -47,22 +48,6 @@ const ANOMALY_HEADER: Record<Lang, string[]> = {
   en: ['period', 'actual', 'expected', 'lower', 'upper', 'score', 'top contributors'],
 };
 
-/** Contributors shown in the cell: the table stays readable and the API has the rest. */
-const CONTRIBUTORS_SHOWN = 3;
-
-function signed(value: number): string {
-  const rounded = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
-  const [whole = '0', fraction] = String(Math.abs(rounded)).split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${rounded < 0 ? '−' : '+'}${grouped}${fraction ? `.${fraction}` : ''}`;
-}
-
-/** "gender=female +62,789 (54%)": which value moved, by how much, and its share of the metric's move. */
-export function contributorText(contributor: Contributor): string {
-  const share = contributor.share === undefined ? '' : ` (${Math.round(contributor.share * 100)}%)`;
-  return `${contributor.dimension}=${String(contributor.value ?? '—')} ${signed(contributor.delta)}${share}`;
-}
-
 function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>): SheetValue[] {
   return [
     platform.dateOfDay(anomaly.period),
@@ -71,7 +56,7 @@ function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>
     anomaly.lower,
     anomaly.upper,
     Math.round(anomaly.score * 100) / 100,
-    anomaly.contributors.slice(0, CONTRIBUTORS_SHOWN).map(contributorText).join('; '),
+    contributorsText(anomaly.contributors),
   ];
 }
 

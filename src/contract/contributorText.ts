@@ -1,0 +1,25 @@
+/**
+ * An anomaly's top contributors in one line, as a cell and the CLI show them:
+ * "prefecture=宮城県 +120,000 (95%); gender=female +62,789 (54%)". Plain ECMAScript (no Intl), as it runs on Apps Script.
+ */
+import type { Contributor } from './types';
+
+/** Contributors shown: the line stays readable, and the API has the rest. */
+const CONTRIBUTORS_SHOWN = 3;
+
+function signed(value: number): string {
+  const rounded = Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 100) / 100;
+  const [whole = '0', fraction] = String(Math.abs(rounded)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${rounded < 0 ? '−' : '+'}${grouped}${fraction ? `.${fraction}` : ''}`;
+}
+
+/** "gender=female +62,789 (54%)": which value moved, by how much, and its share of the metric's move. */
+export function contributorText(contributor: Contributor): string {
+  const share = contributor.share === undefined ? '' : ` (${Math.round(contributor.share * 100)}%)`;
+  return `${contributor.dimension}=${String(contributor.value ?? '—')} ${signed(contributor.delta)}${share}`;
+}
+
+export function contributorsText(contributors: readonly Contributor[]): string {
+  return contributors.slice(0, CONTRIBUTORS_SHOWN).map(contributorText).join('; ');
+}

@@ -15,17 +15,13 @@ import type {
   MetricList,
   QueryAccepted,
   QueryResult,
-  Column,
   ForecastResult,
-  AnomalyRequest,
   AnomalyResult,
-  ForecastRequest,
   QueryRequest,
 } from '../contract/types';
 import { parseAnomalyRequest, parseForecastRequest, parseQueryRequest } from '../contract/validate';
-import { detectAnomalies, forecast } from '../forecast';
-import { expectationsOf, type ValueSeries } from '../forecast/contributions';
-import { ANOMALY_METHOD, anomalyPoints, forecastTable, isAdditive, SEASON_CANDIDATES, SENSITIVITY_CONFIDENCE, seriesByValue } from './insights';
+import type { ComputedResult, MetricSeries } from './computedResult';
+import { InsightsService, type SeriesSource } from './insightsService';
 import type { Catalog } from '../catalog/catalog';
 import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
 import { describeMetric, searchMetrics } from '../catalog/describe';
@@ -62,17 +58,6 @@ export const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   now: Date.now,
 };
 
-/** A finished computation, before per-request shaping (limit, meta). */
-interface ComputedResult {
-  columns: Column[];
-  rows: Cell[][];
-  suppressedGroups: number;
-  dataAsOf: string | null;
-  freshUntil: string | null;
-  engineElapsedMs: number;
-  bytesScanned?: number;
-}
-
 /** 200 with the answer, or 202 with a query id to poll at `GET /v1/query/{id}`. */
 export type Outcome<B> = { status: 200; body: B } | { status: 202; body: QueryAccepted };
 export type QueryOutcome = Outcome<QueryResult>;
@@ -83,11 +68,6 @@ export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult
 function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   const metric = request.metric;
   return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
-}
-
-/** A one-series result's values (period, value rows), null where the value is hidden or missing. */
-function valuesOf(series: ComputedResult): Array<number | null> {
-  return series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
 }
 
 /** What a 202 needs to answer its poll later. */
@@ -103,12 +83,13 @@ const BUDGET_SPENT = Symbol('budget spent');
 /** Polling sooner rarely helps: Athena reports progress about once a second. */
 const POLL_AFTER_MS = 1_000;
 
-export class MetricsService {
+export class MetricsService implements SeriesSource {
   readonly options: ServiceOptions;
   private readonly dialect: Dialect;
   private readonly cache: ResultCache<ComputedResult>;
   private readonly inFlight = new Map<string, Promise<ComputedResult>>();
   private readonly pending: PendingQueries<unknown, PendingContext>;
+  private readonly insights: InsightsService;
 
   constructor(
     readonly catalog: Catalog,
@@ -119,6 +100,12 @@ export class MetricsService {
     this.dialect = DIALECTS[engine.dialect];
     this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
     this.pending = new PendingQueries(this.options.asyncResultTtlMs, this.options.now);
+    this.insights = new InsightsService(this);
+  }
+
+  /** The service's clock (tests pass their own). */
+  now(): number {
+    return this.options.now();
   }
 
   cacheStats() {
@@ -334,7 +321,7 @@ export class MetricsService {
   }
 
   /** One series of a metric (cached like any query): what forecasts and anomaly flags are computed on. */
-  private async series(query: QueryRequest): Promise<{ result: ComputedResult; cached: boolean; metric: MetricDef }> {
+  async series(query: QueryRequest): Promise<MetricSeries> {
     const { request, compiled } = this.prepare(query);
     const manifest = await this.engine.snapshot();
     const key = resultKey(request, manifest);
@@ -343,7 +330,7 @@ export class MetricsService {
   }
 
   /** What a forecast or anomaly answer says about its series: version, freshness, cache, time taken. */
-  private seriesMeta(metric: MetricDef, series: ComputedResult, cached: boolean, started: number): Meta {
+  seriesMeta(metric: MetricDef, series: ComputedResult, cached: boolean, started: number): Meta {
     return this.meta({
       metric: metric.name,
       metricVersion: metric.version,
@@ -358,84 +345,23 @@ export class MetricsService {
   /** POST /v1/forecast: the forecast, or 202 when its series outlives the client's wait. */
   forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<ForecastResult>> {
     const request = parseForecastRequest(body);
-    return this.within(this.forecastOf(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
+    return this.within(this.insights.forecast(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
   }
 
   /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
   anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<AnomalyResult>> {
     const request = parseAnomalyRequest(body);
-    return this.within(this.anomaliesOf(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
+    return this.within(this.insights.anomalies(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
   }
 
-  /** A metric's series and its forecast: history rows carry `actual`, future rows the forecast. */
+  /** A metric's series and its forecast, answered in full (the CLI and tests; no 202). */
   async forecast(body: unknown): Promise<ForecastResult> {
-    return this.forecastOf(parseForecastRequest(body));
+    return this.insights.forecast(parseForecastRequest(body));
   }
 
-  private async forecastOf(request: ForecastRequest): Promise<ForecastResult> {
-    const started = this.options.now();
-    const { metric: name, from, to, grain, filters } = request;
-    const { result: series, cached, metric } = await this.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
-    const values = valuesOf(series);
-    const interval = request.interval ?? 0.8;
-    const outcome = forecast(values, {
-      horizon: request.horizon,
-      seasonality: request.seasonality ?? 'auto',
-      interval,
-      seasonCandidates: SEASON_CANDIDATES[grain],
-    });
-    return {
-      title: metric.title,
-      interval,
-      ...forecastTable(series, outcome.points, grain, to),
-      model: outcome.model,
-      backtest: outcome.backtest,
-      notes: outcome.notes,
-      meta: this.seriesMeta(metric, series, cached, started),
-    };
-  }
-
-  /**
-   * Unusual periods of a metric, each with the dimension values that moved most. The total series
-   * is flagged first; the per-dimension series are read only when something was flagged.
-   */
+  /** Unusual periods of a metric with their contributors, answered in full (the CLI and tests; no 202). */
   async anomalies(body: unknown): Promise<AnomalyResult> {
-    return this.anomaliesOf(parseAnomalyRequest(body));
-  }
-
-  private async anomaliesOf(request: AnomalyRequest): Promise<AnomalyResult> {
-    const started = this.options.now();
-    const { metric: name, from, to, grain, filters } = request;
-    const base: QueryRequest = { metric: name, from, to, grain, ...(filters ? { filters } : {}) };
-    const metric = resolveMetric(this.catalog, name);
-    const dimensions = request.dimensions ?? [...metric.dimensions];
-    // Compiling each split checks its dimension now, so a bad name fails before any engine work.
-    for (const dimension of dimensions) this.prepare({ ...base, dimensions: [dimension] });
-    const { result: series, cached } = await this.series(base);
-    const periods = series.rows.map((row) => String(row[0]));
-    const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
-    const detection = detectAnomalies(valuesOf(series), { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] });
-    const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
-    const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
-    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric));
-    return {
-      metric: metric.name,
-      grain,
-      confidence,
-      anomalies,
-      periods: periods.length,
-      model: detection.model,
-      method: ANOMALY_METHOD,
-      notes: detection.notes,
-      meta: this.seriesMeta(metric, series, cached, started),
-    };
-  }
-
-  /** The metric split by one dimension, as one series per value aligned with `periods`. */
-  private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef): Promise<ValueSeries[]> {
-    const { result } = await this.series({ ...base, dimensions: [dimension] });
-    // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
-    return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null);
+    return this.insights.anomalies(parseAnomalyRequest(body));
   }
 
   async freshness(): Promise<FreshnessReport> {

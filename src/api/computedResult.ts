@@ -1,0 +1,26 @@
+/** What the service computes for one query before per-request shaping, shared by the query path and the insights. */
+import type { Cell, Column } from '../contract/types';
+import type { MetricDef } from '../catalog/model';
+
+/** A finished computation, before per-request shaping (limit, meta). */
+export interface ComputedResult {
+  columns: Column[];
+  rows: Cell[][];
+  suppressedGroups: number;
+  dataAsOf: string | null;
+  freshUntil: string | null;
+  engineElapsedMs: number;
+  bytesScanned?: number;
+}
+
+/** One metric's series as forecasts and anomaly flags read it, and whether it came from the cache. */
+export interface MetricSeries {
+  result: ComputedResult;
+  cached: boolean;
+  metric: MetricDef;
+}
+
+/** A one-series result's values (period, value rows), null where the value is hidden or missing. */
+export function valuesOf(series: ComputedResult): Array<number | null> {
+  return series.rows.map((row) => (typeof row[1] === 'number' ? row[1] : null));
+}

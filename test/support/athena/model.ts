@@ -36,7 +36,9 @@ export interface ServiceModel {
   shapes: Record<string, Shape>;
 }
 
-export const ATHENA_MODEL_PATH = path.resolve(__dirname, '../../../../shared/testdata/athena-service-2.json');
+/** Beside the repository (../shared/testdata); SNAQ_TESTDATA_DIR points elsewhere, e.g. from a git worktree. */
+export const TESTDATA_DIR = process.env.SNAQ_TESTDATA_DIR ?? path.resolve(__dirname, '../../../../shared/testdata');
+export const ATHENA_MODEL_PATH = path.join(TESTDATA_DIR, 'athena-service-2.json');
 
 let cached: ServiceModel | undefined;
 export function loadAthenaModel(): ServiceModel {

@@ -8,6 +8,10 @@ export interface ComputedResult {
   rows: Cell[][];
   suppressedGroups: number;
   dataAsOf: string | null;
+  /** Where the metric's facts end (catalog/dataEdge.ts): periods after it have no value. */
+  dataEnd: string | null;
+  /** The period holding `dataEnd`, whose value covers only its part before it. */
+  partialPeriod?: string;
   freshUntil: string | null;
   engineElapsedMs: number;
   bytesScanned?: number;

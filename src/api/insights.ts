@@ -18,6 +18,9 @@ export const SENSITIVITY_CONFIDENCE: Record<Sensitivity, number> = { low: 0.999,
 export const ANOMALY_METHOD =
   'A period is unusual when it falls outside the one-step-ahead interval (robust sigma, 1.4826·MAD of the residuals) of an exponential-smoothing model chosen by AICc; isolated spikes are removed and the model refitted once, and a run of 3+ same-side exceedances counts as one level shift.';
 
+/** The note of a forecast or anomaly answer whose series has no value at all (e.g. a filter that matches nothing). */
+export const NOTHING_OBSERVED = 'no observed values in the range: nothing to model';
+
 /** Values per dimension named as contributors to one anomaly. */
 const CONTRIBUTORS_PER_DIMENSION = 3;
 
@@ -52,6 +55,18 @@ export function forecastTable(
   };
 }
 
+/** A metric that cannot be negative has no negative forecast or bound either. */
+export function clampAtZero(points: readonly ForecastPoint[]): ForecastPoint[] {
+  return points.map((point) => ({ ...point, forecast: Math.max(0, point.forecast), lower: Math.max(0, point.lower), upper: Math.max(0, point.upper) }));
+}
+
+/** Says where the actuals stop when the range runs past the data, and so where the forecast starts. */
+export function edgeNote(complete: { rows: Cell[][] }, series: { rows: Cell[][]; dataEnd: string | null; partialPeriod?: string }): string {
+  const last = complete.rows.at(-1)?.[0];
+  const partial = series.partialPeriod ? `; ${series.partialPeriod} is partial` : '';
+  return `the data ends at ${series.dataEnd}${partial}: the forecast starts after the last complete period, ${String(last)}`;
+}
+
 /** Rows of (period, value, amount) as one series per value, aligned with `periods`; `fill` where a value has no row. */
 export function seriesByValue(rows: readonly Cell[][], dimension: string, periods: readonly string[], fill: 0 | null): ValueSeries[] {
   const position = new Map(periods.map((period, index) => [period, index]));
@@ -71,15 +86,22 @@ export function seriesByValue(rows: readonly Cell[][], dimension: string, period
 }
 
 /** The wire form of each flagged period, with the values that moved most in its direction. */
-export function anomalyPoints(flagged: readonly Anomaly[], periods: readonly string[], expectations: readonly ValueExpectations[], additive: boolean): AnomalyPoint[] {
+export function anomalyPoints(
+  flagged: readonly Anomaly[],
+  periods: readonly string[],
+  expectations: readonly ValueExpectations[],
+  additive: boolean,
+  nonNegative = false,
+): AnomalyPoint[] {
+  const bound = (value: number) => (nonNegative ? Math.max(0, value) : value);
   return flagged.map((anomaly) => {
     const delta = anomaly.actual - anomaly.expected;
     return {
       period: periods[anomaly.index]!,
       actual: anomaly.actual,
-      expected: anomaly.expected,
-      lower: anomaly.lower,
-      upper: anomaly.upper,
+      expected: bound(anomaly.expected),
+      lower: bound(anomaly.lower),
+      upper: bound(anomaly.upper),
       score: anomaly.score,
       direction: delta >= 0 ? 'up' : 'down',
       contributors: contributorsAt(expectations, anomaly.index, {

@@ -5,12 +5,25 @@
  */
 import type { AnomalyRequest, AnomalyResult, ForecastRequest, ForecastResult, Meta, QueryRequest } from '../contract/types';
 import type { Catalog } from '../catalog/catalog';
-import type { MetricDef } from '../catalog/model';
+import { edgeOfRange } from '../catalog/dataEdge';
+import { isNonNegative, type MetricDef } from '../catalog/model';
 import { resolveMetric } from '../catalog/resolve';
 import { detectAnomalies, forecast } from '../forecast';
 import { expectationsOf, type ValueSeries } from '../forecast/contributions';
 import { valuesOf, type ComputedResult, type MetricSeries } from './computedResult';
-import { ANOMALY_METHOD, anomalyPoints, forecastTable, isAdditive, SEASON_CANDIDATES, SENSITIVITY_CONFIDENCE, seriesByValue } from './insights';
+import {
+  ANOMALY_METHOD,
+  anomalyPoints,
+  clampAtZero,
+  edgeNote,
+  forecastTable,
+  isAdditive,
+  NOTHING_OBSERVED,
+  SEASON_CANDIDATES,
+  SENSITIVITY_CONFIDENCE,
+  seriesByValue,
+} from './insights';
+import type { Grain } from '../contract/dates';
 
 /** What the orchestration needs from the query path. */
 export interface SeriesSource {
@@ -30,22 +43,40 @@ export class InsightsService {
     const started = this.source.now();
     const { metric: name, from, to, grain, filters } = request;
     const { result: series, cached, metric } = await this.source.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
-    const values = valuesOf(series);
     const interval = request.interval ?? 0.8;
+    const meta = this.source.seriesMeta(metric, series, cached, started);
+    // Only complete periods are modelled: the partial one and those without data are forecast instead.
+    const complete = completePeriods(series, request, metric);
+    const values = valuesOf(complete);
+    if (!values.some((value) => value !== null)) {
+      return {
+        title: metric.title,
+        interval,
+        ...forecastTable(series, [], grain, to),
+        model: { name: 'none', seasonLength: 0, params: {} },
+        backtest: { mase: null, folds: 0 },
+        notes: [NOTHING_OBSERVED],
+        meta,
+      };
+    }
+    // The forecast reaches as far as asked: the periods of the range without data, then the horizon.
+    const pending = series.rows.length - complete.rows.length;
     const outcome = forecast(values, {
-      horizon: request.horizon,
+      horizon: pending + request.horizon,
       seasonality: request.seasonality ?? 'auto',
       interval,
       seasonCandidates: SEASON_CANDIDATES[grain],
     });
+    const points = isNonNegative(metric) ? clampAtZero(outcome.points) : outcome.points;
+    const table = forecastTable(complete, points, grain, to);
     return {
       title: metric.title,
       interval,
-      ...forecastTable(series, outcome.points, grain, to),
+      ...table,
       model: outcome.model,
       backtest: outcome.backtest,
-      notes: outcome.notes,
-      meta: this.source.seriesMeta(metric, series, cached, started),
+      notes: pending ? [...outcome.notes, edgeNote(complete, series)] : outcome.notes,
+      meta,
     };
   }
 
@@ -62,23 +93,21 @@ export class InsightsService {
     // Compiling each split checks its dimension now, so a bad name fails before any engine work.
     for (const dimension of dimensions) this.source.prepare({ ...base, dimensions: [dimension] });
     const { result: series, cached } = await this.source.series(base);
-    const periods = series.rows.map((row) => String(row[0]));
     const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
-    const detection = detectAnomalies(valuesOf(series), { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] });
+    const meta = this.source.seriesMeta(metric, series, cached, started);
+    // A partial period is low only because it is partial: only complete periods are examined.
+    const complete = completePeriods(series, request, metric);
+    const periods = complete.rows.map((row) => String(row[0]));
+    const values = valuesOf(complete);
+    const answer = { metric: metric.name, grain, confidence, periods: periods.length, method: ANOMALY_METHOD, meta };
+    if (!values.some((value) => value !== null)) {
+      return { ...answer, anomalies: [], model: { name: 'none', seasonLength: 0 }, notes: [NOTHING_OBSERVED] };
+    }
+    const detection = detectAnomalies(values, { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] });
     const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
-    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric));
-    return {
-      metric: metric.name,
-      grain,
-      confidence,
-      anomalies,
-      periods: periods.length,
-      model: detection.model,
-      method: ANOMALY_METHOD,
-      notes: detection.notes,
-      meta: this.source.seriesMeta(metric, series, cached, started),
-    };
+    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric), isNonNegative(metric));
+    return { ...answer, anomalies, model: detection.model, notes: detection.notes };
   }
 
   /** The metric split by one dimension, as one series per value aligned with `periods`. */
@@ -87,4 +116,11 @@ export class InsightsService {
     // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
     return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null);
   }
+}
+
+/** The series cut to its complete periods: those the data covers whole (catalog/dataEdge.ts). */
+function completePeriods(series: ComputedResult, range: { from: string; to: string; grain: Grain }, metric: MetricDef): ComputedResult {
+  if (!series.dataEnd) return series;
+  const edge = edgeOfRange(range, metric, series.dataEnd);
+  return { ...series, rows: series.rows.filter((row) => edge.coverage(String(row[0])) === 'complete') };
 }

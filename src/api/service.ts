@@ -27,6 +27,7 @@ import { compileDimensionValues, compileQuery, type CompiledQuery } from '../cat
 import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
+import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
 import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
@@ -68,6 +69,16 @@ export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult
 function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   const metric = request.metric;
   return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
+}
+
+/** What a result says about its data: how fresh, where it ends, which period is partial. */
+function edgeMeta(result: ComputedResult): Partial<Meta> {
+  return {
+    ...(result.dataAsOf ? { dataAsOf: result.dataAsOf } : {}),
+    ...(result.dataEnd ? { dataEnd: result.dataEnd } : {}),
+    ...(result.partialPeriod ? { partialPeriod: result.partialPeriod } : {}),
+    ...(result.freshUntil ? { freshUntil: result.freshUntil } : {}),
+  };
 }
 
 /** What a 202 needs to answer its poll later. */
@@ -178,7 +189,7 @@ export class MetricsService implements SeriesSource {
     const cachedResult = this.cache.get(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
 
-    const computation = this.run(metric, compiled, key, manifest);
+    const computation = this.run(metric, compiled, key, manifest, request);
     return this.within(computation, principal, waitMs, metric, (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }));
   }
 
@@ -241,10 +252,10 @@ export class MetricsService implements SeriesSource {
    * Runs a compiled statement once per key at a time and caches what it computes. The key holds
    * the metric version and the snapshot id, so a new definition or new data never reads old results.
    */
-  private run(metric: MetricDef, compiled: CompiledQuery, key: string, manifest: LakeManifest): Promise<ComputedResult> {
+  private run(metric: MetricDef, compiled: CompiledQuery, key: string, manifest: LakeManifest, request?: ResolvedQuery): Promise<ComputedResult> {
     let running = this.inFlight.get(key);
     if (!running) {
-      running = this.execute(metric, compiled, manifest).finally(() => this.inFlight.delete(key));
+      running = this.execute(metric, compiled, manifest, request).finally(() => this.inFlight.delete(key));
       this.inFlight.set(key, running);
       running.then(
         (result) => this.cache.set(key, result, JSON.stringify(result.rows).length * 2 + 512),
@@ -254,17 +265,27 @@ export class MetricsService implements SeriesSource {
     return running;
   }
 
-  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest): Promise<ComputedResult> {
+  /** Runs a statement; a query's rows (`request`) lose what lies past the data's edge, then small groups. */
+  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest, request?: ResolvedQuery): Promise<ComputedResult> {
     const result = await this.engine.execute(
       { sql: compiled.sql, params: compiled.params },
       { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows },
     );
     let rows = result.rows;
     let suppressedGroups = 0;
+    const dataEnd = dataEndOf(metric, manifest);
+    let partialPeriod: string | undefined;
     if (compiled.hasGroupSize) {
       const sizeIndex = compiled.columns.length;
       const valueIndex = sizeIndex - 1;
       const keepsEveryPeriod = compiled.columns.every((column) => column.role !== 'dimension');
+      if (request && dataEnd) {
+        // Sums over periods after the snapshot come back as 0 from SQL: no data is not zero.
+        const edge = edgeOfRange(request, metric, dataEnd);
+        partialPeriod = edge.partialPeriod;
+        const periodOf = request.grain ? (row: readonly Cell[]) => String(row[0]) : () => request.from;
+        rows = blankPastTheEdge(rows, edge, { periodOf, valueIndex, sizeIndex, keepsEveryPeriod });
+      }
       // Groups formed by a handful of records could single out a customer. With dimensions they are
       // dropped; without, the period stays with an empty value so the series has no holes.
       const isSmall = (row: Cell[]) => {
@@ -285,6 +306,8 @@ export class MetricsService implements SeriesSource {
       rows,
       suppressedGroups,
       dataAsOf: oldestSnapshot(freshness),
+      dataEnd,
+      ...(partialPeriod ? { partialPeriod } : {}),
       freshUntil: freshUntil(freshness),
       engineElapsedMs: result.elapsedMs,
       ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
@@ -305,8 +328,7 @@ export class MetricsService implements SeriesSource {
       meta: this.meta({
         metric: metric.name,
         metricVersion: metric.version,
-        ...(result.dataAsOf ? { dataAsOf: result.dataAsOf } : {}),
-        ...(result.freshUntil ? { freshUntil: result.freshUntil } : {}),
+        ...edgeMeta(result),
         cached: context.cached,
         engine: this.engine.name,
         elapsedMs: Math.max(0, this.options.now() - context.started),
@@ -326,7 +348,7 @@ export class MetricsService implements SeriesSource {
     const manifest = await this.engine.snapshot();
     const key = resultKey(request, manifest);
     const hit = this.cache.get(key);
-    return { result: hit ?? (await this.run(request.metric, compiled, key, manifest)), cached: hit !== undefined, metric: request.metric };
+    return { result: hit ?? (await this.run(request.metric, compiled, key, manifest, request)), cached: hit !== undefined, metric: request.metric };
   }
 
   /** What a forecast or anomaly answer says about its series: version, freshness, cache, time taken. */
@@ -334,8 +356,7 @@ export class MetricsService implements SeriesSource {
     return this.meta({
       metric: metric.name,
       metricVersion: metric.version,
-      ...(series.dataAsOf ? { dataAsOf: series.dataAsOf } : {}),
-      ...(series.freshUntil ? { freshUntil: series.freshUntil } : {}),
+      ...edgeMeta(series),
       cached,
       engine: this.engine.name,
       elapsedMs: this.options.now() - started,

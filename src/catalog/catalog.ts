@@ -82,6 +82,9 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
   if (!Number.isInteger(metric.minGroupSize) || metric.minGroupSize < 1) {
     throw new CatalogError(name, 'minGroupSize must be a positive integer.');
   }
+  if (metric.nonNegative !== undefined && typeof metric.nonNegative !== 'boolean') {
+    throw new CatalogError(name, 'nonNegative must be true or false (or omitted to derive it from the measures).');
+  }
   if (metric.grains.length === 0) throw new CatalogError(name, 'it allows no grain.');
   for (const grain of metric.grains) {
     if (!(GRAINS as readonly string[]).includes(grain)) throw new CatalogError(name, `grain "${grain}" is unknown.`);
@@ -92,6 +95,10 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
   for (const measure of measures) {
     const checkExpr = checkModel(name, measure.model);
     for (const [where, expr] of measureExprs(measure)) checkExpr(where, expr);
+    const declared = (measure.aggregate as { nonNegative?: unknown }).nonNegative;
+    if (declared !== undefined && (measure.aggregate.fn !== 'sum' || typeof declared !== 'boolean')) {
+      throw new CatalogError(name, 'only a sum declares nonNegative (true or false) on its aggregate.');
+    }
     if (metric.compute.type === 'sum' && measure.aggregate.fn !== 'sum' && measure.aggregate.fn !== 'count') {
       throw new CatalogError(name, 'only sums and counts can be added together.');
     }

@@ -37,7 +37,8 @@ export interface ModelDef {
 }
 
 export type Aggregate =
-  | { fn: 'sum'; expr: string }
+  /** `nonNegative`: every amount summed is ≥ 0 (quantities, prices after discount), so the sum is too. */
+  | { fn: 'sum'; expr: string; nonNegative?: boolean }
   | { fn: 'count' }
   | { fn: 'count_distinct'; expr: string }
   | { fn: 'average'; expr: string };
@@ -94,6 +95,12 @@ export interface MetricDef {
   replacedBy?: string;
   version: number;
   compute: Computation;
+  /**
+   * Whether a value can never be below 0, so forecast and anomaly bounds are clamped at 0. A property
+   * of the metric, not its unit (a margin in JPY can be negative). Omitted: derived from the
+   * computation (`isNonNegative`).
+   */
+  nonNegative?: boolean;
 }
 
 /** Freshness promise per source table, in hours since its snapshot. */
@@ -119,4 +126,28 @@ export function sourceTablesOf(metric: MetricDef): TableName[] {
     for (const join of measure.model.joins) tables.add(join.table);
   }
   return [...tables].sort();
+}
+
+/**
+ * The tables whose rows a metric counts (each measure's model table, not its joins): their snapshots
+ * are where the metric's data ends. A weekly dimension table joined for names does not end it.
+ */
+export function factTablesOf(metric: MetricDef): TableName[] {
+  return [...new Set(measuresOf(metric).map((measure) => measure.model.table))].sort();
+}
+
+/** Whether a measure's values are ≥ 0: counts always, sums when their amounts are declared so. */
+function measureIsNonNegative(measure: Measure): boolean {
+  const aggregate = measure.aggregate;
+  return aggregate.fn === 'count' || aggregate.fn === 'count_distinct' || (aggregate.fn === 'sum' && aggregate.nonNegative === true);
+}
+
+/** The metric's declaration, or else: sums and ratios of non-negative measures are non-negative. */
+export function isNonNegative(metric: MetricDef): boolean {
+  return metric.nonNegative ?? measuresOf(metric).every(measureIsNonNegative);
+}
+
+/** Whether some value is counted as the period ends (e.g. active at period end): unknown until it has. */
+export function countsAtPeriodEnd(metric: MetricDef): boolean {
+  return measuresOf(metric).some((measure) => measure.kind === 'snapshot' && measure.at === 'period_end');
 }

@@ -54,8 +54,15 @@ export interface Suppressed {
 export interface Meta {
   metric?: string;
   metricVersion?: number;
-  /** The oldest snapshot time among the metric's source tables (ISO UTC). */
+  /** The oldest snapshot time among the metric's source tables (ISO UTC): how fresh the answer is. */
   dataAsOf?: string;
+  /**
+   * Where the metric's data ends (ISO UTC): the earliest snapshot of the tables it counts (its fact
+   * tables). Periods after it are empty (null), never 0.
+   */
+  dataEnd?: string;
+  /** The period (its start) holding `dataEnd`: its value covers only the part before `dataEnd`. */
+  partialPeriod?: string;
   /** When the next snapshot of a source table is due (ISO UTC): clients may cache until then. */
   freshUntil?: string;
   generatedAt: string;

@@ -16,6 +16,8 @@ import { readLakeRows } from '../support/lakeRows';
 import { createReferenceMetrics, jstMidnightMicros, type RefCell, type RefQuery, type RefResult, type ReferenceMetrics } from '../support/referenceMetrics';
 
 const RELATIVE_TOLERANCE = 1e-9;
+/** The lake's snapshot: where the data ends for every metric (all tables share it). */
+const AS_OF = new Date('2026-11-01T00:00:00Z');
 const HOUR_MICROS = 3_600_000_000;
 
 interface Case {
@@ -140,6 +142,14 @@ const EXTRA_CASES: Case[] = [
   makeCase('latest data', { metric: 'boxes_shipped', from: '2026-10-20', to: '2026-11-05', grain: 'day' }),
   makeCase('latest data', { metric: 'revenue', from: '2026-10-01', to: '2026-12-01', grain: 'month' }),
   makeCase('latest data', { metric: 'active_subscribers', from: '2026-10-25', to: '2026-11-03', grain: 'day' }),
+  // ranges that run past the data: no value after the snapshot, only what came before it in the period holding it
+  makeCase('past the data', { metric: 'revenue', from: '2026-06-01', to: '2027-04-01', grain: 'month', dimensions: ['gender'] }),
+  makeCase('past the data', { metric: 'active_subscribers', from: '2026-10-01', to: '2027-01-01', grain: 'week', dimensions: ['plan'] }),
+  makeCase('past the data', { metric: 'churn_rate', from: '2026-09-01', to: '2027-03-01', grain: 'month' }),
+  makeCase('past the data', { metric: 'arpu', from: '2026-01-01', to: '2027-07-01', grain: 'quarter' }),
+  makeCase('past the data', { metric: 'product_units', from: '2026-10-20', to: '2026-11-20', grain: 'day' }),
+  makeCase('past the data', { metric: 'skip_rate', from: '2026-10-15', to: '2027-02-01', grain: 'month', dimensions: ['plan'] }),
+  makeCase('past the data', { metric: 'churned_subscribers', from: '2026-10-01', to: '2026-12-01' }),
   // a range starting mid-month
   ...(['revenue', 'active_subscribers', 'churn_rate', 'arpu', 'skip_rate', 'avg_rating', 'new_subscribers', 'product_units'] as const).map(
     (metric) => makeCase('mid-month', { metric, ...MID_MONTH, grain: 'month' }),
@@ -228,7 +238,7 @@ describe('every metric matches an independent reference over the raw lake rows',
   beforeAll(async () => {
     root = mkdtempSync(path.join(os.tmpdir(), 'snaq-reference-'));
     const lakeDir = path.join(root, 'lake');
-    await generateLake({ outDir: lakeDir, scale: 0.2, seed: 7, asOf: new Date('2026-11-01T00:00:00Z') });
+    await generateLake({ outDir: lakeDir, scale: 0.2, seed: 7, asOf: AS_OF });
     engine = await DuckDbEngine.open({ lakeDir });
     service = new MetricsService(catalog, engine);
     reference = createReferenceMetrics(await readLakeRows(lakeDir));
@@ -273,7 +283,7 @@ describe('every metric matches an independent reference over the raw lake rows',
   test.each(CASES)('$name', async ({ request, expectSuppression }) => {
     const metric = catalog.get(request.metric);
     if (!metric) throw new Error(`The catalog has no metric "${request.metric}".`);
-    const expected = reference.compute(request, metric.minGroupSize);
+    const expected = reference.compute(request, metric.minGroupSize, AS_OF.getTime() * 1000);
     // A case whose reference is all empty would prove nothing.
     expect(expected.rows.some((row) => row[row.length - 1] !== null && row[row.length - 1] !== 0)).toBe(true);
     if (expectSuppression) expect(expected.suppressedGroups).toBeGreaterThan(0);

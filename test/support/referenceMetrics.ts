@@ -15,6 +15,10 @@
  *   - No dimensions: every period of the range appears; empty ones are 0 for sums and counts and
  *     null for averages and ratios. With dimensions, only groups that have data appear.
  *   - Ratios are null when the denominator is 0.
+ *   - The data ends when the lake's fact tables were snapshotted (`dataEnd`, epoch microseconds):
+ *     nothing is known of a period that begins at or after it, nor of a count taken at the end of a
+ *     period that ends after it. Such a period has no value (null without dimensions, no rows with
+ *     them), and is not counted as suppressed. The period holding the end keeps what came before it.
  *   - Rows formed by 1..minGroupSize-1 records are suppressed (records: the number of rows summed
  *     or counted, of ratings for averages, of the denominator for ratios, or of the numerator when
  *     the denominator has none) and counted. Without dimensions the period stays, with value null.
@@ -294,7 +298,8 @@ export interface ReferenceMetrics {
   has(metric: string): boolean;
   /** Dimensions every part of the metric's reference can group and filter by. */
   dimensionsOf(metric: string): string[];
-  compute(query: RefQuery, minGroupSize: number): RefResult;
+  /** `dataEnd`: when the data ends (epoch microseconds, UTC); omitted, the data never ends. */
+  compute(query: RefQuery, minGroupSize: number, dataEnd?: number): RefResult;
   /** Raw helpers for fixture sanity checks. */
   readonly rows: LakeRows;
 }
@@ -491,22 +496,31 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
       }
       return [...(common ?? [])].sort();
     },
-    compute(query, minGroupSize) {
+    compute(query, minGroupSize, dataEnd = Number.POSITIVE_INFINITY) {
       const definition = definitionOf(query.metric);
       const names = query.dimensions ?? [];
       const combined = combine(definition, query);
+      const countsAtEnd = sourcesOf(definition).some((source) => source.kind === 'active' && source.at === 'period_end');
+      /** Whether the data says anything about the period starting at `period` (clipped to the range). */
+      const known = (period: string): boolean => {
+        const begin = jstMidnightMicros(period > query.from ? period : query.from);
+        const next = query.grain ? nextPeriodStartOf(period, query.grain) : query.to;
+        const end = jstMidnightMicros(next < query.to ? next : query.to);
+        return begin < dataEnd && (!countsAtEnd || end <= dataEnd);
+      };
       let candidates: Array<{ period: string; dims: RefCell[]; value: number | null; records: number }>;
       if (names.length === 0) {
         const periods = query.grain ? periodsOf(query.from, query.to, query.grain) : [query.from];
         const empty = definition.type === 'total' ? 0 : null;
         candidates = periods.map((period) => {
           const found = combined.get(JSON.stringify([period]));
+          if (!known(period)) return { period, dims: [], value: null, records: 0 };
           return { period, dims: [], value: found ? found.value : empty, records: found?.records ?? 0 };
         });
       } else {
-        candidates = [...combined].map(([key, found]) => {
+        candidates = [...combined].flatMap(([key, found]) => {
           const [period, ...dims] = JSON.parse(key) as [string, ...RefCell[]];
-          return { period, dims, value: found.value, records: found.records };
+          return known(period) ? [{ period, dims, value: found.value, records: found.records }] : [];
         });
       }
       let suppressedGroups = 0;

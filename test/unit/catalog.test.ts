@@ -2,7 +2,7 @@ import { createCatalog, loadCatalog } from '../../src/catalog/catalog';
 import { describeMetric, searchMetrics } from '../../src/catalog/describe';
 import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
 import type { MetricDef } from '../../src/catalog/model';
-import { sourceTablesOf } from '../../src/catalog/model';
+import { isNonNegative, sourceTablesOf } from '../../src/catalog/model';
 import { boxesModel } from '../../src/catalog/models';
 
 const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
@@ -77,6 +77,14 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     ['a fractional minimum group size', withChange({ minGroupSize: 2.5 }), /"box_revenue": minGroupSize/],
     ['a deprecated metric without replacement', withChange({ status: 'deprecated' }), /"box_revenue": a deprecated metric must name an active replacement/],
     ['an active metric with a replacement', withChange({ replacedBy: 'revenue' }), /"box_revenue": only a deprecated metric has a replacement/],
+    ['a nonNegative that is not a boolean', withChange({ nonNegative: 'yes' as never }), /"box_revenue": nonNegative must be true or false/],
+    [
+      'nonNegative declared on a count',
+      withChange({
+        compute: { type: 'measure', measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'count', nonNegative: true } as never, time: { expr: 'b.shipped_at', type: 'timestamp' } } },
+      }),
+      /"box_revenue": only a sum declares nonNegative/,
+    ],
     [
       'a measure reading an alias its model does not join',
       withChange({
@@ -99,5 +107,25 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     ],
   ])('%s', (_name, definitions, message) => {
     expect(() => createCatalog(definitions)).toThrow(message);
+  });
+});
+
+describe('whether a metric can be negative is the metric’s, not its unit’s', () => {
+  const catalog = loadCatalog();
+  test.each(['revenue', 'box_revenue', 'arpu', 'active_subscribers', 'churn_rate', 'skip_rate', 'product_units', 'avg_rating'])('%s never goes below 0', (name) => {
+    expect(isNonNegative(catalog.get(name)!)).toBe(true);
+  });
+
+  test('a yen sum whose amounts may be negative (a margin) is not clamped, a count always is', () => {
+    const margin = withChange({
+      compute: { type: 'measure', measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'sum', expr: 'b.price_jpy - b.discount_jpy - 1500' }, time: { expr: 'b.shipped_at', type: 'timestamp' } } },
+    }).at(-1)!;
+    expect(margin.unit).toBe('JPY');
+    expect(isNonNegative(margin)).toBe(false);
+    expect(isNonNegative({ ...margin, nonNegative: true })).toBe(true);
+    const counted = withChange({
+      compute: { type: 'measure', measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'count' }, time: { expr: 'b.shipped_at', type: 'timestamp' } } },
+    }).at(-1)!;
+    expect(isNonNegative(counted)).toBe(true);
   });
 });

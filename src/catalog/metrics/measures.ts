@@ -8,7 +8,7 @@ export const SHIPPED_BOX = "b.status IN ('shipped', 'delivered')";
 export const boxRevenue: FlowMeasure = {
   kind: 'flow',
   model: boxesModel,
-  aggregate: { fn: 'sum', expr: 'b.price_jpy - b.discount_jpy' },
+  aggregate: { fn: 'sum', expr: 'b.price_jpy - b.discount_jpy', nonNegative: true },
   time: { expr: 'b.shipped_at', type: 'timestamp' },
   where: [SHIPPED_BOX],
 };
@@ -16,7 +16,7 @@ export const boxRevenue: FlowMeasure = {
 export const shopRevenue: FlowMeasure = {
   kind: 'flow',
   model: shopOrdersModel,
-  aggregate: { fn: 'sum', expr: 'o.total_jpy' },
+  aggregate: { fn: 'sum', expr: 'o.total_jpy', nonNegative: true },
   time: { expr: 'o.ordered_at', type: 'timestamp' },
   where: ["o.status = 'completed'"],
 };
@@ -46,7 +46,7 @@ export const canceledSubscriptions = eventsAt(subscriptionsModel, 's.canceled_at
 export const boxUnits: FlowMeasure = {
   kind: 'flow',
   model: boxItemsModel,
-  aggregate: { fn: 'sum', expr: 'bi.quantity' },
+  aggregate: { fn: 'sum', expr: 'bi.quantity', nonNegative: true },
   time: { expr: 'b.shipped_at', type: 'timestamp' },
   where: [SHIPPED_BOX],
 };
@@ -54,7 +54,7 @@ export const boxUnits: FlowMeasure = {
 export const shopUnits: FlowMeasure = {
   kind: 'flow',
   model: shopOrderItemsModel,
-  aggregate: { fn: 'sum', expr: 'oi.quantity' },
+  aggregate: { fn: 'sum', expr: 'oi.quantity', nonNegative: true },
   time: { expr: 'o.ordered_at', type: 'timestamp' },
   where: ["o.status = 'completed'"],
 };

@@ -43,6 +43,8 @@ export const productMetrics: MetricDef[] = [
     minGroupSize: 10,
     status: 'active',
     version: 1,
+    // Ratings are 1 to 5: a mean of them is never below 0 (an average is not derived as such).
+    nonNegative: true,
     compute: {
       type: 'measure',
       measure: {

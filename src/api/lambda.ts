@@ -7,6 +7,7 @@ import { ApiError } from '../contract/errors';
 import { LIMITS } from '../contract/limits';
 import type { AccessLogger } from './accessLog';
 import { errorResponse, handleApiRequest, type ApiResponse } from './http';
+import { parseQueryString } from './requestTarget';
 import type { MetricsService } from './service';
 
 export interface LambdaEventV1 {
@@ -30,6 +31,7 @@ export interface LambdaEventV2 {
   requestContext: { stage?: string; http: { method: string }; authorizer?: { iam?: { userArn?: string | null } } };
 }
 
+/** The shapes API Gateway sends. The handler accepts any value and reads it without trusting this shape. */
 export type LambdaEvent = LambdaEventV1 | LambdaEventV2;
 
 export interface LambdaResult {
@@ -45,71 +47,80 @@ export interface LambdaDeps {
   reportInternal: (error: unknown) => void;
 }
 
-function isV2(event: LambdaEvent): event is LambdaEventV2 {
-  return (event as LambdaEventV2).version === '2.0';
+type Fields = Record<string, unknown>;
+
+/** An object to read fields from; anything else (null, a string, an array) reads as empty. */
+function fieldsOf(value: unknown): Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
 }
 
-function lowerCaseHeaders(headers: Record<string, string | undefined> | null | undefined): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Only string values: API Gateway sends nothing else, so anything else is not a header or parameter. */
+function stringValues(value: unknown, lowerCaseNames: boolean): Record<string, string> {
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [name, item] of Object.entries(fieldsOf(value))) {
+    if (typeof item === 'string') out[lowerCaseNames ? name.toLowerCase() : name] = item;
+  }
   return out;
 }
 
-/** An HTTP API's rawPath keeps a named stage ("/prod/v1/query"); the routes start at /v1. */
-function routePath(event: LambdaEvent): string {
-  if (!isV2(event)) return event.path;
-  const stage = event.requestContext.stage;
-  return stage && stage !== '$default' && event.rawPath.startsWith(`/${stage}/`) ? event.rawPath.slice(stage.length + 1) : event.rawPath;
-}
+/** What the handler needs from an event, or the error to answer when the event does not carry it. */
+type ReadEvent = { ok: true; principal: string; method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string } | { ok: false; error: ApiError };
 
-function queryOf(event: LambdaEvent): Record<string, string> {
-  if (!isV2(event)) return { ...(event.queryStringParameters ?? {}) };
-  const query: Record<string, string> = {};
-  for (const pair of (event.rawQueryString ?? '').split('&')) {
-    if (!pair) continue;
-    const [key = '', value = ''] = pair.split('=');
-    try {
-      query[decodeURIComponent(key.replace(/\+/g, ' '))] = decodeURIComponent(value.replace(/\+/g, ' '));
-    } catch {
-      // a malformed pair is ignored, as URLSearchParams would keep it undecoded
-    }
+/**
+ * Reads an event of either payload version without trusting its shape: a Lambda can be invoked
+ * with anything (a test console, a misconfigured integration), and every answer must still be a
+ * well-formed response, never a throw.
+ */
+function readEvent(event: unknown): ReadEvent {
+  const fields = fieldsOf(event);
+  const context = fieldsOf(fields.requestContext);
+  const isV2 = fields.version === '2.0';
+  const principal = isV2 ? text(fieldsOf(fieldsOf(context.authorizer).iam).userArn) : text(fieldsOf(context.identity).userArn);
+  if (!principal) {
+    // Only possible if the API was deployed without IAM auth: refuse rather than serve anonymously.
+    return { ok: false, error: new ApiError('UNAUTHENTICATED', 'The request carries no IAM identity.', { reason: 'signature' }) };
   }
-  return query;
-}
-
-function principalOf(event: LambdaEvent): string | undefined {
-  const arn = isV2(event) ? event.requestContext.authorizer?.iam?.userArn : event.requestContext?.identity?.userArn;
-  return arn ?? undefined;
+  const method = isV2 ? text(fieldsOf(context.http).method) : text(fields.httpMethod);
+  const rawPath = isV2 ? text(fields.rawPath) : text(fields.path);
+  if (!method || rawPath === undefined) {
+    return { ok: false, error: new ApiError('INVALID_ARGUMENT', 'The event is not an API Gateway proxy request: it has no method or path.', { reason: 'invalid_http' }) };
+  }
+  const raw = fields.body ?? '';
+  if (typeof raw !== 'string') {
+    return { ok: false, error: new ApiError('INVALID_ARGUMENT', 'The request body must be text.', { reason: 'invalid_body' }) };
+  }
+  // An HTTP API's rawPath keeps a named stage ("/prod/v1/query"); the routes start at /v1.
+  const stage = text(context.stage);
+  const path = isV2 && stage && stage !== '$default' && rawPath.startsWith(`/${stage}/`) ? rawPath.slice(stage.length + 1) : rawPath;
+  return {
+    ok: true,
+    principal,
+    method,
+    path,
+    // v2 hands over the raw query: read it exactly as the local server does. v1 has decoded it already.
+    query: isV2 ? parseQueryString(text(fields.rawQueryString) ?? '') : stringValues(fields.queryStringParameters, false),
+    headers: stringValues(fields.headers, true),
+    body: fields.isBase64Encoded === true ? Buffer.from(raw, 'base64').toString('utf8') : raw,
+  };
 }
 
 function toResult(response: ApiResponse): LambdaResult {
   return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
 }
 
-export function createLambdaHandler(deps: () => Promise<LambdaDeps>): (event: LambdaEvent) => Promise<LambdaResult> {
+export function createLambdaHandler(deps: () => Promise<LambdaDeps>): (event: unknown) => Promise<LambdaResult> {
   return async (event) => {
     const { service, log, reportInternal } = await deps();
-    const principal = principalOf(event);
-    if (!principal) {
-      // Only possible if the API was deployed without IAM auth: refuse rather than serve anonymously.
-      return toResult(errorResponse(new ApiError('UNAUTHENTICATED', 'The request carries no IAM identity.', { reason: 'signature' })));
-    }
-    const raw = event.body ?? '';
-    const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-    if (Buffer.byteLength(body) > LIMITS.maxBodyBytes) {
+    const request = readEvent(event);
+    if (!request.ok) return toResult(errorResponse(request.error));
+    if (Buffer.byteLength(request.body) > LIMITS.maxBodyBytes) {
       return toResult(errorResponse(new ApiError('INVALID_ARGUMENT', 'The request body is larger than 1 MB.', { reason: 'body_too_large' })));
     }
-    const response = await handleApiRequest(
-      {
-        method: isV2(event) ? event.requestContext.http.method : event.httpMethod,
-        path: routePath(event),
-        query: queryOf(event),
-        headers: lowerCaseHeaders(event.headers),
-        body,
-        principal,
-      },
-      { service, log, reportInternal },
-    );
-    return toResult(response);
+    const { principal, method, path, query, headers, body } = request;
+    return toResult(await handleApiRequest({ method, path, query, headers, body, principal }, { service, log, reportInternal }));
   };
 }

@@ -12,6 +12,7 @@ import { verifySigV4 } from './auth/verifySigV4';
 import { isLoopback, type ServerConfig } from './config';
 import { errorResponse, handleApiRequest, INTERNAL_MESSAGE, type ApiResponse } from './http';
 import { RateLimiter } from './rateLimit';
+import { parseQueryString, parseRequestTarget } from './requestTarget';
 import type { MetricsService } from './service';
 
 /** Serves a request outside the API (the workbench); returns false to leave it to the API. */
@@ -85,7 +86,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const started = performance.now();
     const method = request.method ?? 'GET';
     const rawUrl = request.url ?? '/';
-    const [path = '/', rawQuery = ''] = rawUrl.split('?', 2);
+    // One split of the target for the verifier and the router, so both read the same parameters.
+    const target = parseRequestTarget(rawUrl);
+    const path = target?.path ?? rawUrl;
     const reject = (error: ApiError, principal = '-') => {
       send(response, errorResponse(error));
       log({
@@ -121,10 +124,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       if (!verdict.ok) {
         return reject(new ApiError('UNAUTHENTICATED', `The request signature was not accepted: ${verdict.reason}`, { reason: 'signature' }));
       }
-      const query: Record<string, string> = {};
-      for (const [key, value] of new URLSearchParams(rawQuery)) query[key] = value;
       const result = await handleApiRequest(
-        { method, path, query, headers: flatHeaders(request.headers), body: body.toString('utf8'), principal: verdict.principal },
+        { method, path, query: parseQueryString(target?.rawQuery ?? ''), headers: flatHeaders(request.headers), body: body.toString('utf8'), principal: verdict.principal },
         { service, rateLimiter, log, reportInternal },
       );
       send(response, result);

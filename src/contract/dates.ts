@@ -2,6 +2,8 @@
  * Calendar dates as plain `YYYY-MM-DD` strings and the business periods built on them.
  * Pure arithmetic on UTC day numbers, so it behaves the same in Node, a browser and Apps Script.
  */
+import { LIMITS } from './limits';
+
 export const GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];
 
@@ -35,9 +37,18 @@ export function addDays(iso: string, days: number): string {
   return formatDay(new Date(toDate(iso).getTime() + days * MS_PER_DAY));
 }
 
+/** Calendar months later (or earlier): a day past the target month's end clamps to it (01-31 + 1 → 02-29). */
 export function addMonths(iso: string, months: number): string {
   const date = toDate(iso);
-  return formatDay(new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, date.getUTCDate())));
+  const [year, month] = [date.getUTCFullYear(), date.getUTCMonth() + months];
+  // Day 0 of the following month is the target month's last day; Date.UTC would roll over instead.
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return formatDay(new Date(Date.UTC(year, month, Math.min(date.getUTCDate(), lastDay))));
+}
+
+/** The latest exclusive `to` a range from `from` may have: `to ≤ from + LIMITS.maxRangeYears` calendar years. */
+export function latestRangeEnd(from: string): string {
+  return addMonths(from, LIMITS.maxRangeYears * 12);
 }
 
 export function daysBetween(fromIso: string, toIso: string): number {

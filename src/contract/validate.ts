@@ -4,10 +4,10 @@
  * request is well formed, so nothing malformed ever reaches the compiler.
  */
 import * as z from 'zod/mini';
-import { addMonths, GRAINS, parseIsoDate } from './dates';
+import { GRAINS, latestRangeEnd, parseIsoDate } from './dates';
 import { ApiError } from './errors';
 import { LIMITS } from './limits';
-import type { AnomalyRequest, ForecastRequest, QueryRequest } from './types';
+import type { AnomalyRequest, FilterValue, ForecastRequest, QueryRequest } from './types';
 
 // zod/mini, not zod: the same validation at a fraction of the size, which matters in the Lambda bundle.
 
@@ -21,6 +21,14 @@ const filterScalar = z.union([
   ),
   z.number().check(z.refine((value) => Number.isFinite(value), { error: 'must be a finite number' })),
   z.boolean(),
+]);
+
+const filterValue = z.union([
+  filterScalar,
+  z.array(filterScalar).check(
+    z.minLength(1, { error: 'needs at least one value' }),
+    z.maxLength(LIMITS.maxFilterValues, { error: `allows at most ${LIMITS.maxFilterValues} values` }),
+  ),
 ]);
 
 const isoDate = z.string().check(z.maxLength(10, { error: 'must be a date as YYYY-MM-DD' }));
@@ -37,16 +45,7 @@ const querySchema = z.strictObject({
   ),
   filters: z.optional(
     z
-      .record(
-        z.string().check(z.maxLength(64, { error: 'is too long' })),
-        z.union([
-          filterScalar,
-          z.array(filterScalar).check(
-            z.minLength(1, { error: 'needs at least one value' }),
-            z.maxLength(LIMITS.maxFilterValues, { error: `allows at most ${LIMITS.maxFilterValues} values` }),
-          ),
-        ]),
-      )
+      .record(z.string().check(z.maxLength(64, { error: 'is too long' })), filterValue)
       .check(z.refine((filters) => Object.keys(filters).length <= LIMITS.maxFilters, { error: `allows at most ${LIMITS.maxFilters} filters` })),
   ),
   limit: z.optional(
@@ -62,30 +61,56 @@ function fieldName(path: readonly PropertyKey[]): string {
   return path.map(String).join('.') || 'body';
 }
 
+/** The first problem zod found, as one sentence naming the field. */
+function issueError(issue: z.core.$ZodIssue, body: Record<PropertyKey, unknown>): ApiError {
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    return new ApiError('INVALID_ARGUMENT', `Unknown field "${key}" in the request.`, { reason: 'unknown_field', field: key });
+  }
+  const field = fieldName(issue.path);
+  const missing = issue.path.length === 1 && body[issue.path[0]!] === undefined;
+  const detail =
+    issue.code === 'invalid_type'
+      ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
+      : issue.code === 'invalid_union'
+        ? 'must be text, a number, true or false, or a list of them'
+        : issue.message;
+  const message = missing ? `Field "${field}" is required.` : `Field "${field}" ${detail}.`;
+  return new ApiError('INVALID_ARGUMENT', message, { reason: missing ? 'missing_field' : 'invalid_field', field });
+}
+
+/**
+ * JSON.parse makes "__proto__" an own key, but zod's record copies keys into a plain object, where
+ * "__proto__" sets the prototype instead: the filter would vanish and the query run unfiltered.
+ * So every own key of the body's filters is kept (a missing one checked as zod checks the others),
+ * and the catalog refuses an unknown name like any other.
+ */
+function ownFilters(raw: Record<string, unknown>, checked: Record<string, FilterValue>): Record<string, FilterValue> {
+  const names = Object.keys(raw);
+  if (names.length > LIMITS.maxFilters) {
+    throw new ApiError('INVALID_ARGUMENT', `Field "filters" allows at most ${LIMITS.maxFilters} filters.`, { reason: 'invalid_field', field: 'filters' });
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      if (Object.prototype.hasOwnProperty.call(checked, name)) return [name, checked[name]!];
+      const value = filterValue.safeParse(raw[name]);
+      if (!value.success) {
+        const issue = value.error.issues[0]!;
+        throw issueError({ ...issue, path: ['filters', name, ...issue.path] }, {});
+      }
+      return [name, value.data];
+    }),
+  );
+}
+
 /** Validates and normalises a decoded JSON body into a QueryRequest, or throws INVALID_ARGUMENT. */
 export function parseQueryRequest(body: unknown): QueryRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError('INVALID_ARGUMENT', 'The request body must be a JSON object.', { reason: 'invalid_body' });
   }
   const parsed = querySchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0] ?? '';
-      throw new ApiError('INVALID_ARGUMENT', `Unknown field "${key}" in the request.`, { reason: 'unknown_field', field: key });
-    }
-    const field = fieldName(issue.path);
-    const missing = issue.path.length === 1 && (body as Record<PropertyKey, unknown>)[issue.path[0]!] === undefined;
-    const detail =
-      issue.code === 'invalid_type'
-        ? `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`
-        : issue.code === 'invalid_union'
-          ? 'must be text, a number, true or false, or a list of them'
-          : issue.message;
-    const message = missing ? `Field "${field}" is required.` : `Field "${field}" ${detail}.`;
-    throw new ApiError('INVALID_ARGUMENT', message, { reason: missing ? 'missing_field' : 'invalid_field', field });
-  }
-  const request = parsed.data;
+  if (!parsed.success) throw issueError(parsed.error.issues[0]!, body as Record<PropertyKey, unknown>);
+  const request = parsed.data.filters ? { ...parsed.data, filters: ownFilters((body as { filters: Record<string, unknown> }).filters, parsed.data.filters) } : parsed.data;
   const from = parseIsoDate(request.from);
   const to = parseIsoDate(request.to);
   for (const [field, value] of [['from', from], ['to', to]] as const) {
@@ -102,7 +127,7 @@ export function parseQueryRequest(body: unknown): QueryRequest {
       field: 'to',
     });
   }
-  if (to! > addMonths(from!, LIMITS.maxRangeYears * 12)) {
+  if (to! > latestRangeEnd(from!)) {
     throw new ApiError('INVALID_ARGUMENT', `The date range may span at most ${LIMITS.maxRangeYears} years.`, {
       reason: 'range_too_long',
       field: 'to',

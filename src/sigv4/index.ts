@@ -8,7 +8,7 @@ export { hex, signedBytes, unsignedBytes, utf8Encode } from './bytes';
 export { encodeRfc3986, encodeRfc3986Bytes, encodeForWire, percentDecodeBytes } from './percentEncoding';
 export { parseUrl, splitTarget, type ParsedUrl } from './parseUrl';
 export { canonicalUri, wirePath } from './canonicalUri';
-export { canonicalQuery } from './canonicalQuery';
+export { canonicalQuery, decodeQueryComponent, queryPairs } from './canonicalQuery';
 export { UNSIGNED_BY_DEFAULT, canonicalHeaderValue, canonicalHeaders, chooseSignedHeaders, mergeHeaders } from './canonicalHeaders';
 export {
   ALGORITHM,

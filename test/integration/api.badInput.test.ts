@@ -70,6 +70,14 @@ const CASES: Array<[string, Probe, number, string]> = [
   ['a filter on a PII column', query({ ...good, filters: { birth_date: '1990-01-01' } }), 403, 'FORBIDDEN'],
   ['a filter on an unknown dimension', query({ ...good, filters: { colour: 'red' } }), 400, 'INVALID_ARGUMENT'],
   ['an unknown body field', query({ ...good, dimension: ['plan'] }), 400, 'INVALID_ARGUMENT'],
+  // Object.prototype's member names are names like any other: unknown, never silently dropped.
+  ...['__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((name): [string, Probe, number, string] => [
+    `a filter named ${name}`,
+    raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good).replace(/}$/, `,"filters":{"${name}":"x"}}`) }),
+    400,
+    'INVALID_ARGUMENT',
+  ]),
+  ['a dimension named __proto__', query({ ...good, dimensions: ['__proto__'] }), 400, 'INVALID_ARGUMENT'],
   // Dates are parsed and re-printed.
   ['a malformed date', query({ ...good, from: '2024-1-1' }), 400, 'INVALID_ARGUMENT'],
   ['2024-02-30', query({ ...good, to: '2024-02-30' }), 400, 'INVALID_ARGUMENT'],

@@ -95,3 +95,86 @@ test('an event without an IAM identity is refused (the API must use IAM auth)', 
   const result = await handler(v1('GET', '/v1/metrics', { arn: null }));
   expect([result.statusCode, JSON.parse(result.body).error.code]).toEqual([401, 'UNAUTHENTICATED']);
 });
+
+describe('any event gets a well-formed response, never a throw', () => {
+  const iam = { authorizer: { iam: { userArn: USER_ARN } } };
+  const identity = { identity: { userArn: USER_ARN } };
+  const health1 = { httpMethod: 'GET', path: '/v1/health', requestContext: identity };
+  const health2 = { version: '2.0', rawPath: '/v1/health', requestContext: { ...iam, http: { method: 'GET' } } };
+  const postQuery1 = { httpMethod: 'POST', path: '/v1/query', headers: { 'content-type': 'application/json' }, requestContext: identity };
+  const postQuery2 = { version: '2.0', rawPath: '/v1/query', headers: { 'content-type': 'application/json' }, requestContext: { ...iam, http: { method: 'POST' } } };
+
+  // [name, event, the status it must answer]
+  const HOSTILE: Array<[string, unknown, number]> = [
+    // Nothing to read, so no identity: refused as unauthenticated.
+    ['null', null, 401],
+    ['undefined', undefined, 401],
+    ['a number', 42, 401],
+    ['a string', 'GET /v1/health', 401],
+    ['an array', [health1], 401],
+    ['an empty object', {}, 401],
+    ['v2 without requestContext', { version: '2.0', rawPath: '/v1/health' }, 401],
+    ['v2 with requestContext but no identity or http', { version: '2.0', rawPath: '/v1/health', requestContext: {} }, 401],
+    ['v2 with requestContext null', { version: '2.0', rawPath: '/v1/health', requestContext: null }, 401],
+    ['v2 whose authorizer is a string', { ...health2, requestContext: { http: { method: 'GET' }, authorizer: 'iam' } }, 401],
+    ['v1 without requestContext', { httpMethod: 'GET', path: '/v1/health' }, 401],
+    ['v1 whose userArn is a number', { ...health1, requestContext: { identity: { userArn: 42 } } }, 401],
+    ['v1 whose userArn is an array', { ...health1, requestContext: { identity: { userArn: [USER_ARN] } } }, 401],
+    ['v1 whose userArn is empty', { ...health1, requestContext: { identity: { userArn: '' } } }, 401],
+    // An identity, but not an HTTP request we can read.
+    ['v2 with an identity but no requestContext.http', { version: '2.0', rawPath: '/v1/health', requestContext: iam }, 400],
+    ['v2 whose http is null', { ...health2, requestContext: { ...iam, http: null } }, 400],
+    ['v2 whose method is a number', { ...health2, requestContext: { ...iam, http: { method: 7 } } }, 400],
+    ['v2 without rawPath', { ...health2, rawPath: undefined }, 400],
+    ['v2 whose rawPath is an object', { ...health2, rawPath: { toString: () => '/v1/health' } }, 400],
+    ['v1 without httpMethod', { ...health1, httpMethod: undefined }, 400],
+    ['v1 whose path is a number', { ...health1, path: 1 }, 400],
+    ['v1 whose path is an array', { ...health1, path: ['/v1/health'] }, 400],
+    // Bodies that are not text.
+    ['v1 with an object body', { ...postQuery1, body: JSON.parse(QUERY) }, 400],
+    ['v1 with a number body', { ...postQuery1, body: 12 }, 400],
+    ['v1 with an array body', { ...postQuery1, body: [QUERY] }, 400],
+    ['v2 with an object body', { ...postQuery2, body: JSON.parse(QUERY) }, 400],
+    ['v2 with a base64 flag on an object body', { ...postQuery2, body: { data: 'e30=' }, isBase64Encoded: true }, 400],
+    ['v1 with a null body on POST', { ...postQuery1, body: null }, 400],
+    // Headers and query values that are not strings: ignored, the request still answers.
+    ['headers as a string', { ...health1, headers: 'host: x' }, 200],
+    ['headers as an array', { ...health1, headers: [['host', 'x']] }, 200],
+    ['header values that are numbers, arrays, null and objects', { ...health2, headers: { prefer: 5, 'x-a': ['a', 'b'], 'x-n': null, 'x-o': { a: 1 } } }, 200],
+    ['a Prefer header that is an object', { ...health1, headers: { Prefer: { wait: 1 } } }, 200],
+    ['query values that are numbers, arrays, null and objects', { ...health1, path: '/v1/metrics', queryStringParameters: { search: 42, x: ['a'], y: null, z: {} } }, 200],
+    ['queryStringParameters as a string', { ...health1, path: '/v1/metrics', queryStringParameters: 'search=x' }, 200],
+    ['rawQueryString as a number', { ...health2, rawPath: '/v1/metrics', rawQueryString: 42 }, 200],
+    ['rawQueryString as an array', { ...health2, rawPath: '/v1/metrics', rawQueryString: ['search=x'] }, 200],
+    ['a stage that is a number', { ...health2, requestContext: { ...health2.requestContext, stage: 5 } }, 200],
+    ['isBase64Encoded as a string', { ...health1, isBase64Encoded: 'yes', body: 'not base64 at all' }, 200],
+  ];
+
+  test.each(HOSTILE.map(([name, event, status]) => ({ name, event, status })))('$name → $status', async ({ event, status }) => {
+    const result = await handler(event as LambdaEvent);
+    expect(Object.keys(result).sort()).toEqual(['body', 'headers', 'isBase64Encoded', 'statusCode']);
+    expect(result.statusCode).toBe(status);
+    expect(result.isBase64Encoded).toBe(false);
+    expect(typeof result.body).toBe('string');
+    for (const value of Object.values(result.headers)) expect(typeof value).toBe('string');
+    expect(result.headers['content-type']).toMatch(/^application\/json/);
+    const body = JSON.parse(result.body);
+    if (status >= 400) {
+      expect(body.error.code).toBe(status === 401 ? 'UNAUTHENTICATED' : 'INVALID_ARGUMENT');
+      expect(result.body).not.toMatch(/\n\s+at |\.ts:\d+|TypeError/);
+    }
+  });
+
+  test('non-string query values are ignored, not stringified into a search', async () => {
+    const all = JSON.parse((await handler(v1('GET', '/v1/metrics'))).body).metrics.length;
+    const result = await handler({ ...health1, path: '/v1/metrics', queryStringParameters: { search: 42 } } as unknown as LambdaEvent);
+    expect(JSON.parse(result.body).metrics).toHaveLength(all);
+  });
+
+  test('a v2 query string is read exactly as the local server reads it (a second "?" or "=" stays in the value)', async () => {
+    const result = await handler(v2('GET', '/v1/metrics', { query: `x=1?y=2&k==v&search=${encodeURIComponent('解約')}` }));
+    expect(JSON.parse(result.body).metrics.map((m: { name: string }) => m.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    const plus = await handler(v2('GET', '/v1/metrics', { query: 'search=churn+rate' }));
+    expect(JSON.parse(plus.body).metrics.map((m: { name: string }) => m.name)).toEqual(['churn_rate']);
+  });
+});

@@ -5,6 +5,7 @@ import { SECOND_KEY, signingClient, startLocalApi, type LocalApi } from '../supp
 import { startLocalServer } from '../../src/api/server';
 import { CountingEngine } from '../support/countingEngine';
 import type { QueryResult } from '../../src/contract/types';
+import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
 
 let lake: TestLake;
 let api: LocalApi;
@@ -86,6 +87,39 @@ describe('catalog routes', () => {
     const { status, body } = await getJson<any>('/v1/health');
     expect(status).toBe(200);
     expect(body).toMatchObject({ status: 'ok', engine: { name: 'duckdb', reachable: true } });
+  });
+});
+
+describe('the router reads the query string the signature covers', () => {
+  const SEARCH = encodeURIComponent('解約');
+
+  test('a second "?" and "=" inside values: signed by aws4fetch, verified and routed on the same parameters', async () => {
+    // aws4fetch signs x="1?y=2" and search="解約"; the router must see search too, not stop at the second "?".
+    const listed = await getJson<{ metrics: Array<{ name: string }> }>(`/v1/metrics?x=1?y=2&search=${SEARCH}`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.metrics.map((metric) => metric.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    const polled = await getJson<{ error: { code: string; details: { reason: string } } }>('/v1/query/abc?x=1?y=2&k==v');
+    expect([polled.status, polled.body.error.code, polled.body.error.details.reason]).toEqual([400, 'INVALID_ARGUMENT', 'unknown_query']);
+    const equals = await getJson<{ metrics: Array<{ name: string }> }>(`/v1/metrics?k==v&search=${SEARCH}&z=a=b=c`);
+    expect(equals.body.metrics.map((metric) => metric.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+  });
+
+  test('a fragment on the wire is outside the query for the verifier and the router alike', async () => {
+    const { AwsV4Signer } = await import('aws4fetch');
+    const target = `/v1/metrics?search=${SEARCH}`;
+    const signed = await new AwsV4Signer({ url: `${api.server.url}${target}`, method: 'GET', service: 'execute-api', region: 'ap-northeast-1', ...DEV_CREDENTIALS }).sign();
+    const { port } = new URL(api.server.url);
+    const headers = [...signed.headers].filter(([name]) => name !== 'host').map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(`GET ${target}#frag HTTP/1.1\r\nhost: ${new URL(api.server.url).host}\r\n${headers}connection: close\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    const body = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as { metrics: Array<{ name: string }> };
+    expect(body.metrics.map((metric) => metric.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
   });
 });
 

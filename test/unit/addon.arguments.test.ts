@@ -52,6 +52,18 @@ describe('parseRange', () => {
     expect(parseRange(` ${keyword} `, '', ja)).toEqual(expected); // an empty cell is ''
   });
 
+  test('Object.prototype member names are not period keywords', () => {
+    for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(sentence(() => parseRange(word, '', en))).toBe('Put a date in to.');
+      expect(sentence(() => parseRange(word, '2024-01-31', en))).toBe(`from "${word}" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.`);
+    }
+  });
+
+  test('the ten-year limit counts calendar years from a leap day', () => {
+    expect(parseRange('2016-02-29', '2026-02-27', ja)).toEqual({ from: '2016-02-29', to: '2026-02-28' });
+    expect(sentence(() => parseRange('2016-02-29', '2026-02-28', en))).toBe('The range may span at most 10 years.');
+  });
+
   test('the fiscal year starts in April: in February it is still last year’s', () => {
     expect(parseRange('last_fiscal_year', '', { ...ja, today: '2026-02-10' })).toEqual({ from: '2024-04-01', to: '2025-04-01' });
   });
@@ -92,6 +104,18 @@ describe('dimensions, filters, options, grain, metric', () => {
     expect(parseFilters([['gender=female'], ['plan=biweekly']], ja)).toEqual({ gender: 'female', plan: 'biweekly' });
     expect(sentence(() => parseFilters('category chocolate', ja))).toBe('絞り込み "category chocolate" が読めません。"plan=biweekly;gender=female" の形で書いてください。');
     expect(sentence(() => parseFilters([['plan', '']], en))).toBe('Can\'t read the filter "plan=". Write it as "plan=biweekly;gender=female".');
+  });
+
+  test('filter names that are Object.prototype members are filters like any other (the API refuses unknown ones)', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      for (const written of [`${name}=x`, [[name, 'x']], [[`${name}=x`]]]) {
+        const filters = parseFilters(written, ja);
+        expect(Object.keys(filters)).toEqual([name]);
+        expect(Object.getOwnPropertyDescriptor(filters, name)?.value).toBe('x');
+        expect(JSON.parse(JSON.stringify({ filters })).filters).toEqual(JSON.parse(`{"${name}":"x"}`));
+      }
+    }
+    expect(JSON.stringify(parseFilters('constructor=b,a;plan=biweekly', ja))).toBe('{"constructor":["a","b"],"plan":"biweekly"}');
   });
 
   test('options', () => {

@@ -1,6 +1,6 @@
 import { ApiError } from '../../src/contract/errors';
 import { parseQueryRequest } from '../../src/contract/validate';
-import { periodStarts, parseIsoDate, truncateToGrain } from '../../src/contract/dates';
+import { addMonths, nextPeriodStart, periodStarts, parseIsoDate, truncateToGrain } from '../../src/contract/dates';
 
 const valid = { metric: 'revenue', from: '2024-01-01', to: '2025-01-01' };
 
@@ -55,6 +55,24 @@ describe('parseQueryRequest', () => {
   test('exactly ten years is allowed', () => {
     expect(reasonOf({ ...valid, from: '2015-01-01', to: '2025-01-01' })).toBeUndefined();
   });
+
+  test('the ten-year limit is exact: to ≤ from + 10 calendar years, a leap day included', () => {
+    expect(reasonOf({ ...valid, from: '2015-01-01', to: '2025-01-02' })).toBe('range_too_long');
+    // Ten calendar years after 2016-02-29 end on 2026-02-28: one day more is too long.
+    expect(reasonOf({ ...valid, from: '2016-02-29', to: '2026-02-28' })).toBeUndefined();
+    expect(reasonOf({ ...valid, from: '2016-02-29', to: '2026-03-01' })).toBe('range_too_long');
+    expect(reasonOf({ ...valid, from: '2014-08-31', to: '2024-08-31' })).toBeUndefined();
+    expect(reasonOf({ ...valid, from: '2014-08-31', to: '2024-09-01' })).toBe('range_too_long');
+  });
+
+  test('filter names that are Object.prototype members stay filters (so the catalog can refuse them)', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const body = JSON.parse(`{"metric":"revenue","from":"2024-01-01","to":"2024-02-01","filters":{"${name}":"x"}}`);
+      const request = parseQueryRequest(body);
+      expect(Object.keys(request.filters ?? {})).toEqual([name]);
+      expect(Object.getOwnPropertyDescriptor(request.filters, name)?.value).toBe('x');
+    }
+  });
 });
 
 describe('dates', () => {
@@ -69,6 +87,20 @@ describe('dates', () => {
     expect(truncateToGrain('2024-01-07', 'week')).toBe('2024-01-01'); // Sunday → Monday before
     expect(truncateToGrain('2024-01-08', 'week')).toBe('2024-01-08');
     expect(truncateToGrain('2024-08-31', 'quarter')).toBe('2024-07-01');
+  });
+
+  test('addMonths clamps to the end of a shorter month', () => {
+    expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
+    expect(addMonths('2023-01-31', 1)).toBe('2023-02-28');
+    expect(addMonths('2024-03-31', 1)).toBe('2024-04-30');
+    expect(addMonths('2024-03-31', -1)).toBe('2024-02-29');
+    expect(addMonths('2024-02-29', 12)).toBe('2025-02-28');
+    expect(addMonths('2024-02-29', 48)).toBe('2028-02-29');
+    expect(addMonths('2024-12-31', 2)).toBe('2025-02-28');
+    expect(addMonths('2024-01-15', -13)).toBe('2022-12-15');
+    expect(addMonths('2024-01-31', 0)).toBe('2024-01-31');
+    // Period starts are firsts of months and never clamp.
+    expect(nextPeriodStart('2024-01-01', 'month')).toBe('2024-02-01');
   });
 
   test('periodStarts covers a half-open range', () => {

@@ -3,7 +3,7 @@
  * date cells, numbers, strings, '' for empty cells, and 2-D arrays for ranges. A wrong argument
  * throws a UserFacingError: one sentence that says what to fix.
  */
-import { addDays, addMonths, GRAINS, isGrain, parseIsoDate, truncateToGrain, type Grain } from '../../contract/dates';
+import { addDays, addMonths, GRAINS, isGrain, latestRangeEnd, parseIsoDate, truncateToGrain, type Grain } from '../../contract/dates';
 import { LIMITS } from '../../contract/limits';
 import type { FilterValue, Lang } from '../../contract/types';
 import { say, UserFacingError, type MessageId } from './messages';
@@ -109,7 +109,9 @@ export const PERIOD_KEYWORDS = Object.keys(KEYWORDS);
 /** `from` and an inclusive `to` (or a keyword and nothing) → the contract's half-open range. */
 export function parseRange(fromArg: unknown, toArg: unknown, context: ArgumentContext): DateRange {
   if (isBlank(fromArg)) fail(context, 'dateRequired', { arg: 'from' });
-  const keyword = typeof fromArg === 'string' ? KEYWORDS[fromArg.trim().toLowerCase()] : undefined;
+  const word = typeof fromArg === 'string' ? fromArg.trim().toLowerCase() : '';
+  // Own keys only: "constructor" or "tostring" must read as a bad date, not as Object.prototype's functions.
+  const keyword = Object.prototype.hasOwnProperty.call(KEYWORDS, word) ? KEYWORDS[word] : undefined;
   let range: DateRange;
   if (keyword) {
     if (!isBlank(toArg)) fail(context, 'keywordWithEnd', { keyword: String(fromArg).trim() });
@@ -121,7 +123,7 @@ export function parseRange(fromArg: unknown, toArg: unknown, context: ArgumentCo
     if (from.first >= to.after) fail(context, 'rangeInverted', { from: from.first, to: addDays(to.after, -1) });
     range = { from: from.first, to: to.after };
   }
-  if (range.to > addMonths(range.from, LIMITS.maxRangeYears * 12)) fail(context, 'rangeTooLong', { years: LIMITS.maxRangeYears });
+  if (range.to > latestRangeEnd(range.from)) fail(context, 'rangeTooLong', { years: LIMITS.maxRangeYears });
   return range;
 }
 
@@ -160,20 +162,20 @@ export function parseFilters(value: unknown, context: ArgumentContext): Record<s
       pairs.push([match[1]!, match[2]!]);
     }
   }
-  const filters: Record<string, string[]> = {};
+  // A Map, not an object: "__proto__" or "constructor" written in a cell is a filter name like any
+  // other (the API refuses unknown ones), not Object.prototype's.
+  const filters = new Map<string, string[]>();
   for (const [key, text] of pairs) {
     const values = text.split(',').map((v) => v.trim()).filter(Boolean);
     if (!values.length) fail(context, 'filterMalformed', { part: `${key}=${text}` });
-    (filters[key] ??= []).push(...values);
+    filters.set(key, [...(filters.get(key) ?? []), ...values]);
   }
   // Sorted, so the same filters written in another order share one cache entry.
   return Object.fromEntries(
-    Object.keys(filters)
-      .sort()
-      .map((key) => {
-        const values = [...new Set(filters[key])].sort();
-        return [key, values.length === 1 ? values[0]! : values];
-      }),
+    [...filters.keys()].sort().map((key) => {
+      const values = [...new Set(filters.get(key))].sort();
+      return [key, values.length === 1 ? values[0]! : values];
+    }),
   );
 }
 

@@ -14,11 +14,10 @@ import {
   canonicalUri,
   credentialScope,
   deriveSigningKey,
-  parseUrl,
   signStringToSign,
-  splitTarget,
 } from '../../sigv4';
 import { nodeCrypto } from '../../sigv4/nodeCrypto';
+import { parseRequestTarget } from '../requestTarget';
 import { parseAuthorization } from './parseAuthorization';
 
 export interface VerifyInput {
@@ -66,15 +65,6 @@ function parseAmzDate(value: string): number | undefined {
   return roundTrip === value ? time : undefined;
 }
 
-function pathAndQuery(rawUrl: string): { path: string; query: string } | undefined {
-  if (rawUrl.startsWith('/')) return splitTarget(rawUrl);
-  try {
-    return parseUrl(rawUrl); // absolute-form, as a proxy may send it
-  } catch {
-    return undefined;
-  }
-}
-
 export function verifySigV4(input: VerifyInput, cfg: VerifyConfig): VerifyResult {
   const fail = (reason: string): VerifyResult => ({ ok: false, reason });
 
@@ -116,13 +106,14 @@ export function verifySigV4(input: VerifyInput, cfg: VerifyConfig): VerifyResult
   for (const name of auth.signedHeaders) {
     if (headerValue(input.headers, name) === undefined) return fail(`signed header ${name} is missing from the request`);
   }
-  const target = pathAndQuery(input.rawUrl);
+  // The same split the router reads its path and parameters from (api/requestTarget.ts).
+  const target = parseRequestTarget(input.rawUrl);
   if (!target) return fail('malformed request URL');
 
   const canonicalRequest = buildCanonicalRequest({
     method: input.method,
     canonicalUri: canonicalUri(target.path, 'double'),
-    canonicalQuery: canonicalQuery(target.query),
+    canonicalQuery: canonicalQuery(target.rawQuery),
     canonicalHeaders: canonicalHeaders(auth.signedHeaders, (name) => headerValue(input.headers, name) ?? ''),
     signedHeaders: auth.signedHeaders.join(';'),
     payloadHash: bodyHash,

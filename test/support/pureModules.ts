@@ -25,7 +25,7 @@ export function typecheckWithEcmaScriptOnly(files: string[]): string {
     };
     fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files }));
     try {
-      execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
+      execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript-native/bin/tsc'), '-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
       return '';
     } catch (error) {
       return String((error as { stdout?: string }).stdout ?? error);

@@ -54,7 +54,7 @@ async function buildLambda(): Promise<void> {
     outfile: 'dist/api/lambda.js',
     bundle: true,
     platform: 'node',
-    target: 'node20',
+    target: 'node22', // the function's runtime (src/infra/stack.ts)
     format: 'cjs',
     minify: true,
     legalComments: 'none',

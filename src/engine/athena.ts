@@ -11,11 +11,49 @@
 import { ApiError } from '../contract/errors';
 import type { LakeManifest } from '../contract/snapshot';
 import { AthenaCallError, AthenaClient, DeadlineError, UnavailableError } from './athena/client';
-import { athenaOptionsFromEnv, checkOptions, type AthenaEngineOptions, type FromEnvExtras } from './athena/config';
-import { QueryLifecycle } from './athena/lifecycle';
+import { athenaOptionsFromEnv, checkOptions, stderrOperatorLog, type AthenaEngineOptions, type FromEnvExtras, type OperatorLog } from './athena/config';
+import { QueryLifecycle, type QueryExecutionStatus } from './athena/lifecycle';
 import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
 
 export type { AthenaCredentials, AthenaEngineOptions } from './athena/config';
+
+/** Athena's message names the cause; its ErrorType numbers are too coarse (1006 covers most of Trino's analysis errors). */
+const LAKE_SCHEMA_MISMATCH = /\b(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|COLUMN_NOT_FOUND)\b|Table '[^']*' does not exist|Column '[^']*' cannot be resolved|HIVE_METASTORE_ERROR/i;
+const PERMISSION_DENIED = /PERMISSION_DENIED|Access ?Denied|not authorized|Insufficient (Lake Formation )?permissions?/i;
+const SCAN_LIMIT = /scan(ned)? limit|bytes scanned/i;
+
+/**
+ * What a FAILED query means to the caller. No statement comes from a user (the compiler writes
+ * them), so a failure is never the caller's to fix: a broken statement is our bug (INTERNAL), a
+ * missing table or permission is the deployment's (ENGINE_UNAVAILABLE). Retrying mends neither.
+ */
+function failureOf(status: QueryExecutionStatus): ApiError {
+  const error = status.AthenaError;
+  const message = error?.ErrorMessage ?? status.StateChangeReason ?? '';
+  const errorType = error?.ErrorType !== undefined ? { errorType: error.ErrorType } : {};
+  if (LAKE_SCHEMA_MISMATCH.test(message)) {
+    return new ApiError('ENGINE_UNAVAILABLE', 'A lake table or column the metric reads is missing in Athena. The data team has been told.', {
+      reason: 'lake_schema_mismatch',
+      retryable: false,
+      ...errorType,
+    });
+  }
+  if (PERMISSION_DENIED.test(message) || error?.ErrorType === 234 /* Lake Formation */) {
+    return new ApiError('ENGINE_UNAVAILABLE', 'The metrics service may not read the lake. The data team has been told.', {
+      reason: 'engine_permission',
+      retryable: false,
+      ...errorType,
+    });
+  }
+  if (error?.ErrorCategory === 2) {
+    return new ApiError('INTERNAL', 'Athena rejected the statement the metrics service wrote. The data team has been told.', {
+      reason: 'engine_rejected_statement',
+      retryable: false,
+      ...errorType,
+    });
+  }
+  return new ApiError('ENGINE_UNAVAILABLE', 'Athena could not run the query. Try again later.', { reason: 'athena_failed', ...errorType });
+}
 
 export class AthenaEngine implements QueryEngine {
   readonly name = 'athena' as const;
@@ -23,12 +61,14 @@ export class AthenaEngine implements QueryEngine {
   private readonly client: AthenaClient;
   private readonly lifecycle: QueryLifecycle;
   private readonly now: () => number;
+  private readonly log: OperatorLog;
   private readonly running = new Set<string>();
   private closed = false;
 
   constructor(private readonly options: AthenaEngineOptions) {
     checkOptions(options);
     this.now = options.now ?? Date.now;
+    this.log = options.operatorLog ?? stderrOperatorLog;
     this.client = new AthenaClient({
       endpoint: options.endpoint ?? `https://athena.${options.region}.amazonaws.com`,
       region: options.region,
@@ -36,6 +76,7 @@ export class AthenaEngine implements QueryEngine {
       now: this.now,
       ...(options.maxRetries !== undefined ? { maxRetries: options.maxRetries } : {}),
       ...(options.retryBaseMs !== undefined ? { retryBaseMs: options.retryBaseMs } : {}),
+      onNetworkError: (op, error) => this.log({ event: 'athena_network_error', op, message: causeOf(error) }),
     });
     this.lifecycle = new QueryLifecycle(this.client, options, this.now, () => this.closed);
   }
@@ -84,7 +125,7 @@ export class AthenaEngine implements QueryEngine {
           };
         }
         const error = status.AthenaError;
-        if (status.State === 'CANCELLED' && /scan(ned)? limit|bytes scanned/i.test(status.StateChangeReason ?? '')) {
+        if (status.State === 'CANCELLED' && SCAN_LIMIT.test(status.StateChangeReason ?? '')) {
           throw new ApiError('RESULT_TOO_LARGE', 'The query would scan more data than the workgroup allows. Narrow the range or filters.', {
             reason: 'scan_limit',
           });
@@ -93,18 +134,22 @@ export class AthenaEngine implements QueryEngine {
         // an idempotent token) gets one fresh start with a new token.
         const restartable = status.State === 'CANCELLED' || error?.Retryable === true;
         if (restartable && attempt === 0) continue;
-        if (status.State === 'FAILED' && error?.ErrorCategory === 2 && !error.Retryable) {
-          // User errors (syntax, types, missing columns): the compiler should make them impossible.
-          // Athena's message can quote the statement, so it is not passed on.
-          throw new ApiError('INVALID_ARGUMENT', `Athena rejected the compiled statement (error type ${error.ErrorType ?? 'unknown'}).`, {
-            reason: 'engine_rejected',
-            ...(error.ErrorType !== undefined ? { errorType: error.ErrorType } : {}),
-          });
+        if (status.State === 'CANCELLED') {
+          throw new ApiError('ENGINE_UNAVAILABLE', 'Athena could not run the query (cancelled). Try again later.', { reason: 'athena_cancelled' });
         }
-        throw new ApiError('ENGINE_UNAVAILABLE', `Athena could not run the query (${status.State === 'CANCELLED' ? 'cancelled' : 'failed'}). Try again later.`, {
-          reason: status.State === 'CANCELLED' ? 'athena_cancelled' : 'athena_failed',
-          ...(error?.ErrorType !== undefined ? { errorType: error.ErrorType } : {}),
+        const failure = failureOf(status);
+        // Athena's message can quote the statement or the lake's paths: it goes to the operator only.
+        this.log({
+          event: 'athena_query_failed',
+          queryExecutionId: id,
+          errorCategory: error?.ErrorCategory,
+          errorType: error?.ErrorType,
+          retryable: error?.Retryable,
+          message: error?.ErrorMessage ?? status.StateChangeReason,
+          code: failure.code,
+          reason: failure.details?.reason,
         });
+        throw failure;
       }
     } catch (error) {
       if (id !== undefined && this.running.has(id)) await this.stop(id);
@@ -119,12 +164,18 @@ export class AthenaEngine implements QueryEngine {
         throw new ApiError('ENGINE_UNAVAILABLE', 'Athena is not answering right now. Try again later.', { reason: error.reason });
       }
       if (error instanceof AthenaCallError) {
+        // The message can quote the statement or name the role: the operator gets it, the caller the type.
+        this.log({ event: 'athena_call_refused', op: error.op, status: error.status, errorType: error.type, message: error.message });
         if (error.type === 'InvalidRequestException') {
-          // The message can quote the statement: only the type is passed on.
-          throw new ApiError('INVALID_ARGUMENT', 'Athena rejected the request as invalid.', { reason: 'engine_rejected', athenaError: error.type });
+          throw new ApiError('INTERNAL', 'Athena rejected the request the metrics service sent. The data team has been told.', {
+            reason: 'engine_rejected_statement',
+            retryable: false,
+            athenaError: error.type,
+          });
         }
         throw new ApiError('ENGINE_UNAVAILABLE', `Athena refused the request (${error.type}). Check the engine's credentials and configuration.`, {
           reason: 'athena_refused',
+          retryable: false,
           athenaError: error.type,
         });
       }
@@ -139,6 +190,7 @@ export class AthenaEngine implements QueryEngine {
       return await this.options.manifest();
     } catch (error) {
       if (error instanceof ApiError) throw error;
+      this.log({ event: 'lake_manifest_unreadable', message: causeOf(error) });
       throw new ApiError('ENGINE_UNAVAILABLE', 'The lake manifest cannot be read.', { reason: 'lake_missing' });
     }
   }
@@ -151,7 +203,11 @@ export class AthenaEngine implements QueryEngine {
       }
       return { reachable: true };
     } catch (error) {
-      if (error instanceof AthenaCallError) return { reachable: false, detail: `Athena refused the health check (${error.type}).` };
+      if (error instanceof AthenaCallError) {
+        this.log({ event: 'athena_call_refused', op: error.op, status: error.status, errorType: error.type, message: error.message });
+        return { reachable: false, detail: `Athena refused the health check (${error.type}).` };
+      }
+      this.log({ event: 'athena_health_failed', message: causeOf(error) });
       return { reachable: false, detail: 'Athena did not answer.' };
     }
   }
@@ -161,4 +217,11 @@ export class AthenaEngine implements QueryEngine {
     this.closed = true;
     await Promise.all([...this.running].map((id) => this.stop(id)));
   }
+}
+
+/** The message of an error and of its cause (fetch's "fetch failed" hides ECONNREFUSED in `cause`). */
+function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
 }

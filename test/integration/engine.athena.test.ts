@@ -75,6 +75,8 @@ describe('AthenaEngine against the Athena double', () => {
   let double: AthenaDouble;
   let athena: AthenaEngine;
   let statementCounter = 0;
+  /** What the engine told the operator (one JSON line each in production). */
+  const operatorLog: Array<Record<string, unknown>> = [];
 
   const engineOptions = (overrides: Partial<AthenaEngineOptions> = {}): AthenaEngineOptions => ({
     endpoint: double.endpoint,
@@ -86,6 +88,7 @@ describe('AthenaEngine against the Athena double', () => {
     maxPollIntervalMs: 20,
     retryBaseMs: 5,
     manifest: async () => lake.manifest,
+    operatorLog: (entry) => operatorLog.push(entry),
     ...overrides,
   });
 
@@ -109,7 +112,10 @@ describe('AthenaEngine against the Athena double', () => {
     lake?.remove();
   });
 
-  beforeEach(() => double.reset());
+  beforeEach(() => {
+    double.reset();
+    operatorLog.length = 0;
+  });
 
   describe('every catalog metric equals the DuckDB engine on the same lake', () => {
     let athenaService: MetricsService;
@@ -287,14 +293,95 @@ describe('AthenaEngine against the Athena double', () => {
     expect(double.callsOf('StartQueryExecution')).toHaveLength(2);
   });
 
-  test('a non-retryable user error is INVALID_ARGUMENT without leaking the SQL or Athena’s message', async () => {
-    const { trinoSql, duckSql } = rawPair('SELECT 11 AS secret_column');
-    double.expect(trinoSql, { sql: duckSql, params: [] }, { failures: [syntaxError] });
-    const error = await codeOf(athena.execute({ sql: trinoSql, params: [] }, generous));
-    expect(error.code).toBe('INVALID_ARGUMENT');
-    expect(error.message).not.toMatch(/secret_column|SELECT|SYNTAX_ERROR/);
-    expect(JSON.stringify(error.toBody())).not.toMatch(/secret_column|SELECT/);
-    expect(double.callsOf('StartQueryExecution')).toHaveLength(1);
+  describe('failures that are not the user’s answer 5xx with their own reason, retryable: false, and reach the operator log', () => {
+    const failing: Array<{ name: string; failure: AthenaErrorInfo; code: string; reason: string }> = [
+      {
+        name: 'a syntax error in our SQL (a compiler bug) is INTERNAL',
+        failure: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: "SYNTAX_ERROR: line 1:8: mismatched input 'FORM'. Expecting: ',', 'FROM'" },
+        code: 'INTERNAL',
+        reason: 'engine_rejected_statement',
+      },
+      {
+        name: 'a column the lake lacks is ENGINE_UNAVAILABLE',
+        failure: syntaxError,
+        code: 'ENGINE_UNAVAILABLE',
+        reason: 'lake_schema_mismatch',
+      },
+      {
+        name: 'a missing table is ENGINE_UNAVAILABLE',
+        failure: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.snaq_lake.boxes' does not exist" },
+        code: 'ENGINE_UNAVAILABLE',
+        reason: 'lake_schema_mismatch',
+      },
+      {
+        name: 'S3 access denied to the lake is ENGINE_UNAVAILABLE',
+        failure: {
+          ErrorCategory: 2,
+          ErrorType: 1000,
+          Retryable: false,
+          ErrorMessage: 'PERMISSION_DENIED: Permission denied on S3 path: s3://snaq-lake/aurora-export/snaq/boxes/part-0.parquet. Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)',
+        },
+        code: 'ENGINE_UNAVAILABLE',
+        reason: 'engine_permission',
+      },
+    ];
+
+    test.each(failing)('$name', async ({ failure, code, reason }) => {
+      const { trinoSql, duckSql } = rawPair('SELECT 11 AS secret_column');
+      double.expect(trinoSql, { sql: duckSql, params: [] }, { failures: [failure] });
+      const error = await codeOf(athena.execute({ sql: trinoSql, params: [] }, generous));
+      expect([error.code, error.status, error.details?.reason, error.details?.retryable]).toEqual([code, code === 'INTERNAL' ? 500 : 503, reason, false]);
+      // Athena's message can quote the statement or the lake's paths: never to the caller.
+      expect(JSON.stringify(error.toBody())).not.toMatch(/secret_column|SELECT|SYNTAX_ERROR|s3:\/\/|FORM/);
+      expect(double.callsOf('StartQueryExecution')).toHaveLength(1);
+      const id = double.callsOf('GetQueryExecution')[0]!.body.QueryExecutionId;
+      expect(operatorLog).toEqual([
+        expect.objectContaining({
+          event: 'athena_query_failed',
+          queryExecutionId: id,
+          errorCategory: failure.ErrorCategory,
+          errorType: failure.ErrorType,
+          message: failure.ErrorMessage,
+          code,
+          reason,
+        }),
+      ]);
+    });
+
+    test('IAM refusing the call itself (AccessDeniedException) is ENGINE_UNAVAILABLE, retryable: false, logged with its message', async () => {
+      const { trinoSql, duckSql } = rawPair('SELECT 17 AS n');
+      double.expect(trinoSql, { sql: duckSql, params: [] });
+      const message = 'User: arn:aws:sts::123456789012:assumed-role/snaq-fn/snaq is not authorized to perform: athena:StartQueryExecution';
+      double.refuseNext(1, { ops: ['StartQueryExecution'], status: 400, type: 'AccessDeniedException', message });
+      const error = await codeOf(athena.execute({ sql: trinoSql, params: [] }, generous));
+      expect([error.code, error.details?.reason, error.details?.retryable]).toEqual(['ENGINE_UNAVAILABLE', 'athena_refused', false]);
+      expect(JSON.stringify(error.toBody())).not.toMatch(/arn:aws|not authorized/);
+      expect(double.callsOf('StartQueryExecution')).toHaveLength(1); // not retried
+      expect(operatorLog).toEqual([expect.objectContaining({ event: 'athena_call_refused', op: 'StartQueryExecution', errorType: 'AccessDeniedException', status: 400, message })]);
+    });
+
+    test('a scan-limit stop stays 413 RESULT_TOO_LARGE with the reason the user can act on', async () => {
+      const { trinoSql, duckSql } = rawPair('SELECT 18 AS n');
+      double.expect(trinoSql, { sql: duckSql, params: [] }, { scanLimitExceeded: true });
+      const error = await codeOf(athena.execute({ sql: trinoSql, params: [] }, generous));
+      expect([error.code, error.status, error.details?.reason]).toEqual(['RESULT_TOO_LARGE', 413, 'scan_limit']);
+      expect(double.callsOf('StartQueryExecution')).toHaveLength(1); // no restart: the same query would be cut again
+    });
+
+    test('network errors and an unreadable manifest are not swallowed: the operator log says what happened', async () => {
+      const closed = new AthenaEngine(engineOptions({ endpoint: 'http://127.0.0.1:1/', maxRetries: 1 }));
+      const error = await codeOf(closed.execute({ sql: 'SELECT 1', params: [] }, generous));
+      expect([error.code, error.details?.reason]).toEqual(['ENGINE_UNAVAILABLE', 'network']);
+      expect(operatorLog.filter((entry) => entry.event === 'athena_network_error')).toHaveLength(2); // each attempt
+      expect(operatorLog[0]).toMatchObject({ op: 'StartQueryExecution', message: expect.stringMatching(/fetch failed|ECONNREFUSED/) });
+      await closed.close();
+
+      operatorLog.length = 0;
+      const broken = new AthenaEngine(engineOptions({ manifest: async () => Promise.reject(new Error('The lake manifest could not be read (HTTP 403).')) }));
+      expect((await codeOf(broken.snapshot())).details?.reason).toBe('lake_missing');
+      expect(operatorLog).toEqual([expect.objectContaining({ event: 'lake_manifest_unreadable', message: 'The lake manifest could not be read (HTTP 403).' })]);
+      await broken.close();
+    });
   });
 
   test('the deadline is QUERY_TIMEOUT, and the query is stopped with StopQueryExecution', async () => {

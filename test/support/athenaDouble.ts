@@ -41,6 +41,8 @@ export interface QueryBehaviour {
   failures?: Array<AthenaErrorInfo | undefined>;
   /** Never finishes: RUNNING until stopped. */
   hang?: boolean;
+  /** Cancelled by the workgroup's BytesScannedCutoffPerQuery, as Athena does past the per-query limit. */
+  scanLimitExceeded?: boolean;
   dataScannedInBytes?: number;
 }
 
@@ -160,7 +162,7 @@ export class AthenaDouble {
   private readonly expectations = new Map<string, Expectation>();
   private readonly executions = new Map<string, Execution>();
   private readonly tokens = new Map<string, string>();
-  private faults: Array<{ remaining: number; ops?: string[]; status: number; type: string }> = [];
+  private faults: Array<{ remaining: number; ops?: string[]; status: number; type: string; message?: string }> = [];
   private server?: http.Server;
   private port = 0;
 
@@ -223,6 +225,11 @@ export class AthenaDouble {
     this.faults.push({ remaining: count, ops: options.ops, status: options.status ?? 500, type: 'InternalServerException' });
   }
 
+  /** The next `count` valid calls (of `ops`, or any) are refused with `status` `type` and `message`, e.g. 400 AccessDeniedException from IAM. */
+  refuseNext(count: number, refusal: { ops?: string[]; status: number; type: string; message: string }): void {
+    this.faults.push({ remaining: count, ...refusal });
+  }
+
   callsOf(op: string): RecordedCall[] {
     return this.calls.filter((call) => call.op === op);
   }
@@ -276,7 +283,7 @@ export class AthenaDouble {
       fault.remaining--;
       call.status = fault.status;
       call.errorType = fault.type;
-      return { status: fault.status, body: { __type: fault.type, message: fault.status === 400 ? 'Rate exceeded' : 'Internal error' } };
+      return { status: fault.status, body: { __type: fault.type, message: fault.message ?? (fault.status === 400 ? 'Rate exceeded' : 'Internal error') } };
     }
     const answer = await this.operation(op, body);
     if ('error' in answer) {
@@ -352,6 +359,7 @@ export class AthenaDouble {
   private stateOf(execution: Execution): { state: AthenaState; finishedAt?: number } {
     if (execution.stoppedAt !== undefined) return { state: 'CANCELLED', finishedAt: execution.stoppedAt };
     const behaviour = execution.expectation?.behaviour ?? {};
+    if (behaviour.scanLimitExceeded) return { state: 'CANCELLED', finishedAt: execution.submittedAt };
     if (behaviour.hang) return { state: 'RUNNING' };
     let at = execution.submittedAt;
     const now = Date.now();
@@ -377,7 +385,13 @@ export class AthenaDouble {
         State: state,
         SubmissionDateTime: execution.submittedAt / 1000,
         ...(done && finishedAt !== undefined ? { CompletionDateTime: finishedAt / 1000 } : {}),
-        ...(state === 'CANCELLED' ? { StateChangeReason: 'Query was cancelled by the user' } : {}),
+        ...(state === 'CANCELLED'
+          ? {
+              StateChangeReason: execution.expectation?.behaviour.scanLimitExceeded
+                ? 'Query cancelled! : Bytes scanned limit was exceeded'
+                : 'Query was cancelled by the user',
+            }
+          : {}),
         ...(state === 'FAILED' && execution.failure
           ? { StateChangeReason: execution.failure.ErrorMessage, AthenaError: execution.failure }
           : {}),

@@ -15,6 +15,7 @@ export class AthenaCallError extends Error {
     readonly type: string,
     readonly status: number,
     message: string,
+    readonly op: string,
   ) {
     super(message);
   }
@@ -43,6 +44,8 @@ export interface AthenaClientOptions {
   maxRetries?: number;
   /** Default 100 ms. */
   retryBaseMs?: number;
+  /** Told about every network failure (each is retried; the last one's cause would otherwise be lost). */
+  onNetworkError?: (op: string, error: unknown) => void;
 }
 
 export class AthenaClient {
@@ -81,8 +84,9 @@ export class AthenaClient {
           body: JSON.stringify(body),
           signal: AbortSignal.timeout(remaining),
         });
-      } catch {
+      } catch (error) {
         if (deadline - now() <= 0) throw new DeadlineError();
+        this.options.onNetworkError?.(op, error);
         lastReason = 'network';
         continue;
       }
@@ -108,7 +112,7 @@ export class AthenaClient {
         lastReason = response.status >= 500 ? `http_${response.status}` : 'throttled';
         continue;
       }
-      throw new AthenaCallError(type || `HTTP ${response.status}`, response.status, message);
+      throw new AthenaCallError(type || `HTTP ${response.status}`, response.status, message, op);
     }
   }
 }

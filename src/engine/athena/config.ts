@@ -35,7 +35,14 @@ export interface AthenaEngineOptions {
   maxRetries?: number;
   /** First retry delay; doubles each time with full jitter, capped at 5 s. Default 100. */
   retryBaseMs?: number;
+  /** Where failures the caller must not see go (Athena's messages can quote the statement). Default: stderr, one JSON line each. */
+  operatorLog?: OperatorLog;
 }
+
+/** One structured line for the operator (CloudWatch on Lambda), never for the caller. */
+export type OperatorLog = (entry: Record<string, unknown>) => void;
+
+export const stderrOperatorLog: OperatorLog = (entry) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 
 /** Checks the options that have no safe default; throws a sentence naming the one at fault. */
 export function checkOptions(options: AthenaEngineOptions): void {
@@ -50,6 +57,7 @@ export interface FromEnvExtras {
   manifest: () => Promise<LakeManifest>;
   now?: () => number;
   pollIntervalMs?: number;
+  operatorLog?: OperatorLog;
 }
 
 /**
@@ -102,6 +110,7 @@ export function athenaOptionsFromEnv(env: Record<string, string | undefined>, ex
     ...(extra.pollIntervalMs !== undefined ? { pollIntervalMs: extra.pollIntervalMs } : {}),
     manifest: extra.manifest,
     ...(extra.now ? { now: extra.now } : {}),
+    ...(extra.operatorLog ? { operatorLog: extra.operatorLog } : {}),
   };
 }
 

@@ -62,8 +62,10 @@ export function hostValue(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hostValue(v)]));
 }
 
+/** Execution ids are unique in the process: documents sharing one script lock must never look alike. */
+let executionSeq = 0;
+
 export class Executor {
-  private seq = 0;
   private closed = false;
   private readonly workers = new Set<Worker>();
   private readonly limits: Partial<Record<ExecutionMode, Semaphore>> = {
@@ -100,7 +102,7 @@ export class Executor {
 
   private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean, caller: CallerCell | undefined): Promise<RunResult> {
     if (this.closed) return Promise.resolve({ error: 'harness: the environment was closed', errorName: 'HarnessError', elapsedMs: 0, logs: [], execution: 0 });
-    const execution: ExecutionRecord = { id: ++this.seq, mode, fn };
+    const execution: ExecutionRecord = { id: ++executionSeq, mode, fn };
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
     const input: WorkerInput = { ...this.options.base, execution: execution.id, mode, fn, caseInsensitive, args, port: port2, flag };

@@ -12,7 +12,9 @@ import type { UrlFetchService } from './services/urlFetch';
 export interface SharedState {
   caches: Record<Scope, CacheStore>;
   properties: Record<Scope, PropertyStore>;
+  /** Document and user locks; the script lock is `scriptLock`, which other documents may share. */
   locks: LockManager;
+  scriptLock: LockManager;
   urlFetch: UrlFetchService;
   workbook: Workbook;
   ui: UiRecorder;
@@ -24,6 +26,7 @@ type Handlers = {
 };
 
 export function createDispatch(state: SharedState): (exec: ExecutionRecord, method: string, args: unknown[]) => unknown {
+  const locks = (scope: Scope) => (scope === 'script' ? state.scriptLock : state.locks);
   const handlers: Handlers = {
     cacheGet: (_e, scope, keys) => state.caches[scope].get(keys),
     cachePut: (_e, scope, entries, ttl) => state.caches[scope].put(entries, ttl),
@@ -31,8 +34,8 @@ export function createDispatch(state: SharedState): (exec: ExecutionRecord, meth
     propsGet: (_e, scope) => state.properties[scope].entries(),
     propsSet: (_e, scope, entries, deleteAllOthers) => state.properties[scope].set(entries, deleteAllOthers),
     propsDelete: (_e, scope, keys) => state.properties[scope].delete(keys),
-    lockAcquire: (e, scope, timeoutMs) => state.locks.acquire(scope, e.id, timeoutMs),
-    lockRelease: (e, scope) => state.locks.release(scope, e.id),
+    lockAcquire: (e, scope, timeoutMs) => locks(scope).acquire(scope, e.id, timeoutMs),
+    lockRelease: (e, scope) => locks(scope).release(scope, e.id),
     urlFetch: (e, requests) => state.urlFetch.fetchAll(requests, e.id),
     spreadsheet: () => state.workbook.info(),
     insertSheet: (_e, name) => state.workbook.insertSheet(name),

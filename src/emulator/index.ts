@@ -25,11 +25,28 @@ import type { WorkerLoader } from './workerScript';
 export type { CellOutcome, ChartEntry, ConcurrencyStats, ExecutionMode, FetchLogEntry, MetadataEntry, RunResult, TriggerInfo, TriggerSpec, WorkbookSpec, WorkerLoader };
 export { CacheStore, UiRecorder };
 
+/**
+ * What every document (and user) of one script shares: the script cache, script properties and
+ * the script lock. Pass one env's `script` to another to open the same add-on in a second document.
+ */
+export interface ScriptScope {
+  readonly cache: CacheStore;
+  readonly properties: PropertyStore;
+  readonly lock: LockManager;
+}
+
 export interface AppsScriptEnvOptions {
   /** The built bundle, e.g. dist/addon/Code.js; `<name>.html` files are read next to it. */
   codePath: string;
   workbook?: WorkbookSpec;
   scriptProperties?: Record<string, string>;
+  /** Another env's `script`: this one is a second document of the same script (scriptProperties is then ignored). */
+  script?: ScriptScope;
+  /**
+   * How long each CacheService call takes, in ms; default 0. Real calls take tens of ms, and that
+   * time is what lets two executions' check-then-put interleave.
+   */
+  cacheLatencyMs?: number;
   documentProperties?: Record<string, string>;
   userProperties?: Record<string, string>;
   /** Wall-time limit of a custom function execution; default 30000 (Apps Script's 30 s). */
@@ -100,6 +117,8 @@ export interface AppsScriptEnv {
   urlFetch: { readonly callsToday: number; readonly dailyQuota: number };
   properties: Record<Scope, Map<string, string>>;
   caches: Record<Scope, CacheStore>;
+  /** The script's shared part, to open a second document of the same script (`options.script`). */
+  script: ScriptScope;
   ui: UiRecorder;
   triggers: {
     list(): TriggerInfo[];
@@ -136,6 +155,15 @@ function clockEvent(trigger: TriggerInfo, when: number): Record<string, unknown>
   };
 }
 
+type Dispatch = ReturnType<typeof createDispatch>;
+
+/** Delays every CacheService call by `latencyMs` before it acts (0: no delay). */
+function withCacheLatency(dispatch: Dispatch, latencyMs: number): Dispatch {
+  if (latencyMs <= 0) return dispatch;
+  return (exec, method, args) =>
+    method.startsWith('cache') ? new Promise((resolve) => setTimeout(resolve, latencyMs)).then(() => dispatch(exec, method, args)) : dispatch(exec, method, args);
+}
+
 function columnIndex(column: number | string): number {
   return typeof column === 'number' ? column : columnNumber(column);
 }
@@ -145,15 +173,21 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
   const source = await fs.readFile(codePath, 'utf8');
   const clock = new Clock(options.now ?? Date.now());
   const workbook = new Workbook(options.workbook);
+  const script: ScriptScope = options.script ?? {
+    cache: new CacheStore(clock),
+    properties: new PropertyStore(new Map(Object.entries(options.scriptProperties ?? {}))),
+    lock: new LockManager(),
+  };
   const properties: Record<Scope, Map<string, string>> = {
-    script: new Map(Object.entries(options.scriptProperties ?? {})),
+    script: script.properties.map,
     document: new Map(Object.entries(options.documentProperties ?? {})),
     user: new Map(Object.entries(options.userProperties ?? {})),
   };
   const state: SharedState = {
-    caches: { script: new CacheStore(clock), document: new CacheStore(clock), user: new CacheStore(clock) },
-    properties: { script: new PropertyStore(properties.script), document: new PropertyStore(properties.document), user: new PropertyStore(properties.user) },
+    caches: { script: script.cache, document: new CacheStore(clock), user: new CacheStore(clock) },
+    properties: { script: script.properties, document: new PropertyStore(properties.document), user: new PropertyStore(properties.user) },
     locks: new LockManager(),
+    scriptLock: script.lock,
     urlFetch: new UrlFetchService(clock, options.urlFetchDailyQuota ?? URLFETCH_DAILY_QUOTA),
     workbook,
     ui: new UiRecorder(),
@@ -175,8 +209,11 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
       addonName: options.addonName ?? 'Add-on',
       activeInTriggers: options.activeSpreadsheetInTriggers ?? true,
     },
-    dispatch: createDispatch(state),
-    onEnd: (execution) => state.locks.releaseAll(execution.id),
+    dispatch: withCacheLatency(createDispatch(state), options.cacheLatencyMs ?? 0),
+    onEnd: (execution) => {
+      state.locks.releaseAll(execution.id);
+      state.scriptLock.releaseAll(execution.id);
+    },
   });
 
   const fire = (trigger: TriggerInfo) => executor.run(trigger.handler, [clockEvent(trigger, clock.now())], 'trigger');
@@ -216,6 +253,7 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
     },
     properties,
     caches: state.caches,
+    script,
     ui: state.ui,
     triggers: {
       list: () => state.triggers.list(),
@@ -227,7 +265,7 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
       runDue: async () => Promise.all(state.triggers.takeDue().map(async (trigger) => ({ trigger, result: await fire(trigger) }))),
       seed: (spec) => state.triggers.seed(spec),
     },
-    locks: { holder: (scope) => state.locks.holder(scope) },
+    locks: { holder: (scope) => (scope === 'script' ? state.scriptLock : state.locks).holder(scope) },
     stats: executor.stats,
     resetStats: () => executor.resetStats(),
     logs: executor.logs,

@@ -39,13 +39,14 @@ class MemoryCache implements CacheLike {
   }
 }
 
-function platformWith(cache: MemoryCache): SharedResultOptions<unknown>['platform'] {
+/** `duringSleep` runs on each sleep: what other executions do meanwhile. */
+function platformWith(cache: MemoryCache, duringSleep: (call: number) => void = () => undefined): SharedResultOptions<unknown>['platform'] {
+  let sleeps = 0;
   return {
     cache,
     documentProperties: { getProperty: () => null, setProperty: () => undefined, deleteProperty: () => undefined },
-    documentLock: () => ({ tryLock: () => true, releaseLock: () => undefined }),
     crypto: nodeCrypto,
-    sleep: () => undefined,
+    sleep: () => duringSleep(++sleeps),
     now: () => 0,
   };
 }
@@ -74,8 +75,8 @@ describe('chunked values', () => {
 });
 
 describe('identical requests in flight', () => {
-  const options = (cache: MemoryCache, load: () => unknown): SharedResultOptions<unknown> => ({
-    platform: platformWith(cache),
+  const options = (cache: MemoryCache, load: () => unknown, duringSleep?: (call: number) => void): SharedResultOptions<unknown> => ({
+    platform: platformWith(cache, duringSleep),
     request: 'same request',
     deadline: 26_000,
     load,
@@ -87,13 +88,44 @@ describe('identical requests in flight', () => {
     const key = cacheKeyOf(platformWith(cache), 'same request');
     cache.values.set(`${key}:in-flight`, 'owner');
     // The owner stores its result and clears its claim just after this execution's second look for
-    // a result (the first is before taking the lock): a claim read after that must not look free.
+    // a result (the first is the plain cache check): a claim gone after that must not look free.
     cache.after(key, 2, () => {
       writeChunked(cache, key, JSON.stringify({ from: 'owner' }), 300);
       cache.remove(`${key}:in-flight`);
     });
     const load = jest.fn(() => ({ from: 'me' }));
     expect(sharedResult(options(cache, load))).toEqual({ from: 'owner' });
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  test('an owner that finishes just after this execution’s first look is used, not asked again', () => {
+    const cache = new MemoryCache();
+    const key = cacheKeyOf(platformWith(cache), 'same request');
+    cache.values.set(`${key}:in-flight`, 'owner');
+    // Between the first look for a result and the look for a claim: result stored, claim cleared.
+    cache.after(key, 1, () => {
+      writeChunked(cache, key, JSON.stringify({ from: 'owner' }), 300);
+      cache.remove(`${key}:in-flight`);
+    });
+    const load = jest.fn(() => ({ from: 'me' }));
+    expect(sharedResult(options(cache, load))).toEqual({ from: 'owner' });
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  test('a claim overwritten by a concurrent claimer (another document) is not ours: we wait for its result', () => {
+    const cache = new MemoryCache();
+    const key = cacheKeyOf(platformWith(cache), 'same request');
+    const load = jest.fn(() => ({ from: 'me' }));
+    const otherDocument = (sleep: number) => {
+      // While our claim settles, the other document (which saw no claim either) writes its own;
+      // at our first wait it has its result and clears its claim.
+      if (sleep === 1) cache.values.set(`${key}:in-flight`, 'their token');
+      if (sleep === 2) {
+        writeChunked(cache, key, JSON.stringify({ from: 'them' }), 300);
+        cache.remove(`${key}:in-flight`);
+      }
+    };
+    expect(sharedResult(options(cache, load, otherDocument))).toEqual({ from: 'them' });
     expect(load).not.toHaveBeenCalled();
   });
 

@@ -3,8 +3,10 @@
  * recalculate at once when a sheet opens, each in its own execution, so:
  * - a result is cached under its normalised request and the document's refresh epoch, split into
  *   chunks because one cache value holds at most 100 KB;
- * - the first execution to miss marks the key as in flight (under a brief document lock) and the
- *   others wait for its result instead of sending the same request;
+ * - the first execution to miss claims the key and the others wait for its result instead of
+ *   sending the same request. The cache is shared by every document and user, so the claim cannot
+ *   use the document lock (one per document), and the script lock would serialise every user of
+ *   the add-on (PLATFORM.md): it is lock-free instead, see `claim`;
  * - the cache is only a hint (entries may vanish any time), so every path still works on a miss.
  */
 import type { CacheLike, Platform } from './platform';
@@ -14,8 +16,13 @@ const CHUNK_CHARS = 30_000;
 /** Results above this many chunks are not cached: they would crowd out ~1,000 items. */
 const MAX_CHUNKS = 40;
 const IN_FLIGHT_TTL_S = 30;
-// Waiting counts against the 30 s, but a cell that gives up here may send a duplicate request.
-const LOCK_WAIT_MS = 5_000;
+/**
+ * How long a claimer waits before reading its claim back. Anyone who saw no claim writes theirs
+ * within one cache call of looking, so after this the last writer is the owner for everyone. A
+ * cache call slower than this lets two executions both own a key: a rare double fetch, never a
+ * wrong answer.
+ */
+const CLAIM_SETTLE_MS = 150;
 const POLL_MS = 400;
 export const EPOCH_PROPERTY = 'SNAQ_REFRESH_EPOCH';
 
@@ -46,7 +53,7 @@ export function writeChunked(cache: CacheLike, key: string, value: string, ttlSe
 }
 
 export interface SharedResultOptions<T> {
-  platform: Pick<Platform, 'cache' | 'documentProperties' | 'documentLock' | 'crypto' | 'sleep' | 'now'>;
+  platform: Pick<Platform, 'cache' | 'documentProperties' | 'crypto' | 'sleep' | 'now'>;
   /** The normalised request: equal requests must give equal text. */
   request: string;
   deadline: number;
@@ -67,6 +74,28 @@ function cached<T>(cache: CacheLike, key: string): T | undefined {
   return text === null ? undefined : (JSON.parse(text) as T);
 }
 
+type Claim<T> = { mine: true; token: string } | { mine: false; arrived?: T };
+
+/**
+ * Lock-free: look for a claim and a result in one cache call; with neither, write a claim with a
+ * random token, let concurrent claimers write theirs, and read it back: the token that stayed owns
+ * the key. The owner stores its result before it clears its claim, so seeing no claim and no result
+ * in the same read means nobody has it.
+ */
+function claim<T>(platform: SharedResultOptions<T>['platform'], key: string, inFlightKey: string): Claim<T> {
+  const seen = platform.cache.getAll([inFlightKey, key]);
+  if (seen[key] !== undefined) {
+    const arrived = cached<T>(platform.cache, key);
+    if (arrived !== undefined) return { mine: false, arrived };
+  }
+  if (seen[inFlightKey] !== undefined) return { mine: false };
+  // Math.random is enough: the token only tells concurrent claimers apart.
+  const token = `${platform.now()}:${Math.random().toString(36).slice(2)}`;
+  platform.cache.put(inFlightKey, token, IN_FLIGHT_TTL_S);
+  platform.sleep(CLAIM_SETTLE_MS);
+  return platform.cache.get(inFlightKey) === token ? { mine: true, token } : { mine: false };
+}
+
 /** The cached result, the result of an identical request in flight, or a fresh one. */
 export function sharedResult<T>(options: SharedResultOptions<T>): T {
   const { platform } = options;
@@ -75,32 +104,9 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
   const hit = cached<T>(platform.cache, key);
   if (hit !== undefined) return hit;
 
-  // Claim the key under a brief document lock so exactly one execution fetches it. The owner
-  // stores its result before it clears its claim, so the claim is read first: no claim and no
-  // result means nobody has it. Without the lock (contention, or no document), still defer to a
-  // claim someone else already made.
-  const claim = (): { mine: boolean; arrived?: T } => {
-    const claimed = platform.cache.get(inFlightKey) !== null;
-    const arrived = cached<T>(platform.cache, key);
-    if (arrived !== undefined) return { mine: false, arrived };
-    if (!claimed) platform.cache.put(inFlightKey, String(platform.now()), IN_FLIGHT_TTL_S);
-    return { mine: !claimed };
-  };
-  let outcome: { mine: boolean; arrived?: T };
-  const lock = platform.documentLock();
-  if (lock && lock.tryLock(LOCK_WAIT_MS)) {
-    try {
-      outcome = claim();
-    } finally {
-      lock.releaseLock();
-    }
-  } else {
-    outcome = claim();
-  }
-  if (outcome.arrived !== undefined) return outcome.arrived;
-  const mine = outcome.mine;
-
-  if (!mine) {
+  const outcome = claim<T>(platform, key, inFlightKey);
+  if (!outcome.mine) {
+    if (outcome.arrived !== undefined) return outcome.arrived;
     // Another execution is fetching this very request: wait for its result while time allows.
     while (platform.now() + POLL_MS < options.deadline - 8_000) {
       platform.sleep(POLL_MS);
@@ -118,7 +124,8 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
     writeChunked(platform.cache, key, JSON.stringify(result), Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result)))));
     return result;
   } finally {
-    if (mine) platform.cache.remove(inFlightKey);
+    // Clear only our own claim: after its TTL someone else may hold the key.
+    if (outcome.mine && platform.cache.get(inFlightKey) === outcome.token) platform.cache.remove(inFlightKey);
   }
 }
 

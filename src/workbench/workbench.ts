@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createAppsScriptEnv, type AppsScriptEnv, type ChartEntry } from '../emulator';
 import { parseA1, toBox } from '../emulator/a1';
 import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
+import { WORKBENCH_USER } from './localUser';
 import { workbenchPage } from './page';
 
 export interface WorkbenchOptions {
@@ -120,6 +121,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       SNAQ_ACCESS_KEY_ID: credentials.accessKeyId,
       SNAQ_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
+    // An admin when the bundle was built for the workbench (npm start: esbuild.config.ts --workbench).
+    user: { email: WORKBENCH_USER, locale: 'ja' },
     workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', name: 'SNAQ workbench', sheets: { [SHEET]: Array.from({ length: rows }, () => Array.from({ length: columns }, () => null)) } },
   });
   await env.run('onOpen', [{ authMode: 'FULL' }]);

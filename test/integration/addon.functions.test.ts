@@ -2,11 +2,14 @@
  * The built add-on bundle, run in the Apps Script harness against the real local server and a
  * real lake: every SNAQ function's output equals the API's answer, typed as Sheets wants it.
  */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, CODE_PATH, jstDate } from '../support/addonEnv';
 import { createAppsScriptEnv } from '../../src/emulator';
+import { buildAddonInto } from '../support/addonBuild';
 import type { QueryResult } from '../../src/contract/types';
 
 let lake: TestLake;
@@ -155,21 +158,55 @@ describe('the menu and settings', () => {
     expect(gas.properties.document.size).toBe(0); // nothing secret, nothing at all, in document properties
   });
 
-  test('only admins may change the settings: the first to save becomes one, others are refused', async () => {
-    expect(gas.properties.script.get('SNAQ_ADMINS')).toBe('user@example.com'); // set by the save above
-    const other = await createAppsScriptEnv({
-      codePath: CODE_PATH,
-      scriptProperties: Object.fromEntries(gas.properties.script),
-      user: { email: 'someone.else@example.com', locale: 'ja' },
-    });
+  test('only the admins named at build may change the settings; saving makes nobody an admin', async () => {
+    // The test bundle is built with SNAQ_ADMINS naming the harness user (test/globalSetup.ts).
+    expect(gas.properties.script.has('SNAQ_ADMINS')).toBe(false); // the saves above named no one
+    const other = await createAppsScriptEnv({ codePath: CODE_PATH, script: gas.script, user: { email: 'someone.else@example.com', locale: 'ja' } });
     try {
       const view = (await other.run('snaqGetSettings', [], { mode: 'rpc' })).value as { canEdit: boolean; admins: string[] };
-      expect(view).toMatchObject({ canEdit: false, admins: ['user@example.com'] });
+      expect(view).toMatchObject({ canEdit: false });
+      expect(view.admins).toContain('user@example.com');
       const refused = await other.run('snaqSaveSettings', [{ endpoint: 'https://evil.example.com', accessKeyId: 'x', secretAccessKey: 'y' }], { mode: 'rpc' });
-      expect(refused.error).toBe('設定を変更できるのは管理者（user@example.com）だけです。');
+      expect(refused.error).toMatch(/^設定を変更できるのは管理者（.*user@example\.com.*）だけです。$/);
       expect(other.properties.script.get('SNAQ_ENDPOINT')).toBe(api.server.url);
+      expect(other.properties.script.has('SNAQ_ADMINS')).toBe(false);
     } finally {
       await other.close();
     }
+  });
+
+  test('a bundle built without SNAQ_ADMINS has no admins: nobody can save, not even the first to try', async () => {
+    const dir = buildAddonInto({});
+    const fresh = await createAppsScriptEnv({ codePath: path.join(dir, 'Code.js'), scriptProperties: {} });
+    try {
+      const view = (await fresh.run('snaqGetSettings', [], { mode: 'rpc' })).value as { canEdit: boolean; admins: string[] };
+      expect(view).toMatchObject({ canEdit: false, admins: [] });
+      const refused = await fresh.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 's' }], { mode: 'rpc' });
+      expect(refused.error).toBe('アドオンのビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。');
+      expect(fresh.properties.script.size).toBe(0);
+    } finally {
+      await fresh.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('neither saving nor reading the settings answers the secret or the session token', async () => {
+    const secret = 'a-new-secret-that-must-stay-inside';
+    const token = 'a-session-token-that-must-stay-inside';
+    try {
+      const saved = await gas.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: secret, sessionToken: token }], { mode: 'rpc' });
+      expect(saved.error).toBeUndefined();
+      expect(gas.properties.script.get('SNAQ_SECRET_ACCESS_KEY')).toBe(secret);
+      const read = await gas.run('snaqGetSettings', [], { mode: 'rpc' });
+      for (const answer of [saved.value, read.value]) {
+        expect(answer).toMatchObject({ hasSecret: true, hasSessionToken: true });
+        expect(JSON.stringify(answer)).not.toContain(secret);
+        expect(JSON.stringify(answer)).not.toContain(token);
+      }
+    } finally {
+      const restored = await gas.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 'snaq-local-development-secret-not-for-production', clearSessionToken: true }], { mode: 'rpc' });
+      expect(restored.error).toBeUndefined();
+    }
+    expect((await gas.run('snaqGetSettings', [], { mode: 'rpc' })).value).toMatchObject({ hasSessionToken: false });
   });
 });

@@ -13,7 +13,7 @@ import { snaqAnomalies, snaqForecast } from './forecastFunctions';
 import { buildMenu, refreshSnaqFormulas } from './menu';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
-import { publicSettings, saveSettings, type SettingsInput } from './settings';
+import { publicSettings, saveSettings, type SettingsAccess, type SettingsInput } from './settings';
 import type { Lang } from '../../contract/types';
 import { locateBlocks } from './blocks/blockLocator';
 import { editBlock, insertBlock, listBlocks, refreshBlock, type BlockContext } from './blocks/blockService';
@@ -24,6 +24,9 @@ import { runScheduledRefresh, saveSchedule, scheduleView, validSchedule, type Sc
 import { dimensionValues, listMetricsFor, metricDetail, pollQuery, preview } from './sidebarQueries';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
+
+/** Who may change the connection settings: replaced by the build with SNAQ_ADMINS (esbuild.config.ts). */
+declare const SNAQ_BUILD_ADMINS: readonly string[];
 
 /** Midnight of a calendar day in the spreadsheet's time zone, so the cell shows that day. */
 function dateOfDay(day: string, timeZone: string): Date {
@@ -106,6 +109,17 @@ function userEmail(): string {
   return Session.getEffectiveUser().getEmail() || Session.getActiveUser().getEmail() || '';
 }
 
+/** The script lock only around a settings save: held for every user, so never around anything slow. */
+function settingsAccess(): SettingsAccess {
+  return {
+    properties: PropertiesService.getScriptProperties(),
+    scriptLock: () => LockService.getScriptLock(),
+    admins: SNAQ_BUILD_ADMINS,
+    user: userEmail(),
+    lang: userLang(),
+  };
+}
+
 function userLang(): Lang {
   return langOfLocale(Session.getActiveUserLocale());
 }
@@ -170,8 +184,8 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     syncTrigger(valid !== null);
     return scheduleView(PropertiesService.getDocumentProperties(), Date.now());
   },
-  snaqGetSettings: () => publicSettings(PropertiesService.getScriptProperties(), userEmail()),
-  snaqSaveSettings: (input: SettingsInput) => saveSettings(PropertiesService.getScriptProperties(), input, userLang(), userEmail()),
+  snaqGetSettings: () => publicSettings(settingsAccess()),
+  snaqSaveSettings: (input: SettingsInput) => saveSettings(settingsAccess(), input),
   snaqTestConnection: () => testConnection(platform(), userLang()),
 };
 

@@ -121,6 +121,14 @@ const MESSAGES = {
     ja: (p) => `設定を変更できるのは管理者（${p.admins}）だけです。`,
     en: (p) => `Only the admins (${p.admins}) can change the settings.`,
   },
+  settingsNoAdmins: {
+    ja: () => 'アドオンのビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。',
+    en: () => 'No admins were named when the add-on was built (SNAQ_ADMINS), so nobody can change the settings.',
+  },
+  settingsBusy: {
+    ja: () => 'ほかの管理者が設定を保存しています。少ししてからもう一度保存してください。',
+    en: () => 'Another admin is saving the settings: save again in a moment.',
+  },
   keyRequired: {
     ja: () => 'アクセスキー ID とシークレットを入れてください。',
     en: () => 'Enter the access key ID and the secret.',

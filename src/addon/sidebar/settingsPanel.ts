@@ -18,7 +18,8 @@ export function settingsPanel(text: SidebarText = TEXT.en): HTMLFormElement {
     ...field('accessKeyId', text.accessKeyId),
     ...field('secret', text.secret, 'password'),
     ...field('sessionToken', text.sessionToken, 'password'),
-    ...field('admins', text.admins),
+    // Named when the add-on is built (SNAQ_ADMINS): shown, never edited here.
+    h('p', { id: 'admins', class: 'hint' }),
     h('p', { class: 'hint' }, text.hint),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', id: 'save' }, text.save), h('button', { type: 'button', id: 'test' }, text.test)),
     status,
@@ -32,7 +33,7 @@ export function settingsPanel(text: SidebarText = TEXT.en): HTMLFormElement {
     input('secret').placeholder = settings.hasSecret ? text.secretSaved : '';
     input('sessionToken').value = '';
     input('sessionToken').placeholder = settings.hasSessionToken ? text.secretSaved : '';
-    input('admins').value = settings.admins.join(', ');
+    form.querySelector('#admins')!.textContent = `${text.admins}: ${settings.admins.join(', ') || text.noAdmins}`;
     // Only admins may save; everyone else sees the settings read-only.
     for (const element of form.querySelectorAll<HTMLInputElement | HTMLButtonElement>('input, #save')) element.disabled = !settings.canEdit;
     if (!settings.canEdit) say(text.adminOnly, false);
@@ -52,7 +53,6 @@ export function settingsPanel(text: SidebarText = TEXT.en): HTMLFormElement {
           accessKeyId: input('accessKeyId').value,
           secretAccessKey: input('secret').value,
           sessionToken: input('sessionToken').value,
-          admins: input('admins').value,
         }),
       );
       say(text.saved, true);

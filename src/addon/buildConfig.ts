@@ -29,7 +29,10 @@ const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 export function parseAdmins(text: string | undefined): string[] {
   const entries = (text ?? '').split(/[,\s]+/).filter(Boolean);
   const invalid = entries.filter((entry) => !EMAIL.test(entry));
-  if (invalid.length) throw new BuildConfigError(`SNAQ_ADMINS: ${invalid.map((entry) => `"${entry}"`).join(', ')} is not an email address (expected e.g. SNAQ_ADMINS=a@example.com,b@example.com).`);
+  if (invalid.length)
+    throw new BuildConfigError(
+      `SNAQ_ADMINS: ${invalid.map((entry) => `"${entry}"`).join(', ')} is not an email address (expected e.g. SNAQ_ADMINS=a@example.com,b@example.com).`,
+    );
   return [...new Set(entries.map((entry) => entry.toLowerCase()))];
 }
 

@@ -33,7 +33,11 @@ class RecordingProperties implements ScriptPropertiesLike {
   }
 }
 
-function access(options: { admins: string[]; user: string; lockFree?: boolean }): SettingsAccess & { properties: RecordingProperties; lockTaken: () => number } {
+function access(options: {
+  admins: string[];
+  user: string;
+  lockFree?: boolean;
+}): SettingsAccess & { properties: RecordingProperties; lockTaken: () => number } {
   let held = false;
   let taken = 0;
   const properties = new RecordingProperties(() => held);
@@ -57,13 +61,21 @@ function access(options: { admins: string[]; user: string; lockFree?: boolean })
   };
 }
 
-const form = { endpoint: 'https://abc.execute-api.ap-northeast-1.amazonaws.com/prod/', region: 'ap-northeast-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'the-secret', sessionToken: 'the-token' };
+const form = {
+  endpoint: 'https://abc.execute-api.ap-northeast-1.amazonaws.com/prod/',
+  region: 'ap-northeast-1',
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'the-secret',
+  sessionToken: 'the-token',
+};
 
 describe('who may save', () => {
   test('a build without admins lets nobody save, not even the first person to try', () => {
     const nobody = access({ admins: [], user: 'first@example.com' });
     expect(publicSettings(nobody).canEdit).toBe(false);
-    expect(() => saveSettings(nobody, form)).toThrow(new UserFacingError('No admins were named when the add-on was built (SNAQ_ADMINS), so nobody can change the settings.'));
+    expect(() => saveSettings(nobody, form)).toThrow(
+      new UserFacingError('No admins were named when the add-on was built (SNAQ_ADMINS), so nobody can change the settings.'),
+    );
     expect(nobody.properties.writes).toEqual([]);
   });
 
@@ -74,7 +86,9 @@ describe('who may save', () => {
     expect([...admin.properties.values.keys()].some((key) => /ADMIN/i.test(key))).toBe(false);
     const other = { ...access({ admins: ['admin@example.com'], user: 'someone@example.com' }), properties: admin.properties };
     expect(publicSettings(other)).toMatchObject({ canEdit: false, admins: ['admin@example.com'] });
-    expect(() => saveSettings(other, { ...form, endpoint: 'https://evil.example.com' })).toThrow('Only the admins (admin@example.com) can change the settings.');
+    expect(() => saveSettings(other, { ...form, endpoint: 'https://evil.example.com' })).toThrow(
+      'Only the admins (admin@example.com) can change the settings.',
+    );
     expect(admin.properties.getProperty('SNAQ_ENDPOINT')).toBe('https://abc.execute-api.ap-northeast-1.amazonaws.com/prod');
   });
 

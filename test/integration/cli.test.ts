@@ -1,6 +1,7 @@
 /** The `snaq` command as a person runs it: real processes, real output, real exit codes. */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestLake, type TestLake } from '../support/lake';
@@ -8,9 +9,35 @@ import { createTestLake, type TestLake } from '../support/lake';
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'snaq.js');
 
-function snaq(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, LANG: 'en_US.UTF-8', ...env }, encoding: 'utf8', timeout: 60_000 });
+function snaq(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string; timeoutMs?: number } = {}) {
+  const merged: NodeJS.ProcessEnv = { ...process.env, LANG: 'en_US.UTF-8', ...env };
+  for (const [name, value] of Object.entries(merged)) if (value === undefined) delete merged[name];
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: merged, encoding: 'utf8', timeout: options.timeoutMs ?? 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Every entry under `dir` with its size, mtime and (for files) content: any change shows. */
+function fingerprint(dir: string): string[] {
+  if (!existsSync(dir)) return ['(absent)'];
+  const stat = statSync(dir);
+  if (!stat.isDirectory()) return [`file ${stat.size} ${stat.mtimeMs} ${readFileSync(dir, 'base64')}`];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .sort()
+    .map((entry) => {
+      const full = path.join(dir, entry);
+      const info = statSync(full);
+      return info.isDirectory() ? `${entry}/ ${info.mtimeMs}` : `${entry} ${info.size} ${info.mtimeMs} ${readFileSync(full, 'base64').slice(0, 4096)}`;
+    });
+}
+
+/** A port nothing listens on: bound, then released. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 let lake: TestLake;
@@ -79,6 +106,142 @@ describe('snaq query (in-process)', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the lake is never replaced or faked (issue 10, item 0)', () => {
+  const query = ['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--format', 'csv'];
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(path.join(os.tmpdir(), 'snaq-lake-safety-'));
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  /** A copy of the test lake as an export writes it: the same data, a manifest without `generator`. */
+  function exportedLake(): string {
+    const dir = path.join(home, 'exported');
+    cpSync(lake.dir, dir, { recursive: true });
+    const { generator: _, ...manifest } = lake.manifest;
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, snapshotId: 'export-0001' }, null, 2));
+    return dir;
+  }
+
+  function expectOneLineError(result: ReturnType<typeof snaq>, pattern: RegExp): void {
+    expect(result.code).not.toBe(0);
+    expect(result.code).not.toBeNull(); // null: the command did not stop on its own
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  }
+
+  test('a lake whose manifest has no generator is served as it is, and nothing in it changes', () => {
+    const dir = exportedLake();
+    const before = fingerprint(dir);
+    const served = snaq([...query, '--lake', dir]);
+    expect(served.stderr).toBe('');
+    expect(served.code).toBe(0);
+    expect(served.stdout).toBe(snaq([...query, '--lake', lake.dir]).stdout);
+    expect(fingerprint(dir)).toEqual(before);
+    expect(readdirSync(home)).toEqual(['exported']);
+  });
+
+  test('a manifest that does not parse stops query and serve with one line naming it; nothing changes', () => {
+    const dir = exportedLake();
+    const manifest = path.join(dir, 'manifest.json');
+    writeFileSync(manifest, '{ "schemaVersion": 1, ');
+    const before = fingerprint(dir);
+    const problem = new RegExp(`^snaq: .*${manifest.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.*not valid JSON`);
+    expectOneLineError(snaq([...query, '--lake', dir]), problem);
+    expectOneLineError(snaq(query, { SNAQ_LAKE_DIR: dir }), problem);
+    expectOneLineError(snaq(['serve', '--lake', dir], { PORT: '0', SNAQ_WORKBENCH: '0' }, { timeoutMs: 30_000 }), problem);
+    expect(fingerprint(dir)).toEqual(before);
+    expect(readdirSync(home)).toEqual(['exported']);
+  }, 120_000);
+
+  test('a SNAQ_LAKE_DIR or --lake that names nothing is an error, and nothing is created', () => {
+    const typo = path.join(home, 'lakee');
+    const missing = /^snaq: No lake at .*lakee: .*lakee\/manifest\.json is missing/;
+    expectOneLineError(snaq(query, { SNAQ_LAKE_DIR: typo }), missing);
+    expectOneLineError(snaq([...query, '--lake', typo]), missing);
+    expectOneLineError(snaq(['serve'], { SNAQ_LAKE_DIR: typo, PORT: '0', SNAQ_WORKBENCH: '0' }, { timeoutMs: 30_000 }), missing);
+    expectOneLineError(snaq(['anomalies', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--lake', typo]), missing);
+    expect(readdirSync(home)).toEqual([]);
+  }, 120_000);
+
+  test('the lake errors are Japanese when the locale is', () => {
+    const typo = path.join(home, 'lakee');
+    const { code, stderr } = snaq([...query, '--lake', typo], { LANG: 'ja_JP.UTF-8' });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^snaq: .*lakee にレイク（データ）がありません/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a folder that is there but holds other things is never used nor written, even at the default location', () => {
+    const defaultLake = path.join(home, '.snaq', 'lake');
+    mkdirSync(defaultLake, { recursive: true });
+    writeFileSync(path.join(defaultLake, 'notes.txt'), 'mine');
+    const before = fingerprint(path.join(home, '.snaq'));
+    expectOneLineError(snaq(query, { SNAQ_LAKE_DIR: undefined }, { cwd: home }), /^snaq: .*\.snaq\/lake holds no manifest\.json/);
+    expect(fingerprint(path.join(home, '.snaq'))).toEqual(before);
+  });
+
+  test('lake generate refuses to replace a lake that is not a sample unless --force, and then keeps it aside', () => {
+    const dir = exportedLake();
+    const before = fingerprint(dir);
+    const generate = ['lake', 'generate', '--scale', '0.02', '--seed', '3', '--out', dir, '--as-of', '2025-06-01T00:00:00Z'];
+    expectOneLineError(snaq(generate), /^snaq: Refusing to replace .*exported: its manifest names no generator.*--force/);
+    expect(fingerprint(dir)).toEqual(before);
+    expect(readdirSync(home)).toEqual(['exported']);
+
+    const forced = snaq([...generate, '--force']);
+    expect(forced.stderr).toBe('');
+    expect(forced.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')).generator).toEqual({ seed: 3, scale: 0.02, asOf: '2025-06-01T00:00:00.000Z' });
+    const kept = readdirSync(home).filter((name) => name !== 'exported');
+    expect(kept).toHaveLength(1);
+    expect(forced.stdout).toContain(path.join(home, kept[0]!));
+    expect(fingerprint(path.join(home, kept[0]!)).map((line) => line.split(' ')[0])).toEqual(before.map((line) => line.split(' ')[0]));
+    expect(readFileSync(path.join(home, kept[0]!, 'manifest.json'), 'utf8')).toContain('export-0001');
+  }, 120_000);
+
+  test('lake generate never replaces a folder that is not a lake, nor a file, even with --force', () => {
+    const folder = path.join(home, 'photos');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'cat.jpg'), 'meow');
+    const file = path.join(home, 'lake.txt');
+    writeFileSync(file, 'not a folder');
+    const before = fingerprint(home);
+    for (const force of [[], ['--force']]) {
+      expectOneLineError(snaq(['lake', 'generate', '--scale', '0.02', '--out', folder, ...force]), /^snaq: Refusing to replace .*photos: it is not empty and holds no manifest\.json/);
+      expectOneLineError(snaq(['lake', 'generate', '--scale', '0.02', '--out', file, ...force]), /^snaq: Refusing to replace .*lake\.txt: it is a file, not a folder/);
+    }
+    expect(fingerprint(home)).toEqual(before);
+  });
+});
+
+describe('snaq query: errors a person can act on (issue 10, item 10)', () => {
+  const base = ['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01'];
+
+  test('--url at a closed port names the URL and "connection refused"', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}`;
+    const en = snaq([...base, '--url', url]);
+    expect(en.code).toBe(1);
+    expect(en.stderr).toBe(`snaq: Cannot reach ${url}/v1/query: connection refused (nothing listens there; is the server running?).\n`);
+    const ja = snaq([...base, '--url', url], { LANG: 'ja_JP.UTF-8' });
+    expect(ja.code).toBe(1);
+    expect(ja.stderr).toBe(`snaq: ${url}/v1/query に接続できません: 接続を拒否されました（サーバーは起動していますか？）。\n`);
+  });
+
+  test('--url with another protocol, or a host that does not resolve, names the URL and the cause', () => {
+    const ftp = snaq([...base, '--url', 'ftp://127.0.0.1:8787']);
+    expect(ftp.code).toBe(1);
+    expect(ftp.stderr).toBe('snaq: --url must start with http:// or https://, not "ftp://127.0.0.1:8787".\n');
+    const metrics = snaq(['metrics', '--url', 'ftp://127.0.0.1:8787'], { LANG: 'ja_JP.UTF-8' });
+    expect(metrics.stderr).toBe('snaq: --url は http:// か https:// で始めてください（"ftp://127.0.0.1:8787" は使えません）。\n');
+    const dns = snaq([...base, '--url', 'http://snaq-metrics.invalid']);
+    expect(dns.code).toBe(1);
+    expect(dns.stderr).toMatch(/^snaq: Cannot reach http:\/\/snaq-metrics\.invalid\/v1\/query: the host name "snaq-metrics\.invalid" (does not resolve|could not be looked up).*\n$/);
+    expect(dns.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
@@ -165,7 +328,8 @@ describe('snaq serve (what npm start runs)', () => {
   let stderr = '';
   let stdout = '';
   const home = mkdtempSync(path.join(os.tmpdir(), 'snaq-serve-'));
-  const lakeDir = path.join(home, 'lake');
+  // Only the default location (.snaq/lake under the working directory) is ever filled with a sample.
+  const lakeDir = path.join(home, '.snaq', 'lake');
 
   afterAll(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -173,7 +337,9 @@ describe('snaq serve (what npm start runs)', () => {
   });
 
   test('generates the lake on first run, serves signed queries, and stops cleanly on SIGTERM', async () => {
-    child = spawn(process.execPath, [BIN, 'serve'], { cwd: ROOT, env: { ...process.env, PORT: '0', SNAQ_LAKE_DIR: lakeDir } });
+    const env = { ...process.env, PORT: '0' };
+    delete env.SNAQ_LAKE_DIR;
+    child = spawn(process.execPath, [BIN, 'serve'], { cwd: home, env });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.stdout.on('data', (chunk) => (stdout += chunk));
     const url = await new Promise<string>((resolve, reject) => {

@@ -1,9 +1,9 @@
 /** The lake's pure pieces: manifest reading, the default location, the CLI summary and SQL builders. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { formatGenerateSummary, LAKE_TABLES, snapshotIdOf, type SampleLakeManifest } from '../../src/lake/generate';
-import { defaultLakeDir, lakeExists, readManifest } from '../../src/lake/manifest';
+import { defaultLakeDir, inspectLake, lakeExists, LakeError, readManifest } from '../../src/lake/manifest';
 import { pickUniform, sqlString, weightedCase } from '../../src/lake/sql';
 
 function sampleManifest(): SampleLakeManifest {
@@ -47,6 +47,57 @@ describe('readManifest / lakeExists', () => {
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), schemaVersion: 2 }));
     expect(() => readManifest(dir)).toThrow(/schemaVersion/);
     expect(lakeExists(dir)).toBe(false);
+  });
+
+  test('a manifest without generator is a valid lake (the export writes such lakes)', () => {
+    const { generator: _, ...exported } = sampleManifest();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(exported));
+    expect(readManifest(dir)).toEqual(exported);
+    expect(lakeExists(dir)).toBe(true);
+  });
+});
+
+describe('inspectLake: what is at a lake path, without touching it', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'snaq-lake-inspect-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('nothing there, or an empty folder, is absent', () => {
+    expect(inspectLake(join(dir, 'nope'))).toEqual({ kind: 'absent' });
+    expect(inspectLake(dir)).toEqual({ kind: 'absent' });
+  });
+
+  test('a sample lake and an exported lake (no generator) are both lakes; only the first is a sample', () => {
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(sampleManifest()));
+    expect(inspectLake(dir)).toMatchObject({ kind: 'lake', sample: true, manifest: { snapshotId: 'abc123' } });
+    const { generator: _, ...exported } = sampleManifest();
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(exported));
+    expect(inspectLake(dir)).toMatchObject({ kind: 'lake', sample: false });
+  });
+
+  test('an unreadable manifest names its file and problem, and says whether a generator wrote it', () => {
+    const file = join(dir, 'manifest.json');
+    writeFileSync(file, '{ not json');
+    const broken = inspectLake(dir);
+    expect(broken).toMatchObject({ kind: 'unreadable', sample: false });
+    if (broken.kind !== 'unreadable') throw new Error('unreachable');
+    expect(broken.error).toBeInstanceOf(LakeError);
+    expect(broken.error).toMatchObject({ reason: 'manifest_not_json', path: file });
+    expect(broken.error.message).toContain(file);
+    expect(broken.error.message.split('\n')).toHaveLength(1);
+
+    // An older sample: its manifest names the generator but no longer fits the contract.
+    writeFileSync(file, JSON.stringify({ ...sampleManifest(), tables: {} }));
+    expect(inspectLake(dir)).toMatchObject({ kind: 'unreadable', sample: true, error: { reason: 'manifest_invalid', path: file } });
+  });
+
+  test('a folder of other things, or a file, is not a lake', () => {
+    mkdirSync(join(dir, 'notes'));
+    writeFileSync(join(dir, 'notes', 'todo.txt'), 'keep me');
+    expect(inspectLake(join(dir, 'notes'))).toMatchObject({ kind: 'other', error: { reason: 'not_a_lake', path: join(dir, 'notes') } });
+    expect(inspectLake(join(dir, 'notes', 'todo.txt'))).toMatchObject({ kind: 'other', error: { reason: 'not_a_folder' } });
   });
 });
 

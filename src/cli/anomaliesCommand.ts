@@ -20,7 +20,7 @@ export interface AnomalyFlags {
 const show = (value: number): string => (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
 
 export async function runAnomalies(metric: string, flags: AnomalyFlags): Promise<void> {
-  const service = await openLocalService({ lakeDir: flags.lake });
+  const service = await openLocalService({ lake: flags.lake });
   let result: AnomalyResult;
   try {
     result = await service.anomalies({

@@ -57,7 +57,7 @@ async function fromCsv(flags: ForecastFlags): Promise<Pick<ForecastResult, 'rows
 }
 
 async function fromMetric(flags: ForecastFlags): Promise<Pick<ForecastResult, 'rows' | 'model' | 'backtest' | 'notes'>> {
-  const service = await openLocalService({ lakeDir: flags.lake });
+  const service = await openLocalService({ lake: flags.lake });
   try {
     const grain: Grain | undefined = isGrain(flags.grain) ? flags.grain : undefined;
     return await service.forecast({

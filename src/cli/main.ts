@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../contract/errors';
 import { localizeError } from '../contract/errorMessages';
 import { GRAINS, type Grain } from '../contract/dates';
-import type { MetricList, QueryRequest } from '../contract/types';
+import type { Lang, MetricList, QueryRequest } from '../contract/types';
 import { loadCatalog } from '../catalog/catalog';
 import { compileQuery } from '../catalog/compile';
 import { searchMetrics } from '../catalog/describe';
@@ -15,7 +15,7 @@ import { resolveQuery } from '../catalog/resolve';
 import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
-import { defaultLakeDir } from '../lake/manifest';
+import { defaultLakeDir, LakeError } from '../lake/manifest';
 import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
@@ -23,6 +23,7 @@ import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
+import { CliError, keptAsideSentence, lakeErrorSentence } from './messages';
 
 function numeric(name: string) {
   return (raw: string): number => {
@@ -70,7 +71,7 @@ async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
   if (flags.url) {
     result = await remoteQuery(request, { baseUrl: flags.url });
   } else {
-    const service = await openLocalService({ lakeDir: flags.lake });
+    const service = await openLocalService({ lake: flags.lake });
     try {
       const outcome = await service.query(request, 'cli');
       result = outcome.status === 200 ? outcome.body : (await service.queryStatus(outcome.body.queryId, 'cli')).body;
@@ -118,10 +119,10 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Start the signed metrics API on 127.0.0.1 with DuckDB over the local lake (generated on first run).')
+    .description('Start the signed metrics API on 127.0.0.1 with DuckDB over the local lake (a sample at .snaq/lake on first run).')
     .option('--port <port>', 'port (default $PORT or 8787)', numeric('--port'))
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake); never generated when named')
     .action((flags: { port?: number; host?: string; lake?: string }) => serve(flags));
 
   program
@@ -185,11 +186,14 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'random seed', numeric('--seed'), 42)
     .option('--out <dir>', 'output directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .option('--as-of <iso>', 'snapshot moment (default: now, to the hour)')
-    .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string }) => {
+    .option('--force', 'also replace a lake that is not a sample (it is kept beside, renamed)')
+    .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string; force?: boolean }) => {
       const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
       if (asOf && Number.isNaN(asOf.getTime())) throw new InvalidArgumentError('--as-of must be an ISO date or timestamp.');
-      const { manifest, elapsedMs } = await generateLake({ outDir: flags.out ?? defaultLakeDir(), scale: flags.scale, seed: flags.seed, asOf });
+      const outDir = flags.out ?? defaultLakeDir();
+      const { manifest, elapsedMs, keptAside } = await generateLake({ outDir, scale: flags.scale, seed: flags.seed, asOf, force: flags.force });
       process.stdout.write(`${formatGenerateSummary(manifest, elapsedMs)}\n`);
+      if (keptAside) process.stdout.write(`${keptAsideSentence(keptAside, langFromEnv())}\n`);
     });
   return program;
 }
@@ -199,11 +203,15 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().parseAsync(argv);
     return 0;
   } catch (error) {
-    const message =
-      error instanceof ApiError
-        ? `${error.code}: ${localizeError({ code: error.code, message: error.message, details: error.details }, langFromEnv())}`
-        : (error as Error).message;
-    process.stderr.write(`snaq: ${message}\n`);
+    process.stderr.write(`snaq: ${errorSentence(error, langFromEnv())}\n`);
     return 1;
   }
+}
+
+/** One line for any failure: API errors by code, the CLI's own in the reader's language. */
+function errorSentence(error: unknown, lang: Lang): string {
+  if (error instanceof ApiError) return `${error.code}: ${localizeError({ code: error.code, message: error.message, details: error.details }, lang)}`;
+  if (error instanceof CliError) return error.sentence(lang);
+  if (error instanceof LakeError) return lakeErrorSentence(error, lang);
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }

@@ -3,7 +3,7 @@ import { jsonLinesTo } from '../api/accessLog';
 import { serverConfigFromEnv } from '../api/config';
 import { startLocalServer } from '../api/server';
 import { DEV_CREDENTIALS } from '../contract/devCredentials';
-import { defaultLakeDir } from '../lake/manifest';
+import { chooseLakeDir } from '../lake/manifest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createWorkbench } from '../workbench/workbench';
@@ -13,10 +13,10 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   const config = serverConfigFromEnv();
   if (flags.port !== undefined) config.port = flags.port;
   if (flags.host !== undefined) config.host = flags.host;
-  const lakeDir = flags.lake ?? defaultLakeDir();
+  const lakeDir = chooseLakeDir(flags.lake).dir;
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const service = await openLocalService({
-    lakeDir,
+    lake: flags.lake,
     say,
     service: { queryTimeoutMs: config.queryTimeoutMs, syncBudgetMs: config.syncBudgetMs },
   });

@@ -7,13 +7,13 @@
  * and asOf give identical table contents, and a later asOf keeps earlier history.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
-import { MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
+import { inspectLake, LakeError, MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 import { sqlString } from './sql';
 import { boxStatements } from './tables/boxes.sql';
@@ -34,6 +34,15 @@ export interface LakeOptions {
   seed?: number;
   /** The snapshot moment. Default: now, truncated to the hour (UTC). */
   asOf?: Date;
+  /** Replace a lake that is not a sample (an export); it is moved aside, never deleted. */
+  force?: boolean;
+}
+
+export interface GeneratedLake {
+  manifest: SampleLakeManifest;
+  elapsedMs: number;
+  /** Where the lake that was replaced under `force` now lives. */
+  keptAside?: string;
 }
 
 export const DEFAULT_SEED = 42;
@@ -42,7 +51,7 @@ const MAX_SCALE = 1000;
 const HOUR_MS = 3_600_000;
 const JST_OFFSET_MS = 9 * HOUR_MS;
 
-export async function generateLake(opts: LakeOptions): Promise<{ manifest: SampleLakeManifest; elapsedMs: number }> {
+export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
   const started = performance.now();
   const scale = opts.scale ?? DEFAULT_SCALE;
   const seed = opts.seed ?? DEFAULT_SEED;
@@ -50,7 +59,7 @@ export async function generateLake(opts: LakeOptions): Promise<{ manifest: Sampl
   validateOptions(scale, seed, asOf);
 
   const outDir = resolve(opts.outDir);
-  refuseToReplaceNonLake(outDir);
+  const replacing = whatToDoWithExisting(outDir, opts.force ?? false);
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   // Written beside outDir and renamed at the end, so a half-written lake is never visible.
@@ -69,8 +78,9 @@ export async function generateLake(opts: LakeOptions): Promise<{ manifest: Sampl
       tables,
     };
     writeFileSync(join(stagingDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-    swapIntoPlace(stagingDir, outDir);
-    return { manifest, elapsedMs: Math.round(performance.now() - started) };
+    const keptAside = replacing === 'keep' ? `${outDir}.replaced-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined;
+    swapIntoPlace(stagingDir, outDir, keptAside);
+    return { manifest, elapsedMs: Math.round(performance.now() - started), ...(keptAside ? { keptAside } : {}) };
   } catch (err) {
     rmSync(stagingDir, { recursive: true, force: true });
     throw err;
@@ -93,22 +103,47 @@ function validateOptions(scale: number, seed: number, asOf: Date): void {
   }
 }
 
-/** Never delete a folder we did not make: outDir must be absent, empty, or an existing lake. */
-function refuseToReplaceNonLake(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  const entries = readdirSync(outDir);
-  if (entries.length > 0 && !entries.includes(MANIFEST_FILE)) {
-    throw new Error(`Refusing to replace ${outDir}: it is not empty and holds no ${MANIFEST_FILE}. Choose another --out.`);
+/**
+ * What may happen to what is at outDir: nothing there (or an empty folder) is written, a sample
+ * is replaced, a lake that is not a sample is kept aside only under `force`, and anything else
+ * (a file, a folder of other things) is never touched.
+ */
+function whatToDoWithExisting(outDir: string, force: boolean): 'write' | 'replace' | 'keep' {
+  const state = inspectLake(outDir);
+  switch (state.kind) {
+    case 'absent':
+      return 'write';
+    case 'other':
+      throw state.error.reason === 'not_a_folder'
+        ? new LakeError('replace_file', outDir, `Refusing to replace ${outDir}: it is a file, not a folder. Choose another --out.`)
+        : new LakeError('replace_not_a_lake', outDir, `Refusing to replace ${outDir}: it is not empty and holds no ${MANIFEST_FILE}. Choose another --out.`);
+    case 'lake':
+    case 'unreadable':
+      if (state.sample) return 'replace';
+      if (force) return 'keep';
+      throw state.kind === 'lake'
+        ? new LakeError(
+            'replace_not_a_sample',
+            outDir,
+            `Refusing to replace ${outDir}: its manifest names no generator, so it is not a sample lake (an export?). Add --force to replace it; it is then kept beside, renamed.`,
+          )
+        : new LakeError(
+            'replace_unreadable',
+            outDir,
+            `Refusing to replace ${outDir}: its manifest cannot be read (${state.error.detail}), so it may not be a sample lake. Add --force to replace it; it is then kept beside, renamed.`,
+            state.error.detail,
+          );
   }
 }
 
-function swapIntoPlace(stagingDir: string, outDir: string): void {
+/** Puts the staged lake at outDir; what was there is deleted (a sample), or kept at `keepAt`. */
+function swapIntoPlace(stagingDir: string, outDir: string, keepAt?: string): void {
   if (!existsSync(outDir)) {
     renameSync(stagingDir, outDir);
     return;
   }
   // rename() cannot replace a non-empty directory, so move the old lake aside first.
-  const retired = `${stagingDir}.old`;
+  const retired = keepAt ?? `${stagingDir}.old`;
   renameSync(outDir, retired);
   try {
     renameSync(stagingDir, outDir);
@@ -117,7 +152,7 @@ function swapIntoPlace(stagingDir: string, outDir: string): void {
     if (!existsSync(outDir)) renameSync(retired, outDir);
     throw err;
   }
-  rmSync(retired, { recursive: true, force: true });
+  if (!keepAt) rmSync(retired, { recursive: true, force: true });
 }
 
 interface GeneratorInputs {

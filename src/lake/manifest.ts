@@ -1,8 +1,11 @@
 /**
- * The lake's manifest: what was generated, from which inputs, and when each table's snapshot
- * was taken. The DuckDB engine reads `tables[t].snapshotAt` as the freshness (`dataAsOf`).
+ * The lake's manifest: what was generated or exported, and when each table's snapshot was taken.
+ * The DuckDB engine reads `tables[t].snapshotAt` as the freshness (`dataAsOf`).
+ *
+ * A manifest with `generator` is a sample the generator made (and may remake); one without is a
+ * real lake (an export): nothing here ever writes or deletes either, it only says what is there.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { LakeManifest, TableSnapshot } from '../contract/snapshot';
@@ -12,59 +15,157 @@ export const MANIFEST_FILE = 'manifest.json';
 
 export type { TableSnapshot } from '../contract/snapshot';
 
-/** A generated lake's manifest: the contract's shape, with every lake table and the generator inputs. */
-export type SampleLakeManifest = LakeManifest & {
-  generator: NonNullable<LakeManifest['generator']>;
-  tables: Record<TableName, TableSnapshot>;
-};
+/** A readable lake's manifest: the contract's shape, with every lake table. */
+export type ReadableLakeManifest = LakeManifest & { tables: Record<TableName, TableSnapshot> };
+
+/** A generated lake's manifest: a readable one that also names the generator's inputs. */
+export type SampleLakeManifest = ReadableLakeManifest & { generator: NonNullable<LakeManifest['generator']> };
+
+/**
+ * What can be wrong at a lake path (reading it), or why the generator will not write there
+ * (`replace_*`). The CLI phrases each in Japanese (src/cli/messages.ts).
+ */
+export type LakeProblem =
+  | 'manifest_missing'
+  | 'manifest_not_json'
+  | 'manifest_invalid'
+  | 'not_a_lake'
+  | 'not_a_folder'
+  | 'replace_not_a_lake'
+  | 'replace_file'
+  | 'replace_not_a_sample'
+  | 'replace_unreadable';
+
+/** A lake that cannot be used or replaced: `path` is the file or folder at fault; the message is one English line. */
+export class LakeError extends Error {
+  constructor(
+    readonly reason: LakeProblem,
+    readonly path: string,
+    message: string,
+    /** The parser's own words (JSON error, the manifest field at fault), for the message. */
+    readonly detail = '',
+  ) {
+    super(message);
+    this.name = 'LakeError';
+  }
+}
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO timestamp');
 const tableEntry = z.object({ snapshotAt: isoInstant, rows: z.number().int().nonnegative(), path: z.string().min(1) });
+const generatorInputs = z.object({ seed: z.number(), scale: z.number().positive(), asOf: isoInstant });
 const manifestSchema = z.object({
   schemaVersion: z.literal(1),
   snapshotId: z.string().min(1),
-  generator: z.object({ seed: z.number(), scale: z.number().positive(), asOf: isoInstant }),
+  // Optional, as in the contract: an export writes no generator, and its lake is as valid as a sample.
+  generator: generatorInputs.optional(),
   generatedAt: isoInstant,
   tables: z.object(Object.fromEntries(LAKE_TABLES.map((t) => [t, tableEntry])) as Record<TableName, typeof tableEntry>),
 });
 
 /** Where the local lake lives: $SNAQ_LAKE_DIR, else `.snaq/lake` under the working directory. */
 export function defaultLakeDir(): string {
+  return chooseLakeDir().dir;
+}
+
+/**
+ * The lake a local command reads: `--lake`, else $SNAQ_LAKE_DIR, else `.snaq/lake` under the
+ * working directory. `named` says a person chose it: a named lake is never filled with a sample,
+ * so a typo is an error rather than made-up numbers served as real.
+ */
+export function chooseLakeDir(flag?: string): { dir: string; named: boolean } {
+  if (flag !== undefined) return { dir: resolve(flag), named: true };
   const fromEnv = process.env.SNAQ_LAKE_DIR;
-  return fromEnv !== undefined && fromEnv.trim() !== '' ? resolve(fromEnv) : resolve(process.cwd(), '.snaq', 'lake');
+  if (fromEnv !== undefined && fromEnv.trim() !== '') return { dir: resolve(fromEnv), named: true };
+  return { dir: resolve(process.cwd(), '.snaq', 'lake'), named: false };
 }
 
-/** Reads and validates `<dir>/manifest.json`; throws an Error naming the file if it is missing or invalid. */
-export function readManifest(dir: string): SampleLakeManifest {
-  const file = join(dir, MANIFEST_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`No sample lake manifest at ${file}. Run "npx snaq lake generate" to create the lake.`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`Lake manifest ${file} is not valid JSON (${(err as Error).message}). Regenerate the lake.`);
-  }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
-    throw new Error(`Lake manifest ${file} is invalid at ${where}. Regenerate the lake.`);
-  }
-  return parsed.data;
+/** Reads and validates `<dir>/manifest.json`; throws a LakeError naming the file and the problem. */
+export function readManifest(dir: string): ReadableLakeManifest {
+  return parseManifest(join(dir, MANIFEST_FILE), readManifestJson(dir));
 }
 
-/** True when `dir` holds a readable, valid lake manifest. */
+/** True when `dir` holds a readable, valid lake manifest (a sample's or an export's). */
 export function lakeExists(dir: string): boolean {
-  if (!existsSync(join(dir, MANIFEST_FILE))) return false;
   try {
     readManifest(dir);
     return true;
   } catch {
     return false;
   }
+}
+
+export function isSampleManifest(manifest: LakeManifest): manifest is SampleLakeManifest {
+  return manifest.generator !== undefined;
+}
+
+/**
+ * What is at a lake path, read only:
+ * - `absent`: nothing, or an empty folder;
+ * - `lake`: a valid manifest (`sample` when the generator wrote it);
+ * - `unreadable`: a manifest.json that is broken or no longer fits the contract (`sample` when it
+ *   names a generator: an older sample, which a caller may regenerate without losing real data);
+ * - `other`: a file, or a folder of other things.
+ */
+export type LakeState =
+  | { kind: 'absent' }
+  | { kind: 'lake'; manifest: ReadableLakeManifest; sample: boolean }
+  | { kind: 'unreadable'; error: LakeError; sample: boolean }
+  | { kind: 'other'; error: LakeError };
+
+export function inspectLake(dir: string): LakeState {
+  if (!existsSync(dir)) return { kind: 'absent' };
+  if (!statSync(dir).isDirectory()) {
+    return { kind: 'other', error: new LakeError('not_a_folder', dir, `${dir} is a file, not a folder.`) };
+  }
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return { kind: 'absent' };
+  if (!entries.includes(MANIFEST_FILE)) {
+    return { kind: 'other', error: new LakeError('not_a_lake', dir, `${dir} holds no ${MANIFEST_FILE}, so it is not a lake.`) };
+  }
+  let json: unknown;
+  try {
+    json = readManifestJson(dir);
+    const manifest = parseManifest(join(dir, MANIFEST_FILE), json);
+    return { kind: 'lake', manifest, sample: isSampleManifest(manifest) };
+  } catch (error) {
+    if (!(error instanceof LakeError)) throw error;
+    return { kind: 'unreadable', error, sample: generatorInputs.safeParse((json as { generator?: unknown } | undefined)?.generator).success };
+  }
+}
+
+/** The error for a lake path with no manifest (nothing there, or an empty folder). */
+export function missingManifestError(dir: string): LakeError {
+  const file = join(dir, MANIFEST_FILE);
+  return new LakeError(
+    'manifest_missing',
+    file,
+    `No lake at ${dir}: ${file} is missing. Check SNAQ_LAKE_DIR or --lake, or run "npx snaq lake generate" to create a sample.`,
+  );
+}
+
+function readManifestJson(dir: string): unknown {
+  const file = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw missingManifestError(dir);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const detail = (err as Error).message;
+    throw new LakeError('manifest_not_json', file, `Lake manifest ${file} is not valid JSON (${detail}). Fix or restore it.`, detail);
+  }
+}
+
+function parseManifest(file: string, json: unknown): ReadableLakeManifest {
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'unknown problem';
+    throw new LakeError('manifest_invalid', file, `Lake manifest ${file} is invalid at ${where}. Fix or restore it.`, where);
+  }
+  const { generator, ...rest } = parsed.data;
+  return generator ? { ...rest, generator } : rest;
 }

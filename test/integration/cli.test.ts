@@ -337,7 +337,7 @@ describe('snaq serve (what npm start runs)', () => {
   });
 
   test('generates the lake on first run, serves signed queries, and stops cleanly on SIGTERM', async () => {
-    const env = { ...process.env, PORT: '0' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0' };
     delete env.SNAQ_LAKE_DIR;
     child = spawn(process.execPath, [BIN, 'serve'], { cwd: home, env });
     child.stderr.on('data', (chunk) => (stderr += chunk));

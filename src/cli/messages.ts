@@ -1,0 +1,44 @@
+/**
+ * The CLI's own error sentences, in the reader's language (`langFromEnv`). API errors are phrased
+ * by contract/errorMessages.ts; these cover what happens before a request: the lake and the network.
+ */
+import { dirname } from 'node:path';
+import type { LakeError, LakeProblem } from '../lake/manifest';
+import type { Lang } from '../contract/types';
+
+/** An error the CLI prints as one sentence in the reader's language; `message` is the English one. */
+export class CliError extends Error {
+  constructor(private readonly sentences: Record<Lang, string>) {
+    super(sentences.en);
+    this.name = 'CliError';
+  }
+
+  sentence(lang: Lang): string {
+    return this.sentences[lang];
+  }
+}
+
+/** Japanese for each lake problem; the English is the LakeError's own message (src/lake/manifest.ts). */
+const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
+  manifest_missing: (e) =>
+    `${dirname(e.path)} にレイク（データ）がありません: ${e.path} が見つかりません。SNAQ_LAKE_DIR か --lake を確認するか、"npx snaq lake generate" でサンプルを作ってください。`,
+  manifest_not_json: (e) => `レイクのマニフェスト ${e.path} が JSON として読めません（${e.detail}）。直すか、元に戻してください。`,
+  manifest_invalid: (e) => `レイクのマニフェスト ${e.path} の ${e.detail} が正しくありません。直すか、元に戻してください。`,
+  not_a_lake: (e) => `${e.path} には manifest.json がなく、レイクではありません。SNAQ_LAKE_DIR か --lake を確認してください。`,
+  not_a_folder: (e) => `${e.path} はフォルダーではなくファイルです。SNAQ_LAKE_DIR か --lake を確認してください。`,
+  replace_not_a_lake: (e) => `${e.path} は空でなく manifest.json もないため、置き換えません。別の --out を指定してください。`,
+  replace_file: (e) => `${e.path} はフォルダーではなくファイルのため、置き換えません。別の --out を指定してください。`,
+  replace_not_a_sample: (e) =>
+    `${e.path} はサンプルではないレイクです（マニフェストに generator がありません）。置き換えるには --force を付けてください（元のレイクは名前を変えて横に残します）。`,
+  replace_unreadable: (e) =>
+    `${e.path} のマニフェストが読めず（${e.detail}）、サンプルか分からないため置き換えません。置き換えるには --force を付けてください（元のレイクは名前を変えて横に残します）。`,
+};
+
+export function lakeErrorSentence(error: LakeError, lang: Lang): string {
+  return lang === 'ja' ? JA_LAKE[error.reason](error) : error.message;
+}
+
+/** The line `lake generate --force` prints about the lake it replaced. */
+export function keptAsideSentence(path: string, lang: Lang): string {
+  return lang === 'ja' ? `元のレイクは ${path} に残しました。` : `The lake that was there is kept at ${path}.`;
+}

@@ -83,8 +83,11 @@ export async function runForecast(flags: ForecastFlags): Promise<void> {
     return;
   }
   const table = newTable(['period', 'actual', 'forecast', 'lower', 'upper'], ['left', 'right', 'right', 'right', 'right']);
-  const show = (value: unknown) => (typeof value === 'number' ? (Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2)) : value === null ? '' : String(value));
+  const show = (value: unknown) =>
+    typeof value === 'number' ? (Number.isInteger(value) ? value.toLocaleString('en-US') : value.toFixed(2)) : value === null ? '' : String(value);
   for (const row of result.rows) table.push(row.map(show));
   const mase = result.backtest.mase === null ? 'n/a' : result.backtest.mase.toFixed(3);
-  process.stdout.write(`${table.toString()}\nmodel ${result.model.name} (season ${result.model.seasonLength}) · backtest MASE ${mase}\n${result.notes.map((note) => `note: ${note}`).join('\n')}\n`);
+  process.stdout.write(
+    `${table.toString()}\nmodel ${result.model.name} (season ${result.model.seasonLength}) · backtest MASE ${mase}\n${result.notes.map((note) => `note: ${note}`).join('\n')}\n`,
+  );
 }

@@ -37,7 +37,6 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-
 interface QueryFlags {
   from: string;
   to: string;
@@ -170,7 +169,7 @@ export function buildProgram(): Command {
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD (JST)')
     .requiredOption('--to <date>', 'day after the last, YYYY-MM-DD (JST)')
     .addOption(new Option('--grain <grain>', 'period size').choices(GRAINS).makeOptionMandatory())
-    .option('--dim <dimension>', 'attribute to this dimension (repeatable; default: all of the metric\'s)', collect, [])
+    .option('--dim <dimension>', "attribute to this dimension (repeatable; default: all of the metric's)", collect, [])
     .option('--filter <name=value>', 'keep only rows where a dimension equals a value (repeatable)', collect, [])
     .addOption(new Option('--sensitivity <level>', 'low 99.9%, medium 99%, high 95%').choices(['low', 'medium', 'high']))
     .option('--seasonality <n>', 'season length in periods (default: detect)', numeric('--seasonality'))

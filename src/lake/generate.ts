@@ -67,9 +67,10 @@ export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
   try {
     const rowCounts = await writeTables(stagingDir, { seed, scale, asOf });
     const snapshotAt = asOf.toISOString();
-    const tables = Object.fromEntries(
-      LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: t }]),
-    ) as Record<TableName, TableSnapshot>;
+    const tables = Object.fromEntries(LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: t }])) as Record<
+      TableName,
+      TableSnapshot
+    >;
     const manifest: SampleLakeManifest = {
       schemaVersion: 1,
       snapshotId: snapshotIdOf(seed, scale, asOf),

@@ -70,7 +70,9 @@ describe('snaq query (in-process)', () => {
   });
 
   test('csv and json carry raw typed values', () => {
-    const csv = snaq([...base, '--lake', lake.dir, '--format', 'csv']).stdout.trim().split('\n');
+    const csv = snaq([...base, '--lake', lake.dir, '--format', 'csv'])
+      .stdout.trim()
+      .split('\n');
     expect(csv[0]).toBe('period,value');
     expect(csv).toHaveLength(13);
     expect(csv[1]).toMatch(/^2024-01-01,\d+$/);
@@ -80,13 +82,33 @@ describe('snaq query (in-process)', () => {
   });
 
   test('--dim and repeated --filter build the request', () => {
-    const { code, stdout } = snaq(
-      ['query', 'box_revenue', '--from', '2024-01-01', '--to', '2024-04-01', '--dim', 'plan', '--filter', 'gender=female', '--filter', 'gender=male', '--format', 'csv', '--lake', lake.dir],
-    );
+    const { code, stdout } = snaq([
+      'query',
+      'box_revenue',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2024-04-01',
+      '--dim',
+      'plan',
+      '--filter',
+      'gender=female',
+      '--filter',
+      'gender=male',
+      '--format',
+      'csv',
+      '--lake',
+      lake.dir,
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toBe('plan,value');
-    expect(lines.slice(1).map((line) => line.split(',')[0]).sort()).toEqual(['biweekly', 'every4weeks']);
+    expect(
+      lines
+        .slice(1)
+        .map((line) => line.split(',')[0])
+        .sort(),
+    ).toEqual(['biweekly', 'every4weeks']);
   });
 
   test('--explain prints the compiled SQL for either dialect without running it', () => {
@@ -212,8 +234,14 @@ describe('the lake is never replaced or faked (issue 10, item 0)', () => {
     writeFileSync(file, 'not a folder');
     const before = fingerprint(home);
     for (const force of [[], ['--force']]) {
-      expectOneLineError(snaq(['lake', 'generate', '--scale', '0.02', '--out', folder, ...force]), /^snaq: Refusing to replace .*photos: it is not empty and holds no manifest\.json/);
-      expectOneLineError(snaq(['lake', 'generate', '--scale', '0.02', '--out', file, ...force]), /^snaq: Refusing to replace .*lake\.txt: it is a file, not a folder/);
+      expectOneLineError(
+        snaq(['lake', 'generate', '--scale', '0.02', '--out', folder, ...force]),
+        /^snaq: Refusing to replace .*photos: it is not empty and holds no manifest\.json/,
+      );
+      expectOneLineError(
+        snaq(['lake', 'generate', '--scale', '0.02', '--out', file, ...force]),
+        /^snaq: Refusing to replace .*lake\.txt: it is a file, not a folder/,
+      );
     }
     expect(fingerprint(home)).toEqual(before);
   });
@@ -240,7 +268,9 @@ describe('snaq query: errors a person can act on (issue 10, item 10)', () => {
     expect(metrics.stderr).toBe('snaq: --url は http:// か https:// で始めてください（"ftp://127.0.0.1:8787" は使えません）。\n');
     const dns = snaq([...base, '--url', 'http://snaq-metrics.invalid']);
     expect(dns.code).toBe(1);
-    expect(dns.stderr).toMatch(/^snaq: Cannot reach http:\/\/snaq-metrics\.invalid\/v1\/query: the host name "snaq-metrics\.invalid" (does not resolve|could not be looked up).*\n$/);
+    expect(dns.stderr).toMatch(
+      /^snaq: Cannot reach http:\/\/snaq-metrics\.invalid\/v1\/query: the host name "snaq-metrics\.invalid" (does not resolve|could not be looked up).*\n$/,
+    );
     expect(dns.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
@@ -274,13 +304,43 @@ describe('snaq forecast', () => {
   });
 
   test('refuses a horizon out of range in one line', () => {
-    const { code, stderr } = snaq(['forecast', '--metric', 'revenue', '--from', '2022-01-01', '--to', '2025-01-01', '--grain', 'month', '--horizon', '200', '--lake', lake.dir]);
+    const { code, stderr } = snaq([
+      'forecast',
+      '--metric',
+      'revenue',
+      '--from',
+      '2022-01-01',
+      '--to',
+      '2025-01-01',
+      '--grain',
+      'month',
+      '--horizon',
+      '200',
+      '--lake',
+      lake.dir,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toBe('snaq: INVALID_ARGUMENT: Field "horizon" must be at most 104.\n');
   });
 
   test('forecasts a filtered metric: the history is the filtered series', () => {
-    const args = ['forecast', '--metric', 'box_revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--horizon', '2', '--format', 'json', '--lake', lake.dir];
+    const args = [
+      'forecast',
+      '--metric',
+      'box_revenue',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2025-01-01',
+      '--grain',
+      'month',
+      '--horizon',
+      '2',
+      '--format',
+      'json',
+      '--lake',
+      lake.dir,
+    ];
     const all = JSON.parse(snaq(args).stdout);
     const biweekly = JSON.parse(snaq([...args, '--filter', 'plan=biweekly']).stdout);
     expect(biweekly.rows).toHaveLength(14);
@@ -290,7 +350,24 @@ describe('snaq forecast', () => {
 
 describe('snaq anomalies', () => {
   test('reports the unusual periods as JSON, attributed to the dimensions asked for', () => {
-    const { code, stdout } = snaq(['anomalies', 'boxes_shipped', '--from', '2023-01-02', '--to', '2026-10-26', '--grain', 'week', '--dim', 'plan', '--sensitivity', 'high', '--format', 'json', '--lake', lake.dir]);
+    const { code, stdout } = snaq([
+      'anomalies',
+      'boxes_shipped',
+      '--from',
+      '2023-01-02',
+      '--to',
+      '2026-10-26',
+      '--grain',
+      'week',
+      '--dim',
+      'plan',
+      '--sensitivity',
+      'high',
+      '--format',
+      'json',
+      '--lake',
+      lake.dir,
+    ]);
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
     expect(result).toMatchObject({ metric: 'boxes_shipped', grain: 'week', confidence: 0.95 });
@@ -302,7 +379,20 @@ describe('snaq anomalies', () => {
   });
 
   test('a sensitivity that does not exist is refused by the command line', () => {
-    const { code, stderr } = snaq(['anomalies', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'week', '--sensitivity', 'extreme', '--lake', lake.dir]);
+    const { code, stderr } = snaq([
+      'anomalies',
+      'revenue',
+      '--from',
+      '2024-01-01',
+      '--to',
+      '2025-01-01',
+      '--grain',
+      'week',
+      '--sensitivity',
+      'extreme',
+      '--lake',
+      lake.dir,
+    ]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/--sensitivity.*extreme/);
   });
@@ -358,13 +448,20 @@ describe('snaq serve (what npm start runs)', () => {
     const remote = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--url', url, '--format', 'csv']);
     expect(remote.code).toBe(0);
     expect(remote.stdout.trim().split('\n')).toHaveLength(13);
-    const wrongKey = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--url', url], { SNAQ_SECRET_ACCESS_KEY: 'wrong', SNAQ_ACCESS_KEY_ID: 'AKIDSNAQLOCALDEV0001' });
+    const wrongKey = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--url', url], {
+      SNAQ_SECRET_ACCESS_KEY: 'wrong',
+      SNAQ_ACCESS_KEY_ID: 'AKIDSNAQLOCALDEV0001',
+    });
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.stderr).toMatch(/^snaq: UNAUTHENTICATED: /);
 
     // spawnSync blocked this process's event loop: let the server's log lines arrive.
     for (let i = 0; i < 50 && !stdout.includes('"status":401'); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-    const logLine = stdout.trim().split('\n').map((line) => JSON.parse(line)).find((entry) => entry.route === '/v1/query' && entry.status === 200);
+    const logLine = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry.route === '/v1/query' && entry.status === 200);
     expect(logLine).toMatchObject({ principal: 'local-developer', metric: 'revenue', cached: false });
 
     const exitCode = await new Promise<number | null>((resolve) => {

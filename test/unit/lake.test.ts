@@ -148,8 +148,19 @@ describe('SQL builders', () => {
   });
 
   test('weightedCase turns weights into cumulative thresholds', () => {
-    expect(weightedCase('u', [['a', 1], ['b', 3]])).toBe("CASE WHEN (u) < 0.250000 THEN 'a' ELSE 'b' END");
-    expect(weightedCase('u', [[1, 1], [2, 1], [3, 2]])).toBe('CASE WHEN (u) < 0.250000 THEN 1 WHEN (u) < 0.500000 THEN 2 ELSE 3 END');
+    expect(
+      weightedCase('u', [
+        ['a', 1],
+        ['b', 3],
+      ]),
+    ).toBe("CASE WHEN (u) < 0.250000 THEN 'a' ELSE 'b' END");
+    expect(
+      weightedCase('u', [
+        [1, 1],
+        [2, 1],
+        [3, 2],
+      ]),
+    ).toBe('CASE WHEN (u) < 0.250000 THEN 1 WHEN (u) < 0.500000 THEN 2 ELSE 3 END');
     expect(() => weightedCase('u', [])).toThrow();
   });
 

@@ -119,10 +119,11 @@ describe('dimensions, filters, options, grain, metric', () => {
   });
 
   test('options', () => {
-    expect(parseOptions('noheader, limit=50, lang=en', ja)).toEqual({ header: false, limit: 50, lang: 'en' });
-    expect(parseOptions(undefined, ja)).toEqual({ header: true });
+    expect(parseOptions('noheader, limit=50, lang=en', ja)).toEqual({ header: false, notes: true, limit: 50, lang: 'en' });
+    expect(parseOptions('nonotes', ja)).toEqual({ header: true, notes: false });
+    expect(parseOptions(undefined, ja)).toEqual({ header: true, notes: true });
     expect(sentence(() => parseOptions('limit=0', en))).toBe('limit must be a whole number from 1 to 50000.');
-    expect(sentence(() => parseOptions('colour=red', en))).toBe('There is no option "colour=red". Use noheader, limit=N, lang=ja or lang=en.');
+    expect(sentence(() => parseOptions('colour=red', en))).toBe('There is no option "colour=red". Use noheader, nonotes, limit=N, lang=ja or lang=en.');
   });
 
   test('grain and metric name', () => {

@@ -15,6 +15,7 @@ import type {
   TableFreshness,
 } from '../../contract/types';
 import { callApi } from './apiClient';
+import { dataEdgeNotes, footnoteRows } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
@@ -101,9 +102,14 @@ export function snaqMetric(
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
   const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cell, result.columns[i], platform)));
   const table = options.header ? [result.columns.map((column) => column.title[call.lang]), ...rows] : rows;
-  return table.length ? rectangular(table) : '';
+  const notes = options.notes ? footnoteRows(dataEdgeNotes(result.meta, request, call.lang)) : [];
+  return table.length ? rectangular([...table, ...notes]) : '';
 }
 
+/**
+ * One number for the whole range. A range wholly after the data gives an empty cell; one that runs
+ * past it gives the value so far (a single number has no room for a footnote: SNAQ_METRIC says it).
+ */
 export function snaqValue(platform: Platform, metricArg: unknown, fromArg: unknown, toArg?: unknown, filtersArg?: unknown): number | string {
   const call = startCall(platform);
   const request: QueryRequest = { metric: parseMetricName(metricArg, call.args), ...parseRange(fromArg, toArg, call.args) };

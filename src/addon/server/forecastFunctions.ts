@@ -5,10 +5,11 @@
 import { contributorsText } from '../../contract/contributorText';
 import type { AnomalyPoint, AnomalyRequest, ForecastRequest, ForecastResult, AnomalyResult, Lang } from '../../contract/types';
 import { fetchShared, rectangular, startCall, toSheetValue, type SheetValue } from './customFunctions';
-import { say } from './messages';
+import { footnoteRows, forecastNotes } from './footnotes';
+import { say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { ttlUntil } from './sharedResults';
-import { parseDimensions, parseFilters, parseGrain, parseHorizon, parseInterval, parseMetricName, parseRange } from './sheetArguments';
+import { parseDimensions, parseFilters, parseGrain, parseHorizon, parseInterval, parseMetricName, parseOptions, parseRange } from './sheetArguments';
 
 export function snaqForecast(
   platform: Platform,
@@ -19,8 +20,16 @@ export function snaqForecast(
   grainArg?: unknown,
   intervalArg?: unknown,
   filtersArg?: unknown,
+  optionsArg?: unknown,
 ): SheetValue[][] {
   const call = startCall(platform);
+  const options = parseOptions(optionsArg, call.args);
+  // A forecast is always the whole series and its horizon: a row limit would cut the future off.
+  if (options.limit !== undefined) throw new UserFacingError(say(call.lang, 'optionUnknown', { option: 'limit' }));
+  if (options.lang) {
+    call.lang = options.lang;
+    call.args.lang = options.lang;
+  }
   const request: ForecastRequest = {
     metric: parseMetricName(metricArg, call.args),
     ...parseRange(fromArg, toArg, call.args),
@@ -32,7 +41,9 @@ export function snaqForecast(
   const filters = parseFilters(filtersArg, call.args);
   if (Object.keys(filters).length) request.filters = filters;
   const result = fetchShared<ForecastResult>(call, 'post', '/v1/forecast', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
-  return forecastTable(result, call.lang, platform);
+  const table = forecastTable(result, call.lang, platform);
+  const notes = options.notes ? footnoteRows(forecastNotes(result, request, call.lang)) : [];
+  return rectangular([...(options.header ? table : table.slice(1)), ...notes]);
 }
 
 /** The forecast as a table with a header row: what SNAQ_FORECAST returns and a forecast block writes. */

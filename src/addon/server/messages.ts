@@ -41,8 +41,8 @@ const MESSAGES = {
     en: (p) => `Can't read the filter "${p.part}". Write it as "plan=biweekly;gender=female".`,
   },
   optionUnknown: {
-    ja: (p) => `オプション "${p.option}" はありません。noheader、limit=数、lang=ja または lang=en が使えます。`,
-    en: (p) => `There is no option "${p.option}". Use noheader, limit=N, lang=ja or lang=en.`,
+    ja: (p) => `オプション "${p.option}" はありません。noheader、nonotes、limit=数、lang=ja または lang=en が使えます。`,
+    en: (p) => `There is no option "${p.option}". Use noheader, nonotes, limit=N, lang=ja or lang=en.`,
   },
   limitInvalid: {
     ja: (p) => `limit は 1 から ${p.max} までの整数にしてください。`,
@@ -60,6 +60,23 @@ const MESSAGES = {
     ja: (p) => `予測区間 "${p.value}" は使えません。0.5〜0.99（または 50%〜99%）にしてください。`,
     en: (p) => `The interval "${p.value}" must be between 0.5 and 0.99 (or 50% to 99%).`,
   },
+  notePartialPeriod: {
+    ja: (p) => `${p.period} は途中までの値です（データは ${p.asOf} まで）。それより後の期間は空欄です。`,
+    en: (p) => `${p.period} is partial: data up to ${p.asOf}. Later periods are empty.`,
+  },
+  noteDataEnds: {
+    ja: (p) => `データは ${p.asOf} までです。それより後の期間は空欄です。`,
+    en: (p) => `Data runs to ${p.asOf}. Later periods are empty.`,
+  },
+  noteForecastFrom: {
+    ja: (p) => `データは ${p.asOf} までのため、予測は最後の完全な期間 ${p.period} の次から始まります。`,
+    en: (p) => `Data runs to ${p.asOf}, so the forecast starts after the last complete period, ${p.period}.`,
+  },
+  noteNothingToForecast: {
+    ja: () => 'この条件には実績がないため、予測できません。',
+    en: () => 'There are no actual values for these conditions, so nothing can be forecast.',
+  },
+  weekOf: { ja: (p) => `${p.day} の週`, en: (p) => `the week of ${p.day}` },
   noAnomalies: {
     ja: () => 'この期間に異常な値はありません。',
     en: () => 'No unusual periods in this range.',

@@ -181,16 +181,20 @@ export function parseFilters(value: unknown, context: ArgumentContext): Record<s
 
 export interface CellOptions {
   header: boolean;
+  /** Footnote rows after the table (footnotes.ts); `nonotes` leaves them out. */
+  notes: boolean;
   limit?: number;
   lang?: Lang;
 }
 
 export function parseOptions(value: unknown, context: ArgumentContext): CellOptions {
-  const options: CellOptions = { header: true };
+  const options: CellOptions = { header: true, notes: true };
   for (const option of cellsOf(value, 'options', context).flatMap((cell) => cell.split(/[,;\s]+/)).filter(Boolean)) {
     const [name = '', setting] = option.toLowerCase().split('=', 2);
     if (name === 'noheader' && setting === undefined) options.header = false;
     else if (name === 'header' && setting === undefined) options.header = true;
+    else if (name === 'nonotes' && setting === undefined) options.notes = false;
+    else if (name === 'notes' && setting === undefined) options.notes = true;
     else if (name === 'lang' && (setting === 'ja' || setting === 'en')) options.lang = setting;
     else if (name === 'limit') {
       const limit = Number(setting);

@@ -12,7 +12,8 @@ import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
 import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, writeBlockState, type BlockState } from './blockState';
-import { cellsInTheWay, extentOf, tableOf, writeTable, type BlockTable, type Extent } from './blockTable';
+import { cellsInTheWay, extentOf, tableOf, withNote, writeTable, type BlockTable, type Extent } from './blockTable';
+import { dataEdgeNotes, forecastNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
 
@@ -72,11 +73,19 @@ function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
   const settings = readSettings(context.platform.scriptProperties, context.lang);
   const api = { platform: context.platform, settings, lang: context.lang, deadline: context.deadline };
   if (query.forecast) {
-    const result = callApi(api, 'post', '/v1/forecast', forecastRequestOf(query, context)) as ForecastResult;
-    return { result, table: tableOf(result, context.lang, context.platform.dateOfDay), chartTitle: chartTitle(result.title, result.interval, context.lang) };
+    const request = forecastRequestOf(query, context);
+    const result = callApi(api, 'post', '/v1/forecast', request) as ForecastResult;
+    // The note sits on the first forecast row: where the actuals stop.
+    const table = withNote(tableOf(result, context.lang, context.platform.dateOfDay), forecastNotes(result, request, context.lang)[0], (row) => typeof row[2] === 'number');
+    return { result, table, chartTitle: chartTitle(result.title, result.interval, context.lang) };
   }
-  const result = callApi(api, 'post', '/v1/query', requestOf(query, context)) as QueryResult;
-  return { result, table: tableOf(result, context.lang, context.platform.dateOfDay) };
+  const request = requestOf(query, context);
+  const result = callApi(api, 'post', '/v1/query', request) as QueryResult;
+  // The note sits on the partial period's cell, or else on the first period without a value.
+  const note = dataEdgeNotes(result.meta, request, context.lang)[0];
+  const partial = result.meta.partialPeriod ? context.platform.dateOfDay(result.meta.partialPeriod).getTime() : undefined;
+  const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row[row.length - 1] === '');
+  return { result, table: withNote(tableOf(result, context.lang, context.platform.dateOfDay), note, isNoted) };
 }
 
 /** Draws, redraws or removes the block's chart after its cells were written. */

@@ -8,6 +8,8 @@ import type { RangeLike, SheetCell, SheetLike } from './sheetTypes';
 export interface BlockTable {
   values: SheetCell[][];
   formats: string[][];
+  /** Cell notes on the first column, by row of `values` (e.g. the partial period: see footnotes.ts). */
+  notes: Array<{ row: number; note: string }>;
 }
 
 export interface Extent {
@@ -36,7 +38,14 @@ export function tableOf(result: Pick<QueryResult, 'columns' | 'rows'>, lang: Lan
   return {
     values: [header, ...rows],
     formats: [header.map(() => '@'), ...rows.map(() => bodyFormats)],
+    notes: [],
   };
+}
+
+/** The table with `note` on the first column of the body row that `isNoted` picks (none when no row does). */
+export function withNote(table: BlockTable, note: string | undefined, isNoted: (row: SheetCell[]) => boolean): BlockTable {
+  const row = note === undefined ? -1 : table.values.findIndex((cells, index) => index > 0 && isNoted(cells));
+  return row > 0 ? { ...table, notes: [{ row, note: note! }] } : table;
 }
 
 export function extentOf(table: BlockTable): Extent {
@@ -80,5 +89,9 @@ export function writeTable(sheet: SheetLike, row: number, column: number, previo
     clear(sheet.getRange(row, column + next.columns, Math.min(previous.rows, next.rows), previous.columns - next.columns));
   }
   sheet.getRange(row, column, next.rows, next.columns).setValues(table.values).setNumberFormats(table.formats);
+  // The header cell's note is the refresh status (blockService); the body's first column holds ours.
+  const bodyRows = Math.max(previous.rows, next.rows) - 1;
+  if (bodyRows > 0) sheet.getRange(row + 1, column, bodyRows, 1).clearNote();
+  for (const { row: at, note } of table.notes) sheet.getRange(row + at, column).setNote(note);
   sheet.getRange(row, column, 1, next.columns).setFontWeight('bold');
 }

@@ -17,6 +17,7 @@ export interface RangeLike {
   setFontWeight(weight: string | null): RangeLike;
   setNote(note: string | null): RangeLike;
   getNote(): string;
+  clearNote(): RangeLike;
   clearContent(): RangeLike;
   clearFormat(): RangeLike;
   getSheet(): SheetLike;

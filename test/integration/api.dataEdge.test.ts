@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 async function post<T>(route: string, body: object): Promise<{ status: number; body: T }> {
-  const response = await api.client.fetch(`${api.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await api.client.fetch(`${api.server.url}${route}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -69,7 +73,13 @@ describe('a range that runs past the data', () => {
   });
 
   test('split by a dimension: no rows after the edge', async () => {
-    const { body } = await post<QueryResult>('/v1/query', { metric: 'active_subscribers', from: '2026-09-01', to: '2027-02-01', grain: 'month', dimensions: ['plan'] });
+    const { body } = await post<QueryResult>('/v1/query', {
+      metric: 'active_subscribers',
+      from: '2026-09-01',
+      to: '2027-02-01',
+      grain: 'month',
+      dimensions: ['plan'],
+    });
     expect(new Set(body.rows.map(([period]) => period))).toEqual(new Set(['2026-09-01', '2026-10-01']));
   });
 
@@ -88,7 +98,16 @@ describe('a range that runs past the data', () => {
     const future = body.rows.filter((row) => row[2] !== null);
     expect(history.at(-1)![0]).toBe('2026-10-01');
     // The future starts right after the last complete month and runs to the requested end plus the horizon.
-    expect(future.map((row) => row[0])).toEqual(['2026-11-01', '2026-12-01', '2027-01-01', '2027-02-01', '2027-03-01', '2027-04-01', '2027-05-01', '2027-06-01']);
+    expect(future.map((row) => row[0])).toEqual([
+      '2026-11-01',
+      '2026-12-01',
+      '2027-01-01',
+      '2027-02-01',
+      '2027-03-01',
+      '2027-04-01',
+      '2027-05-01',
+      '2027-06-01',
+    ]);
     for (const [, , point, lower, upper] of future) {
       expect(point as number).toBeGreaterThan(0);
       expect(lower as number).toBeGreaterThanOrEqual(0);
@@ -100,7 +119,14 @@ describe('a range that runs past the data', () => {
   });
 
   test('forecast bounds of a count never go below zero', async () => {
-    const { body } = await post<ForecastResult>('/v1/forecast', { metric: 'churned_subscribers', from: '2026-06-01', to: '2026-11-01', grain: 'week', horizon: 26, filters: { prefecture: '鳥取県' } });
+    const { body } = await post<ForecastResult>('/v1/forecast', {
+      metric: 'churned_subscribers',
+      from: '2026-06-01',
+      to: '2026-11-01',
+      grain: 'week',
+      horizon: 26,
+      filters: { prefecture: '鳥取県' },
+    });
     const future = body.rows.filter((row) => row[2] !== null);
     expect(future.length).toBeGreaterThan(0);
     for (const [, , point, lower] of future) {
@@ -140,13 +166,25 @@ describe('no 500 for a valid question', () => {
   });
 
   test('anomalies over a filter that matches nothing answer 200 with none', async () => {
-    const { status, body } = await post<AnomalyResult>('/v1/anomalies', { metric: 'churn_rate', from: '2024-01-01', to: '2026-01-01', grain: 'month', filters: { prefecture: 'どこにもない県' } });
+    const { status, body } = await post<AnomalyResult>('/v1/anomalies', {
+      metric: 'churn_rate',
+      from: '2024-01-01',
+      to: '2026-01-01',
+      grain: 'month',
+      filters: { prefecture: 'どこにもない県' },
+    });
     expect(status).toBe(200);
     expect(body.anomalies).toEqual([]);
   });
 
   test('a forecast of a range wholly after the data answers 200 with an empty forecast', async () => {
-    const { status, body } = await post<ForecastResult>('/v1/forecast', { metric: 'revenue', from: '2027-01-01', to: '2027-06-01', grain: 'month', horizon: 2 });
+    const { status, body } = await post<ForecastResult>('/v1/forecast', {
+      metric: 'revenue',
+      from: '2027-01-01',
+      to: '2027-06-01',
+      grain: 'month',
+      horizon: 2,
+    });
     expect(status).toBe(200);
     expect(body.rows.filter((row) => row[2] !== null)).toEqual([]);
     expect(api.internalErrors).toEqual([]);

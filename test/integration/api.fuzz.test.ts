@@ -106,17 +106,29 @@ async function randomRequest(f: Fuzzer, cache: Map<string, string[]>): Promise<{
   if (route === '/v1/query') {
     const grain = f.chance(0.85) ? f.pick(metric.grains) : undefined;
     const dimensions = f.chance(0.4) ? f.sample(metric.dimensions, f.int(1, Math.min(2, LIMITS.maxDimensions))) : [];
-    const body = { metric: metric.name, ...range(f, grain), ...(grain ? { grain } : {}), ...(dimensions.length ? { dimensions } : {}), ...(filters ? { filters } : {}) };
+    const body = {
+      metric: metric.name,
+      ...range(f, grain),
+      ...(grain ? { grain } : {}),
+      ...(dimensions.length ? { dimensions } : {}),
+      ...(filters ? { filters } : {}),
+    };
     return { route, body: f.chance(0.1) ? { ...body, limit: f.int(1, 20) } : body };
   }
   // Forecasts and anomalies model one series per grain; days and weeks are kept short (model fitting is the cost).
   const grain = f.pick(metric.grains.filter((g) => g !== 'year').length ? metric.grains.filter((g) => g !== 'year') : metric.grains);
   const base = { metric: metric.name, ...range(f, grain), grain, ...(filters ? { filters } : {}) };
   if (route === '/v1/forecast') {
-    return { route, body: { ...base, horizon: f.int(1, grain === 'day' || grain === 'week' ? 26 : 12), ...(f.chance(0.3) ? { interval: f.pick([0.5, 0.8, 0.95]) } : {}) } };
+    return {
+      route,
+      body: { ...base, horizon: f.int(1, grain === 'day' || grain === 'week' ? 26 : 12), ...(f.chance(0.3) ? { interval: f.pick([0.5, 0.8, 0.95]) } : {}) },
+    };
   }
   const dimensions = f.sample(metric.dimensions, f.int(1, Math.min(2, metric.dimensions.length)));
-  return { route, body: { ...base, ...(dimensions.length ? { dimensions } : {}), ...(f.chance(0.3) ? { sensitivity: f.pick(['low', 'medium', 'high']) } : {}) } };
+  return {
+    route,
+    body: { ...base, ...(dimensions.length ? { dimensions } : {}), ...(f.chance(0.3) ? { sensitivity: f.pick(['low', 'medium', 'high']) } : {}) },
+  };
 }
 
 test(`${REQUESTS} random valid requests to /v1/query, /v1/forecast and /v1/anomalies: no 5xx`, async () => {
@@ -130,7 +142,11 @@ test(`${REQUESTS} random valid requests to /v1/query, /v1/forecast and /v1/anoma
   let empty = 0;
   for (let i = 0; i < REQUESTS; i++) {
     const { route, body } = await randomRequest(f, cache);
-    const response = await api.client.fetch(`${api.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const response = await api.client.fetch(`${api.server.url}${route}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     const answer = (await response.json()) as { rows?: unknown[][]; anomalies?: unknown[]; error?: unknown };
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     routes.set(route, (routes.get(route) ?? 0) + 1);

@@ -24,15 +24,16 @@ test('a range that runs past the data names its partial period, or says later pe
   expect(dataEdgeNotes({ dataEnd: EDGE, partialPeriod: '2026-11-01' }, { to: '2027-01-01', grain: 'month' }, 'en')).toEqual([
     '2026-11 is partial: data up to 2026-11-01 09:00 JST. Later periods are empty.',
   ]);
-  expect(dataEdgeNotes({ dataEnd: EDGE }, { to: '2027-01-01', grain: 'month' }, 'ja')).toEqual(['データは 2026-11-01 09:00 JST までです。それより後の期間は空欄です。']);
+  expect(dataEdgeNotes({ dataEnd: EDGE }, { to: '2027-01-01', grain: 'month' }, 'ja')).toEqual([
+    'データは 2026-11-01 09:00 JST までです。それより後の期間は空欄です。',
+  ]);
   // Ends at 2026-11-01 00:00 JST, before the edge at 09:00: nothing to say.
   expect(dataEdgeNotes({ dataEnd: EDGE, partialPeriod: '2026-10-01' }, { to: '2026-11-01', grain: 'month' }, 'en')).toEqual([]);
   expect(dataEdgeNotes({}, { to: '2027-01-01' }, 'en')).toEqual([]);
 });
 
 test('a forecast says where it starts when the range runs past the data, or that there is nothing to forecast', () => {
-  const forecast = (rows: ForecastResult['rows']): ForecastResult =>
-    ({ rows, meta: { generatedAt: EDGE, dataEnd: EDGE } }) as unknown as ForecastResult;
+  const forecast = (rows: ForecastResult['rows']): ForecastResult => ({ rows, meta: { generatedAt: EDGE, dataEnd: EDGE } }) as unknown as ForecastResult;
   const past = forecast([
     ['2026-10-01', 5, null, null, null],
     ['2026-11-01', null, 6, 4, 8],

@@ -114,7 +114,7 @@ test('two triggers, inserted rows, a manual refresh, an edit and a new schedule 
   const done = await run;
 
   expect(done.error).toBeUndefined();
-  expect(done.value).toMatchObject({ due: true, refreshed: 2, remaining: 0 });
+  expect(done.value).toMatchObject({ due: true, refreshed: 2, failed: 0, skipped: 2, remaining: 0 });
   // The colleague's run found this one busy and left the work to it.
   expect(second.error).toBeUndefined();
   expect(second.value).toMatchObject({ busy: true, refreshed: 0 });

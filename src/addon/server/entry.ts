@@ -46,6 +46,7 @@ function platform(spreadsheet: Spreadsheet = SpreadsheetApp.getActive()): Platfo
     scriptProperties: PropertiesService.getScriptProperties(),
     documentProperties: PropertiesService.getDocumentProperties(),
     documentLock: () => LockService.getDocumentLock(),
+    flush: () => SpreadsheetApp.flush(),
     crypto: appsScriptCrypto(Utilities as unknown as Parameters<typeof appsScriptCrypto>[0]),
     sleep: (ms) => Utilities.sleep(ms),
     now: () => Date.now(),
@@ -153,7 +154,8 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     const spreadsheet = SpreadsheetApp.getActive() ?? (id ? SpreadsheetApp.openById(id) : null);
     if (!spreadsheet) return null;
     const context = { platform: platform(spreadsheet), spreadsheet: sheets(spreadsheet), lang: langOfLocale(spreadsheet.getSpreadsheetLocale()) };
-    return runScheduledRefresh(context, () => refreshFormulasIn(spreadsheet), started);
+    // The trigger's id marks the run: two editors' triggers may fire at once (schedule.ts).
+    return runScheduledRefresh(context, () => refreshFormulasIn(spreadsheet), started, event?.triggerUid ?? `run-${started}-${Math.random()}`);
   },
   snaqListMetrics: (search?: string) => listMetricsFor(platform(), userLang(), search),
   snaqMetricDetail: (name: string) => metricDetail(platform(), userLang(), name),
@@ -169,7 +171,7 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     currentCell().setFormula(formula);
     return formula;
   },
-  snaqListBlocks: () => listBlocks(platform(), sheets()),
+  snaqListBlocks: () => listBlocks(platform(), sheets(), userLang()),
   snaqRefreshBlock: (id: string) => refreshBlock(blockContext('manual'), id),
   snaqEditBlock: (id: string, query: BlockQuery) => editBlock(blockContext('manual'), id, query),
   snaqGoToBlock: (id: string) => {
@@ -177,12 +179,12 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     if (!block) throw new Error(say(userLang(), 'blockNotFound'));
     return block.sheet.getRange(block.row, block.column, block.spec.rows, block.spec.columns).activate().getA1Notation();
   },
-  snaqGetSchedule: () => scheduleView(PropertiesService.getDocumentProperties(), Date.now()),
+  snaqGetSchedule: () => scheduleView(PropertiesService.getDocumentProperties(), Date.now(), userLang()),
   snaqSetSchedule: (schedule: Schedule | null) => {
     const valid = schedule === null ? null : validSchedule(schedule, userLang());
     saveSchedule(PropertiesService.getDocumentProperties(), valid, Date.now());
     syncTrigger(valid !== null);
-    return scheduleView(PropertiesService.getDocumentProperties(), Date.now());
+    return scheduleView(PropertiesService.getDocumentProperties(), Date.now(), userLang());
   },
   snaqGetSettings: () => publicSettings(settingsAccess()),
   snaqSaveSettings: (input: SettingsInput) => saveSettings(settingsAccess(), input),

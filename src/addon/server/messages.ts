@@ -97,6 +97,10 @@ const MESSAGES = {
     ja: (p) => `指標サービス（${p.host}）に接続できません。しばらくしてから再計算してください。`,
     en: (p) => `Cannot reach the metrics service (${p.host}). Recalculate in a while.`,
   },
+  urlFetchQuota: {
+    ja: () => 'このアドオンが今日使える外部接続の回数（Google の 1 日あたりの上限）を使い切りました。明日もう一度お試しください。',
+    en: () => 'The add-on has used up today’s external calls (Google’s daily limit). Try again tomorrow.',
+  },
   unexpectedResponse: {
     ja: (p) => `指標サービスから想定外の応答がありました（HTTP ${p.status}）。しばらくしてから再計算してください。`,
     en: (p) => `The metrics service answered unexpectedly (HTTP ${p.status}). Recalculate in a while.`,
@@ -169,6 +173,26 @@ const MESSAGES = {
   blockAnchorLost: {
     ja: () => 'ブロックの先頭の行または列が削除されたため、位置がわかりません。ブロックを挿入し直してください。',
     en: () => 'The block’s first row or column was deleted, so it cannot be placed. Insert it again.',
+  },
+  blockChangedMeanwhile: {
+    ja: () => '更新中に別の人がこのブロックを編集または更新したため、書き込みませんでした。もう一度更新してください。',
+    en: () => 'Someone edited or refreshed this block while it was refreshing, so nothing was written. Refresh it again.',
+  },
+  blockStateDamaged: {
+    ja: () => 'このブロックの保存された状態（更新履歴）が壊れていて読めません。更新すると新しい履歴で置き換えます。',
+    en: () => 'This block’s saved status (its refresh history) is damaged and cannot be read. Refreshing it starts a new history.',
+  },
+  blockStateReplaced: {
+    ja: () => '壊れていて読めなかった更新履歴を、この更新で置き換えました。',
+    en: () => 'This refresh replaced a saved history that was damaged and could not be read.',
+  },
+  documentBusy: {
+    ja: () => '別の更新がこのドキュメントに書き込み中です。少し待ってからもう一度お試しください。',
+    en: () => 'Another refresh is writing to this document. Try again in a moment.',
+  },
+  scheduleDamaged: {
+    ja: () => '保存されているスケジュール設定が壊れていて読めないため、定期更新は止まっています。スケジュールを選び直して保存してください。',
+    en: () => 'The saved schedule is damaged and cannot be read, so scheduled refreshes are paused. Choose the schedule again and save it.',
   },
   scheduleInvalid: {
     ja: () => 'スケジュールは毎日または毎週、0〜23 時で指定してください。',

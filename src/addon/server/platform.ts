@@ -54,6 +54,8 @@ export interface Platform {
   documentProperties: PropertiesLike;
   /** A short document lock, or null where there is none. */
   documentLock(): LockLike | null;
+  /** Applies pending sheet writes (Apps Script batches them), e.g. before a lock is released. */
+  flush(): void;
   crypto: SigV4Crypto;
   sleep(ms: number): void;
   now(): number;

@@ -2,13 +2,16 @@
  * The document's refresh schedule, in JST: daily at an hour, or weekly on a day at an hour.
  * Editor add-ons may run a time-driven trigger at most hourly, so one hourly trigger per document
  * and user checks whether a scheduled slot has passed since the last completed run. A run that
- * meets the 6-minute execution limit saves where it stopped and the next hour continues.
+ * meets the 6-minute execution limit saves where it stopped and the next hour continues. Triggers
+ * are per user, so several editors' runs may fire at once: a run marker lets one do the work.
  */
 import type { Lang } from '../../contract/types';
 import { locateBlocks } from './blocks/blockLocator';
-import { refreshLocatedBlock, type BlockContext } from './blocks/blockService';
+import { refreshBlock, type BlockContext } from './blocks/blockService';
+import { DocumentBusy, whileLocked } from './documentLock';
 import { say, UserFacingError } from './messages';
 import type { PropertiesLike } from './platform';
+import { isObject, readStored, type Stored } from './storedJson';
 
 export interface Schedule {
   kind: 'daily' | 'weekly';
@@ -18,23 +21,37 @@ export interface Schedule {
   weekday?: number;
 }
 
-/** What the trigger remembers between runs, in document properties. */
+/**
+ * The schedule as saved from the sidebar (document property SNAQ_SCHEDULE). Only saving writes it,
+ * so a schedule saved while a run is going is never overwritten by the run.
+ */
 interface ScheduleRecord {
   schedule: Schedule;
+  /** Slots up to this one count as done: a new schedule starts from the slot after saving. */
+  completedSlot?: number;
+}
+
+/** The runs' own state (document property SNAQ_SCHEDULE_RUN), written only under the document lock. */
+interface RunProgress {
   /** The last slot whose run completed (epoch ms). */
   completedSlot?: number;
-  /** A slot in progress: the blocks it still has to refresh. */
-  pending?: { slot: number; ids: string[] };
+  /** A slot in progress: when its work began and the blocks it still has to refresh. */
+  pending?: { slot: number; since: number; ids: string[] };
+  /** The run working on it now, until when it may still be alive. */
+  runner?: { id: string; until: number };
   lastRun?: { at: string; refreshed: number; failed: number; finished: boolean };
 }
 
 const SCHEDULE_PROPERTY = 'SNAQ_SCHEDULE';
+const PROGRESS_PROPERTY = 'SNAQ_SCHEDULE_RUN';
 const HOUR_MS = 3_600_000;
 const JST_MS = 9 * HOUR_MS;
 /** Stop starting new blocks after this, well inside the 6-minute execution limit. */
 export const SCHEDULED_RUN_BUDGET_MS = 4.5 * 60_000;
 /** One block's query may take this long. */
 const BLOCK_BUDGET_MS = 60_000;
+/** No execution outlives Apps Script's 6-minute limit: a run marker older than this is a dead run's. */
+const RUN_MARKER_MS = 7 * 60_000;
 
 export function validSchedule(value: unknown, lang: Lang): Schedule {
   const schedule = value as Partial<Schedule> | null;
@@ -60,25 +77,34 @@ export function nextSlot(schedule: Schedule, nowMs: number): number {
   return lastSlot(schedule, nowMs) + (schedule.kind === 'daily' ? 24 : 7 * 24) * HOUR_MS;
 }
 
-function readRecord(properties: PropertiesLike): ScheduleRecord | null {
-  try {
-    const record = JSON.parse(properties.getProperty(SCHEDULE_PROPERTY) ?? '') as ScheduleRecord;
-    return record && record.schedule ? record : null;
-  } catch {
-    return null;
-  }
+const isScheduleRecord = (value: unknown): value is ScheduleRecord => isObject(value) && isObject(value.schedule);
+
+function readRecord(properties: PropertiesLike): Stored<ScheduleRecord> {
+  return readStored(properties, SCHEDULE_PROPERTY, isScheduleRecord);
+}
+
+function readProgress(properties: PropertiesLike): RunProgress {
+  const stored = readStored(properties, PROGRESS_PROPERTY, isObject);
+  // The runs' bookkeeping only (the schedule itself is elsewhere): a damaged copy is logged and replaced.
+  if (stored.kind === 'damaged') console.warn(`SNAQ: unreadable ${PROGRESS_PROPERTY} replaced: ${stored.raw.slice(0, 200)}`);
+  return stored.kind === 'ok' ? (stored.value as RunProgress) : {};
 }
 
 export interface ScheduleView {
   schedule: Schedule | null;
   nextRun?: string;
-  lastRun?: ScheduleRecord['lastRun'];
+  lastRun?: RunProgress['lastRun'];
+  /** A sentence when the saved schedule cannot be read. */
+  problem?: string;
 }
 
-export function scheduleView(properties: PropertiesLike, nowMs: number): ScheduleView {
+export function scheduleView(properties: PropertiesLike, nowMs: number, lang: Lang): ScheduleView {
   const record = readRecord(properties);
-  if (!record) return { schedule: null };
-  return { schedule: record.schedule, nextRun: new Date(nextSlot(record.schedule, nowMs)).toISOString(), ...(record.lastRun ? { lastRun: record.lastRun } : {}) };
+  if (record.kind === 'damaged') return { schedule: null, problem: say(lang, 'scheduleDamaged') };
+  if (record.kind === 'absent') return { schedule: null };
+  const { lastRun } = readProgress(properties);
+  const schedule = record.value.schedule;
+  return { schedule, nextRun: new Date(nextSlot(schedule, nowMs)).toISOString(), ...(lastRun ? { lastRun } : {}) };
 }
 
 /** Saves (or clears) the schedule; a new schedule counts from now, so it does not fire at once. */
@@ -93,54 +119,107 @@ export function saveSchedule(properties: PropertiesLike, schedule: Schedule | nu
 
 export interface ScheduledRunOutcome {
   due: boolean;
+  /** Another run is working on the slot: this one left the work to it. */
+  busy?: boolean;
   refreshed: number;
   failed: number;
+  /** Blocks someone else edited or refreshed after the slot's work began. */
+  skipped: number;
   remaining: number;
+  /** Why nothing ran, when something is wrong (e.g. the saved schedule cannot be read). */
+  problem?: string;
 }
+
+const idle = (extra: Partial<ScheduledRunOutcome> = {}): ScheduledRunOutcome => ({ due: false, refreshed: 0, failed: 0, skipped: 0, remaining: 0, ...extra });
 
 /**
  * One hourly trigger run: if a slot has passed since the last completed run, refresh the
  * document's blocks (continuing a slot left unfinished), and call `refreshFormulas` once per slot.
+ * Every editor's trigger fires, so a run first claims the slot with a marker (under the document
+ * lock); a run that finds another live marker leaves the work to it. `runnerId` is the trigger's
+ * id: the same hourly trigger never overlaps itself, so its marker is always a dead run's.
  */
 export function runScheduledRefresh(
   context: Omit<BlockContext, 'deadline' | 'by'>,
   refreshFormulas: () => void,
   startedMs: number,
+  runnerId: string,
 ): ScheduledRunOutcome {
-  const { platform, spreadsheet } = context;
+  const { platform, lang } = context;
   const properties = platform.documentProperties;
   const record = readRecord(properties);
-  const now = platform.now();
-  if (!record) return { due: false, refreshed: 0, failed: 0, remaining: 0 };
-  const slot = lastSlot(record.schedule, now);
-  let pending = record.pending;
-  if (!pending || pending.slot !== slot) {
-    if ((record.completedSlot ?? 0) >= slot) return { due: false, refreshed: 0, failed: 0, remaining: 0 };
-    pending = { slot, ids: locateBlocks(spreadsheet).blocks.map((block) => block.spec.id) };
-    refreshFormulas();
+  if (record.kind === 'damaged') {
+    // Left as it is for a person to see in the sidebar and save again; the operator log says why.
+    console.error(`SNAQ: scheduled refresh skipped, ${SCHEDULE_PROPERTY} cannot be read: ${record.raw.slice(0, 200)}`);
+    return idle({ problem: say(lang, 'scheduleDamaged') });
   }
+  if (record.kind === 'absent') return idle();
+  const settings = record.value;
+  const slot = lastSlot(settings.schedule, platform.now());
+  let claim: { pending: NonNullable<RunProgress['pending']>; fresh: boolean } | 'busy' | 'done';
+  try {
+    claim = whileLocked(platform, lang, () => {
+      const progress = readProgress(properties);
+      const runner = progress.runner;
+      if (runner && runner.id !== runnerId && runner.until > platform.now()) return 'busy';
+      let fresh = false;
+      if (!progress.pending || progress.pending.slot !== slot) {
+        if (Math.max(settings.completedSlot ?? 0, progress.completedSlot ?? 0) >= slot) return 'done';
+        progress.pending = { slot, since: platform.now(), ids: locateBlocks(context.spreadsheet).blocks.map((block) => block.spec.id) };
+        fresh = true;
+      }
+      progress.runner = { id: runnerId, until: startedMs + RUN_MARKER_MS };
+      properties.setProperty(PROGRESS_PROPERTY, JSON.stringify(progress));
+      return { pending: progress.pending, fresh };
+    });
+  } catch (error) {
+    if (error instanceof DocumentBusy) return idle({ due: true, busy: true });
+    throw error;
+  }
+  if (claim === 'busy') return idle({ due: true, busy: true });
+  if (claim === 'done') return idle();
+  if (claim.fresh) refreshFormulas();
+  const { since } = claim.pending;
+  let ids = claim.pending.ids;
   let refreshed = 0;
   let failed = 0;
-  // Located once: a refresh writes only inside its own block, so other blocks' anchors stay put.
-  const located = new Map(locateBlocks(spreadsheet).blocks.map((block) => [block.spec.id, block]));
-  while (pending.ids.length && platform.now() - startedMs < SCHEDULED_RUN_BUDGET_MS) {
-    const id = pending.ids[0]!;
-    const block = located.get(id);
-    if (block) {
-      const outcome = refreshLocatedBlock({ ...context, by: 'schedule', deadline: platform.now() + BLOCK_BUDGET_MS }, block);
-      if (outcome.ok) refreshed++;
+  let skipped = 0;
+  let stillMine = true;
+  /** Under the document lock: `update` the progress if this run still holds the slot. */
+  const saveProgress = (update: (progress: RunProgress) => void) =>
+    whileLocked(platform, lang, () => {
+      const progress = readProgress(properties);
+      stillMine = progress.runner?.id === runnerId && progress.pending?.slot === slot;
+      if (!stillMine) return;
+      update(progress);
+      properties.setProperty(PROGRESS_PROPERTY, JSON.stringify(progress));
+    });
+  while (ids.length && stillMine && platform.now() - startedMs < SCHEDULED_RUN_BUDGET_MS) {
+    const id = ids[0]!;
+    try {
+      const outcome = refreshBlock({ ...context, by: 'schedule', deadline: platform.now() + BLOCK_BUDGET_MS }, id, { unlessRefreshedSince: since });
+      if (outcome.skipped) skipped++;
+      else if (outcome.ok) refreshed++;
       else failed++;
+    } catch (error) {
+      if (error instanceof DocumentBusy) break; // the next hourly run continues from this block
+      if (!(error instanceof UserFacingError)) throw error;
+      failed++; // e.g. the block was deleted meanwhile
     }
-    pending.ids.shift();
     // Saved after every block, so a run cut short by the execution limit loses nothing.
-    properties.setProperty(SCHEDULE_PROPERTY, JSON.stringify({ ...record, pending } satisfies ScheduleRecord));
+    saveProgress((progress) => {
+      progress.pending!.ids = progress.pending!.ids.filter((pendingId) => pendingId !== id);
+      ids = progress.pending!.ids;
+    });
   }
-  const finished = pending.ids.length === 0;
-  const next: ScheduleRecord = {
-    schedule: record.schedule,
-    ...(finished ? { completedSlot: slot } : { completedSlot: record.completedSlot, pending }),
-    lastRun: { at: new Date(platform.now()).toISOString(), refreshed, failed, finished },
-  };
-  properties.setProperty(SCHEDULE_PROPERTY, JSON.stringify(next));
-  return { due: true, refreshed, failed, remaining: pending.ids.length };
+  const finished = ids.length === 0;
+  saveProgress((progress) => {
+    if (finished) {
+      progress.completedSlot = slot;
+      delete progress.pending;
+    }
+    delete progress.runner;
+    progress.lastRun = { at: new Date(platform.now()).toISOString(), refreshed, failed, finished };
+  });
+  return { due: true, refreshed, failed, skipped, remaining: ids.length };
 }

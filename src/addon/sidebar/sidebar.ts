@@ -332,6 +332,8 @@ async function showSchedule(): Promise<void> {
     ...select('hour', text.hour, Array.from({ length: 24 }, (_, i): [string, string] => [String(i), `${i}:00`]), String(schedule?.hour ?? 8)),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, text.saveSchedule)),
     describe(view),
+    // The saved schedule cannot be read: say so, rather than show "off" and lose it unnoticed.
+    ...(view.problem ? [h('p', { class: 'reason error', id: 'schedule-problem', role: 'alert' }, view.problem)] : []),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -345,6 +347,7 @@ async function showSchedule(): Promise<void> {
           : { kind: 'weekly' as const, hour: Number(value('hour')), weekday: Number(value('weekday')) };
     const saved = await guarded(() => callServer('snaqSetSchedule', next));
     if (saved) {
+      form.querySelector('#schedule-problem')?.remove();
       form.querySelector('#schedule-next')!.replaceWith(describe(saved));
       say(text.saved);
     }

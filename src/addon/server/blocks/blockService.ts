@@ -1,7 +1,8 @@
 /**
  * Inserting, refreshing and listing blocks. A refresh fetches, validates and only then writes; a
  * failed one leaves the last good values, marks the block stale with a note on its header cell,
- * and keeps the reason. Nothing outside the block is ever overwritten.
+ * and keeps the reason. Nothing outside the block is ever overwritten. Writes happen under the
+ * document lock, so runs, manual refreshes and edits never write a block at the same time.
  */
 import type { ForecastRequest, ForecastResult, Lang, QueryRequest, QueryResult } from '../../../contract/types';
 import { callApi } from '../apiClient';
@@ -11,11 +12,12 @@ import { readSettings } from '../settings';
 import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
 import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
-import { readBlockState, recordRun, writeBlockState, type BlockState } from './blockState';
+import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
 import { cellsInTheWay, extentOf, tableOf, withNote, writeTable, type BlockTable, type Extent } from './blockTable';
 import { dataEdgeNotes, forecastNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
+import { whileLocked } from '../documentLock';
 
 export interface BlockContext {
   platform: Platform;
@@ -120,49 +122,45 @@ export function insertBlock(context: BlockContext, sheet: SheetLike, row: number
   const fetched = fetchTable(query, context);
   const { table, result } = fetched;
   const extent = extentOf(table);
-  const blocked = cellsInTheWay(sheet, row, column, { rows: 0, columns: 0 }, extent);
-  if (blocked > 0) {
-    throw new UserFacingError(say(context.lang, 'blockNeedsSpace', { ...extent, blocked, range: a1(sheet, row, column, extent.rows, extent.columns) }));
-  }
-  writeTable(sheet, row, column, { rows: 0, columns: 0 }, table);
-  const id = newId(context.platform);
-  const spec: BlockSpec = { v: 1, id, query, ...extent };
-  const chartId = syncChart(sheet, spec, row, column, extent, fetched);
-  if (chartId !== undefined) spec.chartId = chartId;
-  sheet.getRange(row, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(spec));
-  addEdges(sheet, id, row, column, extent, ['first-column', 'last-row', 'last-column']);
-  const at = new Date(context.platform.now()).toISOString();
-  const state = recordRun({ status: 'fresh', history: [] }, { at, ok: true, rows: result.rows.length, by: context.by }, { dataAsOf: result.meta.dataAsOf });
-  writeBlockState(context.platform.documentProperties, id, state);
-  return { id, sheet: sheet.getName(), range: a1(sheet, row, column, extent.rows, extent.columns), metric: query.metric, query, state };
+  return whileLocked(context.platform, context.lang, () => {
+    const blocked = cellsInTheWay(sheet, row, column, { rows: 0, columns: 0 }, extent);
+    if (blocked > 0) {
+      throw new UserFacingError(say(context.lang, 'blockNeedsSpace', { ...extent, blocked, range: a1(sheet, row, column, extent.rows, extent.columns) }));
+    }
+    writeTable(sheet, row, column, { rows: 0, columns: 0 }, table);
+    const id = newId(context.platform);
+    const spec: BlockSpec = { v: 1, id, query, ...extent };
+    const chartId = syncChart(sheet, spec, row, column, extent, fetched);
+    if (chartId !== undefined) spec.chartId = chartId;
+    sheet.getRange(row, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(spec));
+    addEdges(sheet, id, row, column, extent, ['first-column', 'last-row', 'last-column']);
+    const at = new Date(context.platform.now()).toISOString();
+    const state = recordRun({ status: 'fresh', history: [] }, { at, ok: true, rows: result.rows.length, by: context.by }, { dataAsOf: result.meta.dataAsOf });
+    writeBlockState(context.platform.documentProperties, id, state);
+    return { id, sheet: sheet.getName(), range: a1(sheet, row, column, extent.rows, extent.columns), metric: query.metric, query, state };
+  });
 }
 
 export interface RefreshOutcome {
   id: string;
   ok: boolean;
+  /** Nothing was done: the block was edited or refreshed by someone else meanwhile. */
+  skipped?: boolean;
   rows?: number;
   reason?: string;
   state: BlockState;
 }
 
-export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock): RefreshOutcome {
+export interface RefreshOptions {
+  /** A scheduled run's: leave the block alone if it was written at or after this instant (epoch ms). */
+  unlessRefreshedSince?: number;
+}
+
+/** Writes a fetched result over the block where it is now (the caller holds the document lock). */
+function writeFetched(context: BlockContext, block: LocatedBlock, query: BlockQuery, fetched: Fetched, previous: BlockState, at: string): RefreshOutcome {
   const { spec, sheet, row, column } = block;
   const occupied = { rows: block.rows, columns: block.columns };
   const properties = context.platform.documentProperties;
-  const previous = readBlockState(properties, spec.id);
-  const at = new Date(context.platform.now()).toISOString();
-  const header = sheet.getRange(row, column);
-  let fetched: Fetched;
-  try {
-    fetched = fetchTable(spec.query, context);
-  } catch (error) {
-    // Network, auth, timeout, engine: the last good values stay; the header cell says why.
-    const reason = (error as Error).message;
-    const state = recordRun(previous, { at, ok: false, reason, by: context.by }, {});
-    header.setNote(say(context.lang, 'blockStaleNote', { at, reason, last: previous.lastRefreshAt ?? '—' }));
-    writeBlockState(properties, spec.id, state);
-    return { id: spec.id, ok: false, reason, state };
-  }
   const extent = extentOf(fetched.table);
   const blocked = cellsInTheWay(sheet, row, column, occupied, extent);
   if (blocked > 0) {
@@ -172,8 +170,8 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
     return { id: spec.id, ok: false, reason, state };
   }
   writeTable(sheet, row, column, occupied, fetched.table);
-  header.setNote('');
-  const next: BlockSpec = { v: 1, id: spec.id, query: spec.query, ...extent };
+  sheet.getRange(row, column).setNote('');
+  const next: BlockSpec = { v: 1, id: spec.id, query, ...extent };
   const chartId = syncChart(sheet, spec, row, column, extent, fetched);
   if (chartId !== undefined) next.chartId = chartId;
   block.rowAnchor.setValue(JSON.stringify(next));
@@ -185,6 +183,14 @@ export function refreshLocatedBlock(context: BlockContext, block: LocatedBlock):
   return { id: spec.id, ok: true, rows: fetched.result.rows.length, state };
 }
 
+/** Network, auth, timeout, engine: the last good values stay; the header cell says why. */
+function recordFailure(context: BlockContext, block: LocatedBlock, reason: string, previous: BlockState, at: string): RefreshOutcome {
+  const state = recordRun(previous, { at, ok: false, reason, by: context.by }, {});
+  block.sheet.getRange(block.row, block.column).setNote(say(context.lang, 'blockStaleNote', { at, reason, last: previous.lastRefreshAt ?? '—' }));
+  writeBlockState(context.platform.documentProperties, block.spec.id, state);
+  return { id: block.spec.id, ok: false, reason, state };
+}
+
 function findBlock(context: BlockContext, id: string): LocatedBlock {
   const { blocks, broken } = locateBlocks(context.spreadsheet);
   const block = blocks.find((candidate) => candidate.spec.id === id);
@@ -192,26 +198,55 @@ function findBlock(context: BlockContext, id: string): LocatedBlock {
   return block;
 }
 
-export function refreshBlock(context: BlockContext, id: string): RefreshOutcome {
-  return refreshLocatedBlock(context, findBlock(context, id));
+/**
+ * Refreshes block `id`, or with `query` edits it. The API is asked without holding anything; then,
+ * holding the document lock briefly, the block is found again where it is now (rows may have been
+ * inserted meanwhile) and written only if its query is still the one this refresh started from.
+ */
+function refreshById(context: BlockContext, id: string, query: BlockQuery | undefined, options: RefreshOptions): RefreshOutcome {
+  const properties = context.platform.documentProperties;
+  const since = options.unlessRefreshedSince;
+  const skipped = (state: BlockState): RefreshOutcome => ({ id, ok: false, skipped: true, reason: say(context.lang, 'blockChangedMeanwhile'), state });
+  const started = findBlock(context, id);
+  if (since !== undefined && refreshedSince(readBlockState(properties, id), since)) return skipped(readBlockState(properties, id));
+  const wanted = query ?? started.spec.query;
+  const at = new Date(context.platform.now()).toISOString();
+  let fetched: Fetched | undefined;
+  let failure = '';
+  try {
+    fetched = fetchTable(wanted, context);
+  } catch (error) {
+    failure = (error as Error).message;
+  }
+  return whileLocked(context.platform, context.lang, () => {
+    const block = findBlock(context, id);
+    const current = readBlockState(properties, id);
+    const changed = JSON.stringify(block.spec.query) !== JSON.stringify(started.spec.query);
+    if (changed || (since !== undefined && refreshedSince(current, since))) return skipped(current);
+    const previous = usableState(current, at, context.by, say(context.lang, 'blockStateReplaced'));
+    return fetched ? writeFetched(context, block, wanted, fetched, previous, at) : recordFailure(context, block, failure, previous, at);
+  });
+}
+
+export function refreshBlock(context: BlockContext, id: string, options: RefreshOptions = {}): RefreshOutcome {
+  return refreshById(context, id, undefined, options);
 }
 
 /** Gives a block a new query and refreshes it; if the refresh cannot write, the old query stays. */
 export function editBlock(context: BlockContext, id: string, query: BlockQuery): RefreshOutcome {
-  const block = findBlock(context, id);
-  const edited: LocatedBlock = { ...block, spec: { ...block.spec, query } };
-  const outcome = refreshLocatedBlock(context, edited);
-  if (!outcome.ok) block.rowAnchor.setValue(JSON.stringify(block.spec));
-  return outcome;
+  return refreshById(context, id, query, {});
 }
 
-export function listBlocks(platform: Platform, spreadsheet: SpreadsheetLike): BlockSummary[] {
-  return locateBlocks(spreadsheet).blocks.map(({ spec, sheet, row, column, rows, columns }) => ({
-    id: spec.id,
-    sheet: sheet.getName(),
-    range: a1(sheet, row, column, rows, columns),
-    metric: spec.query.metric,
-    query: spec.query,
-    state: readBlockState(platform.documentProperties, spec.id),
-  }));
+export function listBlocks(platform: Platform, spreadsheet: SpreadsheetLike, lang: Lang): BlockSummary[] {
+  return locateBlocks(spreadsheet).blocks.map(({ spec, sheet, row, column, rows, columns }) => {
+    const state = readBlockState(platform.documentProperties, spec.id);
+    return {
+      id: spec.id,
+      sheet: sheet.getName(),
+      range: a1(sheet, row, column, rows, columns),
+      metric: spec.query.metric,
+      query: spec.query,
+      state: state.damaged ? { ...state, reason: say(lang, 'blockStateDamaged') } : state,
+    };
+  });
 }

@@ -3,6 +3,7 @@
  * properties (one property per block, kept well under the 9 KB value limit).
  */
 import type { PropertiesLike } from '../platform';
+import { isObject, readStored } from '../storedJson';
 
 export type BlockStatus = 'fresh' | 'stale' | 'error' | 'running';
 
@@ -22,20 +23,25 @@ export interface BlockState {
   dataAsOf?: string;
   reason?: string;
   history: BlockRun[];
+  /** The stored state could not be read; the next refresh replaces it (and says so in the history). */
+  damaged?: true;
 }
 
 const PREFIX = 'SNAQ_BLOCK_';
 const HISTORY_LENGTH = 10;
 const REASON_CHARS = 300;
 
+const isBlockState = (value: unknown): value is BlockState => isObject(value) && typeof value.status === 'string' && Array.isArray(value.history);
+
 export function readBlockState(properties: PropertiesLike, id: string): BlockState {
-  try {
-    const parsed = JSON.parse(properties.getProperty(PREFIX + id) ?? '') as BlockState;
-    if (parsed && Array.isArray(parsed.history)) return parsed;
-  } catch {
-    // no state yet
-  }
-  return { status: 'fresh', history: [] };
+  const stored = readStored(properties, PREFIX + id, isBlockState);
+  if (stored.kind === 'ok') return stored.value;
+  return stored.kind === 'absent' ? { status: 'fresh', history: [] } : { status: 'error', history: [], damaged: true };
+}
+
+/** Whether the block was written at or after `sinceMs` (e.g. by hand while a scheduled run was going). */
+export function refreshedSince(state: BlockState, sinceMs: number): boolean {
+  return state.lastRefreshAt !== undefined && Date.parse(state.lastRefreshAt) >= sinceMs;
 }
 
 export function writeBlockState(properties: PropertiesLike, id: string, state: BlockState): void {
@@ -49,6 +55,14 @@ export function writeBlockState(properties: PropertiesLike, id: string, state: B
 
 export function deleteBlockState(properties: PropertiesLike, id: string): void {
   properties.deleteProperty(PREFIX + id);
+}
+
+/**
+ * The state a refresh builds on: a damaged one is replaced by a history that starts with `note`
+ * (why it was replaced), so the reset is never silent.
+ */
+export function usableState(previous: BlockState, at: string, by: BlockRun['by'], note: string): BlockState {
+  return previous.damaged ? { status: 'error', history: [{ at, ok: false, reason: note, by }] } : previous;
 }
 
 /** Records a run: a success makes the block fresh; a failure keeps its values and marks it. */

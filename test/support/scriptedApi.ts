@@ -24,6 +24,8 @@ export interface ScriptedApi {
   hold(metric: string): Hold;
   /** From now on every request is answered with this status and JSON body instead. */
   failWith(status: number, body: unknown): void;
+  /** The next `count` requests are cut off before any answer (a transport error for the caller). */
+  hangUp(count: number): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
   const requests: ScriptedApi['requests'] = [];
   const holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
   let failure: { status: number; body: unknown } | undefined;
+  let hangUps = 0;
 
   const server = http.createServer((request, response) => {
     let body = '';
@@ -47,6 +50,10 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(json));
       };
+      if (hangUps > 0) {
+        hangUps--;
+        return request.socket.destroy();
+      }
       if (failure) return answer(failure.status, failure.body);
       if (request.method !== 'POST' || request.url !== '/v1/query') return answer(404, { error: { code: 'INVALID_ARGUMENT', message: 'no such route' } });
       const metric = String((JSON.parse(body) as { metric?: unknown }).metric);
@@ -81,6 +88,9 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
     },
     failWith(status, body) {
       failure = { status, body };
+    },
+    hangUp(count) {
+      hangUps = count;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -1,9 +1,10 @@
 /**
  * The signed HTTP client of the add-on. A custom function has 30 s in all and UrlFetchApp has no
  * timeout of its own, so every call asks the server to answer within what is left
- * (`Prefer: wait=N`): a slow query comes back as 202 and is polled, and retries of 429/503 back
- * off only while the deadline allows. Whatever happens, the call ends before the deadline with a
- * sentence the person can act on.
+ * (`Prefer: wait=N`): a slow query comes back as 202 and is polled, and retries back off only while
+ * the deadline allows. Only what a retry can mend is retried: 429, a 503 the service does not mark
+ * `retryable: false`, and a dropped connection. Whatever happens, the call ends before the deadline
+ * with a sentence the person can act on.
  */
 import { localizeError, type WireError } from '../../contract/errorMessages';
 import { isErrorCode } from '../../contract/errors';
@@ -26,9 +27,23 @@ export interface ApiCallContext {
 const SAFETY_MS = 4_000;
 /** The longest a single request asks the server to hold it. */
 const MAX_SERVER_WAIT_S = 10;
+/**
+ * 429 and 503 are the service saying "later". 500 is a fault a retry repeats. 504 is not retried
+ * either: it is the service's own QUERY_TIMEOUT (the gateway's 29 s never comes first, since every
+ * request asks for an answer within `Prefer: wait`), and running the same heavy query again would
+ * time out again and scan the lake twice; the sentence tells the person to narrow the query.
+ */
 const RETRYABLE_STATUS = new Set([429, 503]);
+/** A dropped connection is retried this many times (fast failures: more would only delay the sentence). */
+const TRANSPORT_RETRIES = 2;
+/** UrlFetchApp's daily quota: Google's message, and no retry can mend it until tomorrow. */
+const URLFETCH_QUOTA = /Service invoked too many times for one day: urlfetch/i;
 
-type Outcome = { kind: 'done'; body: unknown } | { kind: 'accepted'; queryId: string } | { kind: 'retry'; afterMs: number };
+type Outcome =
+  | { kind: 'done'; body: unknown }
+  | { kind: 'accepted'; queryId: string }
+  | { kind: 'retry'; afterMs: number }
+  | { kind: 'dropped'; afterMs: number; sentence: string };
 
 function hostOf(endpoint: string): string {
   return endpoint.replace(/^https?:\/\//i, '').split('/')[0] ?? endpoint;
@@ -68,8 +83,9 @@ function send(context: ApiCallContext, method: 'get' | 'post', path: string, bod
       muteHttpExceptions: true,
       followRedirects: false,
     });
-  } catch {
-    throw new UserFacingError(say(lang, 'unreachable', { host: hostOf(settings.endpoint) }));
+  } catch (error) {
+    if (URLFETCH_QUOTA.test(String((error as Error)?.message ?? error))) throw new UserFacingError(say(lang, 'urlFetchQuota'));
+    return { kind: 'dropped', afterMs: 500 * 2 ** attempt, sentence: say(lang, 'unreachable', { host: hostOf(settings.endpoint) }) };
   }
   const status = response.getResponseCode();
   const parsed = parseJson(response.getContentText()) as { error?: Partial<WireError>; queryId?: unknown } | undefined;
@@ -77,9 +93,10 @@ function send(context: ApiCallContext, method: 'get' | 'post', path: string, bod
   if (status === 202 && typeof parsed?.queryId === 'string') return { kind: 'accepted', queryId: parsed.queryId };
   const error = parsed?.error;
   const code = error?.code;
-  if (RETRYABLE_STATUS.has(status) || code === 'ENGINE_UNAVAILABLE' || code === 'RATE_LIMITED') {
+  if (RETRYABLE_STATUS.has(status) && error?.details?.retryable !== false) {
     const retryAfterS = Number(response.getHeaders()['Retry-After'] ?? response.getHeaders()['retry-after'] ?? 0);
-    return { kind: 'retry', afterMs: Math.max(retryAfterS * 1000, 500 * 2 ** attempt) };
+    const retryAfterMs = Number(error?.details?.retryAfterMs ?? 0);
+    return { kind: 'retry', afterMs: Math.max(retryAfterS * 1000 || 0, retryAfterMs || 0, 500 * 2 ** attempt) };
   }
   if (error && isErrorCode(code)) throw new UserFacingError(localizeError({ code, message: String(error.message ?? ''), details: error.details }, lang));
   throw new UserFacingError(say(lang, 'unexpectedResponse', { status }));
@@ -106,10 +123,12 @@ export function callApi(context: ApiCallContext, method: 'get' | 'post', path: s
   const payload = body === undefined ? undefined : JSON.stringify(body);
   let request: { method: 'get' | 'post'; path: string; payload?: string } = { method, path, ...(payload !== undefined ? { payload } : {}) };
   let waitingFor: string | undefined;
+  let dropped = 0;
   const stillRunning = () => new QueryStillRunning(say(lang, 'stillRunning'), waitingFor ?? '');
   for (let attempt = 0; ; attempt++) {
     const outcome = send(context, request.method, request.path, request.payload, attempt);
     if (outcome.kind === 'done') return outcome.body;
+    if (outcome.kind === 'dropped' && ++dropped > TRANSPORT_RETRIES) throw new UserFacingError(outcome.sentence);
     const left = context.deadline - platform.now() - SAFETY_MS;
     if (outcome.kind === 'accepted') {
       // The server keeps the query running; ask for its result with a long poll while time is left.
@@ -118,7 +137,9 @@ export function callApi(context: ApiCallContext, method: 'get' | 'post', path: s
       if (left < 2_000) throw stillRunning();
       continue;
     }
-    if (left < outcome.afterMs + 1_000) throw waitingFor ? stillRunning() : new UserFacingError(say(lang, 'busy'));
+    if (left < outcome.afterMs + 1_000) {
+      throw waitingFor ? stillRunning() : new UserFacingError(outcome.kind === 'dropped' ? outcome.sentence : say(lang, 'busy'));
+    }
     platform.sleep(outcome.afterMs);
   }
 }

@@ -149,3 +149,21 @@ test('two triggers, inserted rows, a manual refresh, an edit and a new schedule 
   expect((await rpc<{ schedule: unknown }>('snaqGetSchedule')).schedule).toEqual(newSchedule);
   expect((await gas.triggers.fire(mine!.uid)).value).toMatchObject({ due: false });
 }, 60_000);
+
+test('a live marker of another run makes a run leave the work; a dead run’s marker (past the 6-minute limit) does not', async () => {
+  gas.workbook.select('Sheet1', 'B2');
+  await rpc('snaqInsertBlock', query('m1'));
+  await rpc('snaqSetSchedule', { kind: 'daily', hour: 8 });
+  const [mine] = gas.triggers.list();
+  const record = JSON.parse(gas.properties.document.get('SNAQ_SCHEDULE')!);
+  gas.properties.document.set('SNAQ_SCHEDULE', JSON.stringify({ ...record, completedSlot: 0 }));
+
+  gas.properties.document.set('SNAQ_SCHEDULE_RUN', JSON.stringify({ runner: { id: 'a colleague’s trigger', until: Date.now() + 60_000 } }));
+  expect((await gas.triggers.fire(mine!.uid)).value).toMatchObject({ busy: true, refreshed: 0 });
+  expect(api.served.get('m1')).toBe(1);
+
+  gas.properties.document.set('SNAQ_SCHEDULE_RUN', JSON.stringify({ runner: { id: 'a colleague’s trigger', until: Date.now() - 1 } }));
+  expect((await gas.triggers.fire(mine!.uid)).value).toMatchObject({ due: true, refreshed: 1, remaining: 0 });
+  expect(api.served.get('m1')).toBe(2);
+  expect(JSON.parse(gas.properties.document.get('SNAQ_SCHEDULE_RUN')!).runner).toBeUndefined();
+});

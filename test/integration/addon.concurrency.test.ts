@@ -74,7 +74,12 @@ test('two triggers, inserted rows, a manual refresh, an edit and a new schedule 
   gas.workbook.setCell('Sheet1', 'A1', 'Weekly report');
   gas.workbook.setCell('Sheet1', 'E5', 'side note');
   const ids: Record<string, string> = {};
-  for (const [cell, metric] of [['B2', 'm1'], ['B10', 'm2'], ['B18', 'm3'], ['B26', 'm4']] as const) {
+  for (const [cell, metric] of [
+    ['B2', 'm1'],
+    ['B10', 'm2'],
+    ['B18', 'm3'],
+    ['B26', 'm4'],
+  ] as const) {
     gas.workbook.select('Sheet1', cell);
     ids[metric] = (await rpc<Summary>('snaqInsertBlock', query(metric))).id;
   }

@@ -52,7 +52,12 @@ describe('a failure that retrying cannot mend is fetched exactly once', () => {
       { error: { code: 'ENGINE_UNAVAILABLE', message: 'Athena refused the query', details: { reason: 'athena_refused', retryable: false } } },
       'データ基盤が要求を受け付けませんでした。データチームに連絡してください。',
     ],
-    ['500 INTERNAL', 500, { error: { code: 'INTERNAL', message: 'Internal error' } }, '予期しないエラーが起きました。続く場合はデータチームに連絡してください。'],
+    [
+      '500 INTERNAL',
+      500,
+      { error: { code: 'INTERNAL', message: 'Internal error' } },
+      '予期しないエラーが起きました。続く場合はデータチームに連絡してください。',
+    ],
     [
       '504 query timeout',
       504,
@@ -94,7 +99,10 @@ describe('damaged document properties are reported, never silently reset', () =>
     expect(listed.value).toEqual([
       expect.objectContaining({
         id,
-        state: expect.objectContaining({ status: 'error', reason: 'このブロックの保存された状態（更新履歴）が壊れていて読めません。更新すると新しい履歴で置き換えます。' }),
+        state: expect.objectContaining({
+          status: 'error',
+          reason: 'このブロックの保存された状態（更新履歴）が壊れていて読めません。更新すると新しい履歴で置き換えます。',
+        }),
       }),
     ]);
     expect(gas.properties.document.get(`SNAQ_BLOCK_${id}`)).toBe('{"status":"fresh","history":[{"at":"2024-'); // listing changes nothing

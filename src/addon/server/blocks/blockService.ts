@@ -78,7 +78,11 @@ function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
     const request = forecastRequestOf(query, context);
     const result = callApi(api, 'post', '/v1/forecast', request) as ForecastResult;
     // The note sits on the first forecast row: where the actuals stop.
-    const table = withNote(tableOf(result, context.lang, context.platform.dateOfDay), forecastNotes(result, request, context.lang)[0], (row) => typeof row[2] === 'number');
+    const table = withNote(
+      tableOf(result, context.lang, context.platform.dateOfDay),
+      forecastNotes(result, request, context.lang)[0],
+      (row) => typeof row[2] === 'number',
+    );
     return { result, table, chartTitle: chartTitle(result.title, result.interval, context.lang) };
   }
   const request = requestOf(query, context);

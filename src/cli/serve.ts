@@ -6,7 +6,7 @@ import { DEV_CREDENTIALS } from '../contract/devCredentials';
 import { chooseLakeDir } from '../lake/manifest';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { createWorkbench } from '../workbench/workbench';
+import { startWorkbench } from '../workbench/workbench';
 import { openLocalService } from './localStack';
 
 export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
@@ -31,12 +31,11 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   const addonDir = path.resolve('dist', 'addon');
   const workbench =
     process.env.SNAQ_WORKBENCH !== '0' && existsSync(path.join(addonDir, 'Code.js'))
-      ? await createWorkbench({ apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch((error: Error) => {
+      ? await startWorkbench((handler) => server.mount(handler), { apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch((error: Error) => {
           say(`Workbench unavailable (${error.message}); the API is running.`);
           return undefined;
         })
       : undefined;
-  if (workbench) server.mount(workbench.handle);
   say(
     [
       `snaq metrics API listening on ${server.url} (engine: duckdb, lake: ${lakeDir})`,

@@ -43,7 +43,16 @@ export function workbenchPage(): string {
   var selected = { row: 1, column: 1 };
   var state = null;
   function a1(row, column) { var s = ''; for (var c = column; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + (c - 1) % 26) + s; return s + row; }
-  function post(path, body) { return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then(function (r) { return r.json(); }); }
+  // A refused call (4xx) shows its sentence, in the browser's language, instead of drawing the grid.
+  function post(path, body) {
+    return fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then(function (r) {
+      return r.json().then(function (out) {
+        if (r.ok) return out;
+        document.getElementById('log').textContent = /^ja/.test(navigator.language) && out.ja ? out.ja : out.error;
+        throw new Error(out.error);
+      });
+    });
+  }
   function render(grid) {
     state = grid;
     var headerRows = {};
@@ -134,6 +143,27 @@ export function workbenchPage(): string {
   fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render);
 })();
 </script>
+</body>
+</html>`;
+}
+
+/** What `/` shows while the workbench starts (it reloads itself), or why it could not start. */
+export function placeholderPage(state: 'starting' | 'unavailable', reason: string): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const [ja, en] =
+    state === 'starting'
+      ? ['SNAQ ワークベンチを起動中です…', 'The SNAQ workbench is starting…']
+      : [`SNAQ ワークベンチを起動できませんでした: ${escape(reason)}`, `The SNAQ workbench could not start: ${escape(reason)}`];
+  return `<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+${state === 'starting' ? '<meta http-equiv="refresh" content="1">' : ''}
+<title>SNAQ workbench</title>
+</head>
+<body style="font: 14px/1.6 'Hiragino Sans', 'Noto Sans JP', Arial, sans-serif; margin: 2em; color: #202124">
+<p>${ja}</p>
+<p lang="en">${en}</p>
 </body>
 </html>`;
 }

@@ -9,8 +9,9 @@ import path from 'node:path';
 import { createAppsScriptEnv, type AppsScriptEnv, type ChartEntry } from '../emulator';
 import { parseA1, toBox } from '../emulator/a1';
 import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
+import { foreignOrigin, readJsonObject, sendError, sendJson, WorkbenchError } from './guard';
 import { WORKBENCH_USER } from './localUser';
-import { workbenchPage } from './page';
+import { placeholderPage, workbenchPage } from './page';
 
 export interface WorkbenchOptions {
   /** The metrics API the add-on calls. */
@@ -25,11 +26,21 @@ export interface WorkbenchOptions {
 export interface Workbench {
   env: AppsScriptEnv;
   /** Handles `/` and `/workbench/…`; returns false for anything else. */
-  handle(request: http.IncomingMessage, response: http.ServerResponse): boolean;
+  handle: WorkbenchHandler;
   close(): Promise<void>;
 }
 
 const SHEET = 'Sheet1';
+
+/**
+ * The workbench shares the API's process, so no request may make it do unbounded work (a million
+ * inserted rows once blocked the API for 26 s and took 2.7 GB). 50,000 characters is Sheets' own
+ * limit for one cell.
+ */
+export const WORKBENCH_LIMITS = { maxBodyBytes: 256 * 1024, maxInsertRows: 1000, maxCellTextLength: 50_000 } as const;
+
+/** Serves the workbench's paths; returns false for anything else (the API's). */
+export type WorkbenchHandler = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
 
 /** google.script.run over HTTP: each call POSTs to /workbench/rpc and settles its handlers. */
 const RPC_SHIM = `<script>
@@ -55,26 +66,6 @@ const RPC_SHIM = `<script>
   window.google = { script: { run: runner() } };
 })();
 </script>`;
-
-function json(response: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  response.end(text);
-}
-
-function readJson(request: http.IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>);
-      } catch {
-        resolve({});
-      }
-    });
-  });
-}
 
 /** What the page draws for an embedded chart: its first range's header, labels and numeric series. */
 interface ChartView {
@@ -153,55 +144,197 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     };
   };
 
-  const routes: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
-    'POST /workbench/rpc': async (body) => {
-      const result = await env.run(String(body.fn), Array.isArray(body.args) ? body.args : [], { mode: 'rpc' });
-      return result.error ? { error: result.error } : { value: result.value ?? null };
-    },
-    'GET /workbench/grid': async () => grid(),
-    'POST /workbench/select': async (body) => {
-      env.workbook.select(SHEET, String(body.a1));
-      return grid();
-    },
-    'POST /workbench/cell': async (body) => {
-      env.workbook.setCell(SHEET, String(body.a1), body.value);
-      if (typeof body.value === 'string' && body.value.startsWith('=')) await env.recalculate({ sheet: SHEET });
-      return grid();
-    },
-    'POST /workbench/insert-rows': async (body) => {
-      env.workbook.insertRows(SHEET, Number(body.before ?? 1), Number(body.count ?? 1));
-      return grid();
-    },
-    'POST /workbench/fire-trigger': async () => {
-      const outcomes = await Promise.all(env.triggers.list().map((trigger) => env.triggers.fire(trigger.uid)));
-      return { outcomes: outcomes.map((outcome) => outcome.value ?? { error: outcome.error }), grid: grid() };
-    },
-  };
+  const size = () => env.workbook.size(SHEET);
+  const routes = new Map<string, { method: 'GET' | 'POST'; run: (body: Record<string, unknown>) => Promise<unknown> }>([
+    [
+      '/workbench/rpc',
+      {
+        method: 'POST',
+        run: async (body) => {
+          const result = await env.run(functionName(body.fn), argumentList(body.args), { mode: 'rpc' });
+          return result.error ? { error: result.error } : { value: result.value ?? null };
+        },
+      },
+    ],
+    ['/workbench/grid', { method: 'GET', run: async () => grid() }],
+    [
+      '/workbench/select',
+      {
+        method: 'POST',
+        run: async (body) => {
+          env.workbook.select(SHEET, rangeA1(body.a1, size()));
+          return grid();
+        },
+      },
+    ],
+    [
+      '/workbench/cell',
+      {
+        method: 'POST',
+        run: async (body) => {
+          const value = cellValue(body.value);
+          env.workbook.setCell(SHEET, cellA1(body.a1, size()), value);
+          if (typeof value === 'string' && value.startsWith('=')) await env.recalculate({ sheet: SHEET });
+          return grid();
+        },
+      },
+    ],
+    [
+      '/workbench/insert-rows',
+      {
+        method: 'POST',
+        run: async (body) => {
+          const before = wholeNumber(body.before ?? 1, 'before', 1, size().maxRows + 1);
+          const count = wholeNumber(body.count ?? 1, 'count', 1, WORKBENCH_LIMITS.maxInsertRows);
+          env.workbook.insertRows(SHEET, before, count);
+          return grid();
+        },
+      },
+    ],
+    [
+      '/workbench/fire-trigger',
+      {
+        method: 'POST',
+        run: async () => {
+          const outcomes = await Promise.all(env.triggers.list().map((trigger) => env.triggers.fire(trigger.uid)));
+          return { outcomes: outcomes.map((outcome) => outcome.value ?? { error: outcome.error }), grid: grid() };
+        },
+      },
+    ],
+  ]);
 
   return {
     env,
     handle(request, response) {
-      const url = (request.url ?? '/').split('?')[0]!;
-      if (request.method === 'GET' && url === '/') {
+      const url = (request.url ?? '/').split(/[?#]/)[0]!;
+      if (!isWorkbenchPath(url)) return false;
+      const refused = foreignOrigin(request);
+      if (refused) return refuse(request, response, refused);
+      if (url === '/' || url === '/workbench/sidebar') {
+        if (request.method !== 'GET') return refuse(request, response, methodNotAllowed('GET'), { allow: 'GET' });
         response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(workbenchPage());
+        response.end(url === '/' ? workbenchPage() : sidebar());
         return true;
       }
-      if (request.method === 'GET' && url === '/workbench/sidebar') {
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        response.end(sidebar());
-        return true;
-      }
-      const route = routes[`${request.method} ${url}`];
-      if (!route) return false;
-      void readJson(request)
-        .then(route)
-        .then(
-          (body) => json(response, 200, body),
-          (error: Error) => json(response, 500, { error: error.message }),
-        );
+      const route = routes.get(url);
+      if (!route) return refuse(request, response, new WorkbenchError(404, `There is no workbench path ${url}.`, `ワークベンチに ${url} はありません。`));
+      if (request.method !== route.method) return refuse(request, response, methodNotAllowed(route.method), { allow: route.method });
+      const body = route.method === 'POST' ? readJsonObject(request, WORKBENCH_LIMITS.maxBodyBytes) : Promise.resolve({});
+      void body.then(route.run).then(
+        (result) => sendJson(response, 200, result),
+        (error: unknown) => {
+          if (error instanceof WorkbenchError) return sendError(response, error, error.status === 413 ? { connection: 'close' } : {});
+          console.error('[snaq] workbench error:', error);
+          sendError(response, new WorkbenchError(500, 'The workbench failed; its console has the details.', 'ワークベンチでエラーが起きました。詳細はコンソールにあります。'));
+        },
+      );
       return true;
     },
     close: () => env.close(),
   };
+}
+
+/** The paths the workbench owns: everything else is the API's. */
+function isWorkbenchPath(url: string): boolean {
+  return url === '/' || url.startsWith('/workbench/');
+}
+
+/** Answers a refusal without reading the body. */
+function refuse(request: http.IncomingMessage, response: http.ServerResponse, error: WorkbenchError, headers: Record<string, string> = {}): true {
+  request.resume();
+  sendError(response, error, headers);
+  return true;
+}
+
+function methodNotAllowed(method: string): WorkbenchError {
+  return new WorkbenchError(405, `Use ${method} for this workbench path.`, `このパスには ${method} を使ってください。`);
+}
+
+const badRequest = (en: string, ja: string) => new WorkbenchError(400, en, ja);
+
+function functionName(value: unknown): string {
+  if (typeof value === 'string' && /^[A-Za-z_$][\w$]{0,99}$/.test(value)) return value;
+  throw badRequest('"fn" must name a server function.', '"fn" にはサーバー関数の名前を入れてください。');
+}
+
+function argumentList(value: unknown): unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  throw badRequest('"args" must be a list.', '"args" はリストにしてください。');
+}
+
+/** One cell of the workbench's sheet, inside its current size. */
+function cellA1(value: unknown, size: { maxRows: number; maxColumns: number }): string {
+  const parsed = typeof value === 'string' && value.length <= 20 ? parseA1(value) : null;
+  const single = parsed && parsed.sheet === undefined && parsed.r1 !== undefined && parsed.r1 === parsed.r2 && parsed.c1 !== undefined && parsed.c1 === parsed.c2;
+  if (!single) throw badRequest(`"a1" must be one cell such as B3, not ${JSON.stringify(value)?.slice(0, 40)}.`, `"a1" には B3 のようなセルを一つ入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`);
+  return insideSheet(value as string, parsed.r1!, parsed.c1!, size);
+}
+
+/** A range of the workbench's sheet (whole rows and columns included), inside its current size. */
+function rangeA1(value: unknown, size: { maxRows: number; maxColumns: number }): string {
+  const parsed = typeof value === 'string' && value.length <= 40 ? parseA1(value) : null;
+  if (!parsed || parsed.sheet !== undefined) throw badRequest(`"a1" must be a range such as B3 or B3:D9, not ${JSON.stringify(value)?.slice(0, 40)}.`, `"a1" には B3 や B3:D9 のような範囲を入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`);
+  return insideSheet(value as string, parsed.r2 ?? 1, parsed.c2 ?? 1, size);
+}
+
+function insideSheet(a1: string, lastRow: number, lastColumn: number, size: { maxRows: number; maxColumns: number }): string {
+  if (lastRow <= size.maxRows && lastColumn <= size.maxColumns) return a1;
+  throw badRequest(`${a1} is outside the sheet (${size.maxRows} rows × ${size.maxColumns} columns).`, `${a1} はシートの外です（${size.maxRows} 行 × ${size.maxColumns} 列）。`);
+}
+
+/** What a person can type into a cell: text (a formula too), a number, true/false, or nothing. */
+function cellValue(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+  if (typeof value === 'string' && value.length <= WORKBENCH_LIMITS.maxCellTextLength) return value;
+  throw badRequest(
+    `"value" must be text of at most ${WORKBENCH_LIMITS.maxCellTextLength} characters, a number, true or false.`,
+    `"value" は ${WORKBENCH_LIMITS.maxCellTextLength} 文字までのテキスト、数値、true か false にしてください。`,
+  );
+}
+
+function wholeNumber(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) return value;
+  throw badRequest(`"${field}" must be a whole number from ${min} to ${max}.`, `"${field}" は ${min} から ${max} までの整数にしてください。`);
+}
+
+/** Before the workbench is ready (or when it cannot start): a page that says so, and 503 for its calls. */
+function placeholder(state: 'starting' | 'unavailable', reason = ''): WorkbenchHandler {
+  return (request, response) => {
+    const url = (request.url ?? '/').split(/[?#]/)[0]!;
+    if (!isWorkbenchPath(url)) return false;
+    const refused = foreignOrigin(request);
+    if (refused) return refuse(request, response, refused);
+    request.resume();
+    const retry: Record<string, string> = state === 'starting' ? { 'retry-after': '1' } : {};
+    if (url === '/') {
+      response.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...retry });
+      response.end(placeholderPage(state, reason));
+    } else {
+      const error =
+        state === 'starting'
+          ? new WorkbenchError(503, 'The workbench is starting; try again in a moment.', 'ワークベンチを起動中です。少し待ってからもう一度お試しください。')
+          : new WorkbenchError(503, `The workbench is unavailable: ${reason}`, `ワークベンチは使えません: ${reason}`);
+      sendError(response, error, retry);
+    }
+    return true;
+  };
+}
+
+/**
+ * Mounts the workbench on a server that is already listening: a "starting" page at once (the
+ * add-on's first run takes a few seconds, and `/` must not fall through to the API's JSON 401),
+ * then the workbench, or a page that says why it could not start.
+ */
+export async function startWorkbench(mount: (handler: WorkbenchHandler) => void, options: WorkbenchOptions): Promise<Workbench> {
+  mount(placeholder('starting'));
+  try {
+    const workbench = await createWorkbench(options);
+    mount(workbench.handle);
+    return workbench;
+  } catch (error) {
+    mount(placeholder('unavailable', error instanceof Error ? error.message : String(error)));
+    throw error;
+  }
 }

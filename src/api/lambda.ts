@@ -68,7 +68,9 @@ function stringValues(value: unknown, lowerCaseNames: boolean): Record<string, s
 }
 
 /** What the handler needs from an event, or the error to answer when the event does not carry it. */
-type ReadEvent = { ok: true; principal: string; method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string } | { ok: false; error: ApiError };
+type ReadEvent =
+  | { ok: true; principal: string; method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string }
+  | { ok: false; error: ApiError };
 
 /**
  * Reads an event of either payload version without trusting its shape: a Lambda can be invoked
@@ -87,7 +89,10 @@ function readEvent(event: unknown): ReadEvent {
   const method = isV2 ? text(fieldsOf(context.http).method) : text(fields.httpMethod);
   const rawPath = isV2 ? text(fields.rawPath) : text(fields.path);
   if (!method || rawPath === undefined) {
-    return { ok: false, error: new ApiError('INVALID_ARGUMENT', 'The event is not an API Gateway proxy request: it has no method or path.', { reason: 'invalid_http' }) };
+    return {
+      ok: false,
+      error: new ApiError('INVALID_ARGUMENT', 'The event is not an API Gateway proxy request: it has no method or path.', { reason: 'invalid_http' }),
+    };
   }
   const raw = fields.body ?? '';
   if (typeof raw !== 'string') {

@@ -31,10 +31,12 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   const addonDir = path.resolve('dist', 'addon');
   const workbench =
     process.env.SNAQ_WORKBENCH !== '0' && existsSync(path.join(addonDir, 'Code.js'))
-      ? await startWorkbench((handler) => server.mount(handler), { apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch((error: Error) => {
-          say(`Workbench unavailable (${error.message}); the API is running.`);
-          return undefined;
-        })
+      ? await startWorkbench((handler) => server.mount(handler), { apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch(
+          (error: Error) => {
+            say(`Workbench unavailable (${error.message}); the API is running.`);
+            return undefined;
+          },
+        )
       : undefined;
   say(
     [

@@ -38,7 +38,11 @@ export function foreignOrigin(request: http.IncomingMessage): WorkbenchError | u
   const ours = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
   const host = (request.headers.host ?? '').toLowerCase();
   if (!ours.includes(host)) {
-    return new WorkbenchError(403, `The workbench answers only Host 127.0.0.1:${port} or localhost:${port}.`, `ワークベンチは Host が 127.0.0.1:${port} か localhost:${port} のときだけ応答します。`);
+    return new WorkbenchError(
+      403,
+      `The workbench answers only Host 127.0.0.1:${port} or localhost:${port}.`,
+      `ワークベンチは Host が 127.0.0.1:${port} か localhost:${port} のときだけ応答します。`,
+    );
   }
   const origin = request.headers.origin;
   if (origin !== undefined && !ours.some((name) => origin.toLowerCase() === `http://${name}`)) {
@@ -56,7 +60,9 @@ export function readJsonObject(request: http.IncomingMessage, maxBytes: number):
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
     request.resume();
-    return Promise.reject(new WorkbenchError(415, 'Send the body as JSON with Content-Type: application/json.', '本文は Content-Type: application/json の JSON で送ってください。'));
+    return Promise.reject(
+      new WorkbenchError(415, 'Send the body as JSON with Content-Type: application/json.', '本文は Content-Type: application/json の JSON で送ってください。'),
+    );
   }
   const tooLarge = new WorkbenchError(413, `The body is larger than ${maxBytes} bytes.`, `本文が ${maxBytes} バイトを超えています。`);
   if (Number(request.headers['content-length'] ?? 0) > maxBytes) {

@@ -114,7 +114,12 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     // An admin when the bundle was built for the workbench (npm start: esbuild.config.ts --workbench).
     user: { email: WORKBENCH_USER, locale: 'ja' },
-    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', name: 'SNAQ workbench', sheets: { [SHEET]: Array.from({ length: rows }, () => Array.from({ length: columns }, () => null)) } },
+    workbook: {
+      timeZone: 'Asia/Tokyo',
+      locale: 'ja_JP',
+      name: 'SNAQ workbench',
+      sheets: { [SHEET]: Array.from({ length: rows }, () => Array.from({ length: columns }, () => null)) },
+    },
   });
   await env.run('onOpen', [{ authMode: 'FULL' }]);
 
@@ -225,7 +230,10 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         (error: unknown) => {
           if (error instanceof WorkbenchError) return sendError(response, error, error.status === 413 ? { connection: 'close' } : {});
           console.error('[snaq] workbench error:', error);
-          sendError(response, new WorkbenchError(500, 'The workbench failed; its console has the details.', 'ワークベンチでエラーが起きました。詳細はコンソールにあります。'));
+          sendError(
+            response,
+            new WorkbenchError(500, 'The workbench failed; its console has the details.', 'ワークベンチでエラーが起きました。詳細はコンソールにあります。'),
+          );
         },
       );
       return true;
@@ -266,21 +274,33 @@ function argumentList(value: unknown): unknown[] {
 /** One cell of the workbench's sheet, inside its current size. */
 function cellA1(value: unknown, size: { maxRows: number; maxColumns: number }): string {
   const parsed = typeof value === 'string' && value.length <= 20 ? parseA1(value) : null;
-  const single = parsed && parsed.sheet === undefined && parsed.r1 !== undefined && parsed.r1 === parsed.r2 && parsed.c1 !== undefined && parsed.c1 === parsed.c2;
-  if (!single) throw badRequest(`"a1" must be one cell such as B3, not ${JSON.stringify(value)?.slice(0, 40)}.`, `"a1" には B3 のようなセルを一つ入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`);
+  const single =
+    parsed && parsed.sheet === undefined && parsed.r1 !== undefined && parsed.r1 === parsed.r2 && parsed.c1 !== undefined && parsed.c1 === parsed.c2;
+  if (!single)
+    throw badRequest(
+      `"a1" must be one cell such as B3, not ${JSON.stringify(value)?.slice(0, 40)}.`,
+      `"a1" には B3 のようなセルを一つ入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`,
+    );
   return insideSheet(value as string, parsed.r1!, parsed.c1!, size);
 }
 
 /** A range of the workbench's sheet (whole rows and columns included), inside its current size. */
 function rangeA1(value: unknown, size: { maxRows: number; maxColumns: number }): string {
   const parsed = typeof value === 'string' && value.length <= 40 ? parseA1(value) : null;
-  if (!parsed || parsed.sheet !== undefined) throw badRequest(`"a1" must be a range such as B3 or B3:D9, not ${JSON.stringify(value)?.slice(0, 40)}.`, `"a1" には B3 や B3:D9 のような範囲を入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`);
+  if (!parsed || parsed.sheet !== undefined)
+    throw badRequest(
+      `"a1" must be a range such as B3 or B3:D9, not ${JSON.stringify(value)?.slice(0, 40)}.`,
+      `"a1" には B3 や B3:D9 のような範囲を入れてください（${JSON.stringify(value)?.slice(0, 40)} は使えません）。`,
+    );
   return insideSheet(value as string, parsed.r2 ?? 1, parsed.c2 ?? 1, size);
 }
 
 function insideSheet(a1: string, lastRow: number, lastColumn: number, size: { maxRows: number; maxColumns: number }): string {
   if (lastRow <= size.maxRows && lastColumn <= size.maxColumns) return a1;
-  throw badRequest(`${a1} is outside the sheet (${size.maxRows} rows × ${size.maxColumns} columns).`, `${a1} はシートの外です（${size.maxRows} 行 × ${size.maxColumns} 列）。`);
+  throw badRequest(
+    `${a1} is outside the sheet (${size.maxRows} rows × ${size.maxColumns} columns).`,
+    `${a1} はシートの外です（${size.maxRows} 行 × ${size.maxColumns} 列）。`,
+  );
 }
 
 /** What a person can type into a cell: text (a formula too), a number, true/false, or nothing. */

@@ -27,7 +27,11 @@ afterAll(async () => {
 });
 
 /** A REST API (payload 1.0) proxy event, as recorded from API Gateway with IAM auth. */
-function v1(method: string, path: string, options: { body?: string; base64?: boolean; query?: Record<string, string>; arn?: string | null } = {}): LambdaEventV1 {
+function v1(
+  method: string,
+  path: string,
+  options: { body?: string; base64?: boolean; query?: Record<string, string>; arn?: string | null } = {},
+): LambdaEventV1 {
   return {
     httpMethod: method,
     path,
@@ -61,7 +65,11 @@ describe.each([
   test('every route answers as the local server does', async () => {
     const list = await handler(event('GET', '/v1/metrics', withQuery('search=%E8%A7%A3%E7%B4%84') as never));
     expect(list.statusCode).toBe(200);
-    expect(JSON.parse(list.body).metrics.map((m: { name: string }) => m.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    expect(
+      JSON.parse(list.body)
+        .metrics.map((m: { name: string }) => m.name)
+        .sort(),
+    ).toEqual(['churn_rate', 'churned_subscribers']);
     expect(JSON.parse((await handler(event('GET', '/v1/metrics/revenue'))).body).definition.en).toMatch(/shop orders/);
     expect(JSON.parse((await handler(event('GET', '/v1/metrics/box_revenue/dimensions/plan/values'))).body).values).toEqual(['biweekly', 'every4weeks']);
     const query = await handler(event('POST', '/v1/query', { body: QUERY }));
@@ -102,7 +110,12 @@ describe('any event gets a well-formed response, never a throw', () => {
   const health1 = { httpMethod: 'GET', path: '/v1/health', requestContext: identity };
   const health2 = { version: '2.0', rawPath: '/v1/health', requestContext: { ...iam, http: { method: 'GET' } } };
   const postQuery1 = { httpMethod: 'POST', path: '/v1/query', headers: { 'content-type': 'application/json' }, requestContext: identity };
-  const postQuery2 = { version: '2.0', rawPath: '/v1/query', headers: { 'content-type': 'application/json' }, requestContext: { ...iam, http: { method: 'POST' } } };
+  const postQuery2 = {
+    version: '2.0',
+    rawPath: '/v1/query',
+    headers: { 'content-type': 'application/json' },
+    requestContext: { ...iam, http: { method: 'POST' } },
+  };
 
   // [name, event, the status it must answer]
   const HOSTILE: Array<[string, unknown, number]> = [
@@ -142,7 +155,11 @@ describe('any event gets a well-formed response, never a throw', () => {
     ['headers as an array', { ...health1, headers: [['host', 'x']] }, 200],
     ['header values that are numbers, arrays, null and objects', { ...health2, headers: { prefer: 5, 'x-a': ['a', 'b'], 'x-n': null, 'x-o': { a: 1 } } }, 200],
     ['a Prefer header that is an object', { ...health1, headers: { Prefer: { wait: 1 } } }, 200],
-    ['query values that are numbers, arrays, null and objects', { ...health1, path: '/v1/metrics', queryStringParameters: { search: 42, x: ['a'], y: null, z: {} } }, 200],
+    [
+      'query values that are numbers, arrays, null and objects',
+      { ...health1, path: '/v1/metrics', queryStringParameters: { search: 42, x: ['a'], y: null, z: {} } },
+      200,
+    ],
     ['queryStringParameters as a string', { ...health1, path: '/v1/metrics', queryStringParameters: 'search=x' }, 200],
     ['rawQueryString as a number', { ...health2, rawPath: '/v1/metrics', rawQueryString: 42 }, 200],
     ['rawQueryString as an array', { ...health2, rawPath: '/v1/metrics', rawQueryString: ['search=x'] }, 200],
@@ -173,7 +190,11 @@ describe('any event gets a well-formed response, never a throw', () => {
 
   test('a v2 query string is read exactly as the local server reads it (a second "?" or "=" stays in the value)', async () => {
     const result = await handler(v2('GET', '/v1/metrics', { query: `x=1?y=2&k==v&search=${encodeURIComponent('解約')}` }));
-    expect(JSON.parse(result.body).metrics.map((m: { name: string }) => m.name).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    expect(
+      JSON.parse(result.body)
+        .metrics.map((m: { name: string }) => m.name)
+        .sort(),
+    ).toEqual(['churn_rate', 'churned_subscribers']);
     const plus = await handler(v2('GET', '/v1/metrics', { query: 'search=churn+rate' }));
     expect(JSON.parse(plus.body).metrics.map((m: { name: string }) => m.name)).toEqual(['churn_rate']);
   });

@@ -38,12 +38,15 @@ interface Reply {
 /** A raw request, so a test can send any Host and Origin (fetch will not let it). */
 function send(method: string, target: string, options: { headers?: Record<string, string>; body?: string | Buffer; serverPort?: number } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: options.serverPort ?? port, method, path: target, headers: options.headers, agent: false }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port: options.serverPort ?? port, method, path: target, headers: options.headers, agent: false },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+      },
+    );
     request.on('error', reject);
     request.end(options.body);
   });
@@ -80,7 +83,10 @@ describe('only its own origin (DNS rebinding)', () => {
       { origin: `https://127.0.0.1:${port}` },
     ]) {
       // The classic attack: a text/plain "simple" POST, which needs no CORS preflight.
-      const write = await send('POST', '/workbench/cell', { headers: { 'content-type': 'text/plain', ...headers }, body: JSON.stringify({ a1: 'A1', value: 'pwned' }) });
+      const write = await send('POST', '/workbench/cell', {
+        headers: { 'content-type': 'text/plain', ...headers },
+        body: JSON.stringify({ a1: 'A1', value: 'pwned' }),
+      });
       expect([write.status, headers]).toEqual([403, headers]);
       expect(errorOf(write)).toMatch(/host|origin/i);
       const writeJson = await postJson('/workbench/cell', { a1: 'A1', value: 'pwned' }, headers);
@@ -120,7 +126,10 @@ describe('content types, JSON and sizes', () => {
     }
     const none = await send('POST', '/workbench/insert-rows', { body: '{}' });
     expect(none.status).toBe(415);
-    expect((await send('POST', '/workbench/cell', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ a1: 'J2', value: 1 }) })).status).toBe(200);
+    expect(
+      (await send('POST', '/workbench/cell', { headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ a1: 'J2', value: 1 }) }))
+        .status,
+    ).toBe(200);
   });
 
   test('bad JSON is a 400, not an empty object', async () => {

@@ -4,9 +4,11 @@
  */
 import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
+import { checkTestEndpoint } from '../engine/athena/config';
 import { s3ManifestReader } from '../engine/s3Manifest';
 import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
+import { readSecretString } from './secretValue';
 import { MetricsService } from './service';
 
 /** Under API Gateway's 29 s integration timeout; slower queries answer 202 and are polled. */
@@ -14,26 +16,41 @@ const SYNC_BUDGET_MS = 20_000;
 
 let deps: Promise<LambdaDeps> | undefined;
 
-function create(): Promise<LambdaDeps> {
+async function create(): Promise<LambdaDeps> {
   const env = process.env;
   const manifestUrl = env.SNAQ_LAKE_MANIFEST;
   if (!manifestUrl) throw new Error('SNAQ_LAKE_MANIFEST must name the lake manifest, e.g. s3://bucket/prefix/manifest.json.');
-  const manifest = s3ManifestReader({
-    url: manifestUrl,
-    region: env.SNAQ_ATHENA_REGION ?? env.AWS_REGION ?? 'ap-northeast-1',
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
-      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-    },
-  });
-  const engine = AthenaEngine.fromEnv(env, { manifest });
-  const service = new MetricsService(loadCatalog(), engine, { syncBudgetMs: SYNC_BUDGET_MS, queryTimeoutMs: 10 * 60_000 });
-  return Promise.resolve({
+  const secretId = env.SNAQ_QUERY_TOKEN_SECRET;
+  if (!secretId) throw new Error('SNAQ_QUERY_TOKEN_SECRET must name the Secrets Manager secret that signs query ids (the CDK stack sets it).');
+  const region = env.SNAQ_ATHENA_REGION ?? env.AWS_REGION ?? 'ap-northeast-1';
+  const credentials = {
+    accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+  // Endpoint overrides exist for local doubles only (https, or http on loopback).
+  const s3Endpoint = env.SNAQ_S3_ENDPOINT;
+  if (s3Endpoint) checkTestEndpoint(s3Endpoint, 'SNAQ_S3_ENDPOINT');
+  const secretsEndpoint = env.SNAQ_SECRETS_ENDPOINT;
+  if (secretsEndpoint) checkTestEndpoint(secretsEndpoint, 'SNAQ_SECRETS_ENDPOINT');
+  const manifest = s3ManifestReader({ url: manifestUrl, region, credentials, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) });
+  const operatorLog = (entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  const engine = AthenaEngine.fromEnv(env, { manifest, operatorLog });
+  // Once per cold start: 202 ids are signed with it, so any instance can answer their polls.
+  const queryTokenKey = await readSecretString({ secretId, region, credentials, ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}) });
+  const service = new MetricsService(loadCatalog(), engine, { syncBudgetMs: SYNC_BUDGET_MS, queryTimeoutMs: 10 * 60_000, queryTokenKey });
+  return {
     service,
     log: jsonLinesTo((line) => process.stdout.write(line)),
     reportInternal: (error) => console.error('[snaq] internal error:', error),
-  });
+  };
 }
 
-export const handler = createLambdaHandler(() => (deps ??= create()));
+// A failed cold start (the secret unreadable for a moment) is retried by the next invocation.
+export const handler = createLambdaHandler(
+  () =>
+    (deps ??= create().catch((error: unknown) => {
+      deps = undefined;
+      throw error;
+    })),
+);

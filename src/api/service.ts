@@ -3,8 +3,8 @@
  * asynchronous completion for slow queries. Transport-free: the HTTP adapters call it through the
  * route table, the CLI calls it directly.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { ApiError } from '../contract/errors';
 import type {
   Cell,
   DimensionValues,
@@ -31,7 +31,9 @@ import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
 import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { QueryEngine } from '../engine/types';
-import { PendingQueries } from './pendingQueries';
+import { LocalAnswers, SignedAnswers, type AsyncAnswers } from './asyncAnswers';
+import { RequestLedger } from './executionLedger';
+import { QueryTokens, type QueryTokenPayload, type ReplayKind } from './queryTokens';
 import { ResultCache } from './resultCache';
 import { LIMITS } from '../contract/limits';
 import type { LakeManifest } from '../contract/snapshot';
@@ -46,6 +48,11 @@ export interface ServiceOptions {
   cacheMaxBytes: number;
   /** How long a finished asynchronous result stays fetchable. */
   asyncResultTtlMs: number;
+  /**
+   * With a key, 202 ids are signed tokens any instance can answer (Lambda); without, pending work
+   * is kept in this process's memory (the local server). See asyncAnswers.ts.
+   */
+  queryTokenKey?: string;
   now: () => number;
 }
 
@@ -81,12 +88,17 @@ function edgeMeta(result: ComputedResult): Partial<Meta> {
   };
 }
 
-/** What a 202 needs to answer its poll later. */
-interface PendingContext {
-  metric: MetricDef;
-  /** Turns the finished work into the 200 body (a query result, a forecast, anomalies). */
-  answer(result: unknown, queryId: string): QueryResult | ForecastResult | AnomalyResult;
+/** A request replayed from a signed query id: the executions it started and when it was first accepted. */
+export interface Resumption {
+  ledger: RequestLedger;
+  issuedAtMs: number;
+  expiresAtMs: number;
 }
+
+/** The executions of the request being served, seen by `run` without threading them through the insights. */
+const currentLedger = new AsyncLocalStorage<RequestLedger>();
+/** A poll that states no wait still waits this long on Lambda: resuming a finished execution takes a few calls. */
+const REPLAY_DEFAULT_WAIT_MS = 5_000;
 
 const DIMENSION_VALUES_CAP = 1_000;
 /** What the sync budget's timer resolves to, distinct from any result. */
@@ -98,8 +110,8 @@ export class MetricsService implements SeriesSource {
   readonly options: ServiceOptions;
   private readonly dialect: Dialect;
   private readonly cache: ResultCache<ComputedResult>;
-  private readonly inFlight = new Map<string, Promise<ComputedResult>>();
-  private readonly pending: PendingQueries<unknown, PendingContext>;
+  private readonly inFlight = new Map<string, { result: Promise<ComputedResult>; ledger: RequestLedger }>();
+  private readonly answers: AsyncAnswers;
   private readonly insights: InsightsService;
 
   constructor(
@@ -110,7 +122,12 @@ export class MetricsService implements SeriesSource {
     this.options = { ...DEFAULT_SERVICE_OPTIONS, ...options };
     this.dialect = DIALECTS[engine.dialect];
     this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
-    this.pending = new PendingQueries(this.options.asyncResultTtlMs, this.options.now);
+    const running = (queryId: string, metric: MetricDef) => this.running(queryId, metric);
+    this.answers = this.options.queryTokenKey
+      ? new SignedAnswers(new QueryTokens(this.options.queryTokenKey), this.options.queryTimeoutMs + this.options.asyncResultTtlMs, this.options.now, (payload, principal, waitMs) =>
+          this.replay(payload, principal, waitMs),
+        )
+      : new LocalAnswers(this.options.asyncResultTtlMs, this.options.now, this.options.syncBudgetMs, running, randomUUID);
     this.insights = new InsightsService(this);
   }
 
@@ -179,8 +196,8 @@ export class MetricsService implements SeriesSource {
    * Runs a query. A client that cannot wait long (an Apps Script custom function has 30 s in all)
    * passes `waitMs` (HTTP `Prefer: wait=N`) to get its 202 sooner.
    */
-  async query(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<QueryOutcome> {
-    const started = this.options.now();
+  async query(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<QueryOutcome> {
+    const started = resumed?.issuedAtMs ?? this.options.now();
     const { request, limit, compiled } = this.prepare(body);
     const metric = request.metric;
     const manifest = await this.engine.snapshot();
@@ -189,8 +206,11 @@ export class MetricsService implements SeriesSource {
     const cachedResult = this.cache.get(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
 
-    const computation = this.run(metric, compiled, key, manifest, request);
-    return this.within(computation, principal, waitMs, metric, (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }));
+    return this.within(
+      () => this.run(metric, compiled, key, manifest, request),
+      { principal, waitMs, metric, request: { kind: 'query', body }, resumed },
+      (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }),
+    );
   }
 
   /**
@@ -199,12 +219,13 @@ export class MetricsService implements SeriesSource {
    * before the budget (bad input) fails the request itself.
    */
   private async within<T, B extends QueryResult | ForecastResult | AnomalyResult>(
-    work: Promise<T>,
-    principal: string,
-    waitMs: number,
-    metric: MetricDef,
+    start: () => Promise<T>,
+    context: { principal: string; waitMs: number; metric: MetricDef; request: { kind: ReplayKind; body: unknown }; resumed?: Resumption },
     answer: (result: T, queryId: string) => B,
   ): Promise<Outcome<B>> {
+    const { principal, waitMs, metric, request, resumed } = context;
+    const ledger = resumed?.ledger ?? new RequestLedger();
+    const work = currentLedger.run(ledger, start);
     const queryId = randomUUID();
     let timer: NodeJS.Timeout | undefined;
     const budget = new Promise<typeof BUDGET_SPENT>((resolve) => {
@@ -216,8 +237,31 @@ export class MetricsService implements SeriesSource {
     } finally {
       clearTimeout(timer);
     }
-    this.pending.add(queryId, principal, { metric, answer: (result, id) => answer(result as T, id) }, work);
-    return this.running(queryId, metric);
+    const acceptedId = this.answers.accept({
+      principal,
+      metric,
+      request,
+      work,
+      answer: (result, id) => answer(result as T, id),
+      ledger,
+      issuedAtMs: resumed?.issuedAtMs ?? this.options.now(),
+      ...(resumed ? { expiresAtMs: resumed.expiresAtMs } : {}),
+    });
+    return this.running(acceptedId, metric);
+  }
+
+  /** A signed id's request, run again here: its executions are resumed, finished ones only read. */
+  private replay(payload: QueryTokenPayload, principal: string, waitMs: number | undefined): Promise<PolledOutcome> {
+    const resumed: Resumption = { ledger: new RequestLedger(payload.executions), issuedAtMs: payload.issuedAtMs, expiresAtMs: payload.expiresAtMs };
+    const wait = waitMs ?? REPLAY_DEFAULT_WAIT_MS;
+    switch (payload.kind) {
+      case 'query':
+        return this.query(payload.body, principal, wait, resumed);
+      case 'forecast':
+        return this.forecastWithin(payload.body, principal, wait, resumed);
+      case 'anomalies':
+        return this.anomaliesWithin(payload.body, principal, wait, resumed);
+    }
   }
 
   private running(queryId: string, metric: MetricDef): { status: 202; body: QueryAccepted } {
@@ -233,19 +277,8 @@ export class MetricsService implements SeriesSource {
   }
 
   /** The outcome of a query answered with 202, waiting up to `waitMs` for it; only its principal may read it. */
-  async queryStatus(queryId: string, principal: string, waitMs = 0): Promise<PolledOutcome> {
-    if (waitMs > 0) await this.pending.settledWithin(queryId, Math.min(waitMs, this.options.syncBudgetMs));
-    const pending = this.pending.find(queryId, principal);
-    if (!pending) {
-      throw new ApiError('INVALID_ARGUMENT', 'There is no running or recent query with this id. Send the query again.', {
-        reason: 'unknown_query',
-        field: 'queryId',
-      });
-    }
-    const { metric, answer } = pending.context;
-    if (!pending.settled) return this.running(queryId, metric);
-    if ('error' in pending.settled) throw pending.settled.error;
-    return { status: 200, body: answer(pending.settled.result, queryId) };
+  queryStatus(queryId: string, principal: string, waitMs?: number): Promise<PolledOutcome> {
+    return this.answers.poll(queryId, principal, waitMs);
   }
 
   /**
@@ -253,23 +286,28 @@ export class MetricsService implements SeriesSource {
    * the metric version and the snapshot id, so a new definition or new data never reads old results.
    */
   private run(metric: MetricDef, compiled: CompiledQuery, key: string, manifest: LakeManifest, request?: ResolvedQuery): Promise<ComputedResult> {
-    let running = this.inFlight.get(key);
-    if (!running) {
-      running = this.execute(metric, compiled, manifest, request).finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, running);
-      running.then(
-        (result) => this.cache.set(key, result, JSON.stringify(result.rows).length * 2 + 512),
-        () => undefined,
-      );
+    const ledger = currentLedger.getStore();
+    const shared = this.inFlight.get(key);
+    if (shared) {
+      // Joining another request's execution: this request's id must name it too.
+      ledger?.follow(shared.ledger);
+      return shared.result;
     }
+    const own = ledger ?? new RequestLedger();
+    const running = this.execute(metric, compiled, manifest, request, own).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, { result: running, ledger: own });
+    running.then(
+      (result) => this.cache.set(key, result, JSON.stringify(result.rows).length * 2 + 512),
+      () => undefined,
+    );
     return running;
   }
 
   /** Runs a statement; a query's rows (`request`) lose what lies past the data's edge, then small groups. */
-  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest, request?: ResolvedQuery): Promise<ComputedResult> {
+  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest, request: ResolvedQuery | undefined, ledger: RequestLedger): Promise<ComputedResult> {
     const result = await this.engine.execute(
       { sql: compiled.sql, params: compiled.params },
-      { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows },
+      { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows, ledger },
     );
     let rows = result.rows;
     let suppressedGroups = 0;
@@ -364,15 +402,17 @@ export class MetricsService implements SeriesSource {
   }
 
   /** POST /v1/forecast: the forecast, or 202 when its series outlives the client's wait. */
-  forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<ForecastResult>> {
+  forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<ForecastResult>> {
     const request = parseForecastRequest(body);
-    return this.within(this.insights.forecast(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
+    const metric = resolveMetric(this.catalog, request.metric);
+    return this.within(() => this.insights.forecast(request), { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed }, (result) => result);
   }
 
   /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
-  anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY): Promise<Outcome<AnomalyResult>> {
+  anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<AnomalyResult>> {
     const request = parseAnomalyRequest(body);
-    return this.within(this.insights.anomalies(request), principal, waitMs, resolveMetric(this.catalog, request.metric), (result) => result);
+    const metric = resolveMetric(this.catalog, request.metric);
+    return this.within(() => this.insights.anomalies(request), { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed }, (result) => result);
   }
 
   /** A metric's series and its forecast, answered in full (the CLI and tests; no 202). */

@@ -45,6 +45,7 @@ const JA_BY_REASON: Record<string, Phrase> = {
   invalid_filter_value: (d) =>
     Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${list(d.allowed)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
   unknown_query: () => 'この問い合わせは見つかりません。もう一度実行してください。',
+  too_large_to_poll: () => '絞り込みの値が多すぎて、時間のかかる集計の結果を待てません。絞り込みの値を減らしてください。',
   rate_limited: (d) => `リクエストが多すぎます。${String(d.retryAfterSeconds ?? 1)} 秒後にもう一度お試しください。`,
   signature: () => '認証に失敗しました。アクセスキー・リージョンの設定と、端末の時計を確認してください。',
   timeout: () => '集計に時間がかかりすぎたため中断しました。期間や切り口を減らしてください。',

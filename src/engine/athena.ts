@@ -105,13 +105,35 @@ export class AthenaEngine implements QueryEngine {
     const wallStarted = performance.now();
     const deadline = started + options.timeoutMs;
     let id: string | undefined;
+    const ledger = options.ledger;
+    const statementKey = this.lifecycle.statementKey(statement);
+    // An execution started for this request earlier (maybe by another instance) is resumed, not repeated.
+    let resume = ledger?.started(statementKey);
     try {
       for (let attempt = 0; ; attempt++) {
         if (this.closed) throw new ApiError('ENGINE_UNAVAILABLE', 'The query engine is shutting down.', { reason: 'closed' });
-        id = await this.lifecycle.start(statement, attempt, deadline);
-        if (!id) throw new UnavailableError('malformed_response');
+        const resumed = resume !== undefined;
+        if (resume !== undefined) {
+          id = resume;
+          resume = undefined;
+        } else {
+          id = await this.lifecycle.start(statement, attempt, deadline);
+          if (!id) throw new UnavailableError('malformed_response');
+          ledger?.record(statementKey, id);
+        }
         this.running.add(id);
-        const execution = await this.lifecycle.waitFor(id, deadline);
+        let execution: Awaited<ReturnType<QueryLifecycle['waitFor']>>;
+        try {
+          execution = await this.lifecycle.waitFor(id, deadline);
+        } catch (error) {
+          // Athena forgets executions after a while: one it no longer knows is started afresh.
+          if (resumed && error instanceof AthenaCallError && error.type === 'InvalidRequestException') {
+            this.running.delete(id);
+            attempt--;
+            continue;
+          }
+          throw error;
+        }
         this.running.delete(id);
         const status = execution.Status ?? {};
         if (status.State === 'SUCCEEDED') {

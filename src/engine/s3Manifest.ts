@@ -10,6 +10,8 @@ export interface S3ManifestOptions {
   url: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Path-style endpoint instead of https://<bucket>.s3.<region>.amazonaws.com (a loopback double in tests). */
+  endpoint?: string;
   ttlMs?: number;
   now?: () => number;
   fetcher?: (url: string) => Promise<Response>;
@@ -19,7 +21,8 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
   const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(options.url);
   if (!match) throw new Error(`SNAQ_LAKE_MANIFEST must look like s3://bucket/key, not "${options.url}".`);
   const [, bucket, key] = match;
-  const httpsUrl = `https://${bucket}.s3.${options.region}.amazonaws.com/${key!.split('/').map(encodeURIComponent).join('/')}`;
+  const path = key!.split('/').map(encodeURIComponent).join('/');
+  const httpsUrl = options.endpoint ? `${options.endpoint.replace(/\/+$/, '')}/${bucket}/${path}` : `https://${bucket}.s3.${options.region}.amazonaws.com/${path}`;
   const client = new AwsClient({ ...options.credentials, service: 's3', region: options.region, retries: 2 });
   const fetcher = options.fetcher ?? ((url: string) => client.fetch(url));
   const now = options.now ?? Date.now;

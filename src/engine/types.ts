@@ -16,6 +16,16 @@ export interface ExecuteOptions {
   timeoutMs: number;
   /** More rows than this fail with RESULT_TOO_LARGE. */
   maxRows: number;
+  /**
+   * Executions started earlier for this request, possibly by another process: an engine that runs
+   * queries remotely (Athena) resumes the one recorded for a statement and records what it starts.
+   */
+  ledger?: ExecutionLedger;
+}
+
+export interface ExecutionLedger {
+  started(statementKey: string): string | undefined;
+  record(statementKey: string, executionId: string): void;
 }
 
 export interface EngineResult {

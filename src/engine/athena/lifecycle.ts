@@ -60,6 +60,12 @@ export class QueryLifecycle {
     return createHash('sha256').update(material).digest('hex');
   }
 
+  /** Names a statement in a ledger (short: it travels inside signed query ids). */
+  statementKey(statement: EngineStatement): string {
+    const material = JSON.stringify([normalise(statement.sql), statement.params, this.options.workGroup, this.options.database]);
+    return createHash('sha256').update(material).digest('base64url').slice(0, 16);
+  }
+
   /** Starts the statement; returns its QueryExecutionId. */
   async start(statement: EngineStatement, attempt: number, deadline: number): Promise<string | undefined> {
     const token = this.clientRequestToken(statement, attempt);

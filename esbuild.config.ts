@@ -52,7 +52,10 @@ async function buildAddon(config: AddonBuildConfig): Promise<void> {
     ['Settings.html', 'src/addon/sidebar/settingsDialog.ts'],
   ] as const) {
     const script = (await bundle(entry, 'browser')).replace(/<\/script/gi, '<\\/script');
-    writeFileSync(path.join(ADDON_DIR, file), page.replace('/*SCRIPT*/', () => script));
+    writeFileSync(
+      path.join(ADDON_DIR, file),
+      page.replace('/*SCRIPT*/', () => script),
+    );
   }
 }
 
@@ -99,7 +102,7 @@ function configOrExit(): AddonBuildConfig | undefined {
 
 const config = configOrExit();
 if (config && !flags.has('--check')) {
-  if (config.admins.length === 0) process.stderr.write('note: SNAQ_ADMINS is not set, so nobody can change the add-on\'s connection settings.\n');
+  if (config.admins.length === 0) process.stderr.write("note: SNAQ_ADMINS is not set, so nobody can change the add-on's connection settings.\n");
   Promise.all([buildAddon(config), ...(ADDON_ONLY ? [] : [buildCli(), buildLambda()])]).then(
     () => {
       const kb = (file: string) => (readFileSync(file).length / 1024).toFixed(1);

@@ -75,7 +75,16 @@ export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult
 /** The result cache key: the metric's version and the lake snapshot make stale answers impossible. */
 function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
   const metric = request.metric;
-  return JSON.stringify([metric.name, metric.version, request.from, request.to, request.grain ?? null, request.dimensions, request.filters, manifest.snapshotId]);
+  return JSON.stringify([
+    metric.name,
+    metric.version,
+    request.from,
+    request.to,
+    request.grain ?? null,
+    request.dimensions,
+    request.filters,
+    manifest.snapshotId,
+  ]);
 }
 
 /** What a result says about its data: how fresh, where it ends, which period is partial. */
@@ -124,8 +133,11 @@ export class MetricsService implements SeriesSource {
     this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
     const running = (queryId: string, metric: MetricDef) => this.running(queryId, metric);
     this.answers = this.options.queryTokenKey
-      ? new SignedAnswers(new QueryTokens(this.options.queryTokenKey), this.options.queryTimeoutMs + this.options.asyncResultTtlMs, this.options.now, (payload, principal, waitMs) =>
-          this.replay(payload, principal, waitMs),
+      ? new SignedAnswers(
+          new QueryTokens(this.options.queryTokenKey),
+          this.options.queryTimeoutMs + this.options.asyncResultTtlMs,
+          this.options.now,
+          (payload, principal, waitMs) => this.replay(payload, principal, waitMs),
         )
       : new LocalAnswers(this.options.asyncResultTtlMs, this.options.now, this.options.syncBudgetMs, running, randomUUID);
     this.insights = new InsightsService(this);
@@ -304,7 +316,13 @@ export class MetricsService implements SeriesSource {
   }
 
   /** Runs a statement; a query's rows (`request`) lose what lies past the data's edge, then small groups. */
-  private async execute(metric: MetricDef, compiled: CompiledQuery, manifest: LakeManifest, request: ResolvedQuery | undefined, ledger: RequestLedger): Promise<ComputedResult> {
+  private async execute(
+    metric: MetricDef,
+    compiled: CompiledQuery,
+    manifest: LakeManifest,
+    request: ResolvedQuery | undefined,
+    ledger: RequestLedger,
+  ): Promise<ComputedResult> {
     const result = await this.engine.execute(
       { sql: compiled.sql, params: compiled.params },
       { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows, ledger },
@@ -405,14 +423,22 @@ export class MetricsService implements SeriesSource {
   forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<ForecastResult>> {
     const request = parseForecastRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
-    return this.within(() => this.insights.forecast(request), { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed }, (result) => result);
+    return this.within(
+      () => this.insights.forecast(request),
+      { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed },
+      (result) => result,
+    );
   }
 
   /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
   anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<AnomalyResult>> {
     const request = parseAnomalyRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
-    return this.within(() => this.insights.anomalies(request), { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed }, (result) => result);
+    return this.within(
+      () => this.insights.anomalies(request),
+      { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed },
+      (result) => result,
+    );
   }
 
   /** A metric's series and its forecast, answered in full (the CLI and tests; no 202). */

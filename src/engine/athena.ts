@@ -18,7 +18,8 @@ import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from 
 export type { AthenaCredentials, AthenaEngineOptions } from './athena/config';
 
 /** Athena's message names the cause; its ErrorType numbers are too coarse (1006 covers most of Trino's analysis errors). */
-const LAKE_SCHEMA_MISMATCH = /\b(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|COLUMN_NOT_FOUND)\b|Table '[^']*' does not exist|Column '[^']*' cannot be resolved|HIVE_METASTORE_ERROR/i;
+const LAKE_SCHEMA_MISMATCH =
+  /\b(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|COLUMN_NOT_FOUND)\b|Table '[^']*' does not exist|Column '[^']*' cannot be resolved|HIVE_METASTORE_ERROR/i;
 const PERMISSION_DENIED = /PERMISSION_DENIED|Access ?Denied|not authorized|Insufficient (Lake Formation )?permissions?/i;
 const SCAN_LIMIT = /scan(ned)? limit|bytes scanned/i;
 

@@ -22,7 +22,9 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
   if (!match) throw new Error(`SNAQ_LAKE_MANIFEST must look like s3://bucket/key, not "${options.url}".`);
   const [, bucket, key] = match;
   const path = key!.split('/').map(encodeURIComponent).join('/');
-  const httpsUrl = options.endpoint ? `${options.endpoint.replace(/\/+$/, '')}/${bucket}/${path}` : `https://${bucket}.s3.${options.region}.amazonaws.com/${path}`;
+  const httpsUrl = options.endpoint
+    ? `${options.endpoint.replace(/\/+$/, '')}/${bucket}/${path}`
+    : `https://${bucket}.s3.${options.region}.amazonaws.com/${path}`;
   const client = new AwsClient({ ...options.credentials, service: 's3', region: options.region, retries: 2 });
   const fetcher = options.fetcher ?? ((url: string) => client.fetch(url));
   const now = options.now ?? Date.now;

@@ -396,7 +396,10 @@ export class SnaqMetricsStack extends Stack {
 
     // ---------------------------------------------------------------- Outputs
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The metrics API base URL (…/prod/; routes start at v1/); set it in the add-on.' });
-    new CfnOutput(this, 'AddonPolicyArn', { value: this.addonPolicy.managedPolicyArn, description: 'Attach to the add-on IAM principal (execute-api:Invoke only).' });
+    new CfnOutput(this, 'AddonPolicyArn', {
+      value: this.addonPolicy.managedPolicyArn,
+      description: 'Attach to the add-on IAM principal (execute-api:Invoke only).',
+    });
     new CfnOutput(this, 'WorkGroupName', { value: workGroupName, description: 'The enforced Athena workgroup.' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
   }

@@ -37,7 +37,7 @@ const savedEnv = { ...process.env };
 function coldInstance(): Handler {
   let handler: Handler | undefined;
   jest.isolateModules(() => {
-    handler = (require('../../src/api/lambdaEntry') as { handler: Handler }).handler;
+    handler = jest.requireActual<{ handler: Handler }>('../../src/api/lambdaEntry').handler;
   });
   return handler!;
 }
@@ -54,7 +54,7 @@ function event(method: string, path: string, options: { body?: unknown; arn?: st
   };
 }
 
-const json = (result: LambdaResult) => JSON.parse(result.body) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (result: LambdaResult) => JSON.parse(result.body) as Record<string, any>;
 
 function expectStatement(request: QueryRequest, runningMs: number): string {
   const resolved = resolveQuery(loadCatalog(), parseQueryRequest(request));

@@ -46,7 +46,10 @@ const METRIC_CASES: Array<{ name: string; request: QueryRequest }> = catalog.lis
   const dimensioned = DIMENSION_CASES[metric.name];
   if (dimensioned) cases.push({ name: `${metric.name} by dimension with a filter`, request: { metric: metric.name, ...dimensioned } });
   else if (metric.dimensions.length) {
-    cases.push({ name: `${metric.name} by ${metric.dimensions[0]}`, request: { metric: metric.name, ...YEAR_2024, grain, dimensions: [metric.dimensions[0]!] } });
+    cases.push({
+      name: `${metric.name} by ${metric.dimensions[0]}`,
+      request: { metric: metric.name, ...YEAR_2024, grain, dimensions: [metric.dimensions[0]!] },
+    });
   }
   return cases;
 });
@@ -247,7 +250,18 @@ describe('AthenaEngine against the Athena double', () => {
 
   test('QUEUED → RUNNING → QUEUED → RUNNING → SUCCEEDED is polled through', async () => {
     const { trinoSql, duckSql } = rawPair('SELECT 41 + 1 AS answer');
-    double.expect(trinoSql, { sql: duckSql, params: [] }, { timeline: [['QUEUED', 30], ['RUNNING', 30], ['QUEUED', 20], ['RUNNING', 30]] });
+    double.expect(
+      trinoSql,
+      { sql: duckSql, params: [] },
+      {
+        timeline: [
+          ['QUEUED', 30],
+          ['RUNNING', 30],
+          ['QUEUED', 20],
+          ['RUNNING', 30],
+        ],
+      },
+    );
     const result = await athena.execute({ sql: trinoSql, params: [] }, generous);
     expect(result.rows).toEqual([[42]]);
     expect(double.callsOf('GetQueryExecution').length).toBeGreaterThan(2);
@@ -297,7 +311,12 @@ describe('AthenaEngine against the Athena double', () => {
     const failing: Array<{ name: string; failure: AthenaErrorInfo; code: string; reason: string }> = [
       {
         name: 'a syntax error in our SQL (a compiler bug) is INTERNAL',
-        failure: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: "SYNTAX_ERROR: line 1:8: mismatched input 'FORM'. Expecting: ',', 'FROM'" },
+        failure: {
+          ErrorCategory: 2,
+          ErrorType: 1006,
+          Retryable: false,
+          ErrorMessage: "SYNTAX_ERROR: line 1:8: mismatched input 'FORM'. Expecting: ',', 'FROM'",
+        },
         code: 'INTERNAL',
         reason: 'engine_rejected_statement',
       },
@@ -309,7 +328,12 @@ describe('AthenaEngine against the Athena double', () => {
       },
       {
         name: 'a missing table is ENGINE_UNAVAILABLE',
-        failure: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.snaq_lake.boxes' does not exist" },
+        failure: {
+          ErrorCategory: 2,
+          ErrorType: 1006,
+          Retryable: false,
+          ErrorMessage: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.snaq_lake.boxes' does not exist",
+        },
         code: 'ENGINE_UNAVAILABLE',
         reason: 'lake_schema_mismatch',
       },
@@ -319,7 +343,8 @@ describe('AthenaEngine against the Athena double', () => {
           ErrorCategory: 2,
           ErrorType: 1000,
           Retryable: false,
-          ErrorMessage: 'PERMISSION_DENIED: Permission denied on S3 path: s3://snaq-lake/aurora-export/snaq/boxes/part-0.parquet. Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)',
+          ErrorMessage:
+            'PERMISSION_DENIED: Permission denied on S3 path: s3://snaq-lake/aurora-export/snaq/boxes/part-0.parquet. Access Denied (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied)',
         },
         code: 'ENGINE_UNAVAILABLE',
         reason: 'engine_permission',
@@ -357,7 +382,9 @@ describe('AthenaEngine against the Athena double', () => {
       expect([error.code, error.details?.reason, error.details?.retryable]).toEqual(['ENGINE_UNAVAILABLE', 'athena_refused', false]);
       expect(JSON.stringify(error.toBody())).not.toMatch(/arn:aws|not authorized/);
       expect(double.callsOf('StartQueryExecution')).toHaveLength(1); // not retried
-      expect(operatorLog).toEqual([expect.objectContaining({ event: 'athena_call_refused', op: 'StartQueryExecution', errorType: 'AccessDeniedException', status: 400, message })]);
+      expect(operatorLog).toEqual([
+        expect.objectContaining({ event: 'athena_call_refused', op: 'StartQueryExecution', errorType: 'AccessDeniedException', status: 400, message }),
+      ]);
     });
 
     test('a scan-limit stop stays 413 RESULT_TOO_LARGE with the reason the user can act on', async () => {
@@ -452,7 +479,13 @@ describe('AthenaEngine against the Athena double', () => {
   });
 
   test('the double refuses requests that break the service model', async () => {
-    const client = new AwsClient({ accessKeyId: double.accessKeyId, secretAccessKey: double.secretAccessKey, service: 'athena', region: double.region, retries: 0 });
+    const client = new AwsClient({
+      accessKeyId: double.accessKeyId,
+      secretAccessKey: double.secretAccessKey,
+      service: 'athena',
+      region: double.region,
+      retries: 0,
+    });
     const send = async (op: string, body: unknown, contentType = 'application/x-amz-json-1.1') => {
       const response = await client.fetch(double.endpoint, {
         method: 'POST',
@@ -467,7 +500,11 @@ describe('AthenaEngine against the Athena double', () => {
       ['StartQueryExecution', { ClientRequestToken: token }, /QueryString: required member is missing/],
       ['StartQueryExecution', { QueryString: 'SELECT 1', ClientRequestToken: 'short' }, /ClientRequestToken: length 5 is below the minimum 32/],
       ['StartQueryExecution', { QueryString: 'SELECT 1', WorkGroup: 'bad group!' }, /WorkGroup: does not match the pattern/],
-      ['StartQueryExecution', { QueryString: 'SELECT 1', ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: 'yes' } } }, /Enabled: expected a boolean/],
+      [
+        'StartQueryExecution',
+        { QueryString: 'SELECT 1', ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: 'yes' } } },
+        /Enabled: expected a boolean/,
+      ],
       [
         'StartQueryExecution',
         { QueryString: 'SELECT 1', ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: true, MaxAgeInMinutes: 20_000 } } },

@@ -264,7 +264,9 @@ export class AthenaDouble {
       return refuse(403, type, verdict.reason);
     }
     if (req.method !== 'POST' || (req.url ?? '').split('?')[0] !== '/') return refuse(400, 'InvalidRequestException', 'Athena takes POST /');
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     if (contentType !== CONTENT_TYPE) return refuse(400, 'InvalidRequestException', `Content-Type must be ${CONTENT_TYPE}`);
     if (!op) return refuse(400, 'InvalidRequestException', 'X-Amz-Target must be AmazonAthena.<Operation>');
     let body: Record<string, unknown>;
@@ -319,7 +321,11 @@ export class AthenaDouble {
             WorkGroup: {
               Name: this.workGroup,
               State: 'ENABLED',
-              Configuration: { EnforceWorkGroupConfiguration: true, BytesScannedCutoffPerQuery: 10_737_418_240, EngineVersion: { EffectiveEngineVersion: 'Athena engine version 3' } },
+              Configuration: {
+                EnforceWorkGroupConfiguration: true,
+                BytesScannedCutoffPerQuery: 10_737_418_240,
+                EngineVersion: { EffectiveEngineVersion: 'Athena engine version 3' },
+              },
             },
           },
         };
@@ -392,9 +398,7 @@ export class AthenaDouble {
                 : 'Query was cancelled by the user',
             }
           : {}),
-        ...(state === 'FAILED' && execution.failure
-          ? { StateChangeReason: execution.failure.ErrorMessage, AthenaError: execution.failure }
-          : {}),
+        ...(state === 'FAILED' && execution.failure ? { StateChangeReason: execution.failure.ErrorMessage, AthenaError: execution.failure } : {}),
       },
       Statistics: {
         EngineExecutionTimeInMillis: done && finishedAt !== undefined ? finishedAt - execution.submittedAt : 0,

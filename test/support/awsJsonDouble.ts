@@ -77,7 +77,9 @@ export class AwsDouble {
     const json = (status: number, body: unknown) => ({ status, type: 'application/x-amz-json-1.1', body: JSON.stringify(body) });
     if (!verdict.ok) {
       this.calls.push({ service, op: 'signature', body: {}, status: 403 });
-      return isS3 ? { status: 403, type: 'application/xml', body: '<Error><Code>SignatureDoesNotMatch</Code></Error>' } : json(400, { __type: 'InvalidSignatureException', message: verdict.reason });
+      return isS3
+        ? { status: 403, type: 'application/xml', body: '<Error><Code>SignatureDoesNotMatch</Code></Error>' }
+        : json(400, { __type: 'InvalidSignatureException', message: verdict.reason });
     }
     if (isS3) {
       const key = decodeURIComponent((req.url ?? '').split('?')[0]!.slice(1));
@@ -87,7 +89,9 @@ export class AwsDouble {
       return { status: 200, type: 'application/json', body: object };
     }
     const target = String(req.headers['x-amz-target'] ?? '');
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     let body: Record<string, unknown> = {};
     try {
       body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;

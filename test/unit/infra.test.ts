@@ -139,9 +139,7 @@ describe('SnaqMetricsStack', () => {
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: 'prod',
         AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
-        MethodSettings: Match.arrayWith([
-          Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 }),
-        ]),
+        MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
       });
       const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0] as Json;
       const logGroupId = stage.Properties.AccessLogSetting.DestinationArn['Fn::GetAtt'][0] as string;
@@ -176,7 +174,8 @@ describe('SnaqMetricsStack', () => {
       for (const statement of allStatements(template).filter((s) => s.Effect === 'Allow')) {
         const resources = list<Json>(statement.Resource);
         if (!resources.includes('*')) continue;
-        for (const action of list(statement.Action)) expect({ where: statement.where, action, allowed: action in RESOURCE_STAR_EXCEPTIONS }).toEqual({ where: statement.where, action, allowed: true });
+        for (const action of list(statement.Action))
+          expect({ where: statement.where, action, allowed: action in RESOURCE_STAR_EXCEPTIONS }).toEqual({ where: statement.where, action, allowed: true });
       }
     });
 
@@ -205,7 +204,13 @@ describe('SnaqMetricsStack', () => {
       const byAction = new Map<string, string[]>();
       for (const s of statements) for (const a of list(s.Action)) byAction.set(a, [...(byAction.get(a) ?? []), ...list<Json>(s.Resource).map(flat)]);
 
-      for (const action of ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup']) {
+      for (const action of [
+        'athena:StartQueryExecution',
+        'athena:GetQueryExecution',
+        'athena:GetQueryResults',
+        'athena:StopQueryExecution',
+        'athena:GetWorkGroup',
+      ]) {
         expect(byAction.get(action)).toEqual(['arn:${AWS::Partition}:athena:ap-northeast-1:123456789012:workgroup/snaq-metrics']);
       }
       const glue = byAction.get('glue:GetTable')!;
@@ -419,7 +424,10 @@ describe('SnaqMetricsStack', () => {
       const athena = find('TotalExecutionTime');
       expect(athena).toMatchObject({ Namespace: 'AWS/Athena', Statistic: 'SampleCount' });
       expect(athena.Dimensions).toEqual(
-        expect.arrayContaining([{ Name: 'QueryState', Value: 'FAILED' }, { Name: 'WorkGroup', Value: 'snaq-metrics' }]),
+        expect.arrayContaining([
+          { Name: 'QueryState', Value: 'FAILED' },
+          { Name: 'WorkGroup', Value: 'snaq-metrics' },
+        ]),
       );
       const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);

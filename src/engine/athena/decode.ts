@@ -19,12 +19,15 @@ export type CellDecoder = (text: string) => Cell;
 
 function baseType(type: string): string {
   // `timestamp(3)`, `varchar(10)`, `decimal(10,2)`: the parameters do not change the JS value.
-  return type.toLowerCase().replace(/\(.*\)$/, '').trim();
+  return type
+    .toLowerCase()
+    .replace(/\(.*\)$/, '')
+    .trim();
 }
 
 function numberOf(text: string, column: string, type: string): number {
   const value = Number(text);
-  if (text.trim() === '' || Number.isNaN(value) && text !== 'NaN') {
+  if (text.trim() === '' || (Number.isNaN(value) && text !== 'NaN')) {
     throw new ApiError('INTERNAL', `Athena returned a malformed ${type} in column "${column}".`, { reason: 'malformed_result', column });
   }
   return value;

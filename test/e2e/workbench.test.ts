@@ -10,164 +10,179 @@ import { chromium, type Browser, type FrameLocator, type Page } from 'playwright
 import { createWorkbench, type Workbench } from '../../src/workbench/workbench';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
+import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 import type { QueryResult } from '../../src/contract/types';
 
 const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-let lake: TestLake;
-let api: LocalApi;
-let workbench: Workbench;
-let server: http.Server;
-let url: string;
-let browser: Browser;
-let page: Page;
-let sidebar: FrameLocator;
+describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
+  let lake: TestLake;
+  let api: LocalApi;
+  let workbench: Workbench;
+  let server: http.Server;
+  let url: string;
+  let browser: Browser;
+  let page: Page;
+  let sidebar: FrameLocator;
 
-beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  lake = await createTestLake({ scale: 0.05 });
-  api = await startLocalApi(lake.dir);
-  workbench = await createWorkbench({ apiUrl: api.server.url, addonDir: path.resolve(__dirname, '../../dist/addon') });
-  server = http.createServer((request, response) => {
-    if (!workbench.handle(request, response)) response.writeHead(404).end();
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    lake = await createTestLake({ scale: 0.05 });
+    api = await startLocalApi(lake.dir);
+    workbench = await createWorkbench({ apiUrl: api.server.url, addonDir: path.resolve(__dirname, '../../dist/addon') });
+    server = http.createServer((request, response) => {
+      if (!workbench.handle(request, response)) response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
+    page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 800 } })).newPage();
+    await page.goto(url);
+    sidebar = page.frameLocator('#sidebar');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await workbench?.close();
+    await api?.close().catch(() => undefined);
+    lake?.remove();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(url);
-  sidebar = page.frameLocator('#sidebar');
-}, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await workbench?.close();
-  await api?.close().catch(() => undefined);
-  lake?.remove();
+  const QUERY = { metric: 'box_revenue', from: '2024-01-01', to: '2024-07-01', grain: 'month' } as const;
+
+  /** The yen amounts the grid shows in a column, as numbers. */
+  async function amounts(column: string, firstRow: number, count: number): Promise<number[]> {
+    const out: number[] = [];
+    for (let row = firstRow; row < firstRow + count; row++) out.push(Number((await page.locator(`#cell-${column}${row}`).innerText()).replace(/[^\d-]/g, '')));
+    return out;
+  }
+
+  async function apiAmounts(): Promise<number[]> {
+    const outcome = await api.service.query(QUERY, 'test');
+    return (outcome.body as QueryResult).rows.map((row) => row[1] as number);
+  }
+
+  test('search → pick a metric → preview → insert a block: the grid shows the API’s numbers', async () => {
+    await page.locator('#cell-B2').click();
+    await sidebar.locator('#search').fill('定期便');
+    await sidebar.locator('button[data-metric="box_revenue"]').click();
+    await sidebar.locator('#freshness').waitFor();
+    await sidebar.locator('#preset').selectOption('custom');
+    await sidebar.locator('#from').fill('2024-01-01');
+    await sidebar.locator('#to').fill('2024-06-30');
+    await sidebar.locator('#grain').selectOption('month');
+    await sidebar.locator('#preview-button').click();
+    await sidebar.locator('table.preview').waitFor();
+    await sidebar.locator('svg.sparkline polyline').waitFor({ state: 'attached' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-preview-ja.png') });
+    await sidebar.locator('#insert-block').click();
+    await sidebar.locator('#sidebar-status', { hasText: 'B2:C8' }).waitFor();
+    await page.locator('#cell-C8').filter({ hasText: /¥/ }).waitFor();
+    expect(await page.locator('#cell-B2').innerText()).toBe('期間');
+    expect(await page.locator('#cell-B3').innerText()).toBe('2024-01-01');
+    expect(await amounts('C', 3, 6)).toEqual(await apiAmounts());
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-block-ja.png') });
+  }, 120_000);
+
+  test('insert a row above → refresh all → the block moved and refreshed', async () => {
+    await page.locator('#cell-A1').click();
+    await page.locator('#insert-row').click();
+    await page.locator('#cell-B3', { hasText: '期間' }).waitFor();
+    await sidebar.locator('#tab-blocks').click();
+    await sidebar.locator('#refresh-all').click();
+    await sidebar.locator('#progress', { hasText: '1 / 1' }).waitFor();
+    await sidebar.locator('li.block.fresh').waitFor();
+    expect(await sidebar.locator('li.block .range').innerText()).toBe('Sheet1!B3:C9');
+    expect(await amounts('C', 4, 6)).toEqual(await apiAmounts());
+  });
+
+  test('the sidebar speaks English to an English browser, has a CSP, and is reachable from the keyboard', async () => {
+    const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 320, height: 700 } })).newPage();
+    await english.goto(`${url}/workbench/sidebar`);
+    await english.locator('nav button', { hasText: 'Metrics' }).waitFor();
+    await english.locator('button[data-metric="revenue"] .title', { hasText: 'Revenue (boxes + shop)' }).waitFor();
+    expect(await english.locator('script[src]').count()).toBe(0); // one file: scripts are inlined
+    expect(await english.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);
+    await english.keyboard.press('Tab'); // everything is reachable from the keyboard
+    expect(await english.evaluate('document.activeElement && document.activeElement.tagName')).toMatch(/BUTTON|INPUT/);
+    await english.screenshot({ path: path.join(ARTIFACTS, 'sidebar-en.png') });
+    await page.locator('#sidebar').screenshot({ path: path.join(ARTIFACTS, 'sidebar-ja.png') });
+  });
+
+  test('a SNAQ formula typed into a cell spills its result into the grid', async () => {
+    await page.locator('#cell-F2').click();
+    await page.locator('#formula').fill('=SNAQ_METRIC("box_revenue", "2024-01-01", "2024-06-30", "month")');
+    await page.locator('#formula').press('Enter');
+    await page.locator('#cell-G8').filter({ hasText: /\d/ }).waitFor();
+    expect(await page.locator('#cell-F3').innerText()).toMatch(/^2024-01-01/);
+    expect(await amounts('G', 3, 6)).toEqual(await apiAmounts());
+  });
+
+  test('a block with a forecast: the preview shows the forecast, the block its table and a line chart beside it', async () => {
+    await page.locator('#cell-B12').click();
+    await sidebar.locator('#tab-find').click();
+    await sidebar.locator('#search').fill('revenue');
+    await sidebar.locator('button[data-metric="revenue"]').click();
+    await sidebar.locator('#freshness').waitFor();
+    await sidebar.locator('#grain').selectOption('month');
+    await sidebar.locator('#forecast-on').check();
+    expect(await sidebar.locator('input[name="dimension"]').first().isDisabled()).toBe(true);
+    await sidebar.locator('#horizon').fill('6');
+    await sidebar.locator('#preview-button').click();
+    await sidebar.locator('table.preview th', { hasText: '予測' }).first().waitFor();
+    expect(await sidebar.locator('#forecast-model').innerText()).toMatch(/^モデル: [a-z-]+ \(季節周期 \d+\) · 過去検証の MASE/);
+    await sidebar.locator('#insert-block').click();
+    await sidebar.locator('#sidebar-status', { hasText: 'B12:F30' }).waitFor();
+    expect(await page.locator('#cell-D12').innerText()).toBe('予測');
+    expect(await page.locator('#cell-D30').innerText()).toMatch(/¥[\d,]+/);
+    const chart = page.locator('#charts figure.chart');
+    await chart.waitFor();
+    expect(await chart.locator('figcaption').innerText()).toBe('売上（定期便＋ショップ）：実績と予測（80% 予測区間） (H12)');
+    expect(await chart.locator('path[data-series]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-series')))).toEqual([
+      '実績',
+      '予測',
+      '下限',
+      '上限',
+    ]);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-ja.png'), fullPage: true });
+  }, 120_000);
+
+  test('stop the API → refresh all → the values stay and the blocks show stale with a reason', async () => {
+    const before = await amounts('C', 4, 6);
+    await api.close();
+    await sidebar.locator('#tab-blocks').click();
+    await sidebar.locator('#refresh-all').click();
+    await sidebar.locator('li.block.stale').nth(1).waitFor({ timeout: 60_000 });
+    expect(await sidebar.locator('li.block .reason').first().innerText()).toMatch(/接続できません/);
+    expect(await page.locator('#charts figure.chart').count()).toBe(1);
+    expect(await amounts('C', 4, 6)).toEqual(before);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-stale-ja.png') });
+  }, 90_000);
+
+  test('set a weekly schedule → exactly one trigger exists, however often it is saved', async () => {
+    await sidebar.locator('#tab-schedule').click();
+    await sidebar.locator('#kind').selectOption('weekly');
+    await sidebar.locator('#weekday').selectOption('1');
+    await sidebar.locator('#hour').selectOption('8');
+    await sidebar.locator('#schedule button[type="submit"]').click();
+    await sidebar.locator('#schedule-next', { hasText: '次回' }).waitFor();
+    await sidebar.locator('#schedule button[type="submit"]').click();
+    await sidebar.locator('#sidebar-status', { hasText: '保存しました' }).waitFor();
+    const grid = (await (await fetch(`${url}/workbench/grid`)).json()) as { triggers: Array<{ handler: string }>; rows: number; columns: number };
+    expect(grid.triggers).toEqual([expect.objectContaining({ handler: 'snaqScheduledRefresh' })]);
+    // The page draws the used area (with a margin), not all 1000 × 26 cells of a new sheet.
+    expect(grid.rows).toBeLessThan(60);
+    expect(grid.columns).toBeLessThan(15);
+    await sidebar.locator('body').screenshot({ path: path.join(ARTIFACTS, 'sidebar-schedule-ja.png') });
+  });
 });
-
-const QUERY = { metric: 'box_revenue', from: '2024-01-01', to: '2024-07-01', grain: 'month' } as const;
-
-/** The yen amounts the grid shows in a column, as numbers. */
-async function amounts(column: string, firstRow: number, count: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let row = firstRow; row < firstRow + count; row++) out.push(Number((await page.locator(`#cell-${column}${row}`).innerText()).replace(/[^\d-]/g, '')));
-  return out;
-}
-
-async function apiAmounts(): Promise<number[]> {
-  const outcome = await api.service.query(QUERY, 'test');
-  return (outcome.body as QueryResult).rows.map((row) => row[1] as number);
-}
-
-test('search → pick a metric → preview → insert a block: the grid shows the API’s numbers', async () => {
-  await page.locator('#cell-B2').click();
-  await sidebar.locator('#search').fill('定期便');
-  await sidebar.locator('button[data-metric="box_revenue"]').click();
-  await sidebar.locator('#freshness').waitFor();
-  await sidebar.locator('#preset').selectOption('custom');
-  await sidebar.locator('#from').fill('2024-01-01');
-  await sidebar.locator('#to').fill('2024-06-30');
-  await sidebar.locator('#grain').selectOption('month');
-  await sidebar.locator('#preview-button').click();
-  await sidebar.locator('table.preview').waitFor();
-  await sidebar.locator('svg.sparkline polyline').waitFor({ state: 'attached' });
-  await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-preview-ja.png') });
-  await sidebar.locator('#insert-block').click();
-  await sidebar.locator('#sidebar-status', { hasText: 'B2:C8' }).waitFor();
-  await page.locator('#cell-C8').filter({ hasText: /¥/ }).waitFor();
-  expect(await page.locator('#cell-B2').innerText()).toBe('期間');
-  expect(await page.locator('#cell-B3').innerText()).toBe('2024-01-01');
-  expect(await amounts('C', 3, 6)).toEqual(await apiAmounts());
-  await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-block-ja.png') });
-}, 120_000);
-
-test('insert a row above → refresh all → the block moved and refreshed', async () => {
-  await page.locator('#cell-A1').click();
-  await page.locator('#insert-row').click();
-  await page.locator('#cell-B3', { hasText: '期間' }).waitFor();
-  await sidebar.locator('#tab-blocks').click();
-  await sidebar.locator('#refresh-all').click();
-  await sidebar.locator('#progress', { hasText: '1 / 1' }).waitFor();
-  await sidebar.locator('li.block.fresh').waitFor();
-  expect(await sidebar.locator('li.block .range').innerText()).toBe('Sheet1!B3:C9');
-  expect(await amounts('C', 4, 6)).toEqual(await apiAmounts());
-});
-
-test('the sidebar speaks English to an English browser, has a CSP, and is reachable from the keyboard', async () => {
-  const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 320, height: 700 } })).newPage();
-  await english.goto(`${url}/workbench/sidebar`);
-  await english.locator('nav button', { hasText: 'Metrics' }).waitFor();
-  await english.locator('button[data-metric="revenue"] .title', { hasText: 'Revenue (boxes + shop)' }).waitFor();
-  expect(await english.locator('script[src]').count()).toBe(0); // one file: scripts are inlined
-  expect(await english.locator('meta[http-equiv="Content-Security-Policy"]').count()).toBe(1);
-  await english.keyboard.press('Tab'); // everything is reachable from the keyboard
-  expect(await english.evaluate('document.activeElement && document.activeElement.tagName')).toMatch(/BUTTON|INPUT/);
-  await english.screenshot({ path: path.join(ARTIFACTS, 'sidebar-en.png') });
-  await page.locator('#sidebar').screenshot({ path: path.join(ARTIFACTS, 'sidebar-ja.png') });
-});
-
-test('a SNAQ formula typed into a cell spills its result into the grid', async () => {
-  await page.locator('#cell-F2').click();
-  await page.locator('#formula').fill('=SNAQ_METRIC("box_revenue", "2024-01-01", "2024-06-30", "month")');
-  await page.locator('#formula').press('Enter');
-  await page.locator('#cell-G8').filter({ hasText: /\d/ }).waitFor();
-  expect(await page.locator('#cell-F3').innerText()).toMatch(/^2024-01-01/);
-  expect(await amounts('G', 3, 6)).toEqual(await apiAmounts());
-});
-
-test('a block with a forecast: the preview shows the forecast, the block its table and a line chart beside it', async () => {
-  await page.locator('#cell-B12').click();
-  await sidebar.locator('#tab-find').click();
-  await sidebar.locator('#search').fill('revenue');
-  await sidebar.locator('button[data-metric="revenue"]').click();
-  await sidebar.locator('#freshness').waitFor();
-  await sidebar.locator('#grain').selectOption('month');
-  await sidebar.locator('#forecast-on').check();
-  expect(await sidebar.locator('input[name="dimension"]').first().isDisabled()).toBe(true);
-  await sidebar.locator('#horizon').fill('6');
-  await sidebar.locator('#preview-button').click();
-  await sidebar.locator('table.preview th', { hasText: '予測' }).first().waitFor();
-  expect(await sidebar.locator('#forecast-model').innerText()).toMatch(/^モデル: [a-z-]+ \(季節周期 \d+\) · 過去検証の MASE/);
-  await sidebar.locator('#insert-block').click();
-  await sidebar.locator('#sidebar-status', { hasText: 'B12:F30' }).waitFor();
-  expect(await page.locator('#cell-D12').innerText()).toBe('予測');
-  expect(await page.locator('#cell-D30').innerText()).toMatch(/¥[\d,]+/);
-  const chart = page.locator('#charts figure.chart');
-  await chart.waitFor();
-  expect(await chart.locator('figcaption').innerText()).toBe('売上（定期便＋ショップ）：実績と予測（80% 予測区間） (H12)');
-  expect(await chart.locator('path[data-series]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-series')))).toEqual(['実績', '予測', '下限', '上限']);
-  await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-ja.png'), fullPage: true });
-}, 120_000);
-
-test('stop the API → refresh all → the values stay and the blocks show stale with a reason', async () => {
-  const before = await amounts('C', 4, 6);
-  await api.close();
-  await sidebar.locator('#tab-blocks').click();
-  await sidebar.locator('#refresh-all').click();
-  await sidebar.locator('li.block.stale').nth(1).waitFor({ timeout: 60_000 });
-  expect(await sidebar.locator('li.block .reason').first().innerText()).toMatch(/接続できません/);
-  expect(await page.locator('#charts figure.chart').count()).toBe(1);
-  expect(await amounts('C', 4, 6)).toEqual(before);
-  await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-stale-ja.png') });
-}, 90_000);
-
-test('set a weekly schedule → exactly one trigger exists, however often it is saved', async () => {
-  await sidebar.locator('#tab-schedule').click();
-  await sidebar.locator('#kind').selectOption('weekly');
-  await sidebar.locator('#weekday').selectOption('1');
-  await sidebar.locator('#hour').selectOption('8');
-  await sidebar.locator('#schedule button[type="submit"]').click();
-  await sidebar.locator('#schedule-next', { hasText: '次回' }).waitFor();
-  await sidebar.locator('#schedule button[type="submit"]').click();
-  await sidebar.locator('#sidebar-status', { hasText: '保存しました' }).waitFor();
-  const grid = (await (await fetch(`${url}/workbench/grid`)).json()) as { triggers: Array<{ handler: string }>; rows: number; columns: number };
-  expect(grid.triggers).toEqual([expect.objectContaining({ handler: 'snaqScheduledRefresh' })]);
-  // The page draws the used area (with a margin), not all 1000 × 26 cells of a new sheet.
-  expect(grid.rows).toBeLessThan(60);
-  expect(grid.columns).toBeLessThan(15);
-  await sidebar.locator('body').screenshot({ path: path.join(ARTIFACTS, 'sidebar-schedule-ja.png') });
-});
-

@@ -15,7 +15,9 @@ import { parseQueryRequest } from '../../src/contract/validate';
 import { AthenaEngine, type AthenaEngineOptions } from '../../src/engine/athena';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { startAthenaDouble, type AthenaDouble, type AthenaErrorInfo } from '../support/athenaDouble';
+import { ATHENA_MODEL } from '../support/athena/model';
 import { createTestLake, type TestLake } from '../support/lake';
+import { describeIfAvailable } from '../support/requirements';
 
 const catalog = loadCatalog();
 const YEAR_2024 = { from: '2024-01-01', to: '2025-01-01' } as const;
@@ -72,7 +74,7 @@ const syntaxError: AthenaErrorInfo = {
   ErrorMessage: "SYNTAX_ERROR: line 1:8: Column 'secret_column' cannot be resolved",
 };
 
-describe('AthenaEngine against the Athena double', () => {
+describeIfAvailable(ATHENA_MODEL, 'AthenaEngine against the Athena double', () => {
   let lake: TestLake;
   let duck: DuckDbEngine;
   let double: AthenaDouble;

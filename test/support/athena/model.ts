@@ -5,7 +5,7 @@
  * Smithy's unanchored match), with the `u` flag so surrogate-pair ranges mean code points.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { sharedTestdata } from '../requirements';
 
 interface ShapeBase {
   type: string;
@@ -36,9 +36,9 @@ export interface ServiceModel {
   shapes: Record<string, Shape>;
 }
 
-/** Beside the repository (../shared/testdata); SNAQ_TESTDATA_DIR points elsewhere, e.g. from a git worktree. */
-export const TESTDATA_DIR = process.env.SNAQ_TESTDATA_DIR ?? path.resolve(__dirname, '../../../../shared/testdata');
-export const ATHENA_MODEL_PATH = path.join(TESTDATA_DIR, 'athena-service-2.json');
+/** The Athena API model from the shared test data; tests that use the double gate on it (describeIfAvailable). */
+export const ATHENA_MODEL = sharedTestdata('athena-service-2.json');
+export const ATHENA_MODEL_PATH = ATHENA_MODEL.path;
 
 let cached: ServiceModel | undefined;
 export function loadAthenaModel(): ServiceModel {

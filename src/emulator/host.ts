@@ -22,7 +22,10 @@ export interface SharedState {
 }
 
 type Handlers = {
-  [K in Exclude<keyof HostApi, 'start' | 'done'>]: (exec: ExecutionRecord, ...args: Parameters<HostApi[K]>) => ReturnType<HostApi[K]> | Promise<ReturnType<HostApi[K]>>;
+  [K in Exclude<keyof HostApi, 'start' | 'done'>]: (
+    exec: ExecutionRecord,
+    ...args: Parameters<HostApi[K]>
+  ) => ReturnType<HostApi[K]> | Promise<ReturnType<HostApi[K]>>;
 };
 
 export function createDispatch(state: SharedState): (exec: ExecutionRecord, method: string, args: unknown[]) => unknown {

@@ -22,7 +22,19 @@ import { UiRecorder } from './services/ui';
 import { UrlFetchService, type FetchLogEntry } from './services/urlFetch';
 import type { WorkerLoader } from './workerScript';
 
-export type { CellOutcome, ChartEntry, ConcurrencyStats, ExecutionMode, FetchLogEntry, MetadataEntry, RunResult, TriggerInfo, TriggerSpec, WorkbookSpec, WorkerLoader };
+export type {
+  CellOutcome,
+  ChartEntry,
+  ConcurrencyStats,
+  ExecutionMode,
+  FetchLogEntry,
+  MetadataEntry,
+  RunResult,
+  TriggerInfo,
+  TriggerSpec,
+  WorkbookSpec,
+  WorkerLoader,
+};
 export { CacheStore, UiRecorder };
 
 /**
@@ -161,7 +173,9 @@ type Dispatch = ReturnType<typeof createDispatch>;
 function withCacheLatency(dispatch: Dispatch, latencyMs: number): Dispatch {
   if (latencyMs <= 0) return dispatch;
   return (exec, method, args) =>
-    method.startsWith('cache') ? new Promise((resolve) => setTimeout(resolve, latencyMs)).then(() => dispatch(exec, method, args)) : dispatch(exec, method, args);
+    method.startsWith('cache')
+      ? new Promise((resolve) => setTimeout(resolve, latencyMs)).then(() => dispatch(exec, method, args))
+      : dispatch(exec, method, args);
 }
 
 function columnIndex(column: number | string): number {

@@ -64,7 +64,10 @@ describe('SNAQ_METRIC', () => {
       jstDate('2024-03-31'),
       'month',
       [['plan']],
-      [['gender', 'female'], ['gender', 'male']],
+      [
+        ['gender', 'female'],
+        ['gender', 'male'],
+      ],
       'limit=4, lang=en',
     ])) as unknown[][];
     expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue']);
@@ -114,7 +117,12 @@ describe('SNAQ_VALUE, SNAQ_METRICS, SNAQ_FRESHNESS', () => {
   test('SNAQ_METRICS lists the catalog with localised titles', async () => {
     const value = (await cell('SNAQ_METRICS', ['解約'])) as string[][];
     expect(value[0]).toEqual(['指標', '名前', '単位', '粒度', '切り口', '状態', '説明']);
-    expect(value.slice(1).map((row) => row[0]).sort()).toEqual(['churn_rate', 'churned_subscribers']);
+    expect(
+      value
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual(['churn_rate', 'churned_subscribers']);
     expect(value.find((row) => row[0] === 'churn_rate')![1]).toBe('解約率');
   });
 
@@ -181,7 +189,9 @@ describe('the menu and settings', () => {
     try {
       const view = (await fresh.run('snaqGetSettings', [], { mode: 'rpc' })).value as { canEdit: boolean; admins: string[] };
       expect(view).toMatchObject({ canEdit: false, admins: [] });
-      const refused = await fresh.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 's' }], { mode: 'rpc' });
+      const refused = await fresh.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 's' }], {
+        mode: 'rpc',
+      });
       expect(refused.error).toBe('アドオンのビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。');
       expect(fresh.properties.script.size).toBe(0);
     } finally {
@@ -194,7 +204,11 @@ describe('the menu and settings', () => {
     const secret = 'a-new-secret-that-must-stay-inside';
     const token = 'a-session-token-that-must-stay-inside';
     try {
-      const saved = await gas.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: secret, sessionToken: token }], { mode: 'rpc' });
+      const saved = await gas.run(
+        'snaqSaveSettings',
+        [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: secret, sessionToken: token }],
+        { mode: 'rpc' },
+      );
       expect(saved.error).toBeUndefined();
       expect(gas.properties.script.get('SNAQ_SECRET_ACCESS_KEY')).toBe(secret);
       const read = await gas.run('snaqGetSettings', [], { mode: 'rpc' });
@@ -204,7 +218,18 @@ describe('the menu and settings', () => {
         expect(JSON.stringify(answer)).not.toContain(token);
       }
     } finally {
-      const restored = await gas.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 'snaq-local-development-secret-not-for-production', clearSessionToken: true }], { mode: 'rpc' });
+      const restored = await gas.run(
+        'snaqSaveSettings',
+        [
+          {
+            endpoint: api.server.url,
+            accessKeyId: 'AKIDSNAQLOCALDEV0001',
+            secretAccessKey: 'snaq-local-development-secret-not-for-production',
+            clearSessionToken: true,
+          },
+        ],
+        { mode: 'rpc' },
+      );
       expect(restored.error).toBeUndefined();
     }
     expect((await gas.run('snaqGetSettings', [], { mode: 'rpc' })).value).toMatchObject({ hasSessionToken: false });

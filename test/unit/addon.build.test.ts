@@ -42,7 +42,8 @@ describe('the add-on bundle', () => {
     // Identifiers not preceded by a dot (so `UrlFetchApp.fetch(` is fine), outside string literals.
     const bundle = code.slice(0, code.indexOf('\n/**')); // the generated stubs only call SnaqAddon
     const withoutStrings = bundle.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""');
-    const missingInAppsScript = /(?<![.\w$])(fetch|URL|URLSearchParams|TextEncoder|TextDecoder|setTimeout|setInterval|atob|btoa|crypto|require|process|Buffer|window|document)\b(?!:)/g;
+    const missingInAppsScript =
+      /(?<![.\w$])(fetch|URL|URLSearchParams|TextEncoder|TextDecoder|setTimeout|setInterval|atob|btoa|crypto|require|process|Buffer|window|document)\b(?!:)/g;
     expect([...new Set([...withoutStrings.matchAll(missingInAppsScript)].map((match) => match[1]))]).toEqual([]);
   });
 
@@ -70,9 +71,7 @@ describe('the manifest', () => {
   });
 
   test('the UrlFetch allowlist is built from the configured endpoint', () => {
-    expect(allowlistEntry('https://abc123.execute-api.ap-northeast-1.amazonaws.com/prod/')).toBe(
-      'https://abc123.execute-api.ap-northeast-1.amazonaws.com/',
-    );
+    expect(allowlistEntry('https://abc123.execute-api.ap-northeast-1.amazonaws.com/prod/')).toBe('https://abc123.execute-api.ap-northeast-1.amazonaws.com/');
     expect(addonManifest(manifest, 'http://127.0.0.1:8787').urlFetchWhitelist).toBeUndefined();
     expect(() => addonManifest(manifest, 'http://metrics.example.com')).toThrow(/https/);
     const out = buildAddonInto({ SNAQ_ENDPOINT: 'https://abc123.execute-api.ap-northeast-1.amazonaws.com/prod' });
@@ -104,7 +103,10 @@ describe('the admins (SNAQ_ADMINS)', () => {
   });
 
   test('the workbench build adds its local user; a development build may have none', () => {
-    expect(addonBuildConfig({ SNAQ_ADMINS: 'a@example.com' }, { deployment: false, localAdmin: 'you@workbench.local' }).admins).toEqual(['a@example.com', 'you@workbench.local']);
+    expect(addonBuildConfig({ SNAQ_ADMINS: 'a@example.com' }, { deployment: false, localAdmin: 'you@workbench.local' }).admins).toEqual([
+      'a@example.com',
+      'you@workbench.local',
+    ]);
     expect(addonBuildConfig({}, { deployment: false })).toEqual({ admins: [] });
   });
 });
@@ -125,7 +127,11 @@ describe('a deployment', () => {
     const out = path.join(ROOT, 'dist', 'deploy-refused-test');
     const env: NodeJS.ProcessEnv = { ...process.env, SNAQ_ADDON_OUT: out };
     delete env.SNAQ_ENDPOINT;
-    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'esbuild.config.ts', '--deploy'], { cwd: ROOT, env: { ...env, SNAQ_ADMINS: 'a@example.com' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'esbuild.config.ts', '--deploy'], {
+      cwd: ROOT,
+      env: { ...env, SNAQ_ADMINS: 'a@example.com' },
+      encoding: 'utf8',
+    });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toMatch(/^build refused: A deployment needs SNAQ_ENDPOINT=https:\/\/… .*Nothing was built or pushed\.$/);
     expect(existsSync(out)).toBe(false);
@@ -136,7 +142,12 @@ describe('a deployment', () => {
     const steps = scripts.deploy!.split('&&').map((step) => step.trim());
     expect(steps.slice(0, 4)).toEqual(['tsx esbuild.config.ts --deploy --check', 'npm run typecheck', 'npm run test:unit', 'tsx esbuild.config.ts --deploy']);
     expect(steps.slice(4).every((step) => step.startsWith('clasp --project .clasp.prod.json '))).toBe(true);
-    expect(scripts.push!.split('&&').map((step) => step.trim()).slice(0, 3)).toEqual(['npm run typecheck', 'npm run test:unit', 'npm run build']);
+    expect(
+      scripts
+        .push!.split('&&')
+        .map((step) => step.trim())
+        .slice(0, 3),
+    ).toEqual(['npm run typecheck', 'npm run test:unit', 'npm run build']);
   });
 });
 
@@ -145,7 +156,10 @@ describe('clasp', () => {
   test.each(['.clasp.json', '.clasp.prod.json'])('%s pushes dist/addon, and clasp lists exactly the built files', (project) => {
     expect(JSON.parse(readFileSync(path.join(ROOT, project), 'utf8')).rootDir).toBe('dist/addon');
     const status = JSON.parse(
-      execFileSync(process.execPath, [path.join(ROOT, 'node_modules/@google/clasp/build/src/index.js'), '--project', project, 'show-file-status', '--json'], { cwd: ROOT, encoding: 'utf8' }),
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules/@google/clasp/build/src/index.js'), '--project', project, 'show-file-status', '--json'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      }),
     );
     expect(status.filesToPush.sort()).toEqual(['dist/addon/Code.js', 'dist/addon/Settings.html', 'dist/addon/Sidebar.html', 'dist/addon/appsscript.json']);
     expect(status.untrackedFiles).toEqual([]);

@@ -140,7 +140,13 @@ describe('identical requests in flight', () => {
 
   test('an owner that fails releases its claim, so the next execution tries again', () => {
     const cache = new MemoryCache();
-    expect(() => sharedResult(options(cache, () => { throw new Error('server down'); }))).toThrow('server down');
+    expect(() =>
+      sharedResult(
+        options(cache, () => {
+          throw new Error('server down');
+        }),
+      ),
+    ).toThrow('server down');
     expect(sharedResult(options(cache, () => 'second try'))).toBe('second try');
   });
 });

@@ -113,7 +113,9 @@ export function saveSettings(access: SettingsAccess, input: SettingsInput): Publ
   const { properties, lang } = access;
   if (!access.admins.length) throw new UserFacingError(say(lang, 'settingsNoAdmins'));
   if (!mayEdit(access)) throw new UserFacingError(say(lang, 'settingsAdminOnly', { admins: access.admins.join(', ') }));
-  const endpoint = String(input.endpoint ?? '').trim().replace(/\/+$/, '');
+  const endpoint = String(input.endpoint ?? '')
+    .trim()
+    .replace(/\/+$/, '');
   const accessKeyId = String(input.accessKeyId ?? '').trim();
   const secret = String(input.secretAccessKey ?? '').trim();
   const token = String(input.sessionToken ?? '').trim();

@@ -135,4 +135,3 @@ export function ttlUntil(freshUntil: string | undefined, nowMs: number): number 
   if (Number.isNaN(until)) return 600;
   return Math.max(300, Math.min(21_600, Math.floor((until - nowMs) / 1000)));
 }
-

@@ -250,6 +250,17 @@ describe('the lake is never replaced or faked (issue 10, item 0)', () => {
 describe('snaq query: errors a person can act on (issue 10, item 10)', () => {
   const base = ['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01'];
 
+  test('--filter __proto__=x is an unknown filter like any other, in one line', () => {
+    for (const url of [[], ['--explain']]) {
+      const { code, stdout, stderr } = snaq([...base, '--filter', '__proto__=x', '--lake', lake.dir, ...url]);
+      expect(stderr).toMatch(/^snaq: INVALID_ARGUMENT: /);
+      expect(stderr).not.toMatch(/TypeError|is not a function/);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stdout).toBe('');
+      expect(code).toBe(1);
+    }
+  });
+
   test('--url at a closed port names the URL and "connection refused"', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
     const en = snaq([...base, '--url', url]);

@@ -55,6 +55,8 @@ describe('a wrong argument shows one sentence saying what to fix', () => {
     ['four dimensions', 'SNAQ_METRIC', [...R, 'month', 'prefecture,gender,acquisition_channel,plan'], '切り口は 3 つまでです。', 'add-on'],
     ['a huge range as dimensions', 'SNAQ_METRIC', [...R, 'month', Array.from({ length: 1000 }, () => [''])], 'dimensions の範囲が大きすぎます。200 セル以内にしてください。', 'add-on'],
     ['a malformed filter', 'SNAQ_METRIC', [...R, 'month', '', 'gender female'], '絞り込み "gender female" が読めません。"plan=biweekly;gender=female" の形で書いてください。', 'add-on'],
+    ['a filter named __proto__', 'SNAQ_METRIC', [...R, 'month', '', '__proto__=x'], '切り口 "__proto__" はこの指標にありません。使えるのは prefecture, gender, acquisition_channel です。', 'server'],
+    ['constructor as a period keyword', 'SNAQ_METRIC', ['revenue', 'constructor', ''], 'to に日付を入れてください。', 'add-on'],
     ['a filter value that does not exist', 'SNAQ_METRIC', [...R, 'month', '', 'gender=unknown'], '絞り込み "gender" に使える値は female, male, other, unanswered です。', 'server'],
     ['a 300-character filter value', 'SNAQ_METRIC', [...R, 'month', '', `prefecture=${'東'.repeat(300)}`], '"prefecture" の値が正しくありません。', 'server'],
     ['an unknown option', 'SNAQ_METRIC', [...R, 'month', '', '', 'colour=red'], 'オプション "colour=red" はありません。noheader、limit=数、lang=ja または lang=en が使えます。', 'add-on'],

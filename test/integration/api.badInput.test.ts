@@ -110,6 +110,8 @@ const CASES: Array<[string, Probe, number, string]> = [
   ['an unknown query id', raw('/v1/query/not-a-query', {}), 400, 'INVALID_ARGUMENT'],
   ['an unknown metric in a path', raw('/v1/metrics/revnue', {}), 404, 'UNKNOWN_METRIC'],
   ['a PII dimension in a path', raw('/v1/metrics/revenue/dimensions/email/values', {}), 403, 'FORBIDDEN'],
+  ['a dimension named __proto__ in a path', raw('/v1/metrics/revenue/dimensions/__proto__/values', {}), 400, 'INVALID_ARGUMENT'],
+  ['a metric named constructor in a path', raw('/v1/metrics/constructor', {}), 404, 'UNKNOWN_METRIC'],
   // Signatures, as API Gateway's IAM auth would judge them.
   ['no signature', { send: () => fetch(`${api.server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good) }) }, 401, 'UNAUTHENTICATED'],
   ['an expired signature', tampered((r) => r, { datetime: amzDate(-6 * 60_000) }), 401, 'UNAUTHENTICATED'],

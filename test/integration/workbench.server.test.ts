@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import path from 'node:path';
+import { WORKBENCH_USER } from '../../src/workbench/localUser';
 import { startWorkbench, WORKBENCH_LIMITS, type Workbench } from '../../src/workbench/workbench';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
@@ -231,3 +232,18 @@ test('right after the server starts, / answers a starting page, then the workben
     await other.close();
   }
 }, 120_000);
+
+test('the workbench’s local user is an admin of the bundle `npm start` builds: its Settings tab saves', async () => {
+  // dist/addon is built as `npm start` builds it (esbuild.config.ts --workbench, test/globalSetup.ts).
+  const view = JSON.parse((await postJson('/workbench/rpc', { fn: 'snaqGetSettings', args: [] })).text) as {
+    value: { canEdit: boolean; admins: string[]; endpoint: string };
+  };
+  expect(view.value).toMatchObject({ canEdit: true, endpoint: api.server.url });
+  expect(view.value.admins).toContain(WORKBENCH_USER);
+  const saved = await postJson('/workbench/rpc', {
+    fn: 'snaqSaveSettings',
+    args: [{ endpoint: api.server.url, region: 'ap-northeast-1', accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: '' }],
+  });
+  expect(saved.status).toBe(200);
+  expect(JSON.parse(saved.text)).toMatchObject({ value: { canEdit: true, hasSecret: true } });
+});

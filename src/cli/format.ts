@@ -64,6 +64,12 @@ function footer(result: QueryResult, lang: Lang): string {
   const parts = [
     lang === 'ja' ? `${result.rows.length} 行` : `${result.rows.length} rows`,
     meta.dataAsOf ? (lang === 'ja' ? `データ時点 ${meta.dataAsOf}` : `data as of ${meta.dataAsOf}`) : undefined,
+    // Periods after the data's end print as —; the one holding it has only its first part.
+    meta.partialPeriod && meta.dataEnd
+      ? lang === 'ja'
+        ? `${meta.partialPeriod} は途中までの値（データは ${meta.dataEnd} まで）`
+        : `${meta.partialPeriod} is partial (data up to ${meta.dataEnd})`
+      : undefined,
     meta.cached ? (lang === 'ja' ? 'キャッシュ' : 'cached') : undefined,
     meta.elapsedMs !== undefined ? `${meta.elapsedMs} ms` : undefined,
     meta.truncated ? (lang === 'ja' ? '上限で打ち切り' : 'truncated at the limit') : undefined,

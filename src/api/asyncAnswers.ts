@@ -12,7 +12,7 @@ import { ApiError } from '../contract/errors';
 import type { AnomalyResult, ForecastResult, QueryAccepted, QueryResult } from '../contract/types';
 import type { MetricDef } from '../catalog/model';
 import { RequestLedger } from './executionLedger';
-import { PendingQueries } from './pendingQueries';
+import { PendingQueries, type PendingOptions } from './pendingQueries';
 import type { QueryTokenPayload, QueryTokens, ReplayKind } from './queryTokens';
 import type { PolledOutcome } from './service';
 
@@ -53,13 +53,12 @@ export class LocalAnswers implements AsyncAnswers {
   private readonly pending: PendingQueries<unknown, Pick<AcceptedWork, 'metric' | 'answer'>>;
 
   constructor(
-    ttlMs: number,
-    now: () => number,
+    pending: PendingOptions,
     private readonly syncBudgetMs: number,
     private readonly running: Running,
     private readonly newId: () => string,
   ) {
-    this.pending = new PendingQueries(ttlMs, now);
+    this.pending = new PendingQueries(pending);
   }
 
   accept(work: AcceptedWork): string {
@@ -75,6 +74,12 @@ export class LocalAnswers implements AsyncAnswers {
     const { metric, answer } = pending.context;
     if (!pending.settled) return this.running(queryId, metric);
     if ('error' in pending.settled) throw pending.settled.error;
+    if ('evicted' in pending.settled) {
+      throw new ApiError('INVALID_ARGUMENT', 'The result was dropped to keep the server within its memory budget. Send the query again.', {
+        reason: 'result_evicted',
+        field: 'queryId',
+      });
+    }
     return { status: 200, body: answer(pending.settled.result, queryId) };
   }
 }

@@ -18,6 +18,10 @@ export interface ServerConfig {
   rateLimitBurst: number;
   queryTimeoutMs: number;
   syncBudgetMs: number;
+  /** How long a request's body may take to arrive once its headers have (default 10 s). */
+  bodyTimeoutMs?: number;
+  /** How long a request's headers may take to arrive (default 10 s). */
+  headersTimeoutMs?: number;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -45,6 +49,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     rateLimitBurst: positiveNumber(env, 'SNAQ_RATE_LIMIT_BURST', 200),
     queryTimeoutMs: positiveNumber(env, 'SNAQ_QUERY_TIMEOUT_MS', 120_000),
     syncBudgetMs: positiveNumber(env, 'SNAQ_SYNC_BUDGET_MS', 20_000),
+    bodyTimeoutMs: positiveNumber(env, 'SNAQ_BODY_TIMEOUT_MS', 10_000),
+    headersTimeoutMs: positiveNumber(env, 'SNAQ_HEADERS_TIMEOUT_MS', 10_000),
   };
 }
 

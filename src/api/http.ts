@@ -62,6 +62,12 @@ export function preferredWaitMs(prefer: string | undefined): number | undefined 
   return match ? Number(match[1]) * 1000 : undefined;
 }
 
+/** Retry-After is whole seconds (RFC 9110); the details carry milliseconds for clients that want them. */
+function retryAfterSeconds(error: ApiError): number {
+  const ms = Number(error.details?.retryAfterMs);
+  return Number.isFinite(ms) && ms > 0 ? Math.ceil(ms / 1000) : Number(error.details?.retryAfterSeconds ?? 1);
+}
+
 interface LogFields {
   metric?: string;
   code?: string;
@@ -72,7 +78,7 @@ interface LogFields {
 export async function handleApiRequest(request: ApiRequest, context: HttpContext): Promise<ApiResponse> {
   const started = performance.now();
   let routeName = request.path;
-  let fields: LogFields = {};
+  let fields: LogFields;
   let response: ApiResponse;
   try {
     let match: ReturnType<typeof matchRoute>;
@@ -88,7 +94,11 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
     routeName = match.route.pattern;
     const retryAfter = context.rateLimiter?.take(request.principal) ?? 0;
     if (retryAfter > 0) {
-      throw new ApiError('RATE_LIMITED', `Too many requests. Retry in ${retryAfter} s.`, { reason: 'rate_limited', retryAfterSeconds: retryAfter });
+      throw new ApiError('RATE_LIMITED', `Too many requests. Retry in ${retryAfter} s.`, {
+        reason: 'rate_limited',
+        retryAfterSeconds: retryAfter,
+        retryAfterMs: retryAfter * 1000,
+      });
     }
     const body = request.method === 'POST' ? decodeBody(request) : undefined;
     const result = await match.route.handle({
@@ -104,7 +114,7 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
     response = { status: result.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result.body) };
   } catch (error) {
     if (error instanceof ApiError) {
-      const retry: Record<string, string> = error.code === 'RATE_LIMITED' ? { 'retry-after': String(error.details?.retryAfterSeconds ?? 1) } : {};
+      const retry: Record<string, string> = error.code === 'RATE_LIMITED' ? { 'retry-after': String(retryAfterSeconds(error)) } : {};
       response = errorResponse(error, retry);
       fields = { code: error.code, metric: typeof error.details?.metric === 'string' ? error.details.metric : undefined };
     } else {

@@ -33,9 +33,9 @@ export class ResultCache<V> {
     return entry.value;
   }
 
-  /** Stores a value of `bytes` (approximate) size; values larger than a quarter of the budget are not kept. */
-  set(key: string, value: V, bytes: number): void {
-    if (this.maxEntries <= 0 || bytes > this.maxBytes / 4) return;
+  /** Stores a value of `bytes` (estimated heap) size; values larger than a quarter of the budget are not kept (false). */
+  set(key: string, value: V, bytes: number): boolean {
+    if (this.maxEntries <= 0 || bytes > this.maxBytes / 4) return false;
     this.delete(key);
     this.entries.set(key, { value, bytes });
     this.totalBytes += bytes;
@@ -43,6 +43,7 @@ export class ResultCache<V> {
       const oldest = this.entries.keys().next().value as string;
       this.delete(oldest);
     }
+    return true;
   }
 
   private delete(key: string): void {

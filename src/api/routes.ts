@@ -63,7 +63,15 @@ export const ROUTES: readonly Route[] = [
     handle: async ({ service, body, principal, waitMs }) => answered(await service.anomaliesWithin(body, principal, waitMs)),
   },
   { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },
-  { method: 'GET', pattern: '/v1/health', handle: async ({ service }) => ok(await service.health()) },
+  {
+    method: 'GET',
+    pattern: '/v1/health',
+    // A degraded service answers 503, so load balancers and monitors see it without reading the body.
+    handle: async ({ service }) => {
+      const report = await service.health();
+      return { status: report.status === 'ok' ? 200 : 503, body: report };
+    },
+  },
 ];
 
 export interface RouteMatch {

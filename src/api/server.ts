@@ -27,6 +27,9 @@ export interface LocalServer {
   close(graceMs?: number): Promise<void>;
 }
 
+/** nginx's status for "the client closed the request": logged, never sent. */
+const CLIENT_CLOSED_REQUEST = 499;
+
 export interface LocalServerOptions {
   service: MetricsService;
   config: ServerConfig;
@@ -36,26 +39,59 @@ export interface LocalServerOptions {
 }
 
 class BodyTooLarge extends Error {}
+/** The body did not arrive within `bodyTimeoutMs`. */
+class BodyTimeout extends Error {}
+/** The client hung up before its body was complete: its doing, not ours. */
+class ClientAborted extends Error {}
 
-function readBody(request: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** Defaults for the receiving side; each is far above what a real client needs (bodies are ≤ 1 MB). */
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+
+function readBody(request: http.IncomingMessage, maxBytes: number, timeoutMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > maxBytes) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
+    let complete = false;
+    // A body that trickles or stops must not hold a connection (and its buffers) forever.
+    const timer = setTimeout(() => fail(new BodyTimeout()), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      request.removeAllListeners('data');
+      reject(error);
+    };
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
         request.removeAllListeners('data');
         request.resume(); // drain without keeping it
-        reject(new BodyTooLarge());
+        fail(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
     });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
+    request.on('end', () => {
+      complete = true;
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+    request.on('error', () => fail(new ClientAborted()));
+    request.on('close', () => {
+      if (!complete) fail(new ClientAborted());
+    });
   });
+}
+
+/** The JSON answer for a request whose headers or body took too long, written straight to the socket. */
+function requestTimeoutReply(): string {
+  const body = JSON.stringify(requestTimeoutError().toBody());
+  return `HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+function requestTimeoutError(): ApiError {
+  return new ApiError('REQUEST_TIMEOUT', 'The request did not arrive in time. Send it again in one go.', { reason: 'body_timeout' });
 }
 
 function send(response: http.ServerResponse, result: ApiResponse): void {
@@ -81,7 +117,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const credentials = new Map(config.credentials.map((credential) => [credential.accessKeyId, credential]));
 
   let extra: ExtraHandler | undefined;
-  const server = http.createServer(async (request, response) => {
+  // Node checks the headers and request timeouts on this interval; the default (30 s) would let a
+  // stalled client hold its socket up to 30 s past the timeout.
+  const checkingIntervalMs = Math.min(1_000, config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
+  const server = http.createServer({ connectionsCheckingInterval: checkingIntervalMs }, async (request, response) => {
     if (extra && !(request.url ?? '/').startsWith('/v1/') && extra(request, response)) return;
     const started = performance.now();
     const method = request.method ?? 'GET';
@@ -104,11 +143,29 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     try {
       let body: Buffer;
       try {
-        body = await readBody(request, LIMITS.maxBodyBytes);
+        body = await readBody(request, LIMITS.maxBodyBytes, config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
       } catch (error) {
         if (error instanceof BodyTooLarge) {
           response.setHeader('connection', 'close');
           return reject(new ApiError('INVALID_ARGUMENT', 'The request body is larger than 1 MB.', { reason: 'body_too_large' }));
+        }
+        if (error instanceof BodyTimeout) {
+          response.setHeader('connection', 'close');
+          reject(requestTimeoutError());
+          response.once('finish', () => request.socket.destroySoon());
+          return;
+        }
+        if (error instanceof ClientAborted) {
+          // Nobody is left to answer: one log line, no stack, no INTERNAL.
+          return log({
+            time: new Date().toISOString(),
+            principal: '-',
+            method,
+            route: path,
+            status: CLIENT_CLOSED_REQUEST,
+            code: 'CLIENT_CLOSED_REQUEST',
+            durationMs: Math.round((performance.now() - started) * 100) / 100,
+          });
         }
         throw error;
       }
@@ -135,14 +192,20 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
   });
   // Even a request Node cannot parse gets a JSON error, never Node's plain-text one.
-  server.on('clientError', (_error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return socket.end(requestTimeoutReply());
     const body = JSON.stringify(new ApiError('INVALID_ARGUMENT', 'The request is not valid HTTP.', { reason: 'invalid_http' }).toBody());
     socket.end(
       `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
-  server.requestTimeout = 0; // queries may legitimately run longer than Node's default; the engine bounds them.
+  // Node's timeouts bound only *receiving* a request (headers, then the whole request), never the
+  // query that follows, which the engine bounds. The body has its own, shorter timer (readBody), so
+  // it is answered through the handler; requestTimeout stays a backstop behind it.
+  const bodyTimeoutMs = config.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  server.headersTimeout = config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  server.requestTimeout = server.headersTimeout + bodyTimeoutMs + 1_000;
   server.keepAliveTimeout = 65_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -30,7 +30,9 @@ import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness
 import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
 import { sourceTablesOf, type MetricDef } from '../catalog/model';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
-import type { QueryEngine } from '../engine/types';
+import type { EngineHealth, QueryEngine } from '../engine/types';
+import { Admission } from './admission';
+import { estimateHeapBytes } from './heapSize';
 import { LocalAnswers, SignedAnswers, type AsyncAnswers } from './asyncAnswers';
 import { RequestLedger } from './executionLedger';
 import { QueryTokens, type QueryTokenPayload, type ReplayKind } from './queryTokens';
@@ -53,6 +55,14 @@ export interface ServiceOptions {
    * is kept in this process's memory (the local server). See asyncAnswers.ts.
    */
   queryTokenKey?: string;
+  /** Queries, forecasts and anomaly searches one principal may have running or unfetched (see admission.ts). */
+  maxWorkPerPrincipal: number;
+  /** The same, for all principals together. */
+  maxWorkTotal: number;
+  /** Answers waiting to be polled that are remembered at most (local 202s). */
+  maxPendingEntries: number;
+  /** How long a health report is reused: health reads every lake file's footer. */
+  healthCacheMs: number;
   now: () => number;
 }
 
@@ -63,6 +73,12 @@ export const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   cacheMaxEntries: 2_000,
   cacheMaxBytes: 64 * 1024 * 1024,
   asyncResultTtlMs: 10 * 60_000,
+  // A 500-cell recalculation runs at most 30 Apps Script executions at once, all on one key;
+  // the rest back off on 429 and retry.
+  maxWorkPerPrincipal: 32,
+  maxWorkTotal: 64,
+  maxPendingEntries: 1_000,
+  healthCacheMs: 5_000,
   now: Date.now,
 };
 
@@ -114,11 +130,16 @@ const DIMENSION_VALUES_CAP = 1_000;
 const BUDGET_SPENT = Symbol('budget spent');
 /** Polling sooner rarely helps: Athena reports progress about once a second. */
 const POLL_AFTER_MS = 1_000;
+/** What a cache entry costs beyond its value: the key string, the Map slot and the entry object. */
+const cacheEntryBytes = (key: string, value: unknown) => estimateHeapBytes(key) + estimateHeapBytes(value) + 96;
 
 export class MetricsService implements SeriesSource {
   readonly options: ServiceOptions;
   private readonly dialect: Dialect;
-  private readonly cache: ResultCache<ComputedResult>;
+  /** Computed results by result key, and finished local 202 answers by `pending:<id>`, under one byte budget. */
+  private readonly cache: ResultCache<unknown>;
+  private readonly admission: Admission;
+  private healthReport?: { atMs: number; report: Promise<HealthReport> };
   private readonly inFlight = new Map<string, { result: Promise<ComputedResult>; ledger: RequestLedger }>();
   private readonly answers: AsyncAnswers;
   private readonly insights: InsightsService;
@@ -139,7 +160,19 @@ export class MetricsService implements SeriesSource {
           this.options.now,
           (payload, principal, waitMs) => this.replay(payload, principal, waitMs),
         )
-      : new LocalAnswers(this.options.asyncResultTtlMs, this.options.now, this.options.syncBudgetMs, running, randomUUID);
+      : new LocalAnswers(
+          {
+            ttlMs: this.options.asyncResultTtlMs,
+            maxEntries: this.options.maxPendingEntries,
+            now: this.options.now,
+            store: this.cache,
+            sizeOf: estimateHeapBytes,
+          },
+          this.options.syncBudgetMs,
+          running,
+          randomUUID,
+        );
+    this.admission = new Admission({ perPrincipal: this.options.maxWorkPerPrincipal, total: this.options.maxWorkTotal, retryAfterMs: POLL_AFTER_MS });
     this.insights = new InsightsService(this);
   }
 
@@ -150,6 +183,11 @@ export class MetricsService implements SeriesSource {
 
   cacheStats() {
     return this.cache.stats();
+  }
+
+  /** A computed result from the cache (finished 202 answers share it under other keys). */
+  private cached(key: string): ComputedResult | undefined {
+    return this.cache.get(key) as ComputedResult | undefined;
   }
 
   private meta(extra: Partial<Meta> = {}): Meta {
@@ -185,7 +223,7 @@ export class MetricsService implements SeriesSource {
     const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP });
     const manifest = await this.engine.snapshot();
     const key = JSON.stringify(['values', metric.name, metric.version, dimension, manifest.snapshotId]);
-    const hit = this.cache.get(key);
+    const hit = this.cached(key);
     const result = hit ?? (await this.run(metric, compiled, key, manifest));
     const cached = hit !== undefined;
     const truncated = result.rows.length > DIMENSION_VALUES_CAP;
@@ -215,11 +253,13 @@ export class MetricsService implements SeriesSource {
     const manifest = await this.engine.snapshot();
     const key = resultKey(request, manifest);
     const queryId = randomUUID();
-    const cachedResult = this.cache.get(key);
+    const cachedResult = this.cached(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
 
+    // The same question already running costs nothing more; only new work needs room.
+    const start = () => this.run(metric, compiled, key, manifest, request);
     return this.within(
-      () => this.run(metric, compiled, key, manifest, request),
+      this.inFlight.has(key) ? start : () => this.admission.admit(principal, start),
       { principal, waitMs, metric, request: { kind: 'query', body }, resumed },
       (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }),
     );
@@ -309,7 +349,7 @@ export class MetricsService implements SeriesSource {
     const running = this.execute(metric, compiled, manifest, request, own).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, { result: running, ledger: own });
     running.then(
-      (result) => this.cache.set(key, result, JSON.stringify(result.rows).length * 2 + 512),
+      (result) => this.cache.set(key, result, cacheEntryBytes(key, result)),
       () => undefined,
     );
     return running;
@@ -403,7 +443,7 @@ export class MetricsService implements SeriesSource {
     const { request, compiled } = this.prepare(query);
     const manifest = await this.engine.snapshot();
     const key = resultKey(request, manifest);
-    const hit = this.cache.get(key);
+    const hit = this.cached(key);
     return { result: hit ?? (await this.run(request.metric, compiled, key, manifest, request)), cached: hit !== undefined, metric: request.metric };
   }
 
@@ -424,7 +464,7 @@ export class MetricsService implements SeriesSource {
     const request = parseForecastRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
     return this.within(
-      () => this.insights.forecast(request),
+      () => this.admission.admit(principal, () => this.insights.forecast(request)),
       { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed },
       (result) => result,
     );
@@ -435,7 +475,7 @@ export class MetricsService implements SeriesSource {
     const request = parseAnomalyRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
     return this.within(
-      () => this.insights.anomalies(request),
+      () => this.admission.admit(principal, () => this.insights.anomalies(request)),
       { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed },
       (result) => result,
     );
@@ -456,12 +496,23 @@ export class MetricsService implements SeriesSource {
     return { tables, meta: this.meta({ engine: this.engine.name }) };
   }
 
-  async health(): Promise<HealthReport> {
-    const engine = await this.engine.health();
-    return {
-      status: engine.reachable ? 'ok' : 'degraded',
-      engine: { name: this.engine.name, ...engine },
-      meta: this.meta({ engine: this.engine.name }),
-    };
+  /** The engine's reachability and the lake's files, reused for `healthCacheMs` so frequent probes stay cheap. */
+  health(): Promise<HealthReport> {
+    const now = this.options.now();
+    if (!this.healthReport || now - this.healthReport.atMs >= this.options.healthCacheMs) {
+      this.healthReport = {
+        atMs: now,
+        report: this.engine
+          .health()
+          .catch((): EngineHealth => ({ reachable: false, detail: 'The engine did not answer.' }))
+          .then(({ lakeFault, ...engine }) => ({
+            status: engine.reachable && !lakeFault ? 'ok' : 'degraded',
+            engine: { name: this.engine.name, ...engine },
+            ...(lakeFault ? { lake: lakeFault } : {}),
+            meta: this.meta({ engine: this.engine.name }),
+          })),
+      };
+    }
+    return this.healthReport.report;
   }
 }

@@ -151,6 +151,8 @@ export interface FreshnessReport {
 export interface HealthReport {
   status: 'ok' | 'degraded';
   engine: { name: EngineName; reachable: boolean; detail?: string };
+  /** Present when a table is missing or damaged: an ENGINE_UNAVAILABLE reason and the table or file. */
+  lake?: { reason: string; detail: string };
   meta: Meta;
 }
 

@@ -10,7 +10,8 @@ import { ApiError } from '../contract/errors';
 import type { LakeManifest } from '../contract/snapshot';
 import type { Cell } from '../contract/types';
 import { readManifest } from '../lake/manifest';
-import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
+import { findLakeFault, type LakeFault } from './lakeFiles';
+import type { EngineHealth, EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
 
 export interface DuckDbEngineOptions {
   lakeDir: string;
@@ -22,6 +23,10 @@ export interface DuckDbEngineOptions {
 }
 
 const STATEMENT_CACHE_SIZE = 256;
+/** How long health waits for the engine to answer `SELECT 1`. */
+const PING_TIMEOUT_MS = 2_000;
+/** Messages of DuckDB errors that mean a lake file is damaged, not that the SQL is wrong. */
+const DAMAGED_FILE = /magic bytes|parquet|thrift|snappy|zstd|gzip|decompress|corrupt/i;
 
 interface PooledConnection {
   connection: DuckDBConnection;
@@ -50,12 +55,15 @@ export class DuckDbEngine implements QueryEngine {
   private readonly idle: PooledConnection[] = [];
   private readonly waiting: Array<(connection: PooledConnection) => void> = [];
   private manifestCache?: { mtimeMs: number; manifest: LakeManifest };
+  private ping?: Promise<'answered' | 'failed'>;
   private closed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly lakeDir: string,
     pool: PooledConnection[],
+    /** Health's own connection: a probe must not queue behind the queries holding the pool. */
+    private readonly healthConnection: DuckDBConnection,
   ) {
     this.idle.push(...pool);
   }
@@ -75,7 +83,7 @@ export class DuckDbEngine implements QueryEngine {
       const files = path.join(lakeDir, snapshot.path, '*.parquet');
       await pool[0]!.connection.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(files)})`);
     }
-    return new DuckDbEngine(instance, lakeDir, pool);
+    return new DuckDbEngine(instance, lakeDir, pool, await instance.connect());
   }
 
   private acquire(): Promise<PooledConnection> {
@@ -144,6 +152,12 @@ export class DuckDbEngine implements QueryEngine {
           reason: 'lake_unreadable',
         });
       }
+      // A damaged file is the lake's fault, never the caller's nor a bug: 503, so clients retry later.
+      if (DAMAGED_FILE.test(message) || message.includes(this.lakeDir)) {
+        throw new ApiError('ENGINE_UNAVAILABLE', 'A lake file is damaged. Regenerate or restore the lake; /v1/health names the table.', {
+          reason: 'lake_corrupt',
+        });
+      }
       throw error;
     } finally {
       clearTimeout(timer);
@@ -162,18 +176,55 @@ export class DuckDbEngine implements QueryEngine {
       });
     }
     // Re-read only when the lake was rewritten, so a regenerated lake is picked up without a restart.
-    if (this.manifestCache?.mtimeMs !== mtimeMs) this.manifestCache = { mtimeMs, manifest: readManifest(this.lakeDir) };
+    if (this.manifestCache?.mtimeMs !== mtimeMs) {
+      let manifest: LakeManifest;
+      try {
+        manifest = readManifest(this.lakeDir);
+      } catch (error) {
+        // Broken under a running server (half written, edited by hand): the lake's fault, not a bug.
+        throw new ApiError('ENGINE_UNAVAILABLE', `The lake manifest cannot be read: ${(error as Error).message}`, {
+          reason: 'lake_manifest_invalid',
+        });
+      }
+      this.manifestCache = { mtimeMs, manifest };
+    }
     return this.manifestCache.manifest;
   }
 
-  async health(): Promise<{ reachable: boolean; detail?: string }> {
+  /**
+   * `SELECT 1` on health's own connection, and the lake: the manifest and every table's files
+   * (magic and footer). A lake fault leaves the engine reachable but the service degraded.
+   */
+  async health(): Promise<EngineHealth> {
+    const [reachable, lakeFault] = await Promise.all([this.pingEngine(), this.checkLake()]);
+    return { ...reachable, ...(lakeFault ? { lakeFault } : {}) };
+  }
+
+  private async checkLake(): Promise<LakeFault | undefined> {
     try {
-      await this.snapshot();
-      await this.execute({ sql: 'SELECT 1', params: [] }, { timeoutMs: 5_000, maxRows: 1 });
-      return { reachable: true };
+      return findLakeFault(this.lakeDir, await this.snapshot());
     } catch (error) {
-      return { reachable: false, detail: error instanceof ApiError ? error.message : 'The engine did not answer.' };
+      const reason = error instanceof ApiError && typeof error.details?.reason === 'string' ? error.details.reason : 'lake_unreadable';
+      return { reason, detail: error instanceof Error ? error.message : 'The lake manifest cannot be read.' };
     }
+  }
+
+  private async pingEngine(): Promise<{ reachable: boolean; detail?: string }> {
+    // One ping at a time: a probe that hangs is shared, not stacked.
+    this.ping ??= this.healthConnection.run('SELECT 1').then(
+      () => 'answered' as const,
+      () => 'failed' as const,
+    );
+    const ping = this.ping;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([ping, new Promise<'silent'>((resolve) => (timer = setTimeout(() => resolve('silent'), PING_TIMEOUT_MS)))]);
+    clearTimeout(timer);
+    if (outcome !== 'silent' && this.ping === ping) this.ping = undefined;
+    if (outcome === 'answered') return { reachable: true };
+    return {
+      reachable: false,
+      detail: outcome === 'failed' ? 'The engine refused a trivial query.' : `The engine did not answer within ${PING_TIMEOUT_MS / 1000} s.`,
+    };
   }
 
   async close(): Promise<void> {
@@ -183,6 +234,7 @@ export class DuckDbEngine implements QueryEngine {
       for (const statement of pooled.statements.values()) statement.destroySync();
       pooled.connection.closeSync();
     }
+    this.healthConnection.closeSync();
     this.instance.closeSync();
   }
 }

@@ -36,6 +36,14 @@ export interface EngineResult {
   bytesScanned?: number;
 }
 
+export interface EngineHealth {
+  /** Whether the engine answers at all. */
+  reachable: boolean;
+  detail?: string;
+  /** A lake the engine reads but cannot use: the reason (as in ENGINE_UNAVAILABLE errors) and which table or file. */
+  lakeFault?: { reason: string; detail: string };
+}
+
 export interface QueryEngine {
   readonly name: EngineName;
   /** Which SQL dialect the engine speaks. */
@@ -43,6 +51,6 @@ export interface QueryEngine {
   execute(statement: EngineStatement, options: ExecuteOptions): Promise<EngineResult>;
   /** The snapshot the engine currently reads; its id keys the result cache. */
   snapshot(): Promise<LakeManifest>;
-  health(): Promise<{ reachable: boolean; detail?: string }>;
+  health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }

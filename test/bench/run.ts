@@ -5,8 +5,16 @@
 import { runAddonBench } from './addon.bench';
 import { runApiBench } from './api.bench';
 import { runForecastBench } from './forecast.bench';
+import { runMemoryBench } from './memory.bench';
+import { runOverloadBench } from './overload.bench';
 
-const BENCHES: Record<string, () => Promise<void>> = { api: runApiBench, addon: runAddonBench, forecast: runForecastBench };
+const BENCHES: Record<string, () => Promise<void>> = {
+  api: runApiBench,
+  addon: runAddonBench,
+  forecast: runForecastBench,
+  overload: runOverloadBench,
+  memory: runMemoryBench,
+};
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -1,4 +1,4 @@
-/** Builds the deployables once before the suite: harness and build tests read dist/addon. */
+/** Builds the deployables once before the suite: emulator and build tests read dist/addon. */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 

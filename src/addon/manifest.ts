@@ -24,7 +24,7 @@ export interface AppsScriptManifest {
 
 /**
  * An allowlist entry is an https:// prefix with a non-empty path; the origin plus "/" covers every
- * route. Loopback http endpoints (the local stack) cannot be listed and need none in the harness.
+ * route. Loopback http endpoints (the local stack) cannot be listed and need none in the emulator.
  */
 export function allowlistEntry(endpoint: string): string | undefined {
   const match = /^https:\/\/([^/?#\s]+)/i.exec(endpoint.trim());

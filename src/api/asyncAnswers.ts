@@ -10,7 +10,7 @@
  */
 import { ApiError } from '../contract/errors';
 import type { AnomalyResult, ForecastResult, QueryAccepted, QueryResult } from '../contract/types';
-import type { MetricDef } from '../catalog/model';
+import type { MetricDef } from '../catalog/vocabulary';
 import { RequestLedger } from './executionLedger';
 import { PendingQueries, type PendingOptions } from './pendingQueries';
 import type { QueryTokenPayload, QueryTokens, ReplayKind } from './queryTokens';

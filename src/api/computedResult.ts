@@ -1,6 +1,6 @@
 /** What the service computes for one query before per-request shaping, shared by the query path and the insights. */
 import type { Cell, Column } from '../contract/types';
-import type { MetricDef } from '../catalog/model';
+import type { MetricDef } from '../catalog/vocabulary';
 
 /** A finished computation, before per-request shaping (limit, meta). */
 export interface ComputedResult {

@@ -4,8 +4,8 @@
  */
 import { nextPeriodStart, type Grain } from '../contract/dates';
 import type { AnomalyPoint, Cell, Column, LocalizedText, Sensitivity } from '../contract/types';
-import type { MetricDef } from '../catalog/model';
-import { measuresOf } from '../catalog/model';
+import type { MetricDef } from '../catalog/vocabulary';
+import { measuresOf } from '../catalog/vocabulary';
 import type { Anomaly, ForecastPoint } from '../forecast';
 import { contributorsAt, type ValueExpectations, type ValueSeries } from '../forecast/contributions';
 

@@ -6,7 +6,7 @@
 import type { AnomalyRequest, AnomalyResult, ForecastRequest, ForecastResult, Meta, QueryRequest } from '../contract/types';
 import type { Catalog } from '../catalog/catalog';
 import { edgeOfRange } from '../catalog/dataEdge';
-import { isNonNegative, type MetricDef } from '../catalog/model';
+import { isNonNegative, type MetricDef } from '../catalog/vocabulary';
 import { resolveMetric } from '../catalog/resolve';
 import { detectAnomalies, forecast } from '../forecast';
 import { expectationsOf, type ValueSeries } from '../forecast/contributions';

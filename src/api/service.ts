@@ -28,7 +28,7 @@ import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
 import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
-import { sourceTablesOf, type MetricDef } from '../catalog/model';
+import { sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { EngineHealth, QueryEngine } from '../engine/types';
 import { Admission } from './admission';

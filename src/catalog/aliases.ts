@@ -1,5 +1,5 @@
 /** Which model aliases a reviewed SQL fragment reads, so joins are derived, never listed twice. */
-import type { ModelDef } from './model';
+import type { ModelDef } from './vocabulary';
 
 const QUALIFIED_COLUMN = /(?<![\w.'])([a-z][a-z0-9_]*)\.([a-z_][a-z0-9_]*)/g;
 

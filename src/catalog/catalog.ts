@@ -3,8 +3,8 @@
  * start-up with a message naming the metric and the problem, instead of failing a user's query.
  */
 import { GRAINS } from '../contract/dates';
-import type { DimensionDef, Measure, MetricDef, ModelDef } from './model';
-import { measuresOf } from './model';
+import type { DimensionDef, Measure, MetricDef, ModelDef } from './vocabulary';
+import { measuresOf } from './vocabulary';
 import { columnsIn, joinsFor } from './aliases';
 import { LAKE_SCHEMA, type TableName } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';

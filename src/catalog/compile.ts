@@ -13,8 +13,8 @@ import { periodStarts } from '../contract/dates';
 import type { Column, ColumnType, FilterScalar } from '../contract/types';
 import { aliasesIn, joinsFor } from './aliases';
 import type { Binder, Dialect, DialectName } from './dialect';
-import type { Aggregate, DimensionDef, FlowMeasure, Measure, MetricDef, ModelDef, SnapshotMeasure } from './model';
-import { measuresOf } from './model';
+import type { Aggregate, DimensionDef, FlowMeasure, Measure, MetricDef, ModelDef, SnapshotMeasure } from './vocabulary';
+import { measuresOf } from './vocabulary';
 import type { ResolvedQuery } from './resolve';
 
 /** The hidden last column: how many records formed the row, for minimum-group-size suppression. */

@@ -6,7 +6,7 @@
 import { nextPeriodStart, periodStarts, type Grain } from '../contract/dates';
 import type { Cell } from '../contract/types';
 import type { LakeManifest } from '../contract/snapshot';
-import { countsAtPeriodEnd, factTablesOf, type MetricDef } from './model';
+import { countsAtPeriodEnd, factTablesOf, type MetricDef } from './vocabulary';
 
 /** complete: the data covers the whole period; partial: only its start; none: nothing of it. */
 export type Coverage = 'complete' | 'partial' | 'none';

@@ -1,7 +1,7 @@
 /** The catalog as the wire contract shows it: one summary shape for the API, the CLI and the sidebar. */
 import type { MetricSummary } from '../contract/types';
 import type { Catalog } from './catalog';
-import { measuresOf, type MetricDef } from './model';
+import { measuresOf, type MetricDef } from './vocabulary';
 
 export function describeMetric(metric: MetricDef): MetricSummary {
   const model = measuresOf(metric)[0]!.model;

@@ -5,7 +5,7 @@
 import type { TableFreshness } from '../contract/types';
 import type { LakeManifest } from '../contract/snapshot';
 import { LAKE_TABLES, type TableName } from '../contract/lakeSchema';
-import type { FreshnessSlo } from './model';
+import type { FreshnessSlo } from './vocabulary';
 
 export const FRESHNESS_SLO_HOURS: FreshnessSlo = {
   users: 26,

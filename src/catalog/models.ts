@@ -2,7 +2,7 @@
  * Logical tables (models): a fact table, the joins its dimensions may need, and the dimensions.
  * A join is added to a query only when a selected dimension, filter or measure reads it.
  */
-import type { DimensionDef, JoinDef, ModelDef } from './model';
+import type { DimensionDef, JoinDef, ModelDef } from './vocabulary';
 
 const PLANS = ['biweekly', 'every4weeks'] as const;
 

@@ -7,7 +7,7 @@ import type { Grain } from '../contract/dates';
 import { ApiError } from '../contract/errors';
 import type { FilterScalar, QueryRequest } from '../contract/types';
 import type { Catalog } from './catalog';
-import type { DimensionDef, MetricDef } from './model';
+import type { DimensionDef, MetricDef } from './vocabulary';
 
 export interface ResolvedFilter {
   dimension: string;

@@ -51,7 +51,7 @@ export interface ConcurrencyStats {
   runningByMode: Record<ExecutionMode, number>;
 }
 
-/** A worker that has not even started its bundle after this long is reported as a harness failure. */
+/** A worker that has not even started its bundle after this long is reported as an emulator failure. */
 const START_LIMIT_MS = 120_000;
 
 /** Rebuilds values with this realm's constructors (under jest, the test's realm differs from Node's). */
@@ -101,7 +101,7 @@ export class Executor {
   }
 
   private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean, caller: CallerCell | undefined): Promise<RunResult> {
-    if (this.closed) return Promise.resolve({ error: 'harness: the environment was closed', errorName: 'HarnessError', elapsedMs: 0, logs: [], execution: 0 });
+    if (this.closed) return Promise.resolve({ error: 'emulator: the environment was closed', errorName: 'EmulatorError', elapsedMs: 0, logs: [], execution: 0 });
     const execution: ExecutionRecord = { id: ++executionSeq, mode, fn };
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);
@@ -122,7 +122,7 @@ export class Executor {
       const script = workerScript(this.options.workerLoader);
       const worker = new Worker(script.filename, { eval: script.eval, workerData: input, transferList: [port2], stdout: false, stderr: false });
       this.workers.add(worker);
-      const startTimer = setTimeout(() => finish({ error: 'harness: the worker did not start', errorName: 'HarnessError' }), START_LIMIT_MS);
+      const startTimer = setTimeout(() => finish({ error: 'emulator: the worker did not start', errorName: 'EmulatorError' }), START_LIMIT_MS);
 
       const finish = (outcome: Outcome) => {
         if (finished) return;
@@ -164,8 +164,8 @@ export class Executor {
           this.logs.push({ execution: execution.id, fn, level, message });
         },
       );
-      worker.on('error', (error) => finish({ error: `harness: worker failed: ${error.message}`, errorName: 'HarnessError' }));
-      worker.on('exit', (code) => finish({ error: `harness: worker exited (${code}) before finishing`, errorName: 'HarnessError' }));
+      worker.on('error', (error) => finish({ error: `emulator: worker failed: ${error.message}`, errorName: 'EmulatorError' }));
+      worker.on('exit', (code) => finish({ error: `emulator: worker exited (${code}) before finishing`, errorName: 'EmulatorError' }));
     });
   }
 }

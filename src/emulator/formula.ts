@@ -1,5 +1,5 @@
 /**
- * The formulas the harness evaluates: `=NAME(arg, …)` where an argument is a string ("a""b"),
+ * The formulas the emulator evaluates: `=NAME(arg, …)` where an argument is a string ("a""b"),
  * number, TRUE/FALSE, a cell (`B2`, `$B$2`, `Sheet2!B2`, `'My sheet'!B2`) or a range (`A1:C3`,
  * `A:A`). Nested calls and operators are not supported (the cell gets "Formula parse error.").
  */

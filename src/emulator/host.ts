@@ -70,7 +70,7 @@ export function createDispatch(state: SharedState): (exec: ExecutionRecord, meth
   };
   return (exec, method, args) => {
     const handler = (handlers as unknown as Record<string, ((exec: ExecutionRecord, ...a: unknown[]) => unknown) | undefined>)[method];
-    if (!handler) throw new Error(`harness: unknown host method ${method}`);
+    if (!handler) throw new Error(`emulator: unknown host method ${method}`);
     return handler(exec, ...args);
   };
 }

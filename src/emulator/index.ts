@@ -1,5 +1,5 @@
 /**
- * A stand-in for Google Apps Script that runs a built bundle (top-level `function`s plus an IIFE)
+ * The Apps Script emulator: runs a built bundle (top-level `function`s plus an IIFE)
  * in Node: each execution in its own Worker and fresh vm context, services emulated in the main
  * thread with their documented limits (limits.ts). See README.md in this folder.
  */
@@ -67,9 +67,9 @@ export interface AppsScriptEnvOptions {
   otherExecutionLimitMs?: number;
   /** UrlFetchApp calls per day; default 20000. */
   urlFetchDailyQuota?: number;
-  /** Start of the harness clock (cache TTLs, quota window, trigger schedules); default Date.now(). */
+  /** Start of the emulator clock (cache TTLs, quota window, trigger schedules); default Date.now(). */
   now?: number;
-  /** The harness user: email default 'user@example.com', locale default 'ja' (Session.getActiveUserLocale). */
+  /** The emulator user: email default 'user@example.com', locale default 'ja' (Session.getActiveUserLocale). */
   user?: { email?: string; locale?: string };
   /** Session.getScriptTimeZone(); default the workbook's time zone. */
   scriptTimeZone?: string;
@@ -77,7 +77,7 @@ export interface AppsScriptEnvOptions {
   addonName?: string;
   /** Whether SpreadsheetApp.getActive() returns the workbook in a 'trigger' run (unverified in Apps Script); default true. */
   activeSpreadsheetInTriggers?: boolean;
-  /** How workers load the harness's TypeScript: 'esbuild' (default, fast) or 'tsx' (worker.js bootstrap). */
+  /** How workers load the emulator's TypeScript: 'esbuild' (default, fast) or 'tsx' (worker.js bootstrap). */
   workerLoader?: WorkerLoader;
 }
 
@@ -136,7 +136,7 @@ export interface AppsScriptEnv {
     list(): TriggerInfo[];
     /** Runs one trigger's handler now (mode 'trigger') with a time-driven event object. */
     fire(uid: string): Promise<RunResult>;
-    /** Runs the harness user's clock triggers of this document due at clock.now(), moving each to its next run. */
+    /** Runs the emulator user's clock triggers of this document due at clock.now(), moving each to its next run. */
     runDue(): Promise<Array<{ trigger: TriggerInfo; result: RunResult }>>;
     /** Plants a trigger another user (`user`) or another document (`documentId`) owns; scripts never see it. */
     seed(spec: TriggerSpec & { user?: string; documentId?: string }): TriggerInfo;

@@ -1,5 +1,5 @@
 /**
- * Every limit the harness enforces, each with its source. "PLATFORM.md" is /work/shared/PLATFORM.md,
+ * Every limit the emulator enforces, each with its source. "PLATFORM.md" is /work/shared/PLATFORM.md,
  * section "Apps Script"; where a number is not written there, the comment names where it comes from.
  */
 
@@ -24,7 +24,7 @@ export const URLFETCH_MAX_RESPONSE_BYTES = 50 * 1024 * 1024;
 export const URLFETCH_DAILY_QUOTA = 20_000;
 /** PLATFORM.md, UrlFetchApp: "The timeout is unverified (about 60 s)". */
 export const URLFETCH_TIMEOUT_MS = 60_000;
-/** Not in PLATFORM.md: how many redirects the harness follows before failing (Apps Script's number is unknown). */
+/** Not in PLATFORM.md: how many redirects the emulator follows before failing (Apps Script's number is unknown). */
 export const URLFETCH_MAX_REDIRECTS = 10;
 
 /** PLATFORM.md, CacheService: "keys ≤ 250 characters". */

@@ -1,7 +1,7 @@
 /**
  * Apps Script's error messages. A service error reaches the script as an Error whose `name` is
  * 'Exception' and whose `message` has no prefix, so `String(e)` reads "Exception: …" like in Apps
- * Script; the harness reports it as "Exception: …" (see `reportedError`).
+ * Script; the emulator reports it as "Exception: …" (see `reportedError`).
  */
 export class GasException extends Error {
   override name = 'Exception';

@@ -212,7 +212,7 @@ export interface TriggerSpec {
 
 export interface TriggerInfo extends TriggerSpec {
   uid: string;
-  /** The user who created (owns) it; executions see only the harness user's triggers. */
+  /** The user who created (owns) it; executions see only the emulator user's triggers. */
   user: string;
   /** The document it was created in (an add-on's triggers, time-driven ones included, belong to a document). */
   documentId: string;

@@ -49,7 +49,7 @@ function toMatrix(value: unknown): Result {
   };
   if (!Array.isArray(value)) {
     const v = cell(value);
-    return v === null ? { code: '#ERROR!', message: 'harness: the result is an object; return a value or an array' } : { matrix: [[v]] };
+    return v === null ? { code: '#ERROR!', message: 'emulator: the result is an object; return a value or an array' } : { matrix: [[v]] };
   }
   if (value.length === 0) return { matrix: [['']] };
   const rows: unknown[][] = value.every((r) => Array.isArray(r)) ? (value as unknown[][]) : value.map((v) => [v]);
@@ -59,7 +59,7 @@ function toMatrix(value: unknown): Result {
     const out: CellValue[] = [];
     for (let c = 0; c < width; c += 1) {
       const v = cell(r[c]);
-      if (v === null) return { code: '#ERROR!', message: 'harness: the result contains an object; return values' };
+      if (v === null) return { code: '#ERROR!', message: 'emulator: the result contains an object; return values' };
       out.push(v);
     }
     matrix.push(out);

@@ -1,6 +1,6 @@
 /**
  * The script's realm: a `node:vm` context with ECMAScript built-ins only, plus the globals the
- * harness installs. Values crossing in are rebuilt with the context's own constructors (so
+ * emulator installs. Values crossing in are rebuilt with the context's own constructors (so
  * `instanceof Date` / `Array` hold in the script); values crossing out are rebuilt in the host realm.
  * Host objects are shown to the script as plain objects of its realm whose methods call back here;
  * a host error becomes an Error of the script's realm with the same name and message.
@@ -66,7 +66,7 @@ export class Sandbox {
     };
     const makeWrap = vm.runInContext(WRAP_SOURCE, this.context) as (invoke: Invoke) => WrapFactory;
     this.wrapFactory = makeWrap(invoke);
-    // console is a V8 built-in of every context; the harness replaces it.
+    // console is a V8 built-in of every context; the emulator replaces it.
     vm.runInContext('delete globalThis.console', this.context);
   }
 

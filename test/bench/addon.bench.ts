@@ -1,9 +1,9 @@
 /**
- * The add-on in the Apps Script harness against the local server on a scale-1 lake:
+ * The add-on in the Apps Script emulator against the local server on a scale-1 lake:
  *  - the recalculation storm: 500 cells, 100 distinct queries — requests sent and wall time, first
  *    open and reopen;
  *  - one custom-function execution, median: cold (a new query) next to the same query sent
- *    directly with aws4fetch, and cached next to an execution that does no work (the harness's
+ *    directly with aws4fetch, and cached next to an execution that does no work (the emulator's
  *    own cost of starting an execution);
  *  - the bundle: its size, and how long it takes to load into a fresh context.
  */
@@ -36,7 +36,7 @@ function stormSheet(): string[][] {
 export async function runAddonBench(): Promise<void> {
   if (!lakeExists(LAKE_DIR)) await generateLake({ outDir: LAKE_DIR, scale: 1, seed: 42, asOf: new Date('2026-11-01T00:00:00Z') });
   const api = await startLocalApi(LAKE_DIR);
-  const lines: string[] = ['Add-on benchmark (Apps Script harness, scale-1 lake)'];
+  const lines: string[] = ['Add-on benchmark (Apps Script emulator, scale-1 lake)'];
   try {
     // Storm.
     const storm = await addonEnv({ endpoint: api.server.url, workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Storm: stormSheet() } } });
@@ -81,7 +81,7 @@ export async function runAddonBench(): Promise<void> {
       }
       lines.push(
         `one execution (median of ${ROUNDS}): cold ${round(median(cold))} ms vs the same query via aws4fetch ${round(median(direct))} ms; ` +
-          `cached ${round(median(cached))} ms vs an execution doing nothing ${round(median(idle))} ms (harness start-up + bundle load)`,
+          `cached ${round(median(cached))} ms vs an execution doing nothing ${round(median(idle))} ms (emulator start-up + bundle load)`,
       );
     } finally {
       await gas.close();

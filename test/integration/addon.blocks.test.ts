@@ -1,5 +1,5 @@
 /**
- * Blocks in the harness against the real server: insert, refresh after rows move it, refuse to
+ * Blocks in the emulator against the real server: insert, refresh after rows move it, refuse to
  * write over other content, keep the last good values when a refresh fails, recover, and a
  * scheduled run cut by the execution limit that resumes on the next trigger.
  */

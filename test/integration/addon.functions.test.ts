@@ -1,5 +1,5 @@
 /**
- * The built add-on bundle, run in the Apps Script harness against the real local server and a
+ * The built add-on bundle, run in the Apps Script emulator against the real local server and a
  * real lake: every SNAQ function's output equals the API's answer, typed as Sheets wants it.
  */
 import { rmSync } from 'node:fs';
@@ -167,7 +167,7 @@ describe('the menu and settings', () => {
   });
 
   test('only the admins named at build may change the settings; saving makes nobody an admin', async () => {
-    // The test bundle is built with SNAQ_ADMINS naming the harness user (test/globalSetup.ts).
+    // The test bundle is built with SNAQ_ADMINS naming the emulator user (test/globalSetup.ts).
     expect(gas.properties.script.has('SNAQ_ADMINS')).toBe(false); // the saves above named no one
     const other = await createAppsScriptEnv({ codePath: CODE_PATH, script: gas.script, user: { email: 'someone.else@example.com', locale: 'ja' } });
     try {

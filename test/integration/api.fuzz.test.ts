@@ -7,7 +7,7 @@
  */
 import { addDays, addMonths, type Grain } from '../../src/contract/dates';
 import { loadCatalog } from '../../src/catalog/catalog';
-import type { MetricDef } from '../../src/catalog/model';
+import type { MetricDef } from '../../src/catalog/vocabulary';
 import { LIMITS } from '../../src/contract/limits';
 import type { DimensionValues } from '../../src/contract/types';
 import { mulberry32 } from '../../src/forecast/random';

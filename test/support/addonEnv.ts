@@ -1,4 +1,4 @@
-/** The built add-on in the Apps Script harness, configured to call a local signed API. */
+/** The built add-on in the Apps Script emulator, configured to call a local signed API. */
 import path from 'node:path';
 import { createAppsScriptEnv, type AppsScriptEnv, type WorkbookSpec } from '../../src/emulator';
 import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';

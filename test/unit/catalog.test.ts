@@ -1,8 +1,8 @@
 import { createCatalog, loadCatalog } from '../../src/catalog/catalog';
 import { describeMetric, searchMetrics } from '../../src/catalog/describe';
 import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
-import type { MetricDef } from '../../src/catalog/model';
-import { isNonNegative, sourceTablesOf } from '../../src/catalog/model';
+import type { MetricDef } from '../../src/catalog/vocabulary';
+import { isNonNegative, sourceTablesOf } from '../../src/catalog/vocabulary';
 import { boxesModel } from '../../src/catalog/models';
 
 const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;

@@ -35,7 +35,7 @@ const cases: Array<[string, string, string, string | null]> = [
   ['a Node module in the add-on', 'src/addon/server/apiClient.ts', "import { createHash } from 'node:crypto';\nexport const h = createHash;\n", 'no-restricted-imports'],
   ['the add-on importing the engine', 'src/addon/server/apiClient.ts', "import { DuckDbEngine } from '../../engine/duckdb';\nexport const e = DuckDbEngine;\n", 'no-restricted-imports'],
   ['the API importing the CLI', 'src/api/service.ts', "import { run } from '../cli/run';\nexport const r = run;\n", 'no-restricted-imports'],
-  ['the contract importing the catalog', 'src/contract/types.ts', "import type { MetricDef } from '../catalog/model';\nexport type M = MetricDef;\n", 'no-restricted-imports'],
+  ['the contract importing the catalog', 'src/contract/types.ts', "import type { MetricDef } from '../catalog/vocabulary';\nexport type M = MetricDef;\n", 'no-restricted-imports'],
   ['google.script.run outside rpc.ts', 'src/addon/sidebar/sidebar.ts', 'google.script.run.getCatalog();\n', 'no-restricted-properties'],
   ['google.script.run in rpc.ts', 'src/addon/sidebar/rpc.ts', 'google.script.run.getCatalog();\n', null],
   ['innerHTML in the sidebar', 'src/addon/sidebar/sidebar.ts', "document.body.innerHTML = '<b>x</b>';\n", 'no-restricted-syntax'],

@@ -14,7 +14,7 @@ const SUITE = sharedTestdata('aws-sig-v4-test-suite');
 const SUITE_DIR = SUITE.path;
 const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 const DATETIME = '20150830T123600Z';
-/** get-vanilla-with-session-token's .req has no token; the harness supplies this one (see its .creq). */
+/** get-vanilla-with-session-token's .req has no token; the emulator supplies this one (see its .creq). */
 const SUITE_SESSION_TOKEN = '6e86291e8372ff2a2260956d9b8aae1d763fbf315fa00fa31553b73ebf194267';
 
 /** Cases that cannot apply to us, by name, with the reason. Every other case must pass. */

@@ -5,7 +5,7 @@
 import { hex, signedBytes, unsignedBytes, utf8Encode } from '../../sigv4/bytes';
 import type { Bytes, SigV4Crypto } from '../../sigv4/types';
 
-/** The two Utilities methods used, typed loosely so the harness and the real service both fit. */
+/** The two Utilities methods used, typed loosely so the emulator and the real service both fit. */
 export interface DigestUtilities {
   computeDigest(algorithm: unknown, value: number[]): number[];
   computeHmacSha256Signature(value: number[], key: number[]): number[];

@@ -1,7 +1,7 @@
 /**
  * The slice of Apps Script the add-on uses, as plain interfaces. Only entry.ts builds a Platform
  * from the real globals; every other module takes one as an argument, so it runs in unit tests and
- * in the emulation harness alike.
+ * in the emulator alike.
  */
 import type { SigV4Crypto } from '../../sigv4/types';
 

@@ -1,5 +1,5 @@
 /** Every governed metric. Adding a metric: define it in its domain file; it appears everywhere. */
-import type { MetricDef } from '../model';
+import type { MetricDef } from '../vocabulary';
 import { operationsMetrics } from './operations';
 import { productMetrics } from './products';
 import { revenueMetrics } from './revenue';

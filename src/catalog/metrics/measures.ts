@@ -1,5 +1,5 @@
 /** Measures reused by several metrics, so e.g. "box revenue" has exactly one definition. */
-import type { FlowMeasure, ModelDef, SnapshotMeasure } from '../model';
+import type { FlowMeasure, ModelDef, SnapshotMeasure } from '../vocabulary';
 import { boxesModel, boxItemsModel, shopOrderItemsModel, shopOrdersModel, subscriptionsModel } from '../models';
 
 /** A box earns revenue when it leaves the warehouse; skipped boxes earn nothing. */

@@ -1,5 +1,5 @@
 /** Fulfilment metrics. Owner: operations. */
-import type { MetricDef } from '../model';
+import type { MetricDef } from '../vocabulary';
 import { boxesDue, boxesShipped } from './measures';
 
 export const operationsMetrics: MetricDef[] = [

@@ -1,5 +1,5 @@
 /** Merchandising metrics. Owner: merchandising. */
-import type { MetricDef } from '../model';
+import type { MetricDef } from '../vocabulary';
 import { ratingsModel, snackRequestsModel } from '../models';
 import { boxUnits, eventsAt, shopUnits } from './measures';
 

@@ -1,5 +1,5 @@
 /** Money metrics. Owner: finance. All amounts are tax-inclusive yen as charged. */
-import type { MetricDef } from '../model';
+import type { MetricDef } from '../vocabulary';
 import { activeSubscriptions, boxRevenue, shopRevenue } from './measures';
 
 const ALL_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;

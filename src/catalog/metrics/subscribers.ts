@@ -1,5 +1,5 @@
 /** Subscription metrics. Owner: growth. A "subscriber" is one subscription contract. */
-import type { MetricDef } from '../model';
+import type { MetricDef } from '../vocabulary';
 import { diagnosesModel } from '../models';
 import { activeSubscriptions, canceledSubscriptions, eventsAt, newSubscriptions } from './measures';
 

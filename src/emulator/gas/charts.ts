@@ -68,7 +68,7 @@ function newState(): BuilderState {
   return {
     chartId: null,
     id: null,
-    // Harness defaults (Apps Script's are undocumented): no type, A1 with no offset, headers guessed.
+    // Emulator defaults (Apps Script's are undocumented): no type, A1 with no offset, headers guessed.
     spec: { type: null, ranges: [], options: {}, numHeaders: -1, transpose: false, anchor: { row: 1, column: 1, offsetX: 0, offsetY: 0 } },
   };
 }
@@ -265,7 +265,7 @@ export class ChartOptions extends HostObject {
     }
     return null;
   }
-  /** The harness knows no chart defaults, so this is get(). */
+  /** The emulator knows no chart defaults, so this is get(). */
   getOrDefault(option: unknown): unknown {
     if (typeof option !== 'string') throw mismatch('ChartOptions.getOrDefault', [option]);
     return this.get(option);
@@ -286,7 +286,7 @@ export class EmbeddedChart extends HostObject {
   getChartId(): number | null {
     return this._state.chartId;
   }
-  /** Undocumented in today's reference; the harness's string id ('u' + chartId), null before insertChart. */
+  /** Undocumented in today's reference; the emulator's string id ('u' + chartId), null before insertChart. */
   getId(): string | null {
     return this._state.id;
   }

@@ -1,5 +1,5 @@
 /**
- * Base of every Apps Script object the harness hands to a script (Range, Cache, HTTPResponse…).
+ * Base of every Apps Script object the emulator hands to a script (Range, Cache, HTTPResponse…).
  * Its public prototype methods become methods of a plain object in the script's realm (sandbox.ts);
  * names starting with `_` stay on the host side.
  */

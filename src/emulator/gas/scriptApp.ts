@@ -192,6 +192,6 @@ export class ScriptApp extends HostObject {
   }
   getScriptId(): string {
     this._allowed('getScriptId');
-    return 'harness-script-id';
+    return 'emulator-script-id';
   }
 }

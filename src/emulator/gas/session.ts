@@ -1,4 +1,4 @@
-/** Session: the one harness user. Custom functions have no identity, so every call is refused there. */
+/** Session: the one emulator user. Custom functions have no identity, so every call is refused there. */
 import { forbidInCustomFunction, type GasContext } from './context';
 import { HostObject } from './hostObject';
 

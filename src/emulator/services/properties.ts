@@ -1,6 +1,6 @@
 /**
  * One PropertiesService store, over a Map the test can read and write.
- * Rule (the harness's reading of "9 KB per value, 500 KB per store"): a property costs the UTF-8
+ * Rule (the emulator's reading of "9 KB per value, 500 KB per store"): a property costs the UTF-8
  * bytes of its key plus its value; one property may cost at most 9 × 1024 bytes and a store
  * 500 × 1024. Either excess throws "You have exceeded the property storage quota. Please remove
  * some properties and try again." and changes nothing (setProperties is all or nothing).

@@ -79,9 +79,9 @@ export interface WorkbookSpec {
   timeZone?: string;
   /** Default 'ja_JP'. */
   locale?: string;
-  /** Default 'Harness workbook'. */
+  /** Default 'Emulator workbook'. */
   name?: string;
-  /** Default 'harness-spreadsheet-id'. */
+  /** Default 'emulator-spreadsheet-id'. */
   id?: string;
   /** Rows of cells; a string starting with '=' is a formula; null is an empty cell. */
   sheets: Record<string, Array<Array<string | number | boolean | Date | null>>>;
@@ -275,8 +275,8 @@ export class Workbook {
   private readonly chartStore = new ChartStore({ byName: (name) => this.sheet(name), byId: (id) => this.byId(id) });
 
   constructor(spec: WorkbookSpec | undefined) {
-    this.id = spec?.id ?? 'harness-spreadsheet-id';
-    this.name = spec?.name ?? 'Harness workbook';
+    this.id = spec?.id ?? 'emulator-spreadsheet-id';
+    this.name = spec?.name ?? 'Emulator workbook';
     this.timeZone = spec?.timeZone ?? 'Asia/Tokyo';
     this.locale = spec?.locale ?? 'ja_JP';
     const sheets = spec?.sheets ?? { Sheet1: [] };

@@ -2,9 +2,9 @@
  * Installable triggers of the add-on, each owned by a user and belonging to a document, with the
  * editor add-on rules: at most 20 per user per script ("This script has too many triggers…"), at
  * most one of each event type per user per document ("This add-on has created too many time-based
- * triggers in this document for this Google user account."). Executions run as the harness user and
+ * triggers in this document for this Google user account."). Executions run as the emulator user and
  * see only that user's triggers; tests may `seed` other users' (or other documents') triggers.
- * Schedules run on the harness clock: `takeDue()` takes the harness user's clock triggers of this
+ * Schedules run on the emulator clock: `takeDue()` takes the emulator user's clock triggers of this
  * document whose next run time has passed.
  */
 import type { Clock } from '../clock';
@@ -39,7 +39,7 @@ export class TriggerRegistry {
     return this.triggers.map((t) => ({ ...t }));
   }
 
-  /** What the harness user's ScriptApp sees: its own triggers, of one document or of all. */
+  /** What the emulator user's ScriptApp sees: its own triggers, of one document or of all. */
   listMine(documentId: string | null): TriggerInfo[] {
     return this.triggers.filter((t) => t.user === this.user && (documentId === null || t.documentId === documentId)).map((t) => ({ ...t }));
   }
@@ -83,7 +83,7 @@ export class TriggerRegistry {
     if (i >= 0) this.triggers.splice(i, 1);
   }
 
-  /** The harness user's clock triggers in this document due now; each is moved to its next run (one-shot triggers are removed). */
+  /** The emulator user's clock triggers in this document due now; each is moved to its next run (one-shot triggers are removed). */
   takeDue(): TriggerInfo[] {
     const now = this.clock.now();
     const due = this.triggers.filter((t) => t.user === this.user && t.documentId === this.documentId && t.nextRunAt !== null && t.nextRunAt <= now);

@@ -37,7 +37,7 @@ export interface FetchLogEntry {
   error?: string;
 }
 
-const USER_AGENT = 'Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; +https://script.google.com; id: harness)';
+const USER_AGENT = 'Mozilla/5.0 (compatible; Google-Apps-Script; beanserver; +https://script.google.com; id: emulator)';
 const DAY_MS = 86_400_000;
 
 interface RawResponse {
@@ -59,7 +59,7 @@ export class UrlFetchService {
     this.windowStart = clock.now();
   }
 
-  /** Calls counted against today's quota (the window restarts 24 h after it began, on the harness clock). */
+  /** Calls counted against today's quota (the window restarts 24 h after it began, on the emulator clock). */
   get callsToday(): number {
     this.roll();
     return this.used;

@@ -1,6 +1,6 @@
 /**
  * The parts of Sheets' object model blocks use, as structural interfaces: entry.ts passes the real
- * Spreadsheet objects, tests pass the harness's. Enum values are compared by name (`String(x)`),
+ * Spreadsheet objects, tests pass the emulator's. Enum values are compared by name (`String(x)`),
  * because the enums themselves are globals only entry.ts may touch.
  */
 export type SheetCell = Date | string | number | boolean;

@@ -1,5 +1,5 @@
 /**
- * The Apps Script harness (src/emulator) against small hand-written bundles: no Node or browser
+ * The Apps Script emulator (src/emulator) against small hand-written bundles: no Node or browser
  * globals, custom-function restrictions, the execution time limit, UrlFetchApp over real HTTP,
  * Utilities, Cache/Properties/Lock limits, recalculation with spills and 30 parallel executions,
  * triggers and UI.
@@ -240,7 +240,7 @@ function rangeErrors(which) {
 }
 `;
 
-const bundle = useScriptBundle('gas-harness-', BUNDLE, {
+const bundle = useScriptBundle('gas-emulator-', BUNDLE, {
   'Sidebar.html': '<!DOCTYPE html><html><body><h1>Metrics</h1></body></html>',
   'Settings.html': '<p><?= endpoint ?></p><? for (var i = 0; i < items.length; i++) { ?><i><?!= items[i] ?></i><? } ?>',
 });
@@ -251,7 +251,7 @@ const DATA = [
   [null, null, null],
 ];
 
-/** A local HTTP server in this (the main) thread: the harness must keep serving it while workers block. */
+/** A local HTTP server in this (the main) thread: the emulator must keep serving it while workers block. */
 function startServer(handler: http.RequestListener): Promise<{ server: http.Server; base: string }> {
   return new Promise((resolve) => {
     const server = http.createServer(handler);
@@ -314,7 +314,7 @@ describe('runtime', () => {
     expect((await env.run('privateHelper_', [], { mode: 'menu' })).value).toBe('private');
     expect((await env.run('privateHelper_', [], { mode: 'rpc' })).error).toBe('Script function not found: privateHelper_');
     expect((await env.run('double', [2], { mode: 'customFunction' })).value).toBe(4);
-    expect((await env.run('returnsPromise', [], { mode: 'customFunction' })).error).toMatch(/^harness: a custom function returned a Promise/);
+    expect((await env.run('returnsPromise', [], { mode: 'customFunction' })).error).toMatch(/^emulator: a custom function returned a Promise/);
     expect((await env.run('returnsPromise', [], { mode: 'menu' })).value).toBe(42);
   });
 
@@ -479,7 +479,7 @@ describe('UrlFetchApp', () => {
     expect((await env.run('manyHeaders', [`${base}/ok`, 2, 4100])).error).toBe('Exception: Limit Exceeded: URLFetch header size.');
   });
 
-  test('daily quota, reset a day later on the harness clock', async () => {
+  test('daily quota, reset a day later on the emulator clock', async () => {
     const quotaEnv = await createAppsScriptEnv({ codePath: bundle.codePath, urlFetchDailyQuota: 3 });
     try {
       const results = [];
@@ -563,7 +563,7 @@ describe('CacheService, PropertiesService, LockService', () => {
     expect((await env.run('cachePut', ['kana', 'あ'.repeat(34_134)])).error).toBe('Exception: Argument too large: value');
   });
 
-  test('TTL: default 600 s, capped at 21600 s, expiry on the harness clock', async () => {
+  test('TTL: default 600 s, capped at 21600 s, expiry on the emulator clock', async () => {
     await env.run('cachePut', ['default', 'd']);
     await env.run('cachePut', ['long', 'l', 999_999]);
     await env.run('cachePut', ['short', 's', 60]);

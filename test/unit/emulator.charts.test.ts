@@ -1,5 +1,5 @@
 /**
- * The harness's embedded charts, against a small hand-written bundle: building (newChart, asLineChart,
+ * The emulator's embedded charts, against a small hand-written bundle: building (newChart, asLineChart,
  * options, ranges, position), insertChart/getCharts/updateChart/removeChart, the `Charts` enums, the
  * test-side view (`env.workbook.charts`), anchors and ranges following inserted and deleted
  * rows/columns, and Apps Script's refusals (custom functions, wrong types, unknown charts).

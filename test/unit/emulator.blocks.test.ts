@@ -1,5 +1,5 @@
 /**
- * The harness's Sheets model for blocks, against small hand-written bundles: developer metadata
+ * The emulator's Sheets model for blocks, against small hand-written bundles: developer metadata
  * (whole rows and columns only, finders, following inserted and deleted rows/columns), inserting
  * and deleting rows/columns (cells, notes, formats, references), notes and formatting, selection,
  * the 6-minute limit of non-custom-function executions, and triggers that open the document by id.
@@ -249,7 +249,7 @@ describe('developer metadata', () => {
       'k=null@COLUMN:C1:C1000',
       'k=null@COLUMN:E1:E1000',
       'k=sheet@SHEET:Data',
-      'k=book@SPREADSHEET:harness-spreadsheet-id',
+      'k=book@SPREADSHEET:emulator-spreadsheet-id',
     ]);
     const entries = env.workbook.metadata();
     expect(entries.map(({ key, value: v, visibility, locationType, sheet, index, a1 }) => [key, v, visibility, locationType, sheet, index, a1])).toEqual([
@@ -313,7 +313,7 @@ describe('developer metadata', () => {
     expect(found).toEqual({
       count: 7,
       distinctIds: 7,
-      byKey: ['k=a@ROW:A2:Z2', 'k=b@ROW:A4:Z4', 'k=a@COLUMN:B1:B1000', 'k=a@SHEET:Data', 'k=x@SPREADSHEET:harness-spreadsheet-id', 'k=a@ROW:A2:Z2'],
+      byKey: ['k=a@ROW:A2:Z2', 'k=b@ROW:A4:Z4', 'k=a@COLUMN:B1:B1000', 'k=a@SHEET:Data', 'k=x@SPREADSHEET:emulator-spreadsheet-id', 'k=a@ROW:A2:Z2'],
       byKeyValue: ['k=a@ROW:A2:Z2', 'k=a@COLUMN:B1:B1000', 'k=a@SHEET:Data', 'k=a@ROW:A2:Z2'],
       rows: ['k=a@ROW:A2:Z2', 'k=b@ROW:A4:Z4', 'k=a@ROW:A2:Z2'],
       project: ['k=b@ROW:A4:Z4'],
@@ -325,7 +325,7 @@ describe('developer metadata', () => {
       exactRow: ['k=a@ROW:A2:Z2', 'z=a@ROW:A2:Z2'],
       exactCell: [],
       exactSheet: ['k=a@SHEET:Data'],
-      exactBook: ['k=x@SPREADSHEET:harness-spreadsheet-id'],
+      exactBook: ['k=x@SPREADSHEET:emulator-spreadsheet-id'],
       enumIdentity: true,
       enumText: 'COLUMN/COLUMN',
       noValue: true,

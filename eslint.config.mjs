@@ -32,6 +32,8 @@ export default tseslint.config(
       'no-var': 'off',
     },
   },
+  // The CLI's launcher is plain CommonJS: it registers tsx, then requires the TypeScript entry.
+  { files: ['bin/**/*.js'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },
   {
     files: ['test/**/*.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.jest } },

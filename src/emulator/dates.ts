@@ -23,7 +23,7 @@ const DAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Satu
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   if (!formatters.has(timeZone)) {
-    let fmt: Intl.DateTimeFormat | null = null;
+    let fmt: Intl.DateTimeFormat | null;
     try {
       fmt = new Intl.DateTimeFormat('en-US', {
         timeZone,

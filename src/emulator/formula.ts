@@ -26,8 +26,8 @@ export function parseFormula(text: string): ParsedFormula | null {
   if (rest === '') return { name, args };
   for (;;) {
     rest = rest.trimStart();
-    let arg: FormulaArg | null = null;
-    let used = 0;
+    let arg: FormulaArg;
+    let used: number;
     if (rest.startsWith('"')) {
       let i = 1;
       let value = '';

@@ -78,7 +78,7 @@ async function execute(): Promise<Outcome> {
         : { error: MSG.functionNotFound(input.fn), errorName: 'ScriptFunctionNotFound' };
     }
     const fn = sandbox.global()[name] as (...args: unknown[]) => unknown;
-    let result = fn.apply(undefined, input.args.map((a) => sandbox.toVm(a)));
+    let result = fn(...input.args.map((a) => sandbox.toVm(a)));
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
       if (input.mode === 'customFunction') {
         return {

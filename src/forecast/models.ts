@@ -99,7 +99,7 @@ function decode(spec: ModelSpec, u: readonly number[]): Params {
   const alpha = 1e-4 + (1 - 2e-4) * sigmoid(u[i++] ?? 0);
   const beta = spec.trend === 'none' ? 0 : alpha * 0.999 * sigmoid(u[i++] ?? 0);
   const gamma = spec.season === 'none' ? 0 : (1 - alpha) * 0.999 * sigmoid(u[i++] ?? 0);
-  const phi = spec.trend === 'damped' ? 0.8 + 0.18 * sigmoid(u[i++] ?? 0) : 1;
+  const phi = spec.trend === 'damped' ? 0.8 + 0.18 * sigmoid(u[i] ?? 0) : 1;
   return { alpha, beta, gamma, phi };
 }
 

@@ -29,13 +29,22 @@ export function splitTarget(target: string): { path: string; query: string } {
   return { path: path === '' ? '/' : path, query };
 }
 
+/** Drops leading and trailing C0 control characters and spaces (U+0000–U+0020), as WHATWG URL does. */
+function trimC0AndSpace(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 0x20) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 0x20) end--;
+  return text.slice(start, end);
+}
+
 /**
  * Splits an absolute http(s) URL. As WHATWG URL does (and so aws4fetch), tabs and newlines anywhere
  * are dropped and surrounding spaces/control characters trimmed, user info is ignored, the host is
  * lower-cased and a default port removed. Non-ASCII (IDN) host names are not supported.
  */
 export function parseUrl(url: string): ParsedUrl {
-  const cleaned = url.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  const cleaned = trimC0AndSpace(url.replace(/[\t\n\r]/g, ''));
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(cleaned);
   if (!scheme || scheme[1] === undefined) throw new Error(`Not an absolute URL: ${url}`);
   const protocol = scheme[1].toLowerCase() + ':';

@@ -523,9 +523,8 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
           return known(period) ? [{ period, dims, value: found.value, records: found.records }] : [];
         });
       }
-      let suppressedGroups = 0;
       const isSmall = (candidate: { records: number }) => candidate.records > 0 && candidate.records < minGroupSize;
-      suppressedGroups = candidates.filter(isSmall).length;
+      const suppressedGroups = candidates.filter(isSmall).length;
       // Without dimensions a small period keeps its row, emptied, so the series stays whole.
       const kept =
         names.length === 0

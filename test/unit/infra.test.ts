@@ -25,7 +25,7 @@ function synth(overrides: Partial<SnaqMetricsStackProps> = {}): { stack: SnaqMet
   return { stack, template: Template.fromStack(stack) };
 }
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 /** Fn::Join / Ref / GetAtt → a readable string, so ARNs can be compared as text. */
 function flat(value: Json): string {

@@ -116,12 +116,14 @@ function generateQuery(g: Generator): GeneratedQuery {
     const repeat = keys.length > 0 && g.chance(0.25);
     const key = repeat ? g.pick(keys) : g.pick(QUERY_KEYS);
     keys.push(key);
-    if (g.chance(0.1)) {
+    // Each draw is a fresh coin, so the odds are 10 %, then 4 % of the rest, then 4 % of what is left.
+    const shape = g.chance(0.1) ? 'bare' : g.chance(0.04) ? 'emptyKey' : g.chance(0.04) ? 'invalidUtf8' : 'plain';
+    if (shape === 'bare') {
       pairs.push(key); // a key without "=": signed as "key="
-    } else if (g.chance(0.04)) {
+    } else if (shape === 'emptyKey') {
       pairs.push(`=${g.pick(QUERY_VALUES)}`); // empty key
       divergent = true;
-    } else if (g.chance(0.04)) {
+    } else if (shape === 'invalidUtf8') {
       pairs.push(`${key}=${g.pick(INVALID_UTF8_VALUES)}`);
       divergent = true;
     } else {

@@ -94,14 +94,19 @@ function refreshFormulasIn(spreadsheet: Spreadsheet): number {
 /** A custom function's error shows in the cell: keep it to the one sentence meant for people. */
 function inCell<A extends unknown[], R>(run: (p: Platform, ...args: A) => R): (...args: A) => R {
   return (...args: A) => {
+    let sentence: string;
     try {
       return run(platform(), ...args);
     } catch (error) {
-      if (error instanceof UserFacingError) throw new Error(error.message);
-      console.error(error);
-      const lang = langOfLocale(SpreadsheetApp.getActive().getSpreadsheetLocale());
-      throw new Error(say(lang, 'unexpectedResponse', { status: '—' }));
+      // The cell shows only the sentence meant for people; anything else goes to the log whole.
+      if (error instanceof UserFacingError) {
+        sentence = error.message;
+      } else {
+        console.error(error);
+        sentence = say(langOfLocale(SpreadsheetApp.getActive().getSpreadsheetLocale()), 'unexpectedResponse', { status: '—' });
+      }
     }
+    throw new Error(sentence);
   };
 }
 

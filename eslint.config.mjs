@@ -7,14 +7,46 @@ import tseslint from 'typescript-eslint';
 
 /** Apps Script services: only src/addon/server/entry.ts may touch them, so the rest stays testable. */
 const APPS_SCRIPT_GLOBALS = [
-  'SpreadsheetApp', 'ScriptApp', 'PropertiesService', 'CacheService', 'LockService', 'UrlFetchApp', 'Utilities',
-  'HtmlService', 'Session', 'Logger', 'Charts', 'DriveApp', 'Browser', 'ContentService', 'MailApp', 'GmailApp',
+  'SpreadsheetApp',
+  'ScriptApp',
+  'PropertiesService',
+  'CacheService',
+  'LockService',
+  'UrlFetchApp',
+  'Utilities',
+  'HtmlService',
+  'Session',
+  'Logger',
+  'Charts',
+  'DriveApp',
+  'Browser',
+  'ContentService',
+  'MailApp',
+  'GmailApp',
 ].map((name) => ({ name, message: 'Apps Script globals are touched only in src/addon/server/entry.ts; take what you need from the Platform it builds.' }));
 
 /** What Apps Script's V8 lacks (PLATFORM.md): code that runs there must not reach for it. */
 const MISSING_ON_APPS_SCRIPT = [
-  'fetch', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'crypto', 'setTimeout', 'setInterval', 'clearTimeout',
-  'clearInterval', 'atob', 'btoa', 'Blob', 'FormData', 'window', 'document', 'process', 'Buffer', 'require', 'queueMicrotask',
+  'fetch',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'crypto',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'atob',
+  'btoa',
+  'Blob',
+  'FormData',
+  'window',
+  'document',
+  'process',
+  'Buffer',
+  'require',
+  'queueMicrotask',
 ].map((name) => ({ name, message: 'Apps Script V8 has no such global (see PLATFORM.md); use the Platform or Utilities instead.' }));
 
 const NODE_BUILTINS = { group: ['node:*', 'fs', 'path', 'crypto', 'http', 'os', 'child_process'], message: 'This code runs on Apps Script: no Node modules.' };
@@ -43,11 +75,18 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/addon/**', 'src/cli/**'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [upward(['addon', 'cli'], 'Nothing imports from addon or cli: move the shared piece down into src/contract.')] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [upward(['addon', 'cli'], 'Nothing imports from addon or cli: move the shared piece down into src/contract.')] },
+      ],
+    },
   },
   {
     files: ['src/contract/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'src/contract is the bottom layer: it imports nothing else of ours.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'src/contract is the bottom layer: it imports nothing else of ours.' }] }],
+    },
   },
   // The add-on's server code runs on Apps Script V8.
   {
@@ -56,7 +95,15 @@ export default tseslint.config(
     languageOptions: { globals: {} },
     rules: {
       'no-restricted-globals': ['error', ...MISSING_ON_APPS_SCRIPT],
-      'no-restricted-imports': ['error', { patterns: [NODE_BUILTINS, upward(['api', 'engine', 'catalog', 'lake', 'cli', 'infra', 'workbench', 'emulator'], 'The add-on imports only contract, sigv4 and forecast.')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NODE_BUILTINS,
+            upward(['api', 'engine', 'catalog', 'lake', 'cli', 'infra', 'workbench', 'emulator'], 'The add-on imports only contract, sigv4 and forecast.'),
+          ],
+        },
+      ],
     },
   },
   {
@@ -71,9 +118,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "MemberExpression[property.name=/^(innerHTML|outerHTML)$/]", message: 'Build elements from text (dom.ts); never parse HTML.' },
+        { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: 'Build elements from text (dom.ts); never parse HTML.' },
         { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'Build elements from text (dom.ts); never parse HTML.' },
-        { selector: "CallExpression[callee.object.name='document'][callee.property.name=/^write(ln)?$/]", message: 'Build elements from text (dom.ts); never parse HTML.' },
+        {
+          selector: "CallExpression[callee.object.name='document'][callee.property.name=/^write(ln)?$/]",
+          message: 'Build elements from text (dom.ts); never parse HTML.',
+        },
       ],
     },
   },

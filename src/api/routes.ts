@@ -28,7 +28,11 @@ export interface Route {
 
 const ok = (body: unknown, metric?: string): RouteResult => ({ status: 200, body, metric });
 /** A 200 answer or a 202 to poll, logged under the metric either carries. */
-const answered = (outcome: { status: number; body: { meta: { metric?: string } } }): RouteResult => ({ status: outcome.status, body: outcome.body, metric: outcome.body.meta.metric });
+const answered = (outcome: { status: number; body: { meta: { metric?: string } } }): RouteResult => ({
+  status: outcome.status,
+  body: outcome.body,
+  metric: outcome.body.meta.metric,
+});
 
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: '/v1/metrics', handle: async ({ service, query }) => ok(service.listMetrics(query.search)) },

@@ -182,7 +182,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         return reject(new ApiError('UNAUTHENTICATED', `The request signature was not accepted: ${verdict.reason}`, { reason: 'signature' }));
       }
       const result = await handleApiRequest(
-        { method, path, query: parseQueryString(target?.rawQuery ?? ''), headers: flatHeaders(request.headers), body: body.toString('utf8'), principal: verdict.principal },
+        {
+          method,
+          path,
+          query: parseQueryString(target?.rawQuery ?? ''),
+          headers: flatHeaders(request.headers),
+          body: body.toString('utf8'),
+          principal: verdict.principal,
+        },
         { service, rateLimiter, log, reportInternal },
       );
       send(response, result);

@@ -123,12 +123,7 @@ class StatementBuilder {
     const period = query.grain ? dialect.truncate(query.grain, day) : dialect.dateLiteral(query.from);
     const aggregate = aggregateSql(measure.aggregate);
     const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
-    const where = [
-      `${time.expr} >= ${bound(query.from)}`,
-      `${time.expr} < ${bound(query.to)}`,
-      ...(measure.where ?? []),
-      ...this.filterPredicates(model),
-    ];
+    const where = [`${time.expr} >= ${bound(query.from)}`, `${time.expr} < ${bound(query.to)}`, ...(measure.where ?? []), ...this.filterPredicates(model)];
     const select = [period + ' AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`];
     return [
       `SELECT ${select.join(',\n      ')}`,
@@ -175,11 +170,7 @@ function combine(metric: MetricDef, names: string[], dialect: Dialect): string {
     case 'sum': {
       const parts = compute.parts.map((_, i) => `SELECT * FROM m${i}`).join('\n    UNION ALL ');
       const keys = ['period', ...dims];
-      return [
-        `SELECT ${[...keys, 'SUM(value) AS value', 'SUM(n) AS n'].join(', ')}`,
-        `  FROM (${parts}) parts`,
-        `  ${groupBy(keys.length)}`,
-      ].join('\n');
+      return [`SELECT ${[...keys, 'SUM(value) AS value', 'SUM(n) AS n'].join(', ')}`, `  FROM (${parts}) parts`, `  ${groupBy(keys.length)}`].join('\n');
     }
     case 'ratio': {
       // A FULL JOIN keeps groups that only one side has; NULL-safe equality keeps NULL dimension values.

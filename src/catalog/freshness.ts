@@ -36,13 +36,11 @@ export function tableFreshness(manifest: LakeManifest, tables: readonly TableNam
 /** The oldest snapshot among tables: a result is only as fresh as its stalest input. */
 export function oldestSnapshot(freshness: readonly TableFreshness[]): string | null {
   const times = freshness.flatMap((entry) => (entry.snapshotAt ? [entry.snapshotAt] : [])).sort();
-  return times.length === freshness.length ? times[0] ?? null : null;
+  return times.length === freshness.length ? (times[0] ?? null) : null;
 }
 
 /** When the stalest input is due to be replaced: until then a result cannot change. */
 export function freshUntil(freshness: readonly TableFreshness[]): string | null {
-  const deadlines = freshness.flatMap((entry) =>
-    entry.snapshotAt ? [Date.parse(entry.snapshotAt) + entry.sloHours * HOUR_MS] : [],
-  );
+  const deadlines = freshness.flatMap((entry) => (entry.snapshotAt ? [Date.parse(entry.snapshotAt) + entry.sloHours * HOUR_MS] : []));
   return deadlines.length === freshness.length && deadlines.length > 0 ? new Date(Math.min(...deadlines)).toISOString() : null;
 }

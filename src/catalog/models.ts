@@ -13,14 +13,14 @@ function customerDimensions(alias: string): Record<string, DimensionDef> {
     gender: {
       title: { ja: '性別', en: 'Gender' },
       expr: `${alias}.gender`,
-     
+
       type: 'string',
       values: ['female', 'male', 'other', 'unanswered'],
     },
     acquisition_channel: {
       title: { ja: '流入経路', en: 'Acquisition channel' },
       expr: `${alias}.acquisition_channel`,
-     
+
       type: 'string',
       values: ['organic', 'instagram', 'referral', 'ads', 'gift'],
     },
@@ -37,7 +37,7 @@ function productDimensions(alias: string): Record<string, DimensionDef> {
     category: {
       title: { ja: 'カテゴリ', en: 'Category' },
       expr: `${alias}.category`,
-     
+
       type: 'string',
       values: ['chocolate', 'baked', 'savory', 'dried_fruit', 'nuts', 'japanese', 'gummy'],
     },
@@ -45,7 +45,7 @@ function productDimensions(alias: string): Record<string, DimensionDef> {
     maker_prefecture: {
       title: { ja: 'メーカー所在地', en: 'Maker prefecture' },
       expr: `${alias}.maker_prefecture`,
-     
+
       type: 'string',
     },
   };
@@ -54,7 +54,7 @@ function productDimensions(alias: string): Record<string, DimensionDef> {
 const planDimension = (alias: string): DimensionDef => ({
   title: { ja: 'プラン', en: 'Plan' },
   expr: `${alias}.plan`,
- 
+
   type: 'string',
   values: PLANS,
 });
@@ -87,7 +87,7 @@ export const subscriptionsModel: ModelDef = {
     cancel_reason: {
       title: { ja: '解約理由', en: 'Cancel reason' },
       expr: 's.cancel_reason',
-     
+
       type: 'string',
       values: ['price', 'too_many_snacks', 'taste', 'moving', 'pause', 'other'],
     },
@@ -106,7 +106,7 @@ export const boxItemsModel: ModelDef = {
     assigned_by: {
       title: { ja: '選定方法', en: 'Assigned by' },
       expr: 'bi.assigned_by',
-     
+
       type: 'string',
       values: ['algorithm', 'request'],
     },
@@ -159,7 +159,7 @@ export const diagnosesModel: ModelDef = {
     texture_pref: {
       title: { ja: '好みの食感', en: 'Texture preference' },
       expr: 'dg.texture_pref',
-     
+
       type: 'string',
       values: ['crunchy', 'soft', 'chewy', 'any'],
     },

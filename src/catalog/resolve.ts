@@ -27,11 +27,12 @@ export function resolveMetric(catalog: Catalog, name: string): MetricDef {
   const metric = catalog.get(name);
   if (metric) return metric;
   const suggestion = catalog.suggest(name);
-  throw new ApiError(
-    'UNKNOWN_METRIC',
-    suggestion ? `There is no metric "${name}". Did you mean "${suggestion}"?` : `There is no metric "${name}".`,
-    { reason: 'unknown_metric', field: 'metric', metric: name, ...(suggestion ? { suggestion } : {}) },
-  );
+  throw new ApiError('UNKNOWN_METRIC', suggestion ? `There is no metric "${name}". Did you mean "${suggestion}"?` : `There is no metric "${name}".`, {
+    reason: 'unknown_metric',
+    field: 'metric',
+    metric: name,
+    ...(suggestion ? { suggestion } : {}),
+  });
 }
 
 /** A dimension the metric allows; PII is refused as FORBIDDEN, anything else unknown as INVALID_ARGUMENT. */
@@ -45,11 +46,12 @@ export function resolveDimension(catalog: Catalog, metric: MetricDef, name: stri
     });
   }
   if (!definition || !metric.dimensions.includes(name)) {
-    throw new ApiError(
-      'INVALID_ARGUMENT',
-      `Metric "${metric.name}" has no dimension "${name}". Use one of: ${metric.dimensions.join(', ') || '(none)'}.`,
-      { reason: 'unknown_dimension', field, dimension: name, allowed: [...metric.dimensions] },
-    );
+    throw new ApiError('INVALID_ARGUMENT', `Metric "${metric.name}" has no dimension "${name}". Use one of: ${metric.dimensions.join(', ') || '(none)'}.`, {
+      reason: 'unknown_dimension',
+      field,
+      dimension: name,
+      allowed: [...metric.dimensions],
+    });
   }
   return definition;
 }
@@ -86,11 +88,11 @@ function checkFilterValue(name: string, dimension: DimensionDef, value: FilterSc
 export function resolveQuery(catalog: Catalog, request: QueryRequest): ResolvedQuery {
   const metric = resolveMetric(catalog, request.metric);
   if (request.grain !== undefined && !metric.grains.includes(request.grain)) {
-    throw new ApiError(
-      'INVALID_ARGUMENT',
-      `Metric "${metric.name}" cannot be split by ${request.grain}. Use one of: ${metric.grains.join(', ')}.`,
-      { reason: 'grain_not_allowed', field: 'grain', allowed: [...metric.grains] },
-    );
+    throw new ApiError('INVALID_ARGUMENT', `Metric "${metric.name}" cannot be split by ${request.grain}. Use one of: ${metric.grains.join(', ')}.`, {
+      reason: 'grain_not_allowed',
+      field: 'grain',
+      allowed: [...metric.grains],
+    });
   }
   const dimensions = request.dimensions ?? [];
   dimensions.forEach((name, index) => resolveDimension(catalog, metric, name, `dimensions.${index}`));

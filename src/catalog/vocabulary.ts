@@ -38,10 +38,7 @@ export interface ModelDef {
 
 export type Aggregate =
   /** `nonNegative`: every amount summed is ≥ 0 (quantities, prices after discount), so the sum is too. */
-  | { fn: 'sum'; expr: string; nonNegative?: boolean }
-  | { fn: 'count' }
-  | { fn: 'count_distinct'; expr: string }
-  | { fn: 'average'; expr: string };
+  { fn: 'sum'; expr: string; nonNegative?: boolean } | { fn: 'count' } | { fn: 'count_distinct'; expr: string } | { fn: 'average'; expr: string };
 
 /** Events that happen at a time: summed into the period their time falls in (JST). */
 export interface FlowMeasure {

@@ -101,7 +101,8 @@ export class Executor {
   }
 
   private spawn(fn: string, args: unknown[], mode: ExecutionMode, caseInsensitive: boolean, caller: CallerCell | undefined): Promise<RunResult> {
-    if (this.closed) return Promise.resolve({ error: 'emulator: the environment was closed', errorName: 'EmulatorError', elapsedMs: 0, logs: [], execution: 0 });
+    if (this.closed)
+      return Promise.resolve({ error: 'emulator: the environment was closed', errorName: 'EmulatorError', elapsedMs: 0, logs: [], execution: 0 });
     const execution: ExecutionRecord = { id: ++executionSeq, mode, fn };
     const { port1, port2 } = new MessageChannel();
     const flag = new SharedArrayBuffer(4);

@@ -5,9 +5,7 @@
  */
 import { parseA1, type ParsedA1 } from './a1';
 
-export type FormulaArg =
-  | { kind: 'literal'; value: string | number | boolean }
-  | { kind: 'ref'; ref: ParsedA1; single: boolean };
+export type FormulaArg = { kind: 'literal'; value: string | number | boolean } | { kind: 'ref'; ref: ParsedA1; single: boolean };
 
 export interface ParsedFormula {
   name: string;

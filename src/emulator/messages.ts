@@ -61,8 +61,7 @@ export const MSG = {
   noHtmlFile: (name: string) => `No HTML file named ${name} was found.`,
 
   tooManyScriptTriggers: 'This script has too many triggers. Triggers must be deleted from the script before more can be added.',
-  tooManyAddonTriggers: (kind: string) =>
-    `This add-on has created too many ${kind} triggers in this document for this Google user account.`,
+  tooManyAddonTriggers: (kind: string) => `This add-on has created too many ${kind} triggers in this document for this Google user account.`,
   addonMinutes: "Add-ons can't create time-driven triggers that run more frequently than once per hour.",
   everyHoursValue: 'The value passed to everyHours() must be one of 1, 2, 4, 6, 8 or 12.',
   triggerNeedsFrequency: 'A time-based trigger needs a frequency: call everyHours(), everyDays(), everyWeeks(), at(), atDate() or after().',

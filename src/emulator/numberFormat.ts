@@ -23,8 +23,17 @@ function sheetsDateToJava(format: string): string {
   let out = '';
   tokens.forEach((tok, i) => {
     const lower = tok.toLowerCase();
-    const prev = tokens.slice(0, i).reverse().find((t) => /[a-z]/i.test(t))?.toLowerCase() ?? '';
-    const next = tokens.slice(i + 1).find((t) => /[a-z]/i.test(t))?.toLowerCase() ?? '';
+    const prev =
+      tokens
+        .slice(0, i)
+        .reverse()
+        .find((t) => /[a-z]/i.test(t))
+        ?.toLowerCase() ?? '';
+    const next =
+      tokens
+        .slice(i + 1)
+        .find((t) => /[a-z]/i.test(t))
+        ?.toLowerCase() ?? '';
     if (tok.startsWith('"')) out += `'${tok.slice(1, -1).replace(/'/g, "''")}'`;
     else if (lower === 'yyyy' || lower === 'yy') out += lower;
     else if (lower === 'mmmm') out += 'MMMM';
@@ -45,7 +54,11 @@ function sheetsDateToJava(format: string): string {
 function formatNumber(n: number, format: string): string {
   const section = format.split(';')[n < 0 ? 1 : 0] ?? format.split(';')[0] ?? format;
   const value = n < 0 && format.includes(';') ? -n : n;
-  const literal = (s: string) => s.replace(/"([^"]*)"/g, '$1').replace(/\[\$([^\]-]*)(?:-[^\]]*)?\]/g, '$1').replace(/\\(.)/g, '$1');
+  const literal = (s: string) =>
+    s
+      .replace(/"([^"]*)"/g, '$1')
+      .replace(/\[\$([^\]-]*)(?:-[^\]]*)?\]/g, '$1')
+      .replace(/\\(.)/g, '$1');
   const m = /^(.*?)([#0,]*0[#0,]*|#[#0,]*)(\.[0#]+)?(%?)(.*)$/.exec(section);
   if (!m) return defaultNumber(n);
   const [, prefix = '', intPart = '', frac = '', percent = '', suffix = ''] = m;

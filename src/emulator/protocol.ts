@@ -50,8 +50,7 @@ export interface FetchRequest {
 }
 
 export type FetchOutcome =
-  | { ok: true; status: number; headers: Array<[string, string]>; body: Uint8Array; url: string }
-  | { ok: false; name: string; message: string };
+  { ok: true; status: number; headers: Array<[string, string]>; body: Uint8Array; url: string } | { ok: false; name: string; message: string };
 
 export interface SheetInfo {
   name: string;
@@ -115,7 +114,11 @@ export interface MetadataInfo {
 }
 
 export interface MetadataQuery {
-  scope: { kind: 'spreadsheet' } | { kind: 'sheet'; sheet: string } | { kind: 'range'; sheet: string; box: Box; intersecting: boolean } | { kind: 'exact'; target: MetadataTarget };
+  scope:
+    | { kind: 'spreadsheet' }
+    | { kind: 'sheet'; sheet: string }
+    | { kind: 'range'; sheet: string; box: Box; intersecting: boolean }
+    | { kind: 'exact'; target: MetadataTarget };
   id?: number;
   key?: string;
   value?: string;
@@ -277,8 +280,6 @@ export interface HostApi {
   triggerDelete(uid: string): void;
 }
 
-export type WireRequest =
-  | { type: 'call'; id: number; method: string; args: unknown[] }
-  | { type: 'log'; level: string; message: string };
+export type WireRequest = { type: 'call'; id: number; method: string; args: unknown[] } | { type: 'log'; level: string; message: string };
 
 export type WireReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; name: string; message: string };

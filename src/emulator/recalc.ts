@@ -154,9 +154,7 @@ export async function recalculate(
   };
 
   while (pending.length > 0) {
-    const ready = pending.filter(
-      (job) => !job.refs.some((ref) => pending.some((other) => other.sheet === ref.sheet && inBox(ref.box, other.row, other.col))),
-    );
+    const ready = pending.filter((job) => !job.refs.some((ref) => pending.some((other) => other.sheet === ref.sheet && inBox(ref.box, other.row, other.col))));
     if (ready.length === 0) {
       for (const job of pending.splice(0)) apply(job, { code: '#REF!', message: MSG.circular });
       break;

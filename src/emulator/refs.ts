@@ -114,7 +114,7 @@ export function adjustFormula(formula: string, formulaSheet: string, edit: Dimen
         const refSheet = (prefixSheet ?? formulaSheet).toLowerCase();
         if (refSheet !== target) out += text;
         else {
-          const prefix = text.slice(0, text.length - (c1 ?? k1 ?? r1 ?? '').length - (c2 ?? k2 ?? r2 ? 1 + (c2 ?? k2 ?? r2 ?? '').length : 0));
+          const prefix = text.slice(0, text.length - (c1 ?? k1 ?? r1 ?? '').length - ((c2 ?? k2 ?? r2) ? 1 + (c2 ?? k2 ?? r2 ?? '').length : 0));
           const adjusted = adjustRef((c1 ?? k1 ?? r1) as string, c2 ?? k2 ?? r2, edit);
           out += adjusted === '#REF!' ? '#REF!' : prefix + adjusted;
         }

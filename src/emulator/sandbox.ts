@@ -57,7 +57,10 @@ export class Sandbox {
       try {
         const target = this.handles[handle] as unknown as Record<string, (...a: unknown[]) => unknown>;
         const method = target[name] as (...a: unknown[]) => unknown;
-        const value = method.apply(target, args.map((a) => this.fromVm(a)));
+        const value = method.apply(
+          target,
+          args.map((a) => this.fromVm(a)),
+        );
         return { value: this.toVm(value) };
       } catch (error) {
         const e = error as { name?: unknown; message?: unknown };

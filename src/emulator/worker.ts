@@ -82,7 +82,8 @@ async function execute(): Promise<Outcome> {
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
       if (input.mode === 'customFunction') {
         return {
-          error: 'emulator: a custom function returned a Promise; whether Sheets awaits it is unverified (PLATFORM.md), so write custom functions synchronously',
+          error:
+            'emulator: a custom function returned a Promise; whether Sheets awaits it is unverified (PLATFORM.md), so write custom functions synchronously',
           errorName: 'EmulatorError',
         };
       }

@@ -66,12 +66,7 @@ export interface ForecastResult {
 export const DEFAULT_SEASON_CANDIDATES = [12, 52, 7, 4];
 
 const NON_SEASONAL: ModelKind[] = ['ses', 'holt', 'holt-damped'];
-const SEASONAL: ModelKind[] = [
-  'holt-winters-additive',
-  'holt-winters-additive-damped',
-  'holt-winters-multiplicative',
-  'holt-winters-multiplicative-damped',
-];
+const SEASONAL: ModelKind[] = ['holt-winters-additive', 'holt-winters-additive-damped', 'holt-winters-multiplicative', 'holt-winters-multiplicative-damped'];
 
 interface Prepared {
   /** Observed values, scaled to max |y| = 1. */
@@ -288,7 +283,8 @@ function resolveSeason(y: readonly number[], seasonality: 'auto' | number, candi
     const m = detectSeasonLength(y, candidates);
     const covered = candidates.filter((c) => c >= 2 && n >= 2 * c);
     if (m >= 2) return { m, notes: [`seasonality 'auto': detected season length ${m}`] };
-    if (covered.length === 0) return { m: 1, notes: [`series shorter than two seasons of any candidate (${candidates.join(', ')}): fell back to a non-seasonal model`] };
+    if (covered.length === 0)
+      return { m: 1, notes: [`series shorter than two seasons of any candidate (${candidates.join(', ')}): fell back to a non-seasonal model`] };
     return { m: 1, notes: [`seasonality 'auto': no clear seasonality at ${covered.join(', ')}`] };
   }
   if (seasonality <= 1) return { m: 1, notes: [] };
@@ -424,14 +420,15 @@ export function detectAnomalies(series: Array<number | null>, options: AnomalyOp
     const dof = Math.max(1, residuals.length - model.nParams);
     sigma = 1.4826 * median(residuals.map((r) => Math.abs(r - med))) * Math.sqrt(residuals.length / dof);
     if (!(sigma > 0)) sigma = residualSigma(model);
-    if (!(sigma > 0)) return { ...none(model.kind, 'the model fits every period exactly: nothing is unusual'), model: { name: model.kind, seasonLength: model.seasonLength } };
+    if (!(sigma > 0))
+      return { ...none(model.kind, 'the model fits every period exactly: nothing is unusual'), model: { name: model.kind, seasonLength: model.seasonLength } };
     const sign = (t: number): number => {
       const r = y[t]! - model.fitted[t]!;
       return Math.abs(r) > z * sigma ? Math.sign(r) : 0;
     };
     flagged = [];
     const shiftRuns = new Set<number>();
-    for (let t = warmUp; t < n; ) {
+    for (let t = warmUp; t < n;) {
       const s0 = sign(t);
       if (s0 === 0) {
         t++;

@@ -222,7 +222,14 @@ function run(spec: ModelSpec, p: Params, y: readonly number[], m: number, init: 
  * FittedModel.initialStateGradients): one tangent vector per state component, propagated exactly
  * through the (nonlinear, when multiplicative) error-correction recursion.
  */
-function initialStateGradients(spec: ModelSpec, p: Params, y: readonly number[], m: number, init: State, h: number): { fitted: number[][]; forecast: number[][] } {
+function initialStateGradients(
+  spec: ModelSpec,
+  p: Params,
+  y: readonly number[],
+  m: number,
+  init: State,
+  h: number,
+): { fitted: number[][]; forecast: number[][] } {
   const trend = spec.trend !== 'none';
   const seasonal = spec.season !== 'none';
   const mult = spec.season === 'multiplicative';

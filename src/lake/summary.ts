@@ -9,8 +9,7 @@ export function formatGenerateSummary(manifest: SampleLakeManifest, elapsedMs: n
     const entry = manifest.tables[t];
     return `  ${t.padEnd(width)}  ${entry.rows.toLocaleString('en-US').padStart(11)} rows  ${entry.path}/`;
   });
-  return [
-    `Sample lake ${manifest.snapshotId} (seed ${seed}, scale ${scale}, as of ${asOf}) generated in ${(elapsedMs / 1000).toFixed(1)} s`,
-    ...lines,
-  ].join('\n');
+  return [`Sample lake ${manifest.snapshotId} (seed ${seed}, scale ${scale}, as of ${asOf}) generated in ${(elapsedMs / 1000).toFixed(1)} s`, ...lines].join(
+    '\n',
+  );
 }

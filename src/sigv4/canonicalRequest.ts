@@ -18,14 +18,7 @@ export interface CanonicalRequestParts {
 }
 
 export function buildCanonicalRequest(parts: CanonicalRequestParts): string {
-  return [
-    parts.method.toUpperCase(),
-    parts.canonicalUri,
-    parts.canonicalQuery,
-    parts.canonicalHeaders,
-    parts.signedHeaders,
-    parts.payloadHash,
-  ].join('\n');
+  return [parts.method.toUpperCase(), parts.canonicalUri, parts.canonicalQuery, parts.canonicalHeaders, parts.signedHeaders, parts.payloadHash].join('\n');
 }
 
 /** `YYYYMMDD/region/service/aws4_request`. */

@@ -47,8 +47,6 @@ export function wirePath(path: string): string {
 export function canonicalUri(path: string, encoding: UriEncoding): string {
   const normalised = wirePath(path).replace(/\/+/g, '/');
   const encodeSegment =
-    encoding === 'double'
-      ? (segment: string) => encodeRfc3986(segment)
-      : (segment: string) => encodeRfc3986Bytes(percentDecodeBytes(segment));
+    encoding === 'double' ? (segment: string) => encodeRfc3986(segment) : (segment: string) => encodeRfc3986Bytes(percentDecodeBytes(segment));
   return normalised.split('/').map(encodeSegment).join('/');
 }

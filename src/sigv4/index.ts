@@ -10,14 +10,7 @@ export { parseUrl, splitTarget, type ParsedUrl } from './parseUrl';
 export { canonicalUri, wirePath } from './canonicalUri';
 export { canonicalQuery, decodeQueryComponent, queryPairs } from './canonicalQuery';
 export { UNSIGNED_BY_DEFAULT, canonicalHeaderValue, canonicalHeaders, chooseSignedHeaders, mergeHeaders } from './canonicalHeaders';
-export {
-  ALGORITHM,
-  TERMINATOR,
-  buildCanonicalRequest,
-  buildStringToSign,
-  credentialScope,
-  type CanonicalRequestParts,
-} from './canonicalRequest';
+export { ALGORITHM, TERMINATOR, buildCanonicalRequest, buildStringToSign, credentialScope, type CanonicalRequestParts } from './canonicalRequest';
 export { deriveSigningKey, signStringToSign } from './signature';
 export { regionFromHost } from './region';
 export { amzDatetime, signRequest, type SignRequestInput, type SignedRequest } from './signRequest';

@@ -11,7 +11,6 @@ export const nodeCrypto: SigV4Crypto = {
     createHash('sha256')
       .update(typeof message === 'string' ? Buffer.from(message, 'utf8') : Uint8Array.from(message))
       .digest('hex'),
-  hmacSha256: (key: Bytes, message: string) =>
-    Array.from(createHmac('sha256', Uint8Array.from(key)).update(message, 'utf8').digest()),
+  hmacSha256: (key: Bytes, message: string) => Array.from(createHmac('sha256', Uint8Array.from(key)).update(message, 'utf8').digest()),
   utf8: (message: string) => Array.from(Buffer.from(message, 'utf8')),
 };

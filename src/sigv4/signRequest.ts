@@ -63,12 +63,7 @@ export function amzDatetime(date: Date = new Date()): string {
 
 /** Headers the signer sets itself, so any copy given by the caller is replaced. */
 function isReplacedHeader(lowerName: string, hasSessionToken: boolean): boolean {
-  return (
-    lowerName === 'host' ||
-    lowerName === 'authorization' ||
-    lowerName === 'x-amz-date' ||
-    (hasSessionToken && lowerName === 'x-amz-security-token')
-  );
+  return lowerName === 'host' || lowerName === 'authorization' || lowerName === 'x-amz-date' || (hasSessionToken && lowerName === 'x-amz-security-token');
 }
 
 export function signRequest(input: SignRequestInput, crypto: SigV4Crypto): SignedRequest {
@@ -78,9 +73,7 @@ export function signRequest(input: SignRequestInput, crypto: SigV4Crypto): Signe
   const region = input.region || regionFromHost(url.host);
   const hasSessionToken = Boolean(input.sessionToken);
 
-  const given: HeaderList = Array.isArray(input.headers)
-    ? (input.headers as HeaderList)
-    : Object.entries(input.headers ?? {});
+  const given: HeaderList = Array.isArray(input.headers) ? (input.headers as HeaderList) : Object.entries(input.headers ?? {});
   const kept = given.filter(([name]) => !isReplacedHeader(name.toLowerCase(), hasSessionToken));
   const added: Array<[string, string]> = [['X-Amz-Date', datetime]];
   if (hasSessionToken) added.push(['X-Amz-Security-Token', input.sessionToken ?? '']);
@@ -96,7 +89,7 @@ export function signRequest(input: SignRequestInput, crypto: SigV4Crypto): Signe
     method: input.method,
     canonicalUri: canonicalUri(url.path, input.uriEncoding ?? 'double'),
     canonicalQuery: canonicalQuery(url.query),
-    canonicalHeaders: canonicalHeaders(signedNames, (name) => (name === 'host' ? url.host : values.get(name) ?? '')),
+    canonicalHeaders: canonicalHeaders(signedNames, (name) => (name === 'host' ? url.host : (values.get(name) ?? ''))),
     signedHeaders,
     payloadHash,
   });

@@ -6,13 +6,7 @@ import { hex } from './bytes';
 import { TERMINATOR } from './canonicalRequest';
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"). */
-export function deriveSigningKey(
-  secretAccessKey: string,
-  date: string,
-  region: string,
-  service: string,
-  crypto: SigV4Crypto,
-): Bytes {
+export function deriveSigningKey(secretAccessKey: string, date: string, region: string, service: string, crypto: SigV4Crypto): Bytes {
   const kDate = crypto.hmacSha256(crypto.utf8('AWS4' + secretAccessKey), date);
   const kRegion = crypto.hmacSha256(kDate, region);
   const kService = crypto.hmacSha256(kRegion, service);

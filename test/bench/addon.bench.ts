@@ -96,7 +96,9 @@ export async function runAddonBench(): Promise<void> {
       vm.runInContext(code, context);
       loads.push(performance.now() - t);
     }
-    lines.push(`bundle: Code.js ${round(Buffer.byteLength(code) / 1024, 1)} KB; loading it into a fresh context takes ${round(median(loads), 3)} ms (median of 50)`);
+    lines.push(
+      `bundle: Code.js ${round(Buffer.byteLength(code) / 1024, 1)} KB; loading it into a fresh context takes ${round(median(loads), 3)} ms (median of 50)`,
+    );
   } finally {
     await api.close();
   }

@@ -188,7 +188,9 @@ export async function runApiBench(): Promise<void> {
   const lines = [
     'API benchmark (scale-10 lake)',
     '(a) uncached POST /v1/query vs the same SQL on DuckDB directly (medians):',
-    ...uncached.map((u) => `    ${u.label.padEnd(38)} api ${String(u.apiMedianMs).padStart(8)} ms   duckdb ${String(u.duckdbMedianMs).padStart(8)} ms   ×${u.overhead}`),
+    ...uncached.map(
+      (u) => `    ${u.label.padEnd(38)} api ${String(u.apiMedianMs).padStart(8)} ms   duckdb ${String(u.duckdbMedianMs).padStart(8)} ms   ×${u.overhead}`,
+    ),
     `(b) cached POST /v1/query: median ${report.cached.medianMs} ms, p99 ${report.cached.p99Ms} ms over ${CACHED_ROUNDS} requests`,
     `(c) ${LOAD_CLIENTS} signed clients for ${report.load.seconds} s: ${report.load.requests} requests, ${report.load.requestsPerSecond} req/s, p50 ${report.load.p50Ms} ms, p99 ${report.load.p99Ms} ms, errors ${errors}`,
     `memory: RSS ${report.memory.rssMiB} MiB, JS heap ${report.memory.heapUsedMiB} MiB, result cache ${cache.entries} entries ≈ ${report.memory.resultCache.approxMiB} MiB`,

@@ -152,7 +152,12 @@ interface Forecaster {
 const OURS: Forecaster = {
   name: 'src/forecast',
   run(train, s) {
-    const r = forecast(train, { horizon: s.horizon, seasonality: 'auto', interval: INTERVAL, ...(s.seasonCandidates ? { seasonCandidates: s.seasonCandidates } : {}) });
+    const r = forecast(train, {
+      horizon: s.horizon,
+      seasonality: 'auto',
+      interval: INTERVAL,
+      ...(s.seasonCandidates ? { seasonCandidates: s.seasonCandidates } : {}),
+    });
     return { model: `${r.model.name}/${r.model.seasonLength}`, points: r.points };
   },
 };
@@ -271,7 +276,9 @@ function formatSummary(s: Summary): string[] {
     `  ratio chosen / naive       ${s.ratio}  (target ≤ 0.9: ${ratioMet})`,
     `  80% interval coverage      ${s.coverage80}% of ${s.heldOutPoints} held-out points  (target 75–85%: ${coverageMet})`,
     `  median time per forecast   ${s.medianMs} ms (max ${s.maxMs} ms)`,
-    `  models chosen              ${Object.entries(s.models).map(([k, v]) => `${k}×${v}`).join(', ')}`,
+    `  models chosen              ${Object.entries(s.models)
+      .map(([k, v]) => `${k}×${v}`)
+      .join(', ')}`,
   ];
 }
 
@@ -301,8 +308,24 @@ export async function runForecastBench(): Promise<void> {
   const scores = all.flatMap((s) => backtest(s, OURS));
   const libraryScores = all.flatMap((s) => backtest(s, library));
   const groups = [...new Set(scores.map((s) => s.group))];
-  const summaries = [...groups.map((g) => summarise(g, scores.filter((s) => s.group === g))), summarise('overall', scores)];
-  const librarySummaries = [...groups.map((g) => summarise(g, libraryScores.filter((s) => s.group === g))), summarise('overall', libraryScores)];
+  const summaries = [
+    ...groups.map((g) =>
+      summarise(
+        g,
+        scores.filter((s) => s.group === g),
+      ),
+    ),
+    summarise('overall', scores),
+  ];
+  const librarySummaries = [
+    ...groups.map((g) =>
+      summarise(
+        g,
+        libraryScores.filter((s) => s.group === g),
+      ),
+    ),
+    summarise('overall', libraryScores),
+  ];
   const lines = [
     `forecast — rolling-origin backtest; sample lake scale ${LAKE_SCALE}, seed ${LAKE_SEED}, asOf ${AS_OF.toISOString().slice(0, 10)} (generated in ${round(generateMs / 1000, 1)} s)`,
     `  lake series: ${lake.map((s) => `${s.label} n=${s.values.length} (${s.origins.length}×${s.horizon})`).join(', ')}`,
@@ -320,7 +343,13 @@ export async function runForecastBench(): Promise<void> {
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const report = {
-    lake: { scale: LAKE_SCALE, seed: LAKE_SEED, asOf: AS_OF.toISOString(), generateMs, series: lake.map((s) => ({ label: s.label, length: s.values.length, horizon: s.horizon, origins: s.origins })) },
+    lake: {
+      scale: LAKE_SCALE,
+      seed: LAKE_SEED,
+      asOf: AS_OF.toISOString(),
+      generateMs,
+      series: lake.map((s) => ({ label: s.label, length: s.values.length, horizon: s.horizon, origins: s.origins })),
+    },
     interval: INTERVAL,
     targets: { ratio: '≤ 0.9', coverage80: '75–85%' },
     summaries,

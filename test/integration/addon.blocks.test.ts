@@ -157,7 +157,12 @@ describe('a scheduled run cut by the execution limit', () => {
     });
     try {
       const ids: string[] = [];
-      const blocks: Array<[string, string]> = [['A1', 'shop_revenue'], ['E1', 'box_revenue'], ['I1', 'revenue'], ['A20', 'new_subscribers']];
+      const blocks: Array<[string, string]> = [
+        ['A1', 'shop_revenue'],
+        ['E1', 'box_revenue'],
+        ['I1', 'revenue'],
+        ['A20', 'new_subscribers'],
+      ];
       for (const [cell, metric] of blocks) {
         env.workbook.select('Sheet1', cell);
         const inserted = await env.run('snaqInsertBlock', [{ metric, from: '2024-01', to: '2024-03', grain: 'month' }], { mode: 'rpc' });

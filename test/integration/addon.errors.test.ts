@@ -38,28 +38,112 @@ const R = ['revenue', '2024-01-01', '2024-03-31'];
 describe('a wrong argument shows one sentence saying what to fix', () => {
   test.each<[string, string, unknown[], string, 'add-on' | 'server']>([
     ['an unknown metric', 'SNAQ_METRIC', ['revnue', '2024-01-01', '2024-03-31'], '指標 "revnue" はありません。もしかして "revenue"?', 'server'],
-    ['a misspelt metric', 'SNAQ_VALUE', ['activ_subscribers', '2024-01', '2024-03'], '指標 "activ_subscribers" はありません。もしかして "active_subscribers"?', 'server'],
+    [
+      'a misspelt metric',
+      'SNAQ_VALUE',
+      ['activ_subscribers', '2024-01', '2024-03'],
+      '指標 "activ_subscribers" はありません。もしかして "active_subscribers"?',
+      'server',
+    ],
     ['no metric', 'SNAQ_METRIC', ['', '2024-01-01', '2024-03-31'], '1つ目の引数に指標名を入れてください（例: "revenue"）。', 'add-on'],
-    ['a metric given as a range', 'SNAQ_METRIC', [[['revenue', 'box_revenue']], '2024-01-01', '2024-03-31'], '1つ目の引数に指標名を入れてください（例: "revenue"）。', 'add-on'],
+    [
+      'a metric given as a range',
+      'SNAQ_METRIC',
+      [[['revenue', 'box_revenue']], '2024-01-01', '2024-03-31'],
+      '1つ目の引数に指標名を入れてください（例: "revenue"）。',
+      'add-on',
+    ],
     ['an empty start cell', 'SNAQ_METRIC', ['revenue', '', '2024-03-31'], 'from に日付を入れてください。', 'add-on'],
     ['an empty end cell', 'SNAQ_METRIC', ['revenue', '2024-01-01', ''], 'to に日付を入れてください。', 'add-on'],
-    ['a date that is not one', 'SNAQ_METRIC', ['revenue', 'next monday', '2024-03-31'], 'from の "next monday" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。', 'add-on'],
-    ['2024-02-30', 'SNAQ_METRIC', ['revenue', '2024-01-01', '2024-02-30'], 'to の "2024-02-30" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。', 'add-on'],
-    ['an inverted range', 'SNAQ_METRIC', ['revenue', '2024-03-01', '2024-01-31'], '開始日 2024-03-01 が終了日 2024-01-31 より後です。入れ替えてください。', 'add-on'],
+    [
+      'a date that is not one',
+      'SNAQ_METRIC',
+      ['revenue', 'next monday', '2024-03-31'],
+      'from の "next monday" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。',
+      'add-on',
+    ],
+    [
+      '2024-02-30',
+      'SNAQ_METRIC',
+      ['revenue', '2024-01-01', '2024-02-30'],
+      'to の "2024-02-30" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。',
+      'add-on',
+    ],
+    [
+      'an inverted range',
+      'SNAQ_METRIC',
+      ['revenue', '2024-03-01', '2024-01-31'],
+      '開始日 2024-03-01 が終了日 2024-01-31 より後です。入れ替えてください。',
+      'add-on',
+    ],
     ['a range over ten years', 'SNAQ_METRIC', ['revenue', '2010-01-01', '2024-12-31'], '期間は最長 10 年までです。', 'add-on'],
-    ['a keyword with an end date', 'SNAQ_METRIC', ['revenue', 'last_month', '2024-03-31'], '期間キーワード "last_month" を使うときは終了日を空にしてください。', 'add-on'],
-    ['an unknown grain', 'SNAQ_METRIC', [...R, 'fortnight'], '粒度 "fortnight" は使えません。day, week, month, quarter, year のどれかにしてください。', 'add-on'],
-    ['a grain the metric does not allow', 'SNAQ_METRIC', ['churn_rate', '2024-01-01', '2024-03-31', 'day'], 'この指標で使える粒度は month, quarter, year です。', 'server'],
-    ['an unknown dimension', 'SNAQ_METRIC', [...R, 'month', 'colour'], '切り口 "colour" はこの指標にありません。使えるのは prefecture, gender, acquisition_channel です。', 'server'],
+    [
+      'a keyword with an end date',
+      'SNAQ_METRIC',
+      ['revenue', 'last_month', '2024-03-31'],
+      '期間キーワード "last_month" を使うときは終了日を空にしてください。',
+      'add-on',
+    ],
+    [
+      'an unknown grain',
+      'SNAQ_METRIC',
+      [...R, 'fortnight'],
+      '粒度 "fortnight" は使えません。day, week, month, quarter, year のどれかにしてください。',
+      'add-on',
+    ],
+    [
+      'a grain the metric does not allow',
+      'SNAQ_METRIC',
+      ['churn_rate', '2024-01-01', '2024-03-31', 'day'],
+      'この指標で使える粒度は month, quarter, year です。',
+      'server',
+    ],
+    [
+      'an unknown dimension',
+      'SNAQ_METRIC',
+      [...R, 'month', 'colour'],
+      '切り口 "colour" はこの指標にありません。使えるのは prefecture, gender, acquisition_channel です。',
+      'server',
+    ],
     ['a personal-data dimension', 'SNAQ_METRIC', [...R, 'month', 'email'], '"email" は個人情報のため使えません。', 'server'],
     ['four dimensions', 'SNAQ_METRIC', [...R, 'month', 'prefecture,gender,acquisition_channel,plan'], '切り口は 3 つまでです。', 'add-on'],
-    ['a huge range as dimensions', 'SNAQ_METRIC', [...R, 'month', Array.from({ length: 1000 }, () => [''])], 'dimensions の範囲が大きすぎます。200 セル以内にしてください。', 'add-on'],
-    ['a malformed filter', 'SNAQ_METRIC', [...R, 'month', '', 'gender female'], '絞り込み "gender female" が読めません。"plan=biweekly;gender=female" の形で書いてください。', 'add-on'],
-    ['a filter named __proto__', 'SNAQ_METRIC', [...R, 'month', '', '__proto__=x'], '切り口 "__proto__" はこの指標にありません。使えるのは prefecture, gender, acquisition_channel です。', 'server'],
+    [
+      'a huge range as dimensions',
+      'SNAQ_METRIC',
+      [...R, 'month', Array.from({ length: 1000 }, () => [''])],
+      'dimensions の範囲が大きすぎます。200 セル以内にしてください。',
+      'add-on',
+    ],
+    [
+      'a malformed filter',
+      'SNAQ_METRIC',
+      [...R, 'month', '', 'gender female'],
+      '絞り込み "gender female" が読めません。"plan=biweekly;gender=female" の形で書いてください。',
+      'add-on',
+    ],
+    [
+      'a filter named __proto__',
+      'SNAQ_METRIC',
+      [...R, 'month', '', '__proto__=x'],
+      '切り口 "__proto__" はこの指標にありません。使えるのは prefecture, gender, acquisition_channel です。',
+      'server',
+    ],
     ['constructor as a period keyword', 'SNAQ_METRIC', ['revenue', 'constructor', ''], 'to に日付を入れてください。', 'add-on'],
-    ['a filter value that does not exist', 'SNAQ_METRIC', [...R, 'month', '', 'gender=unknown'], '絞り込み "gender" に使える値は female, male, other, unanswered です。', 'server'],
+    [
+      'a filter value that does not exist',
+      'SNAQ_METRIC',
+      [...R, 'month', '', 'gender=unknown'],
+      '絞り込み "gender" に使える値は female, male, other, unanswered です。',
+      'server',
+    ],
     ['a 300-character filter value', 'SNAQ_METRIC', [...R, 'month', '', `prefecture=${'東'.repeat(300)}`], '"prefecture" の値が正しくありません。', 'server'],
-    ['an unknown option', 'SNAQ_METRIC', [...R, 'month', '', '', 'colour=red'], 'オプション "colour=red" はありません。noheader、limit=数、lang=ja または lang=en が使えます。', 'add-on'],
+    [
+      'an unknown option',
+      'SNAQ_METRIC',
+      [...R, 'month', '', '', 'colour=red'],
+      'オプション "colour=red" はありません。noheader、nonotes、limit=数、lang=ja または lang=en が使えます。',
+      'add-on',
+    ],
     ['a zero limit', 'SNAQ_METRIC', [...R, 'month', '', '', 'limit=0'], 'limit は 1 から 50000 までの整数にしてください。', 'add-on'],
     ['an unknown metric for freshness', 'SNAQ_FRESHNESS', ['revnue'], '指標 "revnue" はありません。もしかして "revenue"?', 'server'],
   ])('%s', async (_name, fn, args, sentence, caughtBy) => {
@@ -73,8 +157,12 @@ describe('a wrong argument shows one sentence saying what to fix', () => {
   test('in an English spreadsheet the same mistakes read in English', async () => {
     const english = await addonEnv({ endpoint: api.server.url, locale: 'en_US' });
     try {
-      expect((await errorOf(english, 'SNAQ_METRIC', ['revnue', '2024-01-01', '2024-03-31'])).error).toBe('There is no metric "revnue". Did you mean "revenue"?');
-      expect((await errorOf(english, 'SNAQ_METRIC', ['revenue', '2024-03-01', '2024-01-31'])).error).toBe('The start 2024-03-01 is after the end 2024-01-31: swap them.');
+      expect((await errorOf(english, 'SNAQ_METRIC', ['revnue', '2024-01-01', '2024-03-31'])).error).toBe(
+        'There is no metric "revnue". Did you mean "revenue"?',
+      );
+      expect((await errorOf(english, 'SNAQ_METRIC', ['revenue', '2024-03-01', '2024-01-31'])).error).toBe(
+        'The start 2024-03-01 is after the end 2024-01-31: swap them.',
+      );
     } finally {
       await english.close();
     }

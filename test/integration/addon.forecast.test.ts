@@ -87,8 +87,16 @@ describe('SNAQ_FORECAST', () => {
   test.each<[string, unknown[], string]>([
     ['a horizon of 0', ['revenue', '2023-01', '2025-12', 0], '予測する期間数（horizon）は 1 から 104 までの整数にしてください。'],
     ['a horizon of 2.5', ['revenue', '2023-01', '2025-12', 2.5], '予測する期間数（horizon）は 1 から 104 までの整数にしてください。'],
-    ['an interval of 150%', ['revenue', '2023-01', '2025-12', 3, 'month', '150%'], '予測区間 "150%" は使えません。0.5〜0.99（または 50%〜99%）にしてください。'],
-    ['a grain that does not exist', ['revenue', '2023-01', '2025-12', 3, 'fortnight'], '粒度 "fortnight" は使えません。day, week, month, quarter, year のどれかにしてください。'],
+    [
+      'an interval of 150%',
+      ['revenue', '2023-01', '2025-12', 3, 'month', '150%'],
+      '予測区間 "150%" は使えません。0.5〜0.99（または 50%〜99%）にしてください。',
+    ],
+    [
+      'a grain that does not exist',
+      ['revenue', '2023-01', '2025-12', 3, 'fortnight'],
+      '粒度 "fortnight" は使えません。day, week, month, quarter, year のどれかにしてください。',
+    ],
   ])('%s is one sentence saying what to fix', async (_name, args, sentence) => {
     expect((await cell('SNAQ_FORECAST', args)).error).toBe(sentence);
   });
@@ -96,7 +104,13 @@ describe('SNAQ_FORECAST', () => {
 
 describe('SNAQ_ANOMALIES', () => {
   test('one row per unusual week, equal to the API, the spike attributed to its prefecture', async () => {
-    const expected: AnomalyResult = await api.service.anomalies({ metric: 'shop_revenue', from: '2024-01-01', to: '2026-10-26', grain: 'week', dimensions: ['prefecture'] });
+    const expected: AnomalyResult = await api.service.anomalies({
+      metric: 'shop_revenue',
+      from: '2024-01-01',
+      to: '2026-10-26',
+      grain: 'week',
+      dimensions: ['prefecture'],
+    });
     const { value, error } = await cell('SNAQ_ANOMALIES', ['shop_revenue', '2024-01-01', '2026-10-25', 'week', 'prefecture']);
     expect(error).toBeUndefined();
     const table = value as unknown[][];
@@ -104,7 +118,14 @@ describe('SNAQ_ANOMALIES', () => {
     expect(table).toHaveLength(1 + expected.anomalies.length);
     expected.anomalies.forEach((anomaly, i) => {
       const row = table[i + 1]!;
-      expect(row.slice(0, 6)).toEqual([jstDate(anomaly.period), anomaly.actual, anomaly.expected, anomaly.lower, anomaly.upper, Math.round(anomaly.score * 100) / 100]);
+      expect(row.slice(0, 6)).toEqual([
+        jstDate(anomaly.period),
+        anomaly.actual,
+        anomaly.expected,
+        anomaly.lower,
+        anomaly.upper,
+        Math.round(anomaly.score * 100) / 100,
+      ]);
     });
     const spike = table.slice(1).find((row) => (row[0] as Date).getTime() === jstDate(SPIKE_WEEK).getTime());
     expect(spike).toBeDefined();
@@ -130,7 +151,14 @@ describe('a forecast block', () => {
   }
 
   async function expectedTable(): Promise<unknown[][]> {
-    const result: ForecastResult = await api.service.forecast({ metric: 'revenue', from: '2023-01-01', to: '2026-01-01', grain: 'month', horizon: 6, interval: 0.8 });
+    const result: ForecastResult = await api.service.forecast({
+      metric: 'revenue',
+      from: '2023-01-01',
+      to: '2026-01-01',
+      grain: 'month',
+      horizon: 6,
+      interval: 0.8,
+    });
     return [['期間', '実績', '予測', '下限', '上限'], ...result.rows.map((row) => row.map((v, i) => sheetValue(v, i === 0)))];
   }
 

@@ -84,7 +84,12 @@ test('"Refresh SNAQ formulas" rewrites every formula and the next round asks the
   expect(result.value).toBe(DISTINCT * COPIES);
   expect(gas.ui.alerts.at(-1)!.prompt).toContain(`${DISTINCT * COPIES} 個の SNAQ 数式を更新しました。`);
   expect(gas.properties.document.get('SNAQ_REFRESH_EPOCH')).not.toBe(epochBefore);
-  expect(gas.workbook.formulas('Storm').flat().filter((formula) => formula.startsWith('=SNAQ_VALUE'))).toHaveLength(DISTINCT * COPIES);
+  expect(
+    gas.workbook
+      .formulas('Storm')
+      .flat()
+      .filter((formula) => formula.startsWith('=SNAQ_VALUE')),
+  ).toHaveLength(DISTINCT * COPIES);
   const before = queryRequests();
   await gas.recalculate({ sheet: 'Storm' });
   const sent = queryRequests() - before;

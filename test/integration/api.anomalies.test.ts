@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 async function post(body: unknown): Promise<{ status: number; json: any }> {
-  const response = await client.fetch(`${api.server.url}/v1/anomalies`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const response = await client.fetch(`${api.server.url}/v1/anomalies`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: response.status, json: await response.json() };
 }
 
@@ -110,14 +114,22 @@ describe('a forecast or anomaly request that outlives the client’s wait', () =
     ['/v1/forecast', { metric: 'revenue', from: '2023-01-01', to: '2026-01-01', grain: 'month', horizon: 3 }, 'model'],
     ['/v1/anomalies', { ...SERIES, dimensions: ['gender'] }, 'anomalies'],
   ])('POST %s answers 202; polling GET /v1/query/{id} gives the same answer as a patient client gets', async (route, body, key) => {
-    const response = await slow.client.fetch(`${slow.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const response = await slow.client.fetch(`${slow.server.url}${route}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(202);
     const accepted = (await response.json()) as { queryId: string; meta: { metric: string } };
     expect(accepted.meta.metric).toBe(body.metric);
     const polled = await pollToEnd(accepted.queryId);
     expect(polled.status).toBe(200);
     expect(polled.json).toHaveProperty(key);
-    const patient = await client.fetch(`${api.server.url}${route}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const patient = await client.fetch(`${api.server.url}${route}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json' },
+    });
     const direct = await patient.json();
     const { meta: _a, ...polledBody } = polled.json;
     const { meta: _b, ...directBody } = direct as { meta: unknown };
@@ -125,7 +137,11 @@ describe('a forecast or anomaly request that outlives the client’s wait', () =
   });
 
   test('bad input is still refused at once, not accepted', async () => {
-    const response = await slow.client.fetch(`${slow.server.url}/v1/forecast`, { method: 'POST', body: JSON.stringify({ ...SERIES, horizon: 0 }), headers: { 'content-type': 'application/json' } });
+    const response = await slow.client.fetch(`${slow.server.url}/v1/forecast`, {
+      method: 'POST',
+      body: JSON.stringify({ ...SERIES, horizon: 0 }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
   });
 });

@@ -26,8 +26,7 @@ interface Probe {
 }
 
 const query = (body: unknown): Probe => ({
-  send: () =>
-    api.client.fetch(`${api.server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  send: () => api.client.fetch(`${api.server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
 });
 const raw = (path: string, init: RequestInit): Probe => ({ send: () => api.client.fetch(`${api.server.url}${path}`, init) });
 
@@ -73,7 +72,11 @@ const CASES: Array<[string, Probe, number, string]> = [
   // Object.prototype's member names are names like any other: unknown, never silently dropped.
   ...['__proto__', 'constructor', 'toString', 'hasOwnProperty'].map((name): [string, Probe, number, string] => [
     `a filter named ${name}`,
-    raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good).replace(/}$/, `,"filters":{"${name}":"x"}}`) }),
+    raw('/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(good).replace(/}$/, `,"filters":{"${name}":"x"}}`),
+    }),
     400,
     'INVALID_ARGUMENT',
   ]),
@@ -96,9 +99,19 @@ const CASES: Array<[string, Probe, number, string]> = [
   // Limits and the body itself.
   ['a negative limit', query({ ...good, limit: -5 }), 400, 'INVALID_ARGUMENT'],
   ['a huge limit', query({ ...good, limit: 10 ** 12 }), 400, 'INVALID_ARGUMENT'],
-  ['invalid JSON', raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"metric": "revenue",' }), 400, 'INVALID_ARGUMENT'],
+  [
+    'invalid JSON',
+    raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"metric": "revenue",' }),
+    400,
+    'INVALID_ARGUMENT',
+  ],
   ['a JSON array body', raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' }), 400, 'INVALID_ARGUMENT'],
-  ['the wrong content type', raw('/v1/query', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(good) }), 400, 'INVALID_ARGUMENT'],
+  [
+    'the wrong content type',
+    raw('/v1/query', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(good) }),
+    400,
+    'INVALID_ARGUMENT',
+  ],
   [
     'a body over 1 MB',
     raw('/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...good, pad: 'x'.repeat(1_100_000) }) }),
@@ -113,7 +126,12 @@ const CASES: Array<[string, Probe, number, string]> = [
   ['a dimension named __proto__ in a path', raw('/v1/metrics/revenue/dimensions/__proto__/values', {}), 400, 'INVALID_ARGUMENT'],
   ['a metric named constructor in a path', raw('/v1/metrics/constructor', {}), 404, 'UNKNOWN_METRIC'],
   // Signatures, as API Gateway's IAM auth would judge them.
-  ['no signature', { send: () => fetch(`${api.server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good) }) }, 401, 'UNAUTHENTICATED'],
+  [
+    'no signature',
+    { send: () => fetch(`${api.server.url}/v1/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(good) }) },
+    401,
+    'UNAUTHENTICATED',
+  ],
   ['an expired signature', tampered((r) => r, { datetime: amzDate(-6 * 60_000) }), 401, 'UNAUTHENTICATED'],
   ['a signature from the future', tampered((r) => r, { datetime: amzDate(6 * 60_000) }), 401, 'UNAUTHENTICATED'],
   [

@@ -39,7 +39,13 @@ describe('catalog routes', () => {
     expect(status).toBe(200);
     expect(body.metrics.length).toBeGreaterThanOrEqual(12);
     const revenue = body.metrics.find((metric) => metric.name === 'revenue');
-    expect(revenue).toMatchObject({ title: { ja: '売上（定期便＋ショップ）', en: 'Revenue (boxes + shop)' }, unit: 'JPY', owner: 'finance', status: 'active', version: 1 });
+    expect(revenue).toMatchObject({
+      title: { ja: '売上（定期便＋ショップ）', en: 'Revenue (boxes + shop)' },
+      unit: 'JPY',
+      owner: 'finance',
+      status: 'active',
+      version: 1,
+    });
     expect(revenue.dimensions.map((d: any) => d.name)).toContain('prefecture');
     expect(body.meta.generatedAt).toMatch(/Z$/);
   });
@@ -107,11 +113,22 @@ describe('the router reads the query string the signature covers', () => {
   test('a fragment on the wire is outside the query for the verifier and the router alike', async () => {
     const { AwsV4Signer } = await import('aws4fetch');
     const target = `/v1/metrics?search=${SEARCH}`;
-    const signed = await new AwsV4Signer({ url: `${api.server.url}${target}`, method: 'GET', service: 'execute-api', region: 'ap-northeast-1', ...DEV_CREDENTIALS }).sign();
+    const signed = await new AwsV4Signer({
+      url: `${api.server.url}${target}`,
+      method: 'GET',
+      service: 'execute-api',
+      region: 'ap-northeast-1',
+      ...DEV_CREDENTIALS,
+    }).sign();
     const { port } = new URL(api.server.url);
-    const headers = [...signed.headers].filter(([name]) => name !== 'host').map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const headers = [...signed.headers]
+      .filter(([name]) => name !== 'host')
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
     const reply = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write(`GET ${target}#frag HTTP/1.1\r\nhost: ${new URL(api.server.url).host}\r\n${headers}connection: close\r\n\r\n`));
+      const socket = net.connect(Number(port), '127.0.0.1', () =>
+        socket.write(`GET ${target}#frag HTTP/1.1\r\nhost: ${new URL(api.server.url).host}\r\n${headers}connection: close\r\n\r\n`),
+      );
       let text = '';
       socket.on('data', (chunk) => (text += chunk));
       socket.on('end', () => resolve(text));
@@ -324,7 +341,17 @@ describe('operations', () => {
     await expect(
       startLocalServer({
         service: api.service,
-        config: { host: '0.0.0.0', port: 0, region: 'ap-northeast-1', credentials: [], usesDevCredentials: true, rateLimitPerSecond: 0, rateLimitBurst: 0, queryTimeoutMs: 1, syncBudgetMs: 1 },
+        config: {
+          host: '0.0.0.0',
+          port: 0,
+          region: 'ap-northeast-1',
+          credentials: [],
+          usesDevCredentials: true,
+          rateLimitPerSecond: 0,
+          rateLimitBurst: 0,
+          queryTimeoutMs: 1,
+          syncBudgetMs: 1,
+        },
         log: () => undefined,
       }),
     ).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0/);

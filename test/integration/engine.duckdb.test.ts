@@ -77,17 +77,13 @@ describe('DuckDbEngine', () => {
   });
 
   test('more rows than allowed is RESULT_TOO_LARGE', async () => {
-    expect(await codeOf(engine.execute({ sql: 'SELECT * FROM range(101)', params: [] }, { timeoutMs: 5_000, maxRows: 100 }))).toBe(
-      'RESULT_TOO_LARGE',
-    );
+    expect(await codeOf(engine.execute({ sql: 'SELECT * FROM range(101)', params: [] }, { timeoutMs: 5_000, maxRows: 100 }))).toBe('RESULT_TOO_LARGE');
     const fits = await engine.execute({ sql: 'SELECT * FROM range(100)', params: [] }, { timeoutMs: 5_000, maxRows: 100 });
     expect(fits.rows).toHaveLength(100);
   });
 
   test('runs queries concurrently beyond its pool size without losing any', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => engine.execute({ sql: 'SELECT $1::INTEGER * 2', params: [i] }, generous)),
-    );
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => engine.execute({ sql: 'SELECT $1::INTEGER * 2', params: [i] }, generous)));
     expect(results.map((result) => result.rows[0]![0])).toEqual(Array.from({ length: 12 }, (_, i) => i * 2));
   });
 

@@ -6,13 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import {
-  generateLake,
-  LAKE_SCHEMA,
-  LAKE_TABLES,
-  type SampleLakeManifest,
-  type TableName,
-} from '../../src/lake/generate';
+import { generateLake, LAKE_SCHEMA, LAKE_TABLES, type SampleLakeManifest, type TableName } from '../../src/lake/generate';
 import { readManifest } from '../../src/lake/manifest';
 
 const AS_OF = new Date('2026-11-01T00:00:00Z');
@@ -27,8 +21,7 @@ type Row = Record<string, unknown>;
 let root: string;
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
-const lakes: Record<'small' | 'again' | 'otherSeed' | 'earlier' | 'full', { dir: string; manifest: SampleLakeManifest; elapsedMs: number }> =
-  {} as never;
+const lakes: Record<'small' | 'again' | 'otherSeed' | 'earlier' | 'full', { dir: string; manifest: SampleLakeManifest; elapsedMs: number }> = {} as never;
 
 /** Query rows, with BIGINT counts turned into plain numbers so expectations read naturally. */
 async function rows(sql: string): Promise<Row[]> {
@@ -68,7 +61,10 @@ beforeAll(async () => {
   instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   db = await instance.connect();
   // Schema s = the small lake (invariants), schema f = the scale-1 lake (realism).
-  for (const [schema, lake] of [['s', lakes.small], ['f', lakes.full]] as const) {
+  for (const [schema, lake] of [
+    ['s', lakes.small],
+    ['f', lakes.full],
+  ] as const) {
     await db.run(`CREATE SCHEMA ${schema}`);
     for (const t of LAKE_TABLES) await db.run(`CREATE VIEW ${schema}.${t} AS SELECT * FROM ${parquet(lake.dir, t)}`);
   }
@@ -164,11 +160,9 @@ describe('determinism', () => {
       await checksum(`(SELECT * FROM ${parquet(later, 'subscriptions')} WHERE canceled_at < ${EARLIER_AS_OF_SQL})`),
     );
     // Boxes well before the earlier asOf keep ids, dates, shipping and status.
-    const oldBoxes = (dir: string) =>
-      `(SELECT * FROM ${parquet(dir, 'boxes')} WHERE scheduled_date < CAST(${EARLIER_AS_OF_SQL} AS DATE) - 5)`;
+    const oldBoxes = (dir: string) => `(SELECT * FROM ${parquet(dir, 'boxes')} WHERE scheduled_date < CAST(${EARLIER_AS_OF_SQL} AS DATE) - 5)`;
     expect(await checksum(oldBoxes(earlier))).toBe(await checksum(oldBoxes(later)));
-    const oldItems = (dir: string) =>
-      `(SELECT i.* FROM ${parquet(dir, 'box_items')} i JOIN ${oldBoxes(dir)} b USING (box_id))`;
+    const oldItems = (dir: string) => `(SELECT i.* FROM ${parquet(dir, 'box_items')} i JOIN ${oldBoxes(dir)} b USING (box_id))`;
     expect(await checksum(oldItems(earlier))).toBe(await checksum(oldItems(later)));
   });
   test('a late-evening JST asOf cuts every timestamp and dates boxes by the JST day', async () => {
@@ -177,14 +171,21 @@ describe('determinism', () => {
     for (const t of LAKE_TABLES) {
       for (const [col, type] of Object.entries(LAKE_SCHEMA[t].columns)) {
         if (type !== 'TIMESTAMP') continue;
-        expect({ col: `${t}.${col}`, n: await num(`SELECT count(*) FROM ${parquet(dir, t)} WHERE ${col} >= ${EARLIER_AS_OF_SQL}`) }).toEqual({ col: `${t}.${col}`, n: 0 });
+        expect({ col: `${t}.${col}`, n: await num(`SELECT count(*) FROM ${parquet(dir, t)} WHERE ${col} >= ${EARLIER_AS_OF_SQL}`) }).toEqual({
+          col: `${t}.${col}`,
+          n: 0,
+        });
       }
     }
     const r = await one(`SELECT max(scheduled_date) FILTER (WHERE status <> 'assigned') AS last_due,
         min(scheduled_date) FILTER (WHERE status = 'assigned') AS first_upcoming,
         min(scheduled_date) FILTER (WHERE status = 'picked') AS first_picked
       FROM ${parquet(dir, 'boxes')}`);
-    expect(r).toEqual({ last_due: new Date('2024-06-15T00:00:00Z'), first_upcoming: new Date('2024-06-16T00:00:00Z'), first_picked: new Date('2024-06-14T00:00:00Z') });
+    expect(r).toEqual({
+      last_due: new Date('2024-06-15T00:00:00Z'),
+      first_upcoming: new Date('2024-06-16T00:00:00Z'),
+      first_picked: new Date('2024-06-14T00:00:00Z'),
+    });
   });
 });
 
@@ -262,13 +263,24 @@ describe('invariants (small lake)', () => {
           OR hour(shipped_at + INTERVAL 9 HOUR) NOT IN (10, 11))) AS off_schedule
       FROM s.boxes`);
     expect(r).toEqual({
-      shipped_mismatch: 0, assigned_in_past: 0, future_not_assigned: 0, stale_picked: 0,
-      stale_shipped: 0, early_delivered: 0, off_schedule: 0,
+      shipped_mismatch: 0,
+      assigned_in_past: 0,
+      future_not_assigned: 0,
+      stale_picked: 0,
+      stale_shipped: 0,
+      early_delivered: 0,
+      off_schedule: 0,
     });
     // One upcoming box per active subscription, none for canceled ones.
     expect(await num(`SELECT count(*) FROM (SELECT subscription_id FROM s.boxes WHERE status = 'assigned' GROUP BY 1 HAVING count(*) > 1)`)).toBe(0);
-    expect(await num(`SELECT count(*) FROM s.subscriptions x ANTI JOIN (SELECT subscription_id FROM s.boxes WHERE status = 'assigned') b USING (subscription_id) WHERE x.status = 'active'`)).toBe(0);
-    expect(await num(`SELECT count(*) FROM s.boxes b JOIN s.subscriptions x USING (subscription_id) WHERE b.status = 'assigned' AND x.status = 'canceled'`)).toBe(0);
+    expect(
+      await num(
+        `SELECT count(*) FROM s.subscriptions x ANTI JOIN (SELECT subscription_id FROM s.boxes WHERE status = 'assigned') b USING (subscription_id) WHERE x.status = 'active'`,
+      ),
+    ).toBe(0);
+    expect(
+      await num(`SELECT count(*) FROM s.boxes b JOIN s.subscriptions x USING (subscription_id) WHERE b.status = 'assigned' AND x.status = 'canceled'`),
+    ).toBe(0);
     const statuses = (await rows(`SELECT DISTINCT status FROM s.boxes ORDER BY 1`)).map((r) => r.status);
     expect(statuses).toEqual(['assigned', 'delivered', 'picked', 'shipped', 'skipped']);
   });
@@ -279,16 +291,20 @@ describe('invariants (small lake)', () => {
         count(*) FILTER (WHERE discount_jpy NOT IN (0, 200, 990)) AS bad_discount
       FROM s.boxes`);
     expect(r).toEqual({ bad_price: 0, bad_discount: 0 });
-    expect(await num(`SELECT count(*) FROM (SELECT subscription_id, arg_min(discount_jpy, scheduled_date) AS d FROM s.boxes GROUP BY 1) WHERE d <> 990`)).toBe(0);
+    expect(await num(`SELECT count(*) FROM (SELECT subscription_id, arg_min(discount_jpy, scheduled_date) AS d FROM s.boxes GROUP BY 1) WHERE d <> 990`)).toBe(
+      0,
+    );
     const fill = await rows(`SELECT b.status = 'skipped' AS skipped, coalesce(sum(i.quantity), 0) AS units
       FROM s.boxes b LEFT JOIN s.box_items i USING (box_id) GROUP BY b.box_id, b.status`);
     expect(fill.filter((f) => (f.skipped ? f.units !== 0 : f.units !== 8))).toEqual([]);
   });
 
   test('shop order totals equal their items', async () => {
-    expect(await num(`SELECT count(*) FROM s.shop_orders o JOIN (
+    expect(
+      await num(`SELECT count(*) FROM s.shop_orders o JOIN (
         SELECT order_id, sum(quantity * unit_price_jpy) AS s FROM s.shop_order_items GROUP BY 1) i USING (order_id)
-      WHERE o.total_jpy <> i.s`)).toBe(0);
+      WHERE o.total_jpy <> i.s`),
+    ).toBe(0);
     expect(await num(`SELECT count(*) FROM s.shop_order_items WHERE quantity < 1 OR unit_price_jpy <= 0`)).toBe(0);
   });
 
@@ -298,7 +314,7 @@ describe('invariants (small lake)', () => {
       ['users', 'acquisition_channel', ['organic', 'instagram', 'referral', 'ads', 'gift']],
       ['subscriptions', 'plan', ['biweekly', 'every4weeks']],
       ['subscriptions', 'status', ['active', 'canceled']],
-      ['subscriptions', 'coalesce(cancel_reason, \'price\')', ['price', 'too_many_snacks', 'taste', 'moving', 'pause', 'other']],
+      ['subscriptions', "coalesce(cancel_reason, 'price')", ['price', 'too_many_snacks', 'taste', 'moving', 'pause', 'other']],
       ['boxes', 'status', ['assigned', 'picked', 'shipped', 'delivered', 'skipped']],
       ['box_items', 'assigned_by', ['algorithm', 'request']],
       ['products', 'category', ['chocolate', 'baked', 'savory', 'dried_fruit', 'nuts', 'japanese', 'gummy']],
@@ -312,7 +328,9 @@ describe('invariants (small lake)', () => {
       const found = (await rows(`SELECT DISTINCT ${column} AS v FROM s.${table} ORDER BY 1`)).map((r) => r.v);
       expect({ at: `${table}.${column}`, outside: found.filter((v) => !allowed.includes(v as never)) }).toEqual({ at: `${table}.${column}`, outside: [] });
     }
-    expect(await num(`SELECT count(*) FROM s.users WHERE email NOT LIKE 'user%@example.com' OR name NOT LIKE '% %' OR prefecture NOT SIMILAR TO '.+[都道府県]'`)).toBe(0);
+    expect(
+      await num(`SELECT count(*) FROM s.users WHERE email NOT LIKE 'user%@example.com' OR name NOT LIKE '% %' OR prefecture NOT SIMILAR TO '.+[都道府県]'`),
+    ).toBe(0);
     expect(await num(`SELECT count(*) FROM s.box_items WHERE quantity < 1 OR quantity > 8`)).toBe(0);
   });
 

@@ -128,7 +128,11 @@ const EXTRA_CASES: Case[] = [
   makeCase('no grain', { metric: 'skip_rate', from: '2024-03-01', to: '2024-04-01', dimensions: ['prefecture'] }, { expectSuppression: true }),
   // more dimensions on ratios (the numerator and denominator are joined on every key)
   makeCase('two dimensions', { metric: 'churn_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['plan', 'gender'] }),
-  makeCase('two dimensions', { metric: 'arpu', ...YEAR_2024, grain: 'month', dimensions: ['plan', 'prefecture'], filters: { gender: ['female', 'male'] } }, { expectSuppression: true }),
+  makeCase(
+    'two dimensions',
+    { metric: 'arpu', ...YEAR_2024, grain: 'month', dimensions: ['plan', 'prefecture'], filters: { gender: ['female', 'male'] } },
+    { expectSuppression: true },
+  ),
   makeCase('two dimensions', { metric: 'skip_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture', 'plan'] }, { expectSuppression: true }),
   // the first months of data: periods formed by fewer than minGroupSize records are suppressed, even without dimensions
   makeCase('early data', { metric: 'avg_rating', from: '2018-01-01', to: '2018-03-01', grain: 'week' }, { expectSuppression: true }),
@@ -151,8 +155,8 @@ const EXTRA_CASES: Case[] = [
   makeCase('past the data', { metric: 'skip_rate', from: '2026-10-15', to: '2027-02-01', grain: 'month', dimensions: ['plan'] }),
   makeCase('past the data', { metric: 'churned_subscribers', from: '2026-10-01', to: '2026-12-01' }),
   // a range starting mid-month
-  ...(['revenue', 'active_subscribers', 'churn_rate', 'arpu', 'skip_rate', 'avg_rating', 'new_subscribers', 'product_units'] as const).map(
-    (metric) => makeCase('mid-month', { metric, ...MID_MONTH, grain: 'month' }),
+  ...(['revenue', 'active_subscribers', 'churn_rate', 'arpu', 'skip_rate', 'avg_rating', 'new_subscribers', 'product_units'] as const).map((metric) =>
+    makeCase('mid-month', { metric, ...MID_MONTH, grain: 'month' }),
   ),
   // boundaries exactly at a JST midnight where UTC and JST days differ
   makeCase('JST boundary', { metric: 'shop_revenue', from: '2024-10-11', to: '2024-10-15', grain: 'day' }),
@@ -206,8 +210,7 @@ function differences(actual: QueryResult, expected: RefResult, ordered: boolean)
     }
   } else {
     // Dimensioned results: compare as sets of rows keyed by period and dimension values.
-    const sort = <T extends readonly unknown[]>(rows: readonly T[]): T[] =>
-      [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+    const sort = <T extends readonly unknown[]>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
     const got = new Map<string, unknown>();
     for (const row of sort(actual.rows)) {
       if (got.has(keyOf(row))) problems.push(`duplicate row for ${keyOf(row)}`);
@@ -271,11 +274,28 @@ describe('every metric matches an independent reference over the raw lake rows',
     const shop = near(completedOrders, BOUNDARY_SHOP, 1, 3);
     expect(shop.before).toBeGreaterThan(0);
     expect(shop.after).toBeGreaterThan(0);
-    expect(near(subscriptions.map((s) => s.started_at), BOUNDARY_SHOP, 1, 0).before).toBeGreaterThan(0);
-    const cancels = near(subscriptions.map((s) => s.canceled_at), BOUNDARY_CANCEL, 1, 1);
+    expect(
+      near(
+        subscriptions.map((s) => s.started_at),
+        BOUNDARY_SHOP,
+        1,
+        0,
+      ).before,
+    ).toBeGreaterThan(0);
+    const cancels = near(
+      subscriptions.map((s) => s.canceled_at),
+      BOUNDARY_CANCEL,
+      1,
+      1,
+    );
     expect(cancels.before).toBeGreaterThan(0);
     expect(cancels.after).toBeGreaterThan(0);
-    const rated = near(ratings.map((r) => r.rated_at), BOUNDARY_CANCEL, 1, 1);
+    const rated = near(
+      ratings.map((r) => r.rated_at),
+      BOUNDARY_CANCEL,
+      1,
+      1,
+    );
     expect(rated.before).toBeGreaterThan(0);
     expect(rated.after).toBeGreaterThan(0);
   });

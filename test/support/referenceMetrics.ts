@@ -23,14 +23,7 @@
  *     or counted, of ratings for averages, of the denominator for ratios, or of the numerator when
  *     the denominator has none) and counted. Without dimensions the period stays, with value null.
  */
-import type {
-  BoxRow,
-  LakeRows,
-  ProductRow,
-  ShopOrderRow,
-  SubscriptionRow,
-  UserRow,
-} from './lakeRows';
+import type { BoxRow, LakeRows, ProductRow, ShopOrderRow, SubscriptionRow, UserRow } from './lakeRows';
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type RefCell = string | number | null;
@@ -160,9 +153,7 @@ interface Interval {
   dims: DimValues;
 }
 
-type Source =
-  | { kind: 'events'; events: readonly Event[] }
-  | { kind: 'active'; at: 'period_end' | 'period_start'; intervals: readonly Interval[] };
+type Source = { kind: 'events'; events: readonly Event[] } | { kind: 'active'; at: 'period_end' | 'period_start'; intervals: readonly Interval[] };
 
 type Definition =
   /** Σ amount over all sources (sums and counts; a snapshot source adds 1 per active row). */
@@ -199,9 +190,7 @@ function matches(dims: DimValues, filters: Record<string, readonly string[]>, me
 
 function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
   const names = query.dimensions ?? [];
-  const filters = Object.fromEntries(
-    Object.entries(query.filters ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]),
-  );
+  const filters = Object.fromEntries(Object.entries(query.filters ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]));
   const tallies = new Map<string, Tally>();
   const add = (key: string, amount: number): void => {
     const tally = tallies.get(key);
@@ -377,21 +366,15 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   const boxesShipped = lazy((): Event[] => boxRevenue().map((event) => ({ ...event, amount: 1 })));
   /** Subscriptions, on the JST day they started. */
   const subscriptionStarts = lazy((): Event[] =>
-    rows.subscriptions
-      .filter((s) => s.started_at !== null)
-      .map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s) })),
+    rows.subscriptions.filter((s) => s.started_at !== null).map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s) })),
   );
   /** Subscriptions, on the JST day they were canceled. */
   const subscriptionCancels = lazy((): Event[] =>
-    rows.subscriptions
-      .filter((s) => s.canceled_at !== null)
-      .map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s) })),
+    rows.subscriptions.filter((s) => s.canceled_at !== null).map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s) })),
   );
   /** A subscription is active from its start until (and not at) the moment it is canceled. */
   const subscriptionLives = lazy((): Interval[] =>
-    rows.subscriptions
-      .filter((s) => s.started_at !== null)
-      .map((s) => ({ from: s.started_at!, until: s.canceled_at, dims: subscriptionDims(s) })),
+    rows.subscriptions.filter((s) => s.started_at !== null).map((s) => ({ from: s.started_at!, until: s.canceled_at, dims: subscriptionDims(s) })),
   );
   /** Boxes due on their scheduled (JST) date, with their status. */
   const boxesDue = (statuses: readonly string[]): Event[] =>

@@ -55,7 +55,9 @@ describe('parseRange', () => {
   test('Object.prototype member names are not period keywords', () => {
     for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
       expect(sentence(() => parseRange(word, '', en))).toBe('Put a date in to.');
-      expect(sentence(() => parseRange(word, '2024-01-31', en))).toBe(`from "${word}" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.`);
+      expect(sentence(() => parseRange(word, '2024-01-31', en))).toBe(
+        `from "${word}" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.`,
+      );
     }
   });
 
@@ -71,12 +73,42 @@ describe('parseRange', () => {
   test.each<[string, unknown, unknown, string, string]>([
     ['no start', '', '2024-01-01', 'from に日付を入れてください。', 'Put a date in from.'],
     ['no end', '2024-01-01', undefined, 'to に日付を入れてください。', 'Put a date in to.'],
-    ['a keyword with an end', 'this_month', '2024-01-01', '期間キーワード "this_month" を使うときは終了日を空にしてください。', 'Leave the end date empty when the start is the keyword "this_month".'],
-    ['an inverted range', '2024-03-01', '2024-01-31', '開始日 2024-03-01 が終了日 2024-01-31 より後です。入れ替えてください。', 'The start 2024-03-01 is after the end 2024-01-31: swap them.'],
-    ['2024-02-30', '2024-02-30', '2024-03-01', 'from の "2024-02-30" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。', 'from "2024-02-30" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.'],
-    ['words', 'next tuesday', '2024-03-01', 'from の "next tuesday" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。', 'from "next tuesday" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.'],
+    [
+      'a keyword with an end',
+      'this_month',
+      '2024-01-01',
+      '期間キーワード "this_month" を使うときは終了日を空にしてください。',
+      'Leave the end date empty when the start is the keyword "this_month".',
+    ],
+    [
+      'an inverted range',
+      '2024-03-01',
+      '2024-01-31',
+      '開始日 2024-03-01 が終了日 2024-01-31 より後です。入れ替えてください。',
+      'The start 2024-03-01 is after the end 2024-01-31: swap them.',
+    ],
+    [
+      '2024-02-30',
+      '2024-02-30',
+      '2024-03-01',
+      'from の "2024-02-30" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。',
+      'from "2024-02-30" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.',
+    ],
+    [
+      'words',
+      'next tuesday',
+      '2024-03-01',
+      'from の "next tuesday" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。',
+      'from "next tuesday" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.',
+    ],
     ['eleven years', '2014-01-01', '2024-12-31', '期間は最長 10 年までです。', 'The range may span at most 10 years.'],
-    ['an invalid Date', new Date('nope'), '2024-01-01', 'from の "Invalid Date" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。', 'from "Invalid Date" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.'],
+    [
+      'an invalid Date',
+      new Date('nope'),
+      '2024-01-01',
+      'from の "Invalid Date" は日付として読めません。日付、"2024-01-31"、"2024-01"、または this_month などのキーワードを入れてください。',
+      'from "Invalid Date" is not a date. Use a date, "2024-01-31", "2024-01" or a keyword such as this_month.',
+    ],
   ])('%s is refused in one sentence', (_name, from, to, japanese, english) => {
     expect(sentence(() => parseRange(from, to, ja))).toBe(japanese);
     expect(sentence(() => parseRange(from, to, en))).toBe(english);
@@ -90,19 +122,46 @@ describe('dimensions, filters, options, grain, metric', () => {
     expect(parseDimensions('', ja)).toEqual([]);
     expect(parseDimensions(undefined, ja)).toEqual([]);
     expect(sentence(() => parseDimensions('a,b,c,d', en))).toBe('Use at most 3 dimensions.');
-    expect(sentence(() => parseDimensions(Array.from({ length: 300 }, () => ['plan']), en))).toBe('The dimensions range is too large: use at most 200 cells.');
+    expect(
+      sentence(() =>
+        parseDimensions(
+          Array.from({ length: 300 }, () => ['plan']),
+          en,
+        ),
+      ),
+    ).toBe('The dimensions range is too large: use at most 200 cells.');
   });
 
   test('filters from text, a one-column range or a two-column range', () => {
     expect(parseFilters('category=chocolate;plan=biweekly', ja)).toEqual({ category: 'chocolate', plan: 'biweekly' });
     // Normalised: the same filters in another order are the same request (and cache entry).
     expect(JSON.stringify(parseFilters('plan=every4weeks,biweekly;category=chocolate', ja))).toBe(
-      JSON.stringify(parseFilters([['category', 'chocolate'], ['plan', 'biweekly'], ['plan', 'every4weeks']], ja)),
+      JSON.stringify(
+        parseFilters(
+          [
+            ['category', 'chocolate'],
+            ['plan', 'biweekly'],
+            ['plan', 'every4weeks'],
+          ],
+          ja,
+        ),
+      ),
     );
     expect(parseFilters('plan=biweekly,every4weeks', ja)).toEqual({ plan: ['biweekly', 'every4weeks'] });
-    expect(parseFilters([['prefecture', '東京都'], ['prefecture', '大阪府'], ['', '']], ja)).toEqual({ prefecture: ['大阪府', '東京都'] });
+    expect(
+      parseFilters(
+        [
+          ['prefecture', '東京都'],
+          ['prefecture', '大阪府'],
+          ['', ''],
+        ],
+        ja,
+      ),
+    ).toEqual({ prefecture: ['大阪府', '東京都'] });
     expect(parseFilters([['gender=female'], ['plan=biweekly']], ja)).toEqual({ gender: 'female', plan: 'biweekly' });
-    expect(sentence(() => parseFilters('category chocolate', ja))).toBe('絞り込み "category chocolate" が読めません。"plan=biweekly;gender=female" の形で書いてください。');
+    expect(sentence(() => parseFilters('category chocolate', ja))).toBe(
+      '絞り込み "category chocolate" が読めません。"plan=biweekly;gender=female" の形で書いてください。',
+    );
     expect(sentence(() => parseFilters([['plan', '']], en))).toBe('Can\'t read the filter "plan=". Write it as "plan=biweekly;gender=female".');
   });
 

@@ -75,7 +75,7 @@ describe('round trips', () => {
     ['session token (signed the "before" way)', { sessionToken: 'FwoGZXIvYXdzE//token+with/slashes=' }],
     ['region taken from the execute-api host', { region: undefined }],
     ['X-Amz-Content-Sha256 of the body', { headers: { 'X-Amz-Content-Sha256': nodeCrypto.sha256Hex('{"a":1}') }, body: '{"a":1}' }],
-    ["reserved characters and %2F in the path", { url: `${ORIGIN}/prod/a%2Fb/!'()*:@,;=+$&/%E5%A3%B2?q=a+b&%3D=%26` }],
+    ['reserved characters and %2F in the path', { url: `${ORIGIN}/prod/a%2Fb/!'()*:@,;=+$&/%E5%A3%B2?q=a+b&%3D=%26` }],
     ['dot segments and double slashes', { url: `${ORIGIN}/prod//metrics/./x/../売上//` }],
     ['lower-case method', { method: 'delete' }],
   ])('our signer, %s → verified', (_label, overrides: Partial<SignRequestInput>) => {
@@ -94,10 +94,7 @@ describe('round trips', () => {
     const signed = await signer.sign();
     const headers: Record<string, string> = { host: signed.url.host };
     signed.headers.forEach((value, name) => (headers[name] = value));
-    const result = verifySigV4(
-      { method: 'POST', rawUrl: signed.url.pathname + signed.url.search, headers, body: Buffer.from(input.body ?? '') },
-      config,
-    );
+    const result = verifySigV4({ method: 'POST', rawUrl: signed.url.pathname + signed.url.search, headers, body: Buffer.from(input.body ?? '') }, config);
     expect(result).toEqual({ ok: true, principal: PRINCIPAL, accessKeyId: ACCESS_KEY_ID });
   });
 
@@ -147,15 +144,24 @@ describe('rejections', () => {
     ['garbage', 'Bearer'],
     ['missing Signature', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240607/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date`],
     ['short credential', 'AWS4-HMAC-SHA256 Credential=AKID/20240607, SignedHeaders=host;x-amz-date, Signature=' + 'a'.repeat(64)],
-    ['bad signature format', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240607/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=xyz`],
-    ['unsorted SignedHeaders', `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240607/ap-northeast-1/execute-api/aws4_request, SignedHeaders=x-amz-date;host, Signature=${'a'.repeat(64)}`],
+    [
+      'bad signature format',
+      `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240607/ap-northeast-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=xyz`,
+    ],
+    [
+      'unsorted SignedHeaders',
+      `AWS4-HMAC-SHA256 Credential=${ACCESS_KEY_ID}/20240607/ap-northeast-1/execute-api/aws4_request, SignedHeaders=x-amz-date;host, Signature=${'a'.repeat(64)}`,
+    ],
     ['duplicate field', `AWS4-HMAC-SHA256 Credential=a/20240607/r/s/aws4_request, Credential=b/20240607/r/s/aws4_request, Signature=${'a'.repeat(64)}`],
   ])('garbled Authorization: %s', (_label, authorization) => {
     expectRejected(withHeaders(good, { authorization }), /^malformed Authorization header/);
   });
 
   test('algorithm other than AWS4-HMAC-SHA256', () => {
-    expectRejected(withAuthorization(good, (a) => a.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256')), /^unsupported algorithm/);
+    expectRejected(
+      withAuthorization(good, (a) => a.replace('AWS4-HMAC-SHA256', 'AWS4-ECDSA-P256-SHA256')),
+      /^unsupported algorithm/,
+    );
   });
 
   test('unknown access key', () => {
@@ -163,7 +169,10 @@ describe('rejections', () => {
   });
 
   test("credential scope date differs from X-Amz-Date's date", () => {
-    expectRejected(withAuthorization(good, (a) => a.replace('/20240607/', '/20240606/')), /scope date does not match/);
+    expectRejected(
+      withAuthorization(good, (a) => a.replace('/20240607/', '/20240606/')),
+      /scope date does not match/,
+    );
   });
 
   test('wrong region', () => {
@@ -175,12 +184,22 @@ describe('rejections', () => {
   });
 
   test('terminator other than aws4_request', () => {
-    expectRejected(withAuthorization(good, (a) => a.replace('aws4_request', 'aws5_request')), /must end with aws4_request/);
+    expectRejected(
+      withAuthorization(good, (a) => a.replace('aws4_request', 'aws5_request')),
+      /must end with aws4_request/,
+    );
   });
 
   test.each(['host', 'x-amz-date'])('%s not signed', (name) => {
     const edited = withAuthorization(good, (a) =>
-      a.replace(/SignedHeaders=([^,]*)/, (_m, list: string) => `SignedHeaders=${list.split(';').filter((h) => h !== name).join(';')}`),
+      a.replace(
+        /SignedHeaders=([^,]*)/,
+        (_m, list: string) =>
+          `SignedHeaders=${list
+            .split(';')
+            .filter((h) => h !== name)
+            .join(';')}`,
+      ),
     );
     expectRejected(edited, new RegExp(`^the ${name} header must be signed$`));
   });
@@ -199,7 +218,10 @@ describe('rejections', () => {
     expect(at(-5 * 60_000).ok).toBe(true);
     expect(at(5 * 60_000 + 1000)).toEqual({ ok: false, reason: expect.stringMatching(/more than 5 min in the past: the signature has expired/) });
     expect(at(-5 * 60_000 - 1000)).toEqual({ ok: false, reason: expect.stringMatching(/more than 5 min in the future/) });
-    expect(verifySigV4(good, { ...config, now: () => SIGNED_AT + 61_000, maxSkewMs: 60_000 })).toEqual({ ok: false, reason: expect.stringMatching(/more than 1 min in the past/) });
+    expect(verifySigV4(good, { ...config, now: () => SIGNED_AT + 61_000, maxSkewMs: 60_000 })).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/more than 1 min in the past/),
+    });
   });
 
   test('X-Amz-Content-Sha256 present but not the body hash (even when signed as such)', () => {

@@ -14,8 +14,18 @@ describe('the governed catalog', () => {
   test('holds every metric the business asked for, each complete in both languages', () => {
     const names = catalog.list().map((metric) => metric.name);
     for (const required of [
-      'revenue', 'box_revenue', 'shop_revenue', 'active_subscribers', 'new_subscribers', 'churned_subscribers',
-      'churn_rate', 'arpu', 'boxes_shipped', 'product_units', 'avg_rating', 'snack_requests',
+      'revenue',
+      'box_revenue',
+      'shop_revenue',
+      'active_subscribers',
+      'new_subscribers',
+      'churned_subscribers',
+      'churn_rate',
+      'arpu',
+      'boxes_shipped',
+      'product_units',
+      'avg_rating',
+      'snack_requests',
     ]) {
       expect(names).toContain(required);
     }
@@ -81,7 +91,15 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     [
       'nonNegative declared on a count',
       withChange({
-        compute: { type: 'measure', measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'count', nonNegative: true } as never, time: { expr: 'b.shipped_at', type: 'timestamp' } } },
+        compute: {
+          type: 'measure',
+          measure: {
+            kind: 'flow',
+            model: boxesModel,
+            aggregate: { fn: 'count', nonNegative: true } as never,
+            time: { expr: 'b.shipped_at', type: 'timestamp' },
+          },
+        },
       }),
       /"box_revenue": only a sum declares nonNegative/,
     ],
@@ -90,7 +108,13 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
       withChange({
         compute: {
           type: 'measure',
-          measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'sum', expr: 'x.price_jpy' }, time: { expr: 'b.shipped_at', type: 'timestamp' }, where: ['zz.flag = 1'] },
+          measure: {
+            kind: 'flow',
+            model: boxesModel,
+            aggregate: { fn: 'sum', expr: 'x.price_jpy' },
+            time: { expr: 'b.shipped_at', type: 'timestamp' },
+            where: ['zz.flag = 1'],
+          },
         },
       }),
       /"box_revenue": .*"zz"|"box_revenue": .*"x"/,
@@ -112,13 +136,24 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
 
 describe('whether a metric can be negative is the metric’s, not its unit’s', () => {
   const catalog = loadCatalog();
-  test.each(['revenue', 'box_revenue', 'arpu', 'active_subscribers', 'churn_rate', 'skip_rate', 'product_units', 'avg_rating'])('%s never goes below 0', (name) => {
-    expect(isNonNegative(catalog.get(name)!)).toBe(true);
-  });
+  test.each(['revenue', 'box_revenue', 'arpu', 'active_subscribers', 'churn_rate', 'skip_rate', 'product_units', 'avg_rating'])(
+    '%s never goes below 0',
+    (name) => {
+      expect(isNonNegative(catalog.get(name)!)).toBe(true);
+    },
+  );
 
   test('a yen sum whose amounts may be negative (a margin) is not clamped, a count always is', () => {
     const margin = withChange({
-      compute: { type: 'measure', measure: { kind: 'flow', model: boxesModel, aggregate: { fn: 'sum', expr: 'b.price_jpy - b.discount_jpy - 1500' }, time: { expr: 'b.shipped_at', type: 'timestamp' } } },
+      compute: {
+        type: 'measure',
+        measure: {
+          kind: 'flow',
+          model: boxesModel,
+          aggregate: { fn: 'sum', expr: 'b.price_jpy - b.discount_jpy - 1500' },
+          time: { expr: 'b.shipped_at', type: 'timestamp' },
+        },
+      },
     }).at(-1)!;
     expect(margin.unit).toBe('JPY');
     expect(isNonNegative(margin)).toBe(false);

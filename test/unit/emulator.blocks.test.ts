@@ -237,7 +237,7 @@ describe('developer metadata', () => {
   });
   afterEach(() => env.close());
 
-  test('only on the spreadsheet, a sheet, or one entire row or column; anything else is refused with Apps Script\'s message', async () => {
+  test("only on the spreadsheet, a sheet, or one entire row or column; anything else is refused with Apps Script's message", async () => {
     for (const kind of ['cell', 'partialRow', 'twoRows', 'almostColumn']) {
       expect((await env.run('addMeta', [kind])).error).toBe(ARBITRARY);
     }
@@ -353,7 +353,15 @@ describe('rows, columns, notes and formats', () => {
   test('values, notes, number formats, font weights and references move with inserted rows; new rows take formats, not notes', async () => {
     expect(await value(env, 'decorate')).toEqual([[['header note', '']], 'bold', '#aabbcc', '#ffffff', '0.0%', 1]);
     env.workbook.insertRows('Data', 1, 2); // two rows above everything (and inside the frozen row)
-    expect(env.workbook.values('Data').slice(3, 5).map((r) => r.slice(1, 3))).toEqual([[1, 2], [3, 0.25]]);
+    expect(
+      env.workbook
+        .values('Data')
+        .slice(3, 5)
+        .map((r) => r.slice(1, 3)),
+    ).toEqual([
+      [1, 2],
+      [3, 0.25],
+    ]);
     expect(env.workbook.notes('Data')[3]?.[1]).toBe('header note');
     expect(env.workbook.notes('Data')[4]?.[1]).toBe('row note');
     expect(env.workbook.numberFormats('Data')[4]?.[2]).toBe('0.0%');
@@ -362,10 +370,22 @@ describe('rows, columns, notes and formats', () => {
     // References follow their cells (strings do not); whole columns are untouched, whole rows move.
     expect(env.workbook.cell('Data', 'E3').formula).toBe('=ECHO(B4, Data!C5, "B2", B4:C5, A:A, 4:5)');
     expect(await value(env, 'readBack')).toEqual([
-      [[1, 2], [3, 0.25]],
-      [['header note', ''], ['row note', '']],
-      [['0.###############', '0.###############'], ['0.###############', '0.0%']],
-      [['bold', 'normal'], ['normal', 'normal']],
+      [
+        [1, 2],
+        [3, 0.25],
+      ],
+      [
+        ['header note', ''],
+        ['row note', ''],
+      ],
+      [
+        ['0.###############', '0.###############'],
+        ['0.###############', '0.0%'],
+      ],
+      [
+        ['bold', 'normal'],
+        ['normal', 'normal'],
+      ],
       '=ECHO(B4, Data!C5, "B2", B4:C5, A:A, 4:5)',
       3,
     ]);
@@ -399,7 +419,13 @@ describe('rows, columns, notes and formats', () => {
       ['b', '', 'bold'],
       ['', '', 'normal', '0.###############'],
     ]);
-    expect(await value(env, 'offsets')).toEqual(['C3:D4', 'B1', 'C3', 'Exception: Cell reference out of range', 'Exception: The starting row of the range is too small.']);
+    expect(await value(env, 'offsets')).toEqual([
+      'C3:D4',
+      'B1',
+      'C3',
+      'Exception: Cell reference out of range',
+      'Exception: The starting row of the range is too small.',
+    ]);
   });
 
   test('bounds of inserting and deleting rows and columns', async () => {
@@ -479,7 +505,7 @@ describe('execution time limits by kind', () => {
 });
 
 describe('time-driven triggers of an editor add-on', () => {
-  test('getActive() is null: the handler opens the document by the id it stored, sees only its user\'s triggers, and can delete them', async () => {
+  test("getActive() is null: the handler opens the document by the id it stored, sees only its user's triggers, and can delete them", async () => {
     const env = await createAppsScriptEnv({ codePath: bundle.codePath, activeSpreadsheetInTriggers: false, workbook: { id: 'doc-123', sheets: SHEETS } });
     try {
       const uid = (await value(env, 'schedule')) as string;
@@ -491,10 +517,7 @@ describe('time-driven triggers of an editor add-on', () => {
         ['theirs', 'someone@example.com', 'doc-123'],
         ['elsewhere', 'user@example.com', 'other-doc'],
       ]);
-      expect(await value(env, 'listMine')).toEqual([
-        ['scheduled', 'elsewhere'],
-        ['scheduled'],
-      ]);
+      expect(await value(env, 'listMine')).toEqual([['scheduled', 'elsewhere'], ['scheduled']]);
 
       env.clock.advance(3_600_000);
       const due = await env.triggers.runDue();
@@ -512,7 +535,9 @@ describe('time-driven triggers of an editor add-on', () => {
 
       expect(await value(env, 'unschedule')).toBe(0);
       expect(env.triggers.list().map((t) => t.handler)).toEqual(['theirs', 'elsewhere']);
-      expect((await env.run('userTriggersOfText')).error).toBe("Exception: The parameters (String) don't match the method signature for ScriptApp.getUserTriggers.");
+      expect((await env.run('userTriggersOfText')).error).toBe(
+        "Exception: The parameters (String) don't match the method signature for ScriptApp.getUserTriggers.",
+      );
     } finally {
       await env.close();
     }

@@ -185,7 +185,13 @@ describe('embedded charts', () => {
     expect(await value(env, 'columnChart')).toEqual([null, ['LINE', 'COLUMN']]);
     const ids = env.workbook.charts('Data').map((c) => c.chartId);
     expect(new Set(ids).size).toBe(2);
-    expect(env.workbook.charts('Data')[1]).toMatchObject({ type: 'COLUMN', ranges: ['F1:G4'], options: {}, numHeaders: -1, anchor: { row: 1, column: 1, offsetX: 0, offsetY: 0 } });
+    expect(env.workbook.charts('Data')[1]).toMatchObject({
+      type: 'COLUMN',
+      ranges: ['F1:G4'],
+      options: {},
+      numHeaders: -1,
+      anchor: { row: 1, column: 1, offsetX: 0, offsetY: 0 },
+    });
   });
 
   test('modify() + updateChart keeps the chartId and replaces ranges, options, type and position in place', async () => {
@@ -252,7 +258,12 @@ describe('embedded charts', () => {
 
     // The script sees the same, and its own inserts move charts too.
     const listed = (await value(env, 'insertFromScript')) as Array<Record<string, unknown>>;
-    expect(listed.map((c) => [c.ranges, c.anchor])).toEqual([[['Data!B3:D11', 'Other!A2:A6'], [8, 5, 10, 20]]]);
+    expect(listed.map((c) => [c.ranges, c.anchor])).toEqual([
+      [
+        ['Data!B3:D11', 'Other!A2:A6'],
+        [8, 5, 10, 20],
+      ],
+    ]);
     expect(view()).toEqual([['B3:D11', 'Other!A2:A6'], at(8, 5)]);
   });
 

@@ -12,11 +12,48 @@ import { useScriptBundle } from '../support/scriptBundle';
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 
 const FORBIDDEN = [
-  'require', 'module', 'exports', 'process', 'Buffer', 'global', 'fetch', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder',
-  'crypto', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'queueMicrotask', 'atob', 'btoa', 'Blob', 'FormData',
-  'window', 'structuredClone', 'performance', 'navigator', 'document', '__dirname',
+  'require',
+  'module',
+  'exports',
+  'process',
+  'Buffer',
+  'global',
+  'fetch',
+  'URL',
+  'URLSearchParams',
+  'TextEncoder',
+  'TextDecoder',
+  'crypto',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'clearTimeout',
+  'queueMicrotask',
+  'atob',
+  'btoa',
+  'Blob',
+  'FormData',
+  'window',
+  'structuredClone',
+  'performance',
+  'navigator',
+  'document',
+  '__dirname',
 ];
-const SERVICES = ['console', 'Logger', 'Utilities', 'UrlFetchApp', 'CacheService', 'PropertiesService', 'LockService', 'SpreadsheetApp', 'Charts', 'Session', 'ScriptApp', 'HtmlService'];
+const SERVICES = [
+  'console',
+  'Logger',
+  'Utilities',
+  'UrlFetchApp',
+  'CacheService',
+  'PropertiesService',
+  'LockService',
+  'SpreadsheetApp',
+  'Charts',
+  'Session',
+  'ScriptApp',
+  'HtmlService',
+];
 
 /** A bundle shaped like the add-on's: top-level functions over an esbuild-style IIFE. */
 const BUNDLE = `
@@ -306,7 +343,10 @@ describe('runtime', () => {
     expect(v.back).toBeInstanceOf(Date);
     expect((v.back as Date).toISOString()).toBe('2024-01-02T00:00:00.000Z');
     expect(v.nested).toBeInstanceOf(Array);
-    expect(v.nested).toEqual([[1, 'a'], [true, null]]);
+    expect(v.nested).toEqual([
+      [1, 'a'],
+      [true, null],
+    ]);
   });
 
   test('unknown and private functions', async () => {
@@ -320,9 +360,20 @@ describe('runtime', () => {
 
   test('custom functions may not call Session, ScriptApp, HtmlService, the UI or write; menus may', async () => {
     const kinds = [
-      'Session.getActiveUserLocale', 'Session.getEffectiveUser', 'Session.getScriptTimeZone', 'ScriptApp.getProjectTriggers',
-      'HtmlService.createHtmlOutput', 'SpreadsheetApp.getUi', 'SpreadsheetApp.flush', 'Range.setValue', 'Range.setValues',
-      'Range.setFormula', 'Range.clearContent', 'Range.setNumberFormat', 'Spreadsheet.insertSheet', 'Properties.setProperty',
+      'Session.getActiveUserLocale',
+      'Session.getEffectiveUser',
+      'Session.getScriptTimeZone',
+      'ScriptApp.getProjectTriggers',
+      'HtmlService.createHtmlOutput',
+      'SpreadsheetApp.getUi',
+      'SpreadsheetApp.flush',
+      'Range.setValue',
+      'Range.setValues',
+      'Range.setFormula',
+      'Range.clearContent',
+      'Range.setNumberFormat',
+      'Spreadsheet.insertSheet',
+      'Properties.setProperty',
     ];
     const custom = await Promise.all(kinds.map((k) => env.run('restricted', [k], { mode: 'customFunction' })));
     custom.forEach((r, i) => expect(r.error).toBe(`Exception: You do not have permission to call ${kinds[i]}`));
@@ -369,7 +420,7 @@ describe('execution time limit', () => {
   });
   afterAll(() => env.close());
 
-  test('a run past the limit is terminated with Apps Script\'s message', async () => {
+  test("a run past the limit is terminated with Apps Script's message", async () => {
     const [loop, sleep] = await Promise.all([env.run('spin'), env.run('sleepFor', [10_000])]);
     for (const r of [loop, sleep]) {
       expect(r.error).toBe('Exceeded maximum execution time');
@@ -438,7 +489,10 @@ describe('UrlFetchApp', () => {
 
   test('POST: the service sets Host and Content-Length itself', async () => {
     const payload = JSON.stringify({ q: 'サブスク' });
-    const r = await env.run('httpGet', [`${base}/echo`, { method: 'post', payload, contentType: 'application/json', headers: { Host: 'evil.example', 'Content-Length': '1', 'X-Amz-Date': '20240101T000000Z' } }]);
+    const r = await env.run('httpGet', [
+      `${base}/echo`,
+      { method: 'post', payload, contentType: 'application/json', headers: { Host: 'evil.example', 'Content-Length': '1', 'X-Amz-Date': '20240101T000000Z' } },
+    ]);
     expect((r.value as { code: number }).code).toBe(200);
     const req = seen[seen.length - 1];
     expect(req?.headers.host).toBe(base.replace('http://', ''));
@@ -647,7 +701,10 @@ describe('recalculate', () => {
       expect(by['Calc!B1']?.value).toBe(2);
       expect(by['Calc!C1']?.value).toEqual(new Date(Date.UTC(2024, 1, 1, 15)));
       expect(by['Calc!C1']?.value).toBeInstanceOf(Date);
-      expect(by['Calc!A2']?.value).toEqual([[0, 1, 2], [10, 11, 12]]);
+      expect(by['Calc!A2']?.value).toEqual([
+        [0, 1, 2],
+        [10, 11, 12],
+      ]);
       expect(by['Calc!E2']?.value).toEqual([['c0'], ['c1']]);
       expect(by['Calc!A4']).toEqual({ sheet: 'Calc', a1: 'A4', code: '#REF!', error: 'Array result was not expanded because it would overwrite data in B4.' });
       expect(by['Calc!C4']).toMatchObject({ code: '#NAME?', error: "Unknown function: 'NOSUCH'." });
@@ -667,7 +724,12 @@ describe('recalculate', () => {
       env.workbook.setCell('Calc', 'B4', null);
       env.workbook.setCell('Calc', 'A2', '=GRID(1, 1)');
       await env.recalculate({ sheet: 'Calc' });
-      expect(env.workbook.values('Calc').slice(1, 5).map((r) => r.slice(0, 3))).toEqual([
+      expect(
+        env.workbook
+          .values('Calc')
+          .slice(1, 5)
+          .map((r) => r.slice(0, 3)),
+      ).toEqual([
         [0, '', ''],
         ['', '', ''],
         [0, 1, '#NAME?'],

@@ -32,7 +32,10 @@ describe('localizeError', () => {
   test.each([
     [{ reason: 'invalid_date', field: 'from' }, '"from" は実在する日付を YYYY-MM-DD 形式で指定してください。'],
     [{ reason: 'pii_dimension', dimension: 'email' }, '"email" は個人情報のため使えません。'],
-    [{ reason: 'invalid_filter_value', field: 'filters.plan', allowed: ['biweekly', 'every4weeks'] }, '絞り込み "plan" に使える値は biweekly, every4weeks です。'],
+    [
+      { reason: 'invalid_filter_value', field: 'filters.plan', allowed: ['biweekly', 'every4weeks'] },
+      '絞り込み "plan" に使える値は biweekly, every4weeks です。',
+    ],
     [{ reason: 'grain_not_allowed', allowed: ['month', 'quarter'] }, 'この指標で使える粒度は month, quarter です。'],
   ])('phrases %j', (details, sentence) => {
     expect(localizeError({ code: 'INVALID_ARGUMENT', message: 'x', details }, 'ja')).toBe(sentence);

@@ -24,7 +24,14 @@ test('imports only its own files', () => {
 });
 
 test('forecasts inside a bare V8 context', () => {
-  const { outputFiles } = buildSync({ entryPoints: [path.join(DIR, 'index.ts')], bundle: true, write: false, format: 'iife', globalName: 'Forecast', target: 'es2020' });
+  const { outputFiles } = buildSync({
+    entryPoints: [path.join(DIR, 'index.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    globalName: 'Forecast',
+    target: 'es2020',
+  });
   const context = vm.createContext({});
   vm.runInContext(outputFiles[0]!.text, context);
   const result = vm.runInContext(

@@ -8,12 +8,27 @@ const VALUE: Column = { name: 'revenue', type: 'number', role: 'value', title: {
 
 test('forecastTable: history rows keep only the actual; future periods continue the grain', () => {
   const table = forecastTable(
-    { columns: [PERIOD, VALUE], rows: [['2025-11-01', 10], ['2025-12-01', null]] },
-    [{ step: 1, forecast: 12, lower: 11, upper: 13 }, { step: 2, forecast: 13, lower: 11.5, upper: 14.5 }],
+    {
+      columns: [PERIOD, VALUE],
+      rows: [
+        ['2025-11-01', 10],
+        ['2025-12-01', null],
+      ],
+    },
+    [
+      { step: 1, forecast: 12, lower: 11, upper: 13 },
+      { step: 2, forecast: 13, lower: 11.5, upper: 14.5 },
+    ],
     'month',
     '2026-01-01',
   );
-  expect(table.columns.map((c) => [c.name, c.unit])).toEqual([['period', undefined], ['actual', 'JPY'], ['forecast', 'JPY'], ['lower', 'JPY'], ['upper', 'JPY']]);
+  expect(table.columns.map((c) => [c.name, c.unit])).toEqual([
+    ['period', undefined],
+    ['actual', 'JPY'],
+    ['forecast', 'JPY'],
+    ['lower', 'JPY'],
+    ['upper', 'JPY'],
+  ]);
   expect(table.rows).toEqual([
     ['2025-11-01', 10, null, null, null],
     ['2025-12-01', null, null, null, null],
@@ -52,7 +67,10 @@ test('anomalyPoints: direction, shares only for additive metrics', () => {
   const flagged = [{ index: 2, actual: 42, expected: 20, lower: 15, upper: 25, score: 5 }];
   const [additive] = anomalyPoints(flagged, ['p0', 'p1', 'p2'], expectations, true);
   expect(additive).toMatchObject({ period: 'p2', direction: 'up', score: 5 });
-  expect(additive!.contributors.map((c) => [c.value, c.delta, c.share])).toEqual([['a', 20, 20 / 22], ['b', 2, 2 / 22]]);
+  expect(additive!.contributors.map((c) => [c.value, c.delta, c.share])).toEqual([
+    ['a', 20, 20 / 22],
+    ['b', 2, 2 / 22],
+  ]);
   const [ratio] = anomalyPoints(flagged, ['p0', 'p1', 'p2'], expectations, false);
   expect(ratio!.contributors.every((c) => c.share === undefined)).toBe(true);
   const [down] = anomalyPoints([{ ...flagged[0]!, actual: 5 }], ['p0', 'p1', 'p2'], expectations, true);

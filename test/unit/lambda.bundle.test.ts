@@ -13,10 +13,17 @@ test('is under 200 KB and carries neither DuckDB nor dev dependencies', () => {
 });
 
 test('imports cold in a fresh Node process and exports the handler', () => {
-  const out = execFileSync(process.execPath, ['-e', `const t=performance.now();const m=require(${JSON.stringify(BUNDLE)});process.stdout.write(JSON.stringify({ms:performance.now()-t,type:typeof m.handler}))`], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH },
-  });
+  const out = execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `const t=performance.now();const m=require(${JSON.stringify(BUNDLE)});process.stdout.write(JSON.stringify({ms:performance.now()-t,type:typeof m.handler}))`,
+    ],
+    {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH },
+    },
+  );
   const { ms, type } = JSON.parse(out) as { ms: number; type: string };
   expect(type).toBe('function');
   expect(ms).toBeLessThan(1_000);

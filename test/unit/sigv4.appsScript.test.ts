@@ -48,9 +48,12 @@ function fakeUtilities() {
     DigestAlgorithm: { SHA_256: 'SHA_256' },
     Charset: { UTF_8: 'UTF_8' },
     computeDigest: (_algorithm: string, value: string | number[]) =>
-      toJavaBytes(createHash('sha256').update(typeof value === 'string' ? Buffer.from(value, 'utf8') : toBuffer(value)).digest()),
-    computeHmacSha256Signature: (value: number[], key: number[]) =>
-      toJavaBytes(createHmac('sha256', toBuffer(key)).update(toBuffer(value)).digest()),
+      toJavaBytes(
+        createHash('sha256')
+          .update(typeof value === 'string' ? Buffer.from(value, 'utf8') : toBuffer(value))
+          .digest(),
+      ),
+    computeHmacSha256Signature: (value: number[], key: number[]) => toJavaBytes(createHmac('sha256', toBuffer(key)).update(toBuffer(value)).digest()),
   };
 }
 
@@ -113,7 +116,10 @@ test('bundled, it signs in a bare V8 context with a Utilities-based crypto exact
     {
       method: 'GET',
       url: 'https://example.amazonaws.com/example space/./x/../',
-      headers: [['My-Header1', 'a'], ['my-header1', ' b ']],
+      headers: [
+        ['My-Header1', 'a'],
+        ['my-header1', ' b '],
+      ],
       accessKeyId: 'AKIDEXAMPLE',
       secretAccessKey: 'secret',
       service: 'service',

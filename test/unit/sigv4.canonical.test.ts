@@ -95,7 +95,14 @@ describe('canonical headers', () => {
   });
 
   test('repeated headers are joined with "," in order, by lower-case name', () => {
-    expect([...mergeHeaders([['My-Header1', 'value4'], ['my-header1', ' value1 '], ['X', 'y'], ['MY-HEADER1', 'value3']])]).toEqual([
+    expect([
+      ...mergeHeaders([
+        ['My-Header1', 'value4'],
+        ['my-header1', ' value1 '],
+        ['X', 'y'],
+        ['MY-HEADER1', 'value3'],
+      ]),
+    ]).toEqual([
       ['my-header1', 'value4,value1,value3'],
       ['x', 'y'],
     ]);
@@ -105,7 +112,14 @@ describe('canonical headers', () => {
     const names = ['Content-Type', 'X-Amz-Date', 'User-Agent', 'X-Snaq-Client', 'Content-Length', 'Range', 'Authorization', 'X-Amz-Target'];
     expect(chooseSignedHeaders(names, false)).toEqual(['host', 'x-amz-date', 'x-amz-target', 'x-snaq-client']);
     expect(chooseSignedHeaders(names, true)).toEqual([
-      'content-length', 'content-type', 'host', 'range', 'user-agent', 'x-amz-date', 'x-amz-target', 'x-snaq-client',
+      'content-length',
+      'content-type',
+      'host',
+      'range',
+      'user-agent',
+      'x-amz-date',
+      'x-amz-target',
+      'x-snaq-client',
     ]);
   });
 });
@@ -189,7 +203,10 @@ describe('signRequest', () => {
   });
 
   test('signAllHeaders signs content-type too; a given X-Amz-Content-Sha256 is the payload hash', () => {
-    const signed = signRequest({ ...base, headers: { 'Content-Type': 'application/json', 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' }, signAllHeaders: true }, nodeCrypto);
+    const signed = signRequest(
+      { ...base, headers: { 'Content-Type': 'application/json', 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' }, signAllHeaders: true },
+      nodeCrypto,
+    );
     expect(signed.authorization).toContain('SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date,');
     expect(signed.canonicalRequest.endsWith('\nUNSIGNED-PAYLOAD')).toBe(true);
   });
@@ -218,8 +235,7 @@ describe('known differences from aws4fetch', () => {
     region: 'us-east-1',
     datetime: '20240607T010203Z',
   };
-  const theirCanonical = (url: string, headers: Record<string, string> = {}) =>
-    new AwsV4Signer({ ...input, url, headers }).canonicalString();
+  const theirCanonical = (url: string, headers: Record<string, string> = {}) => new AwsV4Signer({ ...input, url, headers }).canonicalString();
 
   test('one header name given twice with different case in a record: fetch joins with ", ", SigV4 with ","', async () => {
     const headers = { 'X-Snaq-A': 'one', 'x-snaq-a': 'two' };

@@ -27,12 +27,9 @@ describe('trinoLiteral', () => {
     expect(trinoLiteral(false)).toBe('FALSE');
   });
 
-  test.each(['nul\u0000byte', 'new\nline', 'tab\t', 'del\u007f', 'line\u2028sep', 'lone \ud800 surrogate', 'lone \udc00 low'])(
-    'refuses %j',
-    (value) => {
-      expect(() => trinoLiteral(value)).toThrow();
-    },
-  );
+  test.each(['nul\u0000byte', 'new\nline', 'tab\t', 'del\u007f', 'line\u2028sep', 'lone \ud800 surrogate', 'lone \udc00 low'])('refuses %j', (value) => {
+    expect(() => trinoLiteral(value)).toThrow();
+  });
 
   test.each([1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60])('refuses the number %p', (value) => {
     expect(() => trinoLiteral(value)).toThrow();

@@ -16,8 +16,7 @@ export function appsScriptCrypto(utilities: DigestUtilities): SigV4Crypto {
   return {
     sha256Hex: (message: string | Bytes) =>
       hex(utilities.computeDigest(utilities.DigestAlgorithm.SHA_256, signedBytes(typeof message === 'string' ? utf8Encode(message) : message))),
-    hmacSha256: (key: Bytes, message: string) =>
-      unsignedBytes(utilities.computeHmacSha256Signature(signedBytes(utf8Encode(message)), signedBytes(key))),
+    hmacSha256: (key: Bytes, message: string) => unsignedBytes(utilities.computeHmacSha256Signature(signedBytes(utf8Encode(message)), signedBytes(key))),
     utf8: utf8Encode,
   };
 }

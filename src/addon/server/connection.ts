@@ -18,7 +18,11 @@ export function testConnection(platform: Platform, lang: Lang): ConnectionReport
     const context = { platform, settings, lang, deadline: platform.now() + TEST_BUDGET_MS };
     const list = callApi(context, 'get', '/v1/metrics') as MetricList;
     const freshness = callApi(context, 'get', '/v1/freshness') as FreshnessReport;
-    const asOf = freshness.tables.map((table) => table.snapshotAt ?? '').filter(Boolean).sort()[0] ?? '—';
+    const asOf =
+      freshness.tables
+        .map((table) => table.snapshotAt ?? '')
+        .filter(Boolean)
+        .sort()[0] ?? '—';
     return { ok: true, message: say(lang, 'connectionOk', { count: list.metrics.length, asOf }) };
   } catch (error) {
     return { ok: false, message: (error as Error).message };

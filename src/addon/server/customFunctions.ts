@@ -3,32 +3,14 @@
  * typed for Sheets (periods and timestamps as Dates, numbers as numbers); headers follow the
  * spreadsheet's language unless `lang=` says otherwise.
  */
-import type {
-  Cell,
-  Column,
-  FreshnessReport,
-  Lang,
-  MetricDetail,
-  MetricList,
-  QueryRequest,
-  QueryResult,
-  TableFreshness,
-} from '../../contract/types';
+import type { Cell, Column, FreshnessReport, Lang, MetricDetail, MetricList, QueryRequest, QueryResult, TableFreshness } from '../../contract/types';
 import { callApi } from './apiClient';
 import { dataEdgeNotes, footnoteRows } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
 import { sharedResult, ttlUntil } from './sharedResults';
-import {
-  parseDimensions,
-  parseFilters,
-  parseGrain,
-  parseMetricName,
-  parseOptions,
-  parseRange,
-  type ArgumentContext,
-} from './sheetArguments';
+import { parseDimensions, parseFilters, parseGrain, parseMetricName, parseOptions, parseRange, type ArgumentContext } from './sheetArguments';
 
 /** A custom function has 30 s; bundle loading and writing the cells need some of it. */
 export const CUSTOM_FUNCTION_BUDGET_MS = 26_000;

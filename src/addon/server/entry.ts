@@ -131,7 +131,10 @@ function userLang(): Lang {
 }
 
 function showHtml(file: string, title: string, asSidebar: boolean): void {
-  const html = HtmlService.createHtmlOutputFromFile(file).setTitle(title).setWidth(asSidebar ? 300 : 440).setHeight(520);
+  const html = HtmlService.createHtmlOutputFromFile(file)
+    .setTitle(title)
+    .setWidth(asSidebar ? 300 : 440)
+    .setHeight(520);
   if (asSidebar) SpreadsheetApp.getUi().showSidebar(html);
   else SpreadsheetApp.getUi().showModalDialog(html, title);
 }

@@ -36,12 +36,21 @@ export const ENTRY_POINTS = {
     summary: 'Governed metric as a table, with a header row. 指標を表で返します（見出し行つき）。',
     params: [
       { name: 'metric', type: 'string', description: 'Metric name, e.g. "revenue". 指標名。' },
-      { name: 'from', type: 'Date|string', description: 'First day (a date, "2024-01-01", "2024-01") or a period keyword such as "last_month". 開始日または期間キーワード。' },
+      {
+        name: 'from',
+        type: 'Date|string',
+        description: 'First day (a date, "2024-01-01", "2024-01") or a period keyword such as "last_month". 開始日または期間キーワード。',
+      },
       { name: 'to', type: 'Date|string', description: 'Last day, inclusive. Leave empty with a keyword. 終了日（その日を含む）。', optional: true },
       { name: 'grain', type: 'string', description: 'day, week, month, quarter or year. Empty: one total. 粒度。', optional: true },
       { name: 'dimensions', type: 'string|Array<Array<string>>', description: range('Split by, e.g. "plan,prefecture". 切り口。'), optional: true },
       { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly;gender=female". 絞り込み。'), optional: true },
-      { name: 'options', type: 'string|Array<Array<string>>', description: range('e.g. "noheader", "nonotes", "limit=50", "lang=en". オプション。'), optional: true },
+      {
+        name: 'options',
+        type: 'string|Array<Array<string>>',
+        description: range('e.g. "noheader", "nonotes", "limit=50", "lang=en". オプション。'),
+        optional: true,
+      },
     ],
     returns: { type: 'Array<Array<Date|string|number>>', description: 'The metric table. 指標の表。' },
   },
@@ -79,7 +88,12 @@ export const ENTRY_POINTS = {
       { name: 'from', type: 'Date|string', description: 'First day, or a period keyword. 開始日または期間キーワード。' },
       { name: 'to', type: 'Date|string', description: 'Last day, inclusive. 終了日（その日を含む）。', optional: true },
       { name: 'grain', type: 'string', description: 'week (default), day, month or quarter. 粒度。', optional: true },
-      { name: 'dimensions', type: 'string|Array<Array<string>>', description: range('Attribute to, e.g. "plan,prefecture" (default: all). 要因を探す切り口。'), optional: true },
+      {
+        name: 'dimensions',
+        type: 'string|Array<Array<string>>',
+        description: range('Attribute to, e.g. "plan,prefecture" (default: all). 要因を探す切り口。'),
+        optional: true,
+      },
       { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly". 絞り込み。'), optional: true },
     ],
     returns: { type: 'Array<Array<Date|string|number>>', description: 'One unusual period per row. 1行に1つの異常。' },
@@ -97,7 +111,11 @@ export const ENTRY_POINTS = {
     returns: { type: 'Array<Array<Date|string|number|boolean>>', description: 'One source table per row. 1行に1テーブル。' },
   },
   onOpen: { kind: 'event', summary: 'Builds the add-on menu.', params: [{ name: 'e', type: 'Object', description: 'The open event.' }] },
-  onInstall: { kind: 'event', summary: 'Builds the menu right after installation.', params: [{ name: 'e', type: 'Object', description: 'The install event.' }] },
+  onInstall: {
+    kind: 'event',
+    summary: 'Builds the menu right after installation.',
+    params: [{ name: 'e', type: 'Object', description: 'The install event.' }],
+  },
   snaqOpenSidebar: { kind: 'menu', summary: 'Opens the SNAQ sidebar.', params: [] },
   snaqRefreshFormulas: { kind: 'menu', summary: 'Recalculates every SNAQ formula in the document.', params: [] },
   snaqOpenSettings: { kind: 'menu', summary: 'Opens the connection settings.', params: [] },
@@ -108,7 +126,11 @@ export const ENTRY_POINTS = {
     params: [{ name: 'e', type: 'Object', description: 'The time-driven event.' }],
   },
   snaqListMetrics: { kind: 'rpc', summary: 'The catalog, optionally searched.', params: [{ name: 'search', type: 'string', description: 'Search text.' }] },
-  snaqMetricDetail: { kind: 'rpc', summary: 'One metric with its definition and freshness.', params: [{ name: 'name', type: 'string', description: 'Metric name.' }] },
+  snaqMetricDetail: {
+    kind: 'rpc',
+    summary: 'One metric with its definition and freshness.',
+    params: [{ name: 'name', type: 'string', description: 'Metric name.' }],
+  },
   snaqDimensionValues: {
     kind: 'rpc',
     summary: 'The values a filter on a dimension can take.',
@@ -118,9 +140,21 @@ export const ENTRY_POINTS = {
     ],
   },
   snaqPreview: { kind: 'rpc', summary: 'The first rows of a query.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
-  snaqPollQuery: { kind: 'rpc', summary: 'A slow preview, asked again.', params: [{ name: 'queryId', type: 'string', description: 'From a running preview.' }] },
-  snaqInsertBlock: { kind: 'rpc', summary: 'Inserts a block at the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
-  snaqInsertFormula: { kind: 'rpc', summary: 'Writes a SNAQ_METRIC formula in the current cell.', params: [{ name: 'query', type: 'Object', description: 'The block query.' }] },
+  snaqPollQuery: {
+    kind: 'rpc',
+    summary: 'A slow preview, asked again.',
+    params: [{ name: 'queryId', type: 'string', description: 'From a running preview.' }],
+  },
+  snaqInsertBlock: {
+    kind: 'rpc',
+    summary: 'Inserts a block at the current cell.',
+    params: [{ name: 'query', type: 'Object', description: 'The block query.' }],
+  },
+  snaqInsertFormula: {
+    kind: 'rpc',
+    summary: 'Writes a SNAQ_METRIC formula in the current cell.',
+    params: [{ name: 'query', type: 'Object', description: 'The block query.' }],
+  },
   snaqListBlocks: { kind: 'rpc', summary: 'Every block in the document with its status.', params: [] },
   snaqRefreshBlock: { kind: 'rpc', summary: 'Refreshes one block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
   snaqEditBlock: {
@@ -133,7 +167,11 @@ export const ENTRY_POINTS = {
   },
   snaqGoToBlock: { kind: 'rpc', summary: 'Selects a block.', params: [{ name: 'id', type: 'string', description: 'Block id.' }] },
   snaqGetSchedule: { kind: 'rpc', summary: 'The document’s refresh schedule.', params: [] },
-  snaqSetSchedule: { kind: 'rpc', summary: 'Sets or removes the refresh schedule.', params: [{ name: 'schedule', type: 'Object', description: 'The schedule, or null.' }] },
+  snaqSetSchedule: {
+    kind: 'rpc',
+    summary: 'Sets or removes the refresh schedule.',
+    params: [{ name: 'schedule', type: 'Object', description: 'The schedule, or null.' }],
+  },
   snaqGetSettings: { kind: 'rpc', summary: 'Settings without the secret.', params: [] },
   snaqSaveSettings: { kind: 'rpc', summary: 'Saves the settings.', params: [{ name: 'input', type: 'Object', description: 'The form.' }] },
   snaqTestConnection: { kind: 'rpc', summary: 'Calls the endpoint with the saved settings.', params: [] },
@@ -165,7 +203,6 @@ type RpcEntryName = { [K in EntryPointName]: (typeof ENTRY_POINTS)[K]['kind'] ex
 type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
 /** Fails to compile unless RpcApi lists exactly the registry's rpc entries. */
 export const RPC_API_MATCHES_REGISTRY: SameKeys<RpcEntryName, keyof RpcApi> = true;
-
 
 /** One top-level function per entry point, with JSDoc where Sheets reads it (custom functions). */
 export function globalStubs(): string {

@@ -126,7 +126,8 @@ const MESSAGES = {
     en: (p) => `Refreshed ${p.count} SNAQ formulas.`,
   },
   about: {
-    ja: () => 'SNAQ 指標: snaq.me の公式な指標定義をシートで使うためのアドオンです。数式 =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month") のように使います。',
+    ja: () =>
+      'SNAQ 指標: snaq.me の公式な指標定義をシートで使うためのアドオンです。数式 =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month") のように使います。',
     en: () => 'SNAQ metrics: governed snaq.me numbers in Sheets. Try =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month").',
   },
   sidebarComing: {
@@ -159,7 +160,8 @@ const MESSAGES = {
     en: (p) => `Connected: ${p.count} metrics, data as of ${p.asOf}.`,
   },
   blockNeedsSpace: {
-    ja: (p) => `このブロックには ${p.rows} 行 × ${p.columns} 列が必要ですが、${p.blocked} 個のセルに別の内容があります（${p.range}）。空けてから更新してください。`,
+    ja: (p) =>
+      `このブロックには ${p.rows} 行 × ${p.columns} 列が必要ですが、${p.blocked} 個のセルに別の内容があります（${p.range}）。空けてから更新してください。`,
     en: (p) => `This block needs ${p.rows} rows × ${p.columns} columns, but ${p.blocked} cells hold other content (${p.range}). Clear them, then refresh.`,
   },
   blockStaleNote: {

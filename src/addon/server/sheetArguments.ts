@@ -166,7 +166,10 @@ export function parseFilters(value: unknown, context: ArgumentContext): Record<s
   // other (the API refuses unknown ones), not Object.prototype's.
   const filters = new Map<string, string[]>();
   for (const [key, text] of pairs) {
-    const values = text.split(',').map((v) => v.trim()).filter(Boolean);
+    const values = text
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
     if (!values.length) fail(context, 'filterMalformed', { part: `${key}=${text}` });
     filters.set(key, [...(filters.get(key) ?? []), ...values]);
   }
@@ -189,7 +192,9 @@ export interface CellOptions {
 
 export function parseOptions(value: unknown, context: ArgumentContext): CellOptions {
   const options: CellOptions = { header: true, notes: true };
-  for (const option of cellsOf(value, 'options', context).flatMap((cell) => cell.split(/[,;\s]+/)).filter(Boolean)) {
+  for (const option of cellsOf(value, 'options', context)
+    .flatMap((cell) => cell.split(/[,;\s]+/))
+    .filter(Boolean)) {
     const [name = '', setting] = option.toLowerCase().split('=', 2);
     if (name === 'noheader' && setting === undefined) options.header = false;
     else if (name === 'header' && setting === undefined) options.header = true;

@@ -124,7 +124,14 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
   const grains = metric.grains.map((grain): [string, string] => [grain, grain]);
   form.append(
     ...select('preset', text.range, [...PRESETS.map((preset): [string, string] => [preset, preset]), ['custom', text.custom]], 'last_12_months'),
-    h('div', { id: 'custom-dates', hidden: true }, h('label', { for: 'from' }, text.from), h('input', { type: 'date', id: 'from' }), h('label', { for: 'to' }, text.to), h('input', { type: 'date', id: 'to' })),
+    h(
+      'div',
+      { id: 'custom-dates', hidden: true },
+      h('label', { for: 'from' }, text.from),
+      h('input', { type: 'date', id: 'from' }),
+      h('label', { for: 'to' }, text.to),
+      h('input', { type: 'date', id: 'to' }),
+    ),
     ...select('grain', text.grain, [...grains, ['', text.total]], metric.grains.includes('month') ? 'month' : metric.grains[0]),
     h(
       'fieldset',
@@ -141,11 +148,25 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
       h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'forecast-on' }), text.addForecast),
       h('label', { for: 'horizon' }, text.horizon),
       h('input', { type: 'number', id: 'horizon', min: '1', max: '104', step: '1', value: '12', disabled: true }),
-      ...select('interval', text.interval, [['0.8', '80%'], ['0.9', '90%'], ['0.95', '95%']], '0.8'),
+      ...select(
+        'interval',
+        text.interval,
+        [
+          ['0.8', '80%'],
+          ['0.9', '90%'],
+          ['0.95', '95%'],
+        ],
+        '0.8',
+      ),
       h('p', { class: 'hint' }, text.forecastHint),
     ),
     // Filters are folded away: most queries need none, and each list loads only when opened.
-    h('details', { id: 'filters' }, h('summary', {}, text.filters), ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang]))),
+    h(
+      'details',
+      { id: 'filters' },
+      h('summary', {}, text.filters),
+      ...metric.dimensions.map((dimension) => filterSelect(metric.name, dimension.name, dimension.title[lang])),
+    ),
     h(
       'div',
       { class: 'buttons' },
@@ -213,7 +234,11 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
 }
 
 function filterSelect(metric: string, dimension: string, title: string): HTMLElement {
-  const choice = h('select', { 'data-filter': dimension, multiple: true, size: 3, 'aria-label': title, id: `filter-${dimension}` }, h('option', { value: '' }, text.all));
+  const choice = h(
+    'select',
+    { 'data-filter': dimension, multiple: true, size: 3, 'aria-label': title, id: `filter-${dimension}` },
+    h('option', { value: '' }, text.all),
+  );
   const wrapper = h('div', { class: 'filter' }, h('label', { for: `filter-${dimension}` }, title), choice);
   // Values come from the API, loaded when the person reaches the list.
   const load = async () => {
@@ -300,7 +325,11 @@ function blockItem(block: BlockSummary): HTMLLIElement {
     h('strong', {}, ` ${block.metric} `),
     block.query.forecast ? h('span', { class: 'badge forecast' }, `${text.forecast} +${block.query.forecast.horizon} `) : null,
     h('span', { class: 'range' }, `${block.sheet}!${block.range}`),
-    h('div', { class: 'hint' }, `${text.lastRefresh}: ${state.lastRefreshAt?.slice(0, 16).replace('T', ' ') ?? '—'} · ${text.dataAsOf}: ${state.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
+    h(
+      'div',
+      { class: 'hint' },
+      `${text.lastRefresh}: ${state.lastRefreshAt?.slice(0, 16).replace('T', ' ') ?? '—'} · ${text.dataAsOf}: ${state.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`,
+    ),
     state.status !== 'fresh' && state.reason ? h('div', { class: 'reason error' }, state.reason) : null,
     h(
       'div',
@@ -323,13 +352,34 @@ async function showSchedule(): Promise<void> {
       'p',
       { class: 'hint', id: 'schedule-next' },
       current.nextRun ? `${text.nextRun}: ${new Date(current.nextRun).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-GB', { timeZone: 'Asia/Tokyo' })} JST` : '',
-      current.lastRun ? ` · ${text.lastRun}: ${current.lastRun.at.slice(0, 16).replace('T', ' ')} (${current.lastRun.refreshed}/${current.lastRun.refreshed + current.lastRun.failed})` : '',
+      current.lastRun
+        ? ` · ${text.lastRun}: ${current.lastRun.at.slice(0, 16).replace('T', ' ')} (${current.lastRun.refreshed}/${current.lastRun.refreshed + current.lastRun.failed})`
+        : '',
     );
   const schedule = view.schedule;
   form.append(
-    ...select('kind', text.tabSchedule, [['off', text.scheduleOff], ['daily', text.scheduleDaily], ['weekly', text.scheduleWeekly]], schedule?.kind ?? 'off'),
-    ...select('weekday', text.weekday, WEEKDAYS.map((day, i): [string, string] => [String(i + 1), day]), String(schedule?.weekday ?? 1)),
-    ...select('hour', text.hour, Array.from({ length: 24 }, (_, i): [string, string] => [String(i), `${i}:00`]), String(schedule?.hour ?? 8)),
+    ...select(
+      'kind',
+      text.tabSchedule,
+      [
+        ['off', text.scheduleOff],
+        ['daily', text.scheduleDaily],
+        ['weekly', text.scheduleWeekly],
+      ],
+      schedule?.kind ?? 'off',
+    ),
+    ...select(
+      'weekday',
+      text.weekday,
+      WEEKDAYS.map((day, i): [string, string] => [String(i + 1), day]),
+      String(schedule?.weekday ?? 1),
+    ),
+    ...select(
+      'hour',
+      text.hour,
+      Array.from({ length: 24 }, (_, i): [string, string] => [String(i), `${i}:00`]),
+      String(schedule?.hour ?? 8),
+    ),
     h('div', { class: 'buttons' }, h('button', { type: 'submit' }, text.saveSchedule)),
     describe(view),
     // The saved schedule cannot be read: say so, rather than show "off" and lose it unnoticed.

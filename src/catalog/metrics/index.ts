@@ -5,9 +5,4 @@ import { productMetrics } from './products';
 import { revenueMetrics } from './revenue';
 import { subscriberMetrics } from './subscribers';
 
-export const METRIC_DEFINITIONS: readonly MetricDef[] = [
-  ...revenueMetrics,
-  ...subscriberMetrics,
-  ...operationsMetrics,
-  ...productMetrics,
-];
+export const METRIC_DEFINITIONS: readonly MetricDef[] = [...revenueMetrics, ...subscriberMetrics, ...operationsMetrics, ...productMetrics];

@@ -16,7 +16,9 @@ export function signedBytes(data: Uint8Array): number[] {
 
 /** Utilities.Charset names (and their common spellings) → Node encodings. */
 export function nodeEncoding(charset: unknown): BufferEncoding {
-  const name = String(charset ?? 'UTF_8').toUpperCase().replace(/-/g, '_');
+  const name = String(charset ?? 'UTF_8')
+    .toUpperCase()
+    .replace(/-/g, '_');
   switch (name) {
     case 'UTF_8':
     case 'UTF8':

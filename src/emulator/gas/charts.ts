@@ -10,8 +10,26 @@ import { forbidInCustomFunction, mismatch, type GasContext } from './context';
 import { EnumValue, enumName, enumValues, HostObject } from './hostObject';
 
 const CHART_TYPE_NAMES = [
-  'TIMELINE', 'AREA', 'BAR', 'BUBBLE', 'CANDLESTICK', 'COLUMN', 'COMBO', 'GAUGE', 'GEO', 'HISTOGRAM',
-  'RADAR', 'LINE', 'ORG', 'PIE', 'SCATTER', 'SPARKLINE', 'STEPPED_AREA', 'TABLE', 'TREEMAP', 'WATERFALL',
+  'TIMELINE',
+  'AREA',
+  'BAR',
+  'BUBBLE',
+  'CANDLESTICK',
+  'COLUMN',
+  'COMBO',
+  'GAUGE',
+  'GEO',
+  'HISTOGRAM',
+  'RADAR',
+  'LINE',
+  'ORG',
+  'PIE',
+  'SCATTER',
+  'SPARKLINE',
+  'STEPPED_AREA',
+  'TABLE',
+  'TREEMAP',
+  'WATERFALL',
 ] as const;
 const POSITION_NAMES = ['TOP', 'RIGHT', 'BOTTOM', 'NONE'] as const;
 /** One object per enum value per execution (this module is loaded once per worker). */
@@ -125,7 +143,10 @@ export class EmbeddedChartBuilder extends HostObject {
   /** Any JSON-like value ('animation.duration', 500); null removes the option. */
   setOption(option: unknown, value: unknown): this {
     if (typeof option !== 'string') throw this._bad('setOption', [option, value]);
-    return this._option(option, jsonOption(value, () => this._bad('setOption', [option, value])));
+    return this._option(
+      option,
+      jsonOption(value, () => this._bad('setOption', [option, value])),
+    );
   }
   setNumHeaders(headers: unknown): this {
     if (!isNumber(headers)) throw this._bad('setNumHeaders', [headers]);
@@ -154,7 +175,9 @@ export class EmbeddedChartBuilder extends HostObject {
 
   private _as(type: (typeof CHART_TYPE_NAMES)[number], gasClass: string): EmbeddedChartBuilder {
     this.state.spec.type = type;
-    return type === 'LINE' ? new EmbeddedLineChartBuilder(this.ctx, this.bridge, this.state) : new EmbeddedChartBuilder(this.ctx, this.bridge, this.state, gasClass);
+    return type === 'LINE'
+      ? new EmbeddedLineChartBuilder(this.ctx, this.bridge, this.state)
+      : new EmbeddedChartBuilder(this.ctx, this.bridge, this.state, gasClass);
   }
   asAreaChart(): EmbeddedChartBuilder {
     return this._as('AREA', 'EmbeddedAreaChartBuilder');

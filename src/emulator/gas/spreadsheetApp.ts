@@ -37,8 +37,19 @@ const VISIBILITIES = enumValues('DeveloperMetadataVisibility', VISIBILITY_NAMES)
 
 /** Sheets stores colours as lowercase #rrggbb; a few CSS names are translated. */
 const COLOR_NAMES: Record<string, string> = {
-  white: '#ffffff', black: '#000000', red: '#ff0000', green: '#008000', blue: '#0000ff', yellow: '#ffff00',
-  gray: '#808080', grey: '#808080', orange: '#ffa500', purple: '#800080', cyan: '#00ffff', magenta: '#ff00ff', lime: '#00ff00',
+  white: '#ffffff',
+  black: '#000000',
+  red: '#ff0000',
+  green: '#008000',
+  blue: '#0000ff',
+  yellow: '#ffff00',
+  gray: '#808080',
+  grey: '#808080',
+  orange: '#ffa500',
+  purple: '#800080',
+  cyan: '#00ffff',
+  magenta: '#ff00ff',
+  lime: '#00ff00',
 };
 function normalizeColor(color: string): string {
   const c = color.trim().toLowerCase();
@@ -320,7 +331,13 @@ export class Sheet extends HostObject {
   }
 
   // ---- rows and columns ----
-  private _dimension(method: string, args: unknown[], arity: number, op: (n: number[]) => Omit<DimensionOp, 'dimension'>, dimension: DimensionOp['dimension']): void {
+  private _dimension(
+    method: string,
+    args: unknown[],
+    arity: number,
+    op: (n: number[]) => Omit<DimensionOp, 'dimension'>,
+    dimension: DimensionOp['dimension'],
+  ): void {
     forbidInCustomFunction(this.ctx, `Sheet.${method}`);
     const optional = method === 'insertRows' || method === 'insertColumns';
     if (args.length > arity || args.length < (optional ? 1 : arity) || !args.every(isInt)) throw mismatch(`Sheet.${method}`, args);
@@ -763,7 +780,8 @@ export class DeveloperMetadata extends HostObject {
     return this._update('setKey', { key });
   }
   setValue(value: unknown): DeveloperMetadata {
-    if (!(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null)) throw mismatch('DeveloperMetadata.setValue', [value]);
+    if (!(typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value === null))
+      throw mismatch('DeveloperMetadata.setValue', [value]);
     return this._update('setValue', { value: value === null ? null : String(value) });
   }
   setVisibility(visibility: unknown): DeveloperMetadata {

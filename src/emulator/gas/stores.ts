@@ -23,7 +23,11 @@ export class Cache extends HostObject {
   }
   getAll(keys: unknown): Record<string, string> {
     if (!Array.isArray(keys)) throw mismatch('Cache.getAll', [keys]);
-    return this.ctx.host.call('cacheGet', this.scope, keys.map((k: unknown) => keyOf(k, 'Cache.getAll')));
+    return this.ctx.host.call(
+      'cacheGet',
+      this.scope,
+      keys.map((k: unknown) => keyOf(k, 'Cache.getAll')),
+    );
   }
   put(...args: unknown[]): void {
     const [key, value, ttl] = args;
@@ -41,7 +45,11 @@ export class Cache extends HostObject {
   }
   removeAll(keys: unknown): void {
     if (!Array.isArray(keys)) throw mismatch('Cache.removeAll', [keys]);
-    this.ctx.host.call('cacheRemove', this.scope, keys.map((k: unknown) => keyOf(k, 'Cache.removeAll')));
+    this.ctx.host.call(
+      'cacheRemove',
+      this.scope,
+      keys.map((k: unknown) => keyOf(k, 'Cache.removeAll')),
+    );
   }
 }
 

@@ -100,7 +100,10 @@ export class UrlFetchApp extends HostObject {
       if (r && typeof r === 'object' && typeof (r as { url?: unknown }).url === 'string') return this._prepare((r as { url: string }).url, r as Params);
       throw mismatch('UrlFetchApp.fetchAll', [requests]);
     });
-    const outcomes = this.ctx.host.call('urlFetch', prepared.map((p) => p.request));
+    const outcomes = this.ctx.host.call(
+      'urlFetch',
+      prepared.map((p) => p.request),
+    );
     return outcomes.map((o, i) => this._response(o, prepared[i]?.mute ?? false));
   }
 

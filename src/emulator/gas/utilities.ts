@@ -99,7 +99,11 @@ export class Utilities extends HostObject {
     else if (typeof data === 'string') buffer = Buffer.from(data, 'utf8');
     else if (isByteArray(data)) buffer = toBuffer(data);
     else throw mismatch('Utilities.newBlob', args);
-    return new GasBlob(buffer, contentType === undefined || contentType === null ? null : String(contentType), name === undefined || name === null ? null : String(name));
+    return new GasBlob(
+      buffer,
+      contentType === undefined || contentType === null ? null : String(contentType),
+      name === undefined || name === null ? null : String(name),
+    );
   }
 
   /** Really blocks this worker (and counts against the execution's time, as in Apps Script). */

@@ -7,7 +7,14 @@
  * `putAll` checks every entry before storing any.
  */
 import type { Clock } from '../clock';
-import { CACHE_DEFAULT_TTL_SECONDS, CACHE_EVICTION_BATCH, CACHE_MAX_ITEMS, CACHE_MAX_KEY_LENGTH, CACHE_MAX_TTL_SECONDS, CACHE_MAX_VALUE_BYTES } from '../limits';
+import {
+  CACHE_DEFAULT_TTL_SECONDS,
+  CACHE_EVICTION_BATCH,
+  CACHE_MAX_ITEMS,
+  CACHE_MAX_KEY_LENGTH,
+  CACHE_MAX_TTL_SECONDS,
+  CACHE_MAX_VALUE_BYTES,
+} from '../limits';
 import { GasException, MSG } from '../messages';
 
 interface Entry {
@@ -37,7 +44,8 @@ export class CacheStore {
       if (key.length > CACHE_MAX_KEY_LENGTH) throw new GasException(MSG.argumentTooLarge('key'));
       if (Buffer.byteLength(value, 'utf8') > CACHE_MAX_VALUE_BYTES) throw new GasException(MSG.argumentTooLarge('value'));
     }
-    const ttl = ttlSeconds === null || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0 ? CACHE_DEFAULT_TTL_SECONDS : Math.min(ttlSeconds, CACHE_MAX_TTL_SECONDS);
+    const ttl =
+      ttlSeconds === null || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0 ? CACHE_DEFAULT_TTL_SECONDS : Math.min(ttlSeconds, CACHE_MAX_TTL_SECONDS);
     const expiresAt = this.clock.now() + ttl * 1000;
     for (const [key, value] of entries) {
       this.entries.delete(key);

@@ -283,9 +283,11 @@ export class Workbook {
     for (const [name, rows] of Object.entries(sheets)) {
       const width = Math.max(0, ...rows.map((r) => r.length));
       const sheet = this.addSheet(name, Math.max(DEFAULT_ROWS, rows.length), Math.max(DEFAULT_COLS, width));
-      rows.forEach((row, r) => row.forEach((value, c) => {
-        if (value !== null && value !== '') sheet.setContent(r + 1, c + 1, literalContent(value));
-      }));
+      rows.forEach((row, r) =>
+        row.forEach((value, c) => {
+          if (value !== null && value !== '') sheet.setContent(r + 1, c + 1, literalContent(value));
+        }),
+      );
     }
     if (this.sheets.length === 0) this.addSheet('Sheet1', DEFAULT_ROWS, DEFAULT_COLS);
     this.activeSheet = (this.sheets[0] as SheetModel).name;
@@ -313,7 +315,14 @@ export class Workbook {
   }
 
   info(): SpreadsheetInfo {
-    return { id: this.id, name: this.name, timeZone: this.timeZone, locale: this.locale, activeSheet: this.activeSheet, sheets: this.sheets.map((s) => s.info()) };
+    return {
+      id: this.id,
+      name: this.name,
+      timeZone: this.timeZone,
+      locale: this.locale,
+      activeSheet: this.activeSheet,
+      sheets: this.sheets.map((s) => s.info()),
+    };
   }
 
   insertSheet(name: string | null): SheetInfo {
@@ -646,7 +655,11 @@ export class Workbook {
       const sheet = info.sheet;
       const quoted = sheet === null ? '' : sheetPrefix(sheet);
       const a1 =
-        m.type === 'ROW' ? `${quoted}!${m.index}:${m.index}` : m.type === 'COLUMN' ? `${quoted}!${columnLetters(m.index ?? 0)}:${columnLetters(m.index ?? 0)}` : quoted;
+        m.type === 'ROW'
+          ? `${quoted}!${m.index}:${m.index}`
+          : m.type === 'COLUMN'
+            ? `${quoted}!${columnLetters(m.index ?? 0)}:${columnLetters(m.index ?? 0)}`
+            : quoted;
       return { ...info, a1 };
     });
   }

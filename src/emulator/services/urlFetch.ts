@@ -129,7 +129,14 @@ export class UrlFetchService {
     }
   }
 
-  private send(url: string, method: string, headers: Array<[string, string]>, body: Uint8Array | undefined, validate: boolean, original: string): Promise<RawResponse> {
+  private send(
+    url: string,
+    method: string,
+    headers: Array<[string, string]>,
+    body: Uint8Array | undefined,
+    validate: boolean,
+    original: string,
+  ): Promise<RawResponse> {
     const target = new URL(url);
     const outgoing: Record<string, string> = {};
     for (const [name, value] of headers) {

@@ -51,7 +51,10 @@ export function productStatements(): string[] {
            THEN add_days(${sqlDate(CATALOG_START)}, floor(rnd(i, 'launch') * 365))
            ELSE add_days(${sqlDate(HORIZON_START)}, floor(rnd(i, 'launch') * datediff('day', ${sqlDate(HORIZON_START)}, ${sqlDate(LAST_LAUNCH_DAY)})))
          END AS launched_at,
-         ${weightedCase(`rnd(i, 'category')`, categoryNames.map((c) => [c, CATEGORIES[c].weight] as const))} AS category,
+         ${weightedCase(
+           `rnd(i, 'category')`,
+           categoryNames.map((c) => [c, CATEGORIES[c].weight] as const),
+         )} AS category,
          -- Latent quality drives ratings (and a little of popularity); it is never written out.
          2.5 + 2.2 * rnd(i, 'quality') AS quality
        FROM range(1, ${PRODUCT_COUNT + 1}) t(i)

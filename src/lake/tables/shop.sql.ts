@@ -33,13 +33,22 @@ export function shopStatements(): string[] {
        1 + CAST(floor(rnd(order_id, 'shop:user') * users_before) AS BIGINT) AS user_id,
        jst_ts(day, ${weightedCase(`rnd(order_id, 'shop:hour')`, JST_HOUR_WEIGHTS)} * 3600 + floor(rnd(order_id, 'shop:sec') * 3600)) AS ordered_at,
        CASE WHEN rnd(order_id, 'shop:canceled') < 0.03 THEN 'canceled' ELSE 'completed' END AS status,
-       ${weightedCase(`rnd(order_id, 'shop:lines')`, [[1, 45], [2, 30], [3, 15], [4, 10]])} AS n_lines
+       ${weightedCase(`rnd(order_id, 'shop:lines')`, [
+         [1, 45],
+         [2, 30],
+         [3, 15],
+         [4, 10],
+       ])} AS n_lines
      FROM ids`,
     // Lines that draw the same product merge into one item with the summed quantity.
     `CREATE TABLE shop_items_all AS
      WITH lines AS (
        SELECT o.order_id, o.day, l.line,
-         ${weightedCase(`rnd2(o.order_id, l.line, 'shop:qty')`, [[1, 70], [2, 20], [3, 10]])} AS quantity
+         ${weightedCase(`rnd2(o.order_id, l.line, 'shop:qty')`, [
+           [1, 70],
+           [2, 20],
+           [3, 10],
+         ])} AS quantity
        FROM shop_orders_all o CROSS JOIN range(4) l(line)
        WHERE l.line < o.n_lines AND o.ordered_at < as_of()
      )

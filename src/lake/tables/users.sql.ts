@@ -78,8 +78,20 @@ export function userStatements(scale: number): string[] {
     `CREATE VIEW lake_diagnoses AS
      SELECT user_id,
        add_seconds(registered_at, 60 + floor(rnd(user_id, 'diag:delay') * 840)) AS answered_at,
-       ${weightedCase(`rnd(user_id, 'diag:sweet')`, [[1, 5], [2, 12], [3, 28], [4, 35], [5, 20]])} AS sweetness_pref,
-       ${weightedCase(`rnd(user_id, 'diag:salt')`, [[1, 10], [2, 20], [3, 35], [4, 25], [5, 10]])} AS saltiness_pref,
+       ${weightedCase(`rnd(user_id, 'diag:sweet')`, [
+         [1, 5],
+         [2, 12],
+         [3, 28],
+         [4, 35],
+         [5, 20],
+       ])} AS sweetness_pref,
+       ${weightedCase(`rnd(user_id, 'diag:salt')`, [
+         [1, 10],
+         [2, 20],
+         [3, 35],
+         [4, 25],
+         [5, 10],
+       ])} AS saltiness_pref,
        ${weightedCase(`rnd(user_id, 'diag:texture')`, TEXTURE_WEIGHTS)} AS texture_pref,
        rnd(user_id, 'diag:nuts') < 0.04 AS allergy_nuts,
        rnd(user_id, 'diag:wheat') < 0.02 AS allergy_wheat,

@@ -117,9 +117,23 @@ function toResult(response: ApiResponse): LambdaResult {
   return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
 }
 
-export function createLambdaHandler(deps: () => Promise<LambdaDeps>): (event: unknown) => Promise<LambdaResult> {
+export function createLambdaHandler(
+  deps: () => Promise<LambdaDeps>,
+  reportStartupFailure: (error: unknown) => void = (error) => console.error('[snaq] cold start failed:', error),
+): (event: unknown) => Promise<LambdaResult> {
   return async (event) => {
-    const { service, log, reportInternal } = await deps();
+    let ready: LambdaDeps;
+    try {
+      ready = await deps();
+    } catch (error) {
+      // A thrown handler reaches the caller as API Gateway's bare 502; answer our JSON error instead.
+      // The cause (a setting, a secret's name) stays in the operator's log.
+      reportStartupFailure(error);
+      return toResult(
+        errorResponse(new ApiError('ENGINE_UNAVAILABLE', 'The metrics service could not start. Try again shortly.', { reason: 'service_not_ready' })),
+      );
+    }
+    const { service, log, reportInternal } = ready;
     const request = readEvent(event);
     if (!request.ok) return toResult(errorResponse(request.error));
     if (Buffer.byteLength(request.body) > LIMITS.maxBodyBytes) {

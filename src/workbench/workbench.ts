@@ -1,7 +1,7 @@
 /**
  * The local workbench: an emulated spreadsheet grid beside the real built Sidebar.html, whose
  * google.script.run is shimmed over HTTP to the real add-on bundle running in the Apps Script
- * emulation, which calls the local metrics API. Loopback only, like the rest of the local stack.
+ * emulator, which calls the local metrics API. Loopback only, like the rest of the local stack.
  */
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';

@@ -1,6 +1,6 @@
 /**
  * The workbench in a real browser (Debian's chromium, driven by playwright-core): the real sidebar
- * on an emulated sheet, calling the real bundle in the Apps Script emulation, calling the real API.
+ * on an emulated sheet, calling the real bundle in the Apps Script emulator, calling the real API.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,5 +1,5 @@
 /**
- * SNAQ_FORECAST, SNAQ_ANOMALIES and forecast blocks: the built bundle in the Apps Script emulation
+ * SNAQ_FORECAST, SNAQ_ANOMALIES and forecast blocks: the built bundle in the Apps Script emulator
  * against the real server and a real lake (with a spike injected into one prefecture's shop
  * orders). The cells hold exactly the API's numbers; a forecast block draws a line chart beside
  * itself that follows it when rows move, survives a failed refresh, and goes when the forecast does.

@@ -199,3 +199,24 @@ describe('any event gets a well-formed response, never a throw', () => {
     expect(JSON.parse(plus.body).metrics.map((m: { name: string }) => m.name)).toEqual(['churn_rate']);
   });
 });
+
+test('a cold start that fails (a missing setting, an unreadable secret) answers 503 JSON without its cause, and the next invocation tries again', async () => {
+  const reported: unknown[] = [];
+  let attempts = 0;
+  const failing = createLambdaHandler(
+    async () => {
+      attempts += 1;
+      throw new Error('SNAQ_LAKE_MANIFEST must name the lake manifest (s3://secret-bucket/…)');
+    },
+    (error) => reported.push(error),
+  );
+  for (let i = 0; i < 2; i++) {
+    const result = await failing(v1('GET', '/v1/health'));
+    expect(result.statusCode).toBe(503);
+    const body = JSON.parse(result.body);
+    expect(body.error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', details: { reason: 'service_not_ready' } });
+    expect(result.body).not.toContain('secret-bucket');
+  }
+  expect(attempts).toBe(2);
+  expect(reported).toHaveLength(2);
+});

@@ -1,6 +1,7 @@
 /** Renders query results for a terminal (table), a spreadsheet (csv) or a program (json). */
 import Table from 'cli-table3';
 import type { Cell, Column, Lang, QueryResult, Unit } from '../contract/types';
+import { jstMinute } from '../contract/dates';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -63,12 +64,12 @@ function footer(result: QueryResult, lang: Lang): string {
   const meta = result.meta;
   const parts = [
     lang === 'ja' ? `${result.rows.length} 行` : `${result.rows.length} rows`,
-    meta.dataAsOf ? (lang === 'ja' ? `データ時点 ${meta.dataAsOf}` : `data as of ${meta.dataAsOf}`) : undefined,
+    meta.dataAsOf ? (lang === 'ja' ? `データ時点 ${jstMinute(meta.dataAsOf)}` : `data as of ${jstMinute(meta.dataAsOf)}`) : undefined,
     // Periods after the data's end print as —; the one holding it has only its first part.
     meta.partialPeriod && meta.dataEnd
       ? lang === 'ja'
-        ? `${meta.partialPeriod} は途中までの値（データは ${meta.dataEnd} まで）`
-        : `${meta.partialPeriod} is partial (data up to ${meta.dataEnd})`
+        ? `${meta.partialPeriod} は途中までの値（データは ${jstMinute(meta.dataEnd)} まで）`
+        : `${meta.partialPeriod} is partial (data up to ${jstMinute(meta.dataEnd)})`
       : undefined,
     meta.cached ? (lang === 'ja' ? 'キャッシュ' : 'cached') : undefined,
     meta.elapsedMs !== undefined ? `${meta.elapsedMs} ms` : undefined,

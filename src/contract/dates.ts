@@ -96,3 +96,8 @@ export function periodStarts(from: string, to: string, grain: Grain): string[] {
   for (let start = truncateToGrain(from, grain); start < to; start = nextPeriodStart(start, grain)) starts.push(start);
   return starts;
 }
+
+/** An instant as staff read it: "2026-11-01 09:00 JST" (JST has no daylight saving). */
+export function jstMinute(iso: string): string {
+  return `${new Date(Date.parse(iso) + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} JST`;
+}

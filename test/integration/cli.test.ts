@@ -54,7 +54,7 @@ describe('snaq query (in-process)', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/Period\s+│\s+Revenue \(boxes \+ shop\)/);
     expect(stdout).toMatch(/2024-12-01 │\s+¥[\d,]+/);
-    expect(stdout).toMatch(/12 rows · data as of 2026-11-01T00:00:00\.000Z/);
+    expect(stdout).toMatch(/12 rows · data as of 2026-11-01 09:00 JST/);
   });
 
   test('a range past the data prints empty periods, not ¥0, and names the partial one', () => {
@@ -62,9 +62,9 @@ describe('snaq query (in-process)', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/2026-12-01 │\s+—/);
     expect(stdout).not.toMatch(/2026-12-01 │\s+¥0/);
-    expect(stdout).toMatch(/2026-11-01 is partial \(data up to 2026-11-01T00:00:00\.000Z\)/);
+    expect(stdout).toMatch(/2026-11-01 is partial \(data up to 2026-11-01 09:00 JST\)/);
     const ja = snaq(['query', 'revenue', '--from', '2026-09-01', '--to', '2027-01-01', '--grain', 'month', '--lake', lake.dir], { LANG: 'ja_JP.UTF-8' });
-    expect(ja.stdout).toContain('2026-11-01 は途中までの値（データは 2026-11-01T00:00:00.000Z まで）');
+    expect(ja.stdout).toContain('2026-11-01 は途中までの値（データは 2026-11-01 09:00 JST まで）');
   });
 
   test('prints Japanese headers when the locale is Japanese', () => {

@@ -1,5 +1,6 @@
 /** The footnote convention of SNAQ_* tables (src/addon/server/footnotes.ts): pure, so tested without a sheet. */
-import { dataEdgeNotes, footnoteRows, forecastNotes, jstMinute, periodLabel } from '../../src/addon/server/footnotes';
+import { dataEdgeNotes, footnoteRows, forecastNotes, periodLabel } from '../../src/addon/server/footnotes';
+import { jstMinute } from '../../src/contract/dates';
 import type { ForecastResult } from '../../src/contract/types';
 
 const EDGE = '2026-11-01T00:00:00.000Z';

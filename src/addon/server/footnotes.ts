@@ -4,7 +4,7 @@
  * table needs said follows it as rows of text, each starting with ※. Options `nonotes` leaves them
  * out. Blocks say the same sentences as cell notes instead (blocks/blockTable.ts).
  */
-import type { Grain } from '../../contract/dates';
+import { jstMinute, type Grain } from '../../contract/dates';
 import type { ForecastResult, Lang, Meta } from '../../contract/types';
 import { say } from './messages';
 
@@ -16,11 +16,6 @@ export function footnoteRows(notes: readonly string[]): string[][] {
 }
 
 const JST_OFFSET_MS = 9 * 3_600_000;
-
-/** An instant as staff read it: "2026-11-01 09:00 JST" (JST has no daylight saving). */
-export function jstMinute(iso: string): string {
-  return `${new Date(Date.parse(iso) + JST_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ')} JST`;
-}
 
 /** A period by its start, as its grain names it: 2026-11 for a month, 2026 Q4 for a quarter. */
 export function periodLabel(period: string, grain: Grain | undefined, lang: Lang): string {

@@ -106,6 +106,22 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect(await amounts('C', 4, 6)).toEqual(await apiAmounts());
   });
 
+  test('times read in JST, and a preview that runs past the data names its partial period', async () => {
+    // The test lake is snapshotted at 2026-11-01T00:00Z, which staff read as 2026-11-01 09:00 JST.
+    await sidebar.locator('#tab-find').click();
+    await sidebar.locator('#search').fill('定期便');
+    await sidebar.locator('button[data-metric="box_revenue"]').click();
+    await sidebar.locator('#freshness', { hasText: '2026-11-01 09:00 JST' }).waitFor();
+    await sidebar.locator('#preset').selectOption('custom');
+    await sidebar.locator('#from').fill('2026-09-01');
+    await sidebar.locator('#to').fill('2026-12-31');
+    await sidebar.locator('#grain').selectOption('month');
+    await sidebar.locator('#preview-button').click();
+    await sidebar.locator('table.preview').waitFor();
+    expect(await sidebar.locator('#preview-data-as-of').innerText()).toContain('2026-11-01 09:00 JST');
+    expect(await sidebar.locator('#partial-period').innerText()).toBe('※ 2026-11-01 は途中までの値です（データは 2026-11-01 09:00 JST まで）');
+  });
+
   test('the sidebar speaks English to an English browser, has a CSP, and is reachable from the keyboard', async () => {
     const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 320, height: 700 } })).newPage();
     await english.goto(`${url}/workbench/sidebar`);

@@ -3,6 +3,7 @@
  * preview, insert it as a block or a formula; list and refresh the document's blocks; set the
  * refresh schedule; and the connection settings. Everything is reachable from the keyboard.
  */
+import { jstMinute } from '../../contract/dates';
 import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
@@ -105,7 +106,7 @@ async function showMetric(name: string): Promise<void> {
     h(
       'p',
       { class: `badge ${fresh.met ? 'ok' : 'warn'}`, id: 'freshness' },
-      `${text.dataAsOf}: ${fresh.dataAsOf ? fresh.dataAsOf.replace('T', ' ').slice(0, 16) : '—'} · ${fresh.met ? text.sloMet : text.sloMissed}`,
+      `${text.dataAsOf}: ${jstOrDash(fresh.dataAsOf)} · ${fresh.met ? text.sloMet : text.sloMissed}`,
     ),
     queryBuilder(metric),
   );
@@ -256,6 +257,11 @@ function formatCell(cell: Cell): string {
   return String(cell);
 }
 
+/** Instants are UTC on the wire; staff read them in JST. */
+function jstOrDash(iso: string | null | undefined): string {
+  return iso ? jstMinute(iso) : '—';
+}
+
 function previewTable(result: QueryResult): HTMLElement {
   const valueIndex = result.columns.findIndex((column) => column.role === 'value');
   const hasDimensions = result.columns.some((column) => column.role === 'dimension');
@@ -272,7 +278,15 @@ function previewTable(result: QueryResult): HTMLElement {
       h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, column.title[lang])))),
       h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, formatCell(cell)))))),
     ),
-    h('p', { class: 'hint' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${result.meta.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`),
+    h('p', { class: 'hint', id: 'preview-data-as-of' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${jstOrDash(result.meta.dataAsOf)}`),
+    // Periods past the data are empty, not zero; the one holding the data's end has only its first part.
+    result.meta.partialPeriod && result.meta.dataEnd
+      ? h(
+          'p',
+          { class: 'hint', id: 'partial-period' },
+          text.partialPeriod.replace('{period}', result.meta.partialPeriod).replace('{asOf}', jstMinute(result.meta.dataEnd)),
+        )
+      : null,
     'model' in result ? forecastHint(result as ForecastResult) : null,
   );
 }
@@ -325,11 +339,7 @@ function blockItem(block: BlockSummary): HTMLLIElement {
     h('strong', {}, ` ${block.metric} `),
     block.query.forecast ? h('span', { class: 'badge forecast' }, `${text.forecast} +${block.query.forecast.horizon} `) : null,
     h('span', { class: 'range' }, `${block.sheet}!${block.range}`),
-    h(
-      'div',
-      { class: 'hint' },
-      `${text.lastRefresh}: ${state.lastRefreshAt?.slice(0, 16).replace('T', ' ') ?? '—'} · ${text.dataAsOf}: ${state.dataAsOf?.slice(0, 16).replace('T', ' ') ?? '—'}`,
-    ),
+    h('div', { class: 'hint' }, `${text.lastRefresh}: ${jstOrDash(state.lastRefreshAt)} · ${text.dataAsOf}: ${jstOrDash(state.dataAsOf)}`),
     state.status !== 'fresh' && state.reason ? h('div', { class: 'reason error' }, state.reason) : null,
     h(
       'div',

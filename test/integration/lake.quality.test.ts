@@ -186,6 +186,40 @@ describe('each check fails on a copy broken its way', () => {
     expect(qualitySummary(report, 'q.json', 'en')).toContain('subscriptions.plan is missing');
   });
 
+  it('a column of the wrong type fails naming it; references to it are skipped, not crashed', async () => {
+    const dir = await brokenCopy('users', 'SELECT * REPLACE (CAST(user_id AS VARCHAR) AS user_id) FROM t');
+    const report = await gate(dir);
+    expect(finding(report, 'users', 'schema', 'wrong_type')).toMatchObject({ column: 'user_id' });
+    expect(finding(report, 'users', 'schema', 'wrong_type').message).toBe('users.user_id is VARCHAR; the lake contract needs BIGINT.');
+    expect(check(report, 'ratings', 'references').outcome).toBe('skipped');
+    expect(report.passed).toBe(false);
+  });
+
+  it('a table with no Parquet fails as unreadable and its other checks are skipped', async () => {
+    const dir = join(scratch, `copy-${++copies}`);
+    cpSync(lake.dir, dir, { recursive: true });
+    for (const file of readdirSync(join(dir, 'diagnoses'))) rmSync(join(dir, 'diagnoses', file));
+    const report = await gate(dir);
+    expect(finding(report, 'diagnoses', 'schema', 'unreadable').message).toMatch(/^diagnoses: its Parquet files cannot be read/);
+    const diagnoses = report.tables.find((t) => t.table === 'diagnoses')!;
+    expect(diagnoses.rows).toBeNull();
+    expect(diagnoses.checks.filter((c) => c.check !== 'schema').map((c) => c.outcome)).toEqual(Array(5).fill('skipped'));
+    expect(report.passed).toBe(false);
+  });
+
+  it('sample keys are the key columns of their table and nothing else, in every finding', async () => {
+    const dir = await brokenCopy('ratings', 'SELECT * REPLACE (CAST(NULL AS BIGINT) AS user_id) FROM t');
+    const report = await gate(dir);
+    const findings = report.tables.flatMap((t) => t.checks.flatMap((c) => c.findings.map((f) => ({ table: t.table, f }))));
+    expect(findings.length).toBeGreaterThan(0);
+    for (const { table, f } of findings) {
+      for (const key of f.sampleKeys) expect(Object.keys(key)).toEqual([...LAKE_QUALITY[table].key]);
+    }
+    expect(
+      finding(report, 'ratings', 'references', 'null_reference').sampleKeys.every((k) => typeof k.box_id === 'number' && typeof k.product_id === 'number'),
+    ).toBe(true);
+  });
+
   it('an extra column is reported and ignored: the snapshot passes', async () => {
     const dir = await brokenCopy('users', "SELECT *, 'x' AS favourite_colour FROM t");
     const report = await gate(dir);

@@ -16,6 +16,7 @@ import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
 import { defaultLakeDir, LakeError } from '../lake/manifest';
+import { SourceError } from '../export/sourceErrors';
 import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
@@ -23,7 +24,7 @@ import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
-import { CliError, keptAsideSentence, lakeErrorSentence } from './messages';
+import { CliError, keptAsideSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
 
 function numeric(name: string) {
   return (raw: string): number => {
@@ -212,5 +213,6 @@ function errorSentence(error: unknown, lang: Lang): string {
   if (error instanceof ApiError) return `${error.code}: ${localizeError({ code: error.code, message: error.message, details: error.details }, lang)}`;
   if (error instanceof CliError) return error.sentence(lang);
   if (error instanceof LakeError) return lakeErrorSentence(error, lang);
+  if (error instanceof SourceError) return sourceErrorSentence(error, lang);
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }

@@ -3,6 +3,7 @@
  * by contract/errorMessages.ts; these cover what happens before a request: the lake and the network.
  */
 import { dirname } from 'node:path';
+import type { SourceError, SourceProblem } from '../export/sourceErrors';
 import type { LakeError, LakeProblem } from '../lake/manifest';
 import type { Lang } from '../contract/types';
 
@@ -36,6 +37,32 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
 
 export function lakeErrorSentence(error: LakeError, lang: Lang): string {
   return lang === 'ja' ? JA_LAKE[error.reason](error) : error.message;
+}
+
+/** Japanese for each source problem; the English is the SourceError's own message (src/export/sourceErrors.ts). Never the password. */
+const JA_SOURCE: Record<SourceProblem, (error: SourceError) => string> = {
+  no_source: () =>
+    'ソースのデータベースが指定されていません。--source mysql://ユーザー:パスワード@ホスト:ポート/DB を付けるか、SNAQ_SOURCE_URL を設定してください。',
+  malformed_url: (e) => `ソースの URL が正しくありません（${e.facts.detail ?? ''}）。mysql://ユーザー:パスワード@ホスト:ポート/DB の形で書いてください。`,
+  unreachable: (e) =>
+    `ソースのデータベース ${e.facts.source} に接続できません（${e.facts.detail ?? ''}）。ホスト名とポート、サーバーが動いているかを確認してください。`,
+  access_denied: (e) => `ソースのデータベース ${e.facts.source} がユーザー名かパスワードを受け付けませんでした。ユーザーとパスワードを確認してください。`,
+  unknown_database: (e) => `${e.facts.source} のデータベースが存在しないか、このユーザーには使えません。データベース名を確認してください。`,
+  missing_table: (e) => `ソースのデータベース ${e.facts.source} にテーブル ${e.facts.table} がありません。スキーマが想定どおりか確認してください。`,
+  missing_column: (e) => `ソースのテーブル ${e.facts.table} に列 ${e.facts.column} がありません。スキーマが想定どおりか確認してください。`,
+  statement_timeout: (e) =>
+    `テーブル ${e.facts.table} の読み取り中、ソースのデータベースが ${e.facts.capSeconds} 秒の上限で文を止めました。チャンクを小さくするか、主キーのインデックスを確認してください。`,
+  connection_lost: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} との接続が切れました。もう一度実行してください。`,
+  write_refused: (e) => `${whileReading(e)}ソースのセッションは読み取り専用のため、書き込みを拒否しました。`,
+  source_failed: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} でエラーが起きました（${e.facts.detail ?? '不明'}）。`,
+};
+
+function whileReading(error: SourceError): string {
+  return error.facts.table === undefined ? '' : `テーブル ${error.facts.table} の読み取り中、`;
+}
+
+export function sourceErrorSentence(error: SourceError, lang: Lang): string {
+  return lang === 'ja' ? JA_SOURCE[error.reason](error) : error.message;
 }
 
 /** The line `lake generate --force` prints about the lake it replaced. */

@@ -1,0 +1,123 @@
+/**
+ * The gentle source reader: any table, in bounded primary-key-range chunks (keyset paging, never
+ * OFFSET), each chunk one short autocommit SELECT under the server's per-statement time cap, on at
+ * most 2 read-only sessions. It reads a chunk only when the previous one has been taken, so memory
+ * holds one chunk whatever the table's size. Three reads serve the export's strategies:
+ * - `chunks`: every row in key order (full copy, append by key);
+ * - `keys`: the primary keys only, an index-only scan (delete detection for every strategy);
+ * - `changedSince`: rows after an `updated_at` cursor, the key breaking ties (merge tables).
+ */
+import { SourceSessions, type SourceRow, type SourceValue } from './sourceSessions';
+import { chunkSelect, withTimeCap, type ServerFlavour } from './sourceSql';
+import type { SourceLocation } from './sourceUrl';
+import type { StatementSummary } from './statementStats';
+
+export interface ReaderOptions {
+  /** Rows per chunk (default 5000): bounds both memory and each statement's time. */
+  chunkRows?: number;
+  /** The server's per-statement time cap in seconds (default 5). */
+  capSeconds?: number;
+}
+
+export interface TableRead {
+  table: string;
+  /** The primary key's columns, in index order. */
+  key: readonly string[];
+  /** The columns to read, in the order each row holds them; they include the key. */
+  columns: readonly string[];
+}
+
+export interface Chunk {
+  /** Each row's values in the order of the read's columns. */
+  rows: SourceRow[];
+  /** The position after this chunk's last row (its key, or cursor and key), to resume from. */
+  last: readonly SourceValue[];
+}
+
+export const DEFAULT_CHUNK_ROWS = 5000;
+export const DEFAULT_CAP_SECONDS = 5;
+
+export class SourceReader {
+  private constructor(
+    private readonly sessions: SourceSessions,
+    private readonly chunkRows: number,
+    private readonly capSeconds: number,
+  ) {}
+
+  /** Connects (failing here, in one line, for a wrong host, password or database). */
+  static async open(location: SourceLocation, options: ReaderOptions = {}): Promise<SourceReader> {
+    const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+    const capSeconds = options.capSeconds ?? DEFAULT_CAP_SECONDS;
+    if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new RangeError(`chunkRows must be a positive whole number, not ${chunkRows}`);
+    if (!(capSeconds > 0) || !Number.isFinite(capSeconds)) throw new RangeError(`capSeconds must be a positive number, not ${capSeconds}`);
+    return new SourceReader(await SourceSessions.open(location), chunkRows, capSeconds);
+  }
+
+  get flavour(): ServerFlavour {
+    return this.sessions.flavour;
+  }
+
+  /** `user@host:port/db`, for messages (never the password). */
+  get source(): string {
+    return this.sessions.source;
+  }
+
+  /** Every row after `after` (a key; from the start when absent), in key order. */
+  chunks(read: TableRead, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
+    return this.pages('chunk', read.table, read.columns, read.key, after);
+  }
+
+  /** Only the primary keys, in key order: an index-only scan, for finding deleted rows. */
+  keys(read: Pick<TableRead, 'table' | 'key'>, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
+    return this.pages('keys', read.table, read.key, read.key, after);
+  }
+
+  /**
+   * Rows whose `cursor` (an `updated_at` column) and key come after `after` = [cursor value, …key],
+   * in that order; with no `after`, every row. Rows updated during the read are met again by the
+   * next run, because their cursor moves past this run's last position.
+   */
+  changedSince(read: TableRead & { cursor: string }, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
+    const columns = read.columns.includes(read.cursor) ? read.columns : [...read.columns, read.cursor];
+    return this.pages('changed', read.table, columns, [read.cursor, ...read.key], after);
+  }
+
+  /** Every statement's duration, the longest, the p99 and the connections used. */
+  statementSummary(): StatementSummary {
+    return this.sessions.stats.summary();
+  }
+
+  /** The pool, for the tests and for the export's own setup statements. */
+  get sessionPool(): SourceSessions {
+    return this.sessions;
+  }
+
+  async close(): Promise<void> {
+    await this.sessions.close();
+  }
+
+  private async *pages(
+    kind: string,
+    table: string,
+    columns: readonly string[],
+    orderBy: readonly string[],
+    start: readonly SourceValue[] | undefined,
+  ): AsyncGenerator<Chunk> {
+    const positions = orderBy.map((column) => {
+      const at = columns.indexOf(column);
+      if (at < 0) throw new Error(`Reading ${table}: the columns must include ${column}, which orders the chunks`);
+      return at;
+    });
+    let after = start;
+    for (;;) {
+      const { sql, params } = chunkSelect({ table, columns, orderBy, after, limit: this.chunkRows });
+      const rows = await this.sessions.select(kind, table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
+      if (rows.length === 0) return;
+      const lastRow = rows[rows.length - 1]!;
+      after = positions.map((at) => lastRow[at]!);
+      yield { rows, last: after };
+      // A short chunk is the table's end: no need for one more (empty) statement.
+      if (rows.length < this.chunkRows) return;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The reader's SQL text, built from identifiers the contract declares (checked and quoted here) and
+ * `?` placeholders; no value ever becomes SQL text. Pure, so each statement shape is tested alone.
+ */
+export type ServerFlavour = 'mariadb' | 'mysql';
+
+/**
+ * One value of a source row, and so of a key or cursor bound to a `?`: exact text for BIGINT, DECIMAL,
+ * DATE and DATETIME; numbers for smaller integer types; bytes; null.
+ */
+export type SourceValue = string | number | null | Buffer;
+
+/** `SELECT VERSION()` says "…-MariaDB…" on MariaDB; anything else (MySQL, Aurora MySQL) is MySQL. */
+export function flavourOf(version: string): ServerFlavour {
+  return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** Backtick-quotes a table or column name; anything but a plain name is refused, not escaped. */
+export function quoteIdentifier(name: string): string {
+  if (!IDENTIFIER.test(name)) throw new Error(`Not a plain SQL identifier: ${JSON.stringify(name)}`);
+  return `\`${name}\``;
+}
+
+/**
+ * Rows strictly after `columns` = `values` in (c1, c2, …) order, spelled as nested OR/AND rather than
+ * a row comparison `(c1, c2) > (?, ?)`: both servers turn this form into index ranges, while older
+ * MariaDB does not use an index for the row form.
+ */
+export function keysetAfter(columns: readonly string[], values: readonly SourceValue[]): { sql: string; params: SourceValue[] } {
+  if (columns.length === 0 || columns.length !== values.length) throw new Error('keysetAfter needs one value per column');
+  const quoted = columns.map(quoteIdentifier);
+  const disjuncts: string[] = [];
+  const params: SourceValue[] = [];
+  quoted.forEach((column, i) => {
+    const equal = quoted.slice(0, i).map((earlier) => `${earlier} = ?`);
+    disjuncts.push([...equal, `${column} > ?`].join(' AND '));
+    params.push(...values.slice(0, i), values[i]!);
+  });
+  return { sql: disjuncts.length === 1 ? disjuncts[0]! : disjuncts.map((d) => `(${d})`).join(' OR '), params };
+}
+
+export interface ChunkQuery {
+  table: string;
+  columns: readonly string[];
+  /** The order and the keyset: the primary key, or (cursor column, primary key). */
+  orderBy: readonly string[];
+  /** The last row's `orderBy` values of the previous chunk; none for the first chunk. */
+  after?: readonly SourceValue[];
+  limit: number;
+}
+
+/** `SELECT cols FROM t [WHERE after] ORDER BY keys LIMIT n`: one bounded, index-ordered chunk. */
+export function chunkSelect(query: ChunkQuery): { sql: string; params: SourceValue[] } {
+  if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`A chunk needs a positive whole row limit, not ${query.limit}`);
+  const where = query.after === undefined ? undefined : keysetAfter(query.orderBy, query.after);
+  const sql = [
+    `SELECT ${query.columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(query.table)}`,
+    ...(where ? [`WHERE ${where.sql}`] : []),
+    `ORDER BY ${query.orderBy.map(quoteIdentifier).join(', ')}`,
+    `LIMIT ${query.limit}`,
+  ].join(' ');
+  return { sql, params: where?.params ?? [] };
+}
+
+/**
+ * The statement with the server's own per-statement time cap, so a slow read is stopped by the
+ * server rather than left holding back purge: MariaDB `SET STATEMENT max_statement_time=<s> FOR`,
+ * MySQL 5.7.8+ the optimizer hint `MAX_EXECUTION_TIME(ms)` (SELECT only).
+ */
+export function withTimeCap(select: string, flavour: ServerFlavour, capSeconds: number): string {
+  if (!(capSeconds > 0) || !Number.isFinite(capSeconds)) throw new Error(`A time cap must be a positive number of seconds, not ${capSeconds}`);
+  if (!/^SELECT /.test(select)) throw new Error('Only a SELECT takes a time cap');
+  return flavour === 'mariadb'
+    ? `SET STATEMENT max_statement_time=${capSeconds} FOR ${select}`
+    : `SELECT /*+ MAX_EXECUTION_TIME(${Math.max(1, Math.round(capSeconds * 1000))}) */ ${select.slice('SELECT '.length)}`;
+}

@@ -3,6 +3,7 @@
  * in order, one chunk at a time, on at most 2 read-only UTC sessions with exact values; each failure
  * is one clear line that never shows the password.
  */
+import { existsSync } from 'node:fs';
 import type { Connection } from 'mysql2/promise';
 import { SourceError } from '../../src/export/sourceErrors';
 import { SourceReader, type Chunk } from '../../src/export/sourceReader';
@@ -87,6 +88,21 @@ describeIfAvailable(MARIADBD, 'the source reader on a private MariaDB', () => {
     expect(first).toEqual(['9007199254740993', '0.00', '2024-03-31', '2024-03-01 23:59:59']);
     expect(chunks[0]!.rows[1]).toEqual(['9007199254740996', '1.01', null, '2024-03-02 23:59:59.001']);
     expect(chunks[0]!.last).toEqual([chunks[0]!.rows[127]![0]]);
+  });
+
+  test('keys beyond 2^53 and up to the BIGINT UNSIGNED maximum page exactly, one row a chunk', async () => {
+    // Compared as doubles, 2^53 + 1 would equal 2^53 and a chunk boundary would skip or repeat a row.
+    await admin.query('CREATE TABLE huge_keys (id BIGINT UNSIGNED NOT NULL PRIMARY KEY)');
+    const ids = [
+      ...Array.from({ length: 12 }, (_, i) => (9007199254740990n + BigInt(i)).toString()),
+      ...['18446744073709551613', '18446744073709551614', '18446744073709551615'],
+    ];
+    await admin.query('INSERT INTO huge_keys (id) VALUES ?', [ids.map((id) => [id])]);
+    for (const chunkRows of [1, 2, 3]) {
+      const source = await reader({ chunkRows });
+      const chunks = await collect(source.keys({ table: 'huge_keys', key: ['id'] }));
+      expect(chunks.flatMap((chunk) => chunk.rows.map((row) => row[0]))).toEqual(ids);
+    }
   });
 
   test('holds one chunk at a time: the next statement runs only when the next chunk is asked for', async () => {
@@ -228,5 +244,16 @@ describeIfAvailable(MARIADBD, 'the source reader on a private MariaDB', () => {
       expect(error.message).not.toContain(db.readOnly.password);
       expect(error.message).not.toMatch(/\n/);
     }
+  });
+});
+
+describeIfAvailable(MARIADBD, 'the private MariaDB helper', () => {
+  test('stops its server by pid and removes its folder: nothing is left behind', async () => {
+    const db = await startMariaDb();
+    expect(existsSync(db.dir)).toBe(true);
+    expect(() => process.kill(db.pid, 0)).not.toThrow();
+    await db.stop();
+    expect(() => process.kill(db.pid, 0)).toThrow();
+    expect(existsSync(db.dir)).toBe(false);
   });
 });

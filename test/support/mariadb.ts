@@ -22,6 +22,9 @@ export interface MariaDbUser {
 }
 
 export interface PrivateMariaDb {
+  /** The server's process id and its temporary folder: both gone after `stop`. */
+  pid: number;
+  dir: string;
   port: number;
   socket: string;
   database: string;
@@ -96,6 +99,8 @@ export async function startMariaDb(): Promise<PrivateMariaDb> {
     }
 
     return {
+      pid: server.pid!,
+      dir,
       port,
       socket,
       database: DATABASE,

@@ -7,8 +7,8 @@
  * - `keys`: the primary keys only, an index-only scan (delete detection for every strategy);
  * - `changedSince`: rows after an `updated_at` cursor, the key breaking ties (merge tables).
  */
-import { SourceSessions, type SourceRow, type SourceValue } from './sourceSessions';
-import { chunkSelect, withTimeCap, type ServerFlavour } from './sourceSql';
+import { boundKey, SourceSessions, type SourceRow, type SourceValue } from './sourceSessions';
+import { chunkSelect, keyBindingOf, quoteIdentifier, withTimeCap, type KeyBinding, type ServerFlavour } from './sourceSql';
 import type { SourceLocation } from './sourceUrl';
 import type { StatementSummary } from './statementStats';
 
@@ -96,6 +96,13 @@ export class SourceReader {
     await this.sessions.close();
   }
 
+  /** The ordering columns' types, from a statement that reads no row. */
+  private async keyBindings(table: string, orderBy: readonly string[]): Promise<KeyBinding[]> {
+    const probe = `SELECT ${orderBy.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} LIMIT 0`;
+    const { fields } = await this.sessions.select('probe', table, withTimeCap(probe, this.sessions.flavour, this.capSeconds), [], this.capSeconds);
+    return fields.map(keyBindingOf);
+  }
+
   private async *pages(
     kind: string,
     table: string,
@@ -109,9 +116,13 @@ export class SourceReader {
       return at;
     });
     let after = start;
+    // How to send the position back: learnt from the first chunk's columns, or, to resume, from an empty probe.
+    let bindings = after === undefined ? undefined : await this.keyBindings(table, orderBy);
     for (;;) {
-      const { sql, params } = chunkSelect({ table, columns, orderBy, after, limit: this.chunkRows });
-      const rows = await this.sessions.select(kind, table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
+      const bound = after && bindings ? after.map((value, i) => boundKey(value, bindings![i]!)) : undefined;
+      const { sql, params } = chunkSelect({ table, columns, orderBy, after: bound, limit: this.chunkRows });
+      const { rows, fields } = await this.sessions.select(kind, table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
+      bindings ??= positions.map((at) => keyBindingOf(fields[at]!));
       if (rows.length === 0) return;
       const lastRow = rows[rows.length - 1]!;
       after = positions.map((at) => lastRow[at]!);

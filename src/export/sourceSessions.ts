@@ -4,9 +4,10 @@
  * on an Aurora reader holds back purge on the writer, PLATFORM.md). Every statement is timed.
  */
 import { performance } from 'node:perf_hooks';
-import { createPool, type Pool, type PoolConnection } from 'mysql2/promise';
+import { TypedParameter } from 'mysql2';
+import { createPool, type FieldPacket, type Pool, type PoolConnection } from 'mysql2/promise';
 import { sourceErrorFrom } from './sourceErrors';
-import { flavourOf, type ServerFlavour, type SourceValue } from './sourceSql';
+import { flavourOf, type KeyBinding, type ServerFlavour, type SourceValue } from './sourceSql';
 
 export type { SourceValue } from './sourceSql';
 import { describeSource, type SourceLocation } from './sourceUrl';
@@ -56,7 +57,7 @@ export class SourceSessions {
     pool.on('connection', (connection) => connection.on('error', () => undefined));
     try {
       const sessions = new SourceSessions(pool, source);
-      const [version] = await sessions.select<[string]>('setup', undefined, 'SELECT VERSION()', []);
+      const [version] = (await sessions.select<[string]>('setup', undefined, 'SELECT VERSION()', [])).rows;
       sessions.flavour = flavourOf(String(version?.[0] ?? ''));
       return sessions;
     } catch (error) {
@@ -65,20 +66,23 @@ export class SourceSessions {
     }
   }
 
-  /** Runs one SELECT (as a server-side prepared statement) on a session and answers its rows as arrays. */
+  /**
+   * Runs one SELECT (as a server-side prepared statement: values travel apart from the SQL) on a
+   * session and answers its rows as arrays, with the columns' metadata.
+   */
   async select<Row extends SourceValue[] = SourceRow>(
     kind: string,
     table: string | undefined,
     sql: string,
-    params: SourceValue[],
+    params: unknown[],
     capSeconds?: number,
-  ): Promise<Row[]> {
+  ): Promise<{ rows: Row[]; fields: FieldPacket[] }> {
     return this.withSession(table, capSeconds, async (connection, connectionId) => {
       const started = performance.now();
-      const [rows] = await connection.execute({ sql, rowsAsArray: true }, params);
+      const [rows, fields] = await connection.execute({ sql, rowsAsArray: true }, params as never);
       const result = rows as unknown as Row[];
       this.stats.record({ kind, table, ms: performance.now() - started, rows: result.length, connectionId });
-      return result;
+      return { rows: result, fields };
     });
   }
 
@@ -120,4 +124,10 @@ export class SourceSessions {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/** A key or cursor value as the driver should send it (see keyBindingOf). */
+export function boundKey(value: SourceValue, binding: KeyBinding): unknown {
+  if (value === null || binding === 'as given') return value;
+  return binding === 'unsigned integer' ? TypedParameter.LONGLONG.unsigned(value) : TypedParameter.LONGLONG(value);
 }

@@ -28,11 +28,11 @@ export function quoteIdentifier(name: string): string {
  * a row comparison `(c1, c2) > (?, ?)`: both servers turn this form into index ranges, while older
  * MariaDB does not use an index for the row form.
  */
-export function keysetAfter(columns: readonly string[], values: readonly SourceValue[]): { sql: string; params: SourceValue[] } {
+export function keysetAfter<V>(columns: readonly string[], values: readonly V[]): { sql: string; params: V[] } {
   if (columns.length === 0 || columns.length !== values.length) throw new Error('keysetAfter needs one value per column');
   const quoted = columns.map(quoteIdentifier);
   const disjuncts: string[] = [];
-  const params: SourceValue[] = [];
+  const params: V[] = [];
   quoted.forEach((column, i) => {
     const equal = quoted.slice(0, i).map((earlier) => `${earlier} = ?`);
     disjuncts.push([...equal, `${column} > ?`].join(' AND '));
@@ -47,12 +47,12 @@ export interface ChunkQuery {
   /** The order and the keyset: the primary key, or (cursor column, primary key). */
   orderBy: readonly string[];
   /** The last row's `orderBy` values of the previous chunk; none for the first chunk. */
-  after?: readonly SourceValue[];
+  after?: readonly unknown[];
   limit: number;
 }
 
 /** `SELECT cols FROM t [WHERE after] ORDER BY keys LIMIT n`: one bounded, index-ordered chunk. */
-export function chunkSelect(query: ChunkQuery): { sql: string; params: SourceValue[] } {
+export function chunkSelect(query: ChunkQuery): { sql: string; params: unknown[] } {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`A chunk needs a positive whole row limit, not ${query.limit}`);
   const where = query.after === undefined ? undefined : keysetAfter(query.orderBy, query.after);
   const sql = [
@@ -75,4 +75,22 @@ export function withTimeCap(select: string, flavour: ServerFlavour, capSeconds: 
   return flavour === 'mariadb'
     ? `SET STATEMENT max_statement_time=${capSeconds} FOR ${select}`
     : `SELECT /*+ MAX_EXECUTION_TIME(${Math.max(1, Math.round(capSeconds * 1000))}) */ ${select.slice('SELECT '.length)}`;
+}
+
+/** How a key or cursor value goes back to the server: integer columns as typed integers, the rest as given. */
+export type KeyBinding = 'signed integer' | 'unsigned integer' | 'as given';
+
+/** The protocol's integer column types (TINY, SHORT, LONG, LONGLONG, INT24) and its UNSIGNED flag. */
+const INTEGER_COLUMN_TYPES = new Set([1, 2, 3, 8, 9]);
+const UNSIGNED_FLAG = 32;
+
+/**
+ * A BIGINT key comes back as a string (exactness), but MySQL compares an integer column with a
+ * string as doubles, where 2^53 + 1 equals 2^53: a chunk boundary there would skip or repeat rows.
+ * So integer keys are bound as integers of the column's signedness.
+ */
+export function keyBindingOf(field: { columnType?: number; flags: number | string[] }): KeyBinding {
+  if (field.columnType === undefined || !INTEGER_COLUMN_TYPES.has(field.columnType)) return 'as given';
+  const unsigned = Array.isArray(field.flags) ? field.flags.includes('UNSIGNED') : (field.flags & UNSIGNED_FLAG) !== 0;
+  return unsigned ? 'unsigned integer' : 'signed integer';
 }

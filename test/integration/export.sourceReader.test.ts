@@ -103,6 +103,9 @@ describeIfAvailable(MARIADBD, 'the source reader on a private MariaDB', () => {
       const chunks = await collect(source.keys({ table: 'huge_keys', key: ['id'] }));
       expect(chunks.flatMap((chunk) => chunk.rows.map((row) => row[0]))).toEqual(ids);
     }
+    // Resuming from a saved position (as text, as a cursor file holds it) reads exactly the rest.
+    const resumed = await collect((await reader({ chunkRows: 2 })).keys({ table: 'huge_keys', key: ['id'] }, ['9007199254740993']));
+    expect(resumed.flatMap((chunk) => chunk.rows.map((row) => row[0]))).toEqual(ids.slice(4));
   });
 
   test('holds one chunk at a time: the next statement runs only when the next chunk is asked for', async () => {

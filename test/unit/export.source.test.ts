@@ -4,7 +4,7 @@
  * statement statistics.
  */
 import { SourceError, sourceErrorFrom } from '../../src/export/sourceErrors';
-import { chunkSelect, flavourOf, keysetAfter, quoteIdentifier, withTimeCap } from '../../src/export/sourceSql';
+import { chunkSelect, flavourOf, keyBindingOf, keysetAfter, quoteIdentifier, withTimeCap } from '../../src/export/sourceSql';
 import { describeSource, parseSourceUrl, sourceLocationFrom } from '../../src/export/sourceUrl';
 import { nearestRank, StatementStats } from '../../src/export/statementStats';
 import { sourceErrorSentence } from '../../src/cli/messages';
@@ -94,6 +94,15 @@ describe('the SQL the reader sends', () => {
       params: ["1' OR 1=1"],
     });
     expect(() => chunkSelect({ table: 'boxes', columns: ['id'], orderBy: ['id'], limit: 0 })).toThrow(/positive/);
+  });
+
+  test('integer keys go back as integers of their signedness (MySQL compares a string with an integer as doubles)', () => {
+    expect(keyBindingOf({ columnType: 8, flags: 32 | 2 | 1 })).toBe('unsigned integer');
+    expect(keyBindingOf({ columnType: 8, flags: 2 | 1 })).toBe('signed integer');
+    expect(keyBindingOf({ columnType: 3, flags: ['NOT_NULL', 'UNSIGNED'] })).toBe('unsigned integer');
+    expect(keyBindingOf({ columnType: 12, flags: 0 })).toBe('as given'); // DATETIME
+    expect(keyBindingOf({ columnType: 253, flags: 0 })).toBe('as given'); // VARCHAR: "00123" must stay text
+    expect(keyBindingOf({ columnType: 246, flags: 0 })).toBe('as given'); // DECIMAL
   });
 
   test("each server's own time cap", () => {

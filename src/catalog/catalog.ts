@@ -21,8 +21,10 @@ export interface Catalog {
   get(name: string): MetricDef | undefined;
   /** The closest metric name, for "did you mean" messages. */
   suggest(name: string): string | undefined;
-  /** A dimension as any of the metric's models define it (PII ones included, to refuse them by name). */
+  /** A dimension as any of the metric's models define it. */
   modelDimension(metric: MetricDef, name: string): DimensionDef | undefined;
+  /** Whether any of the metric's models declares `name` as personal data, to refuse it by name. */
+  isPersonalData(metric: MetricDef, name: string): boolean;
 }
 
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -44,7 +46,19 @@ function checkModel(metric: string, model: ModelDef): (where: string, expr: stri
   for (const join of model.joins) checkExpr(`join "${join.alias}"`, join.on);
   for (const [name, dimension] of Object.entries(model.dimensions)) {
     if (!SNAKE_CASE.test(name)) throw new CatalogError(metric, `dimension "${name}" of model "${model.name}" is not snake_case.`);
+    if ((dimension as { pii?: unknown }).pii !== undefined || Object.prototype.hasOwnProperty.call(model.personalData ?? {}, name)) {
+      throw new CatalogError(
+        metric,
+        `dimension "${name}" of model "${model.name}" is personal data with a column; declare it in personalData, with no column.`,
+      );
+    }
     checkExpr(`dimension "${name}"`, dimension.expr);
+  }
+  // Personal data is a name to refuse, never a column: the lake holds none (contract/privacyPolicy.ts).
+  for (const [name, declared] of Object.entries(model.personalData ?? {})) {
+    if ((declared as { expr?: unknown }).expr !== undefined) {
+      throw new CatalogError(metric, `personal data "${name}" of model "${model.name}" has a column; personal data has none, remove its expr.`);
+    }
   }
   try {
     joinsFor(model, tableOf.keys());
@@ -105,9 +119,10 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
   }
   for (const dimension of metric.dimensions) {
     for (const measure of measures) {
-      const definition = measure.model.dimensions[dimension];
-      if (!definition) throw new CatalogError(name, `dimension "${dimension}" is unknown to model "${measure.model.name}".`);
-      if (definition.pii) throw new CatalogError(name, `dimension "${dimension}" is personal data and cannot be exposed.`);
+      if (Object.prototype.hasOwnProperty.call(measure.model.personalData ?? {}, dimension)) {
+        throw new CatalogError(name, `dimension "${dimension}" is personal data and cannot be exposed.`);
+      }
+      if (!measure.model.dimensions[dimension]) throw new CatalogError(name, `dimension "${dimension}" is unknown to model "${measure.model.name}".`);
     }
   }
 
@@ -158,6 +173,9 @@ export function createCatalog(definitions: readonly MetricDef[]): Catalog {
         if (Object.prototype.hasOwnProperty.call(measure.model.dimensions, name)) return measure.model.dimensions[name];
       }
       return undefined;
+    },
+    isPersonalData(metric, name) {
+      return measuresOf(metric).some((measure) => Object.prototype.hasOwnProperty.call(measure.model.personalData ?? {}, name));
     },
   };
 }

@@ -2,11 +2,12 @@
  * Logical tables (models): a fact table, the joins its dimensions may need, and the dimensions.
  * A join is added to a query only when a selected dimension, filter or measure reads it.
  */
-import type { DimensionDef, JoinDef, ModelDef } from './vocabulary';
+import { AGE_BANDS } from '../contract/privacyPolicy';
+import type { DimensionDef, JoinDef, ModelDef, PersonalDataDef } from './vocabulary';
 
 const PLANS = ['biweekly', 'every4weeks'] as const;
 
-/** Who the customer is. email, name and birth date identify a person, so they are PII. */
+/** Who the customer is. The age band is the one at the snapshot (contract/privacyPolicy.ts). */
 function customerDimensions(alias: string): Record<string, DimensionDef> {
   return {
     prefecture: { title: { ja: '都道府県', en: 'Prefecture' }, expr: `${alias}.prefecture`, type: 'string' },
@@ -24,12 +25,23 @@ function customerDimensions(alias: string): Record<string, DimensionDef> {
       type: 'string',
       values: ['organic', 'instagram', 'referral', 'ads', 'gift'],
     },
-    email: { title: { ja: 'メールアドレス', en: 'Email' }, expr: `${alias}.email`, type: 'string', pii: true },
-    user_name: { title: { ja: '氏名', en: 'Name' }, expr: `${alias}.name`, type: 'string', pii: true },
-    birth_date: { title: { ja: '生年月日', en: 'Birth date' }, expr: `${alias}.birth_date`, type: 'string', pii: true },
-    user_id: { title: { ja: 'ユーザーID', en: 'User ID' }, expr: `${alias}.user_id`, type: 'integer', pii: true },
+    age_band: { title: { ja: '年代（スナップショット時点）', en: 'Age band (at the snapshot)' }, expr: `${alias}.age_band`, type: 'string', values: AGE_BANDS },
   };
 }
+
+/**
+ * What identifies a customer: declared so that naming it answers FORBIDDEN, with no column
+ * behind it, because the lake holds none (names, contacts, birth dates) or only pseudonyms (user id).
+ */
+const CUSTOMER_PERSONAL_DATA: Record<string, PersonalDataDef> = {
+  email: { title: { ja: 'メールアドレス', en: 'Email' } },
+  user_name: { title: { ja: '氏名', en: 'Name' } },
+  name_kana: { title: { ja: '氏名（カナ）', en: 'Name (kana)' } },
+  phone: { title: { ja: '電話番号', en: 'Phone' } },
+  address: { title: { ja: '住所', en: 'Address' } },
+  birth_date: { title: { ja: '生年月日', en: 'Birth date' } },
+  user_id: { title: { ja: 'ユーザーID', en: 'User ID' } },
+};
 
 function productDimensions(alias: string): Record<string, DimensionDef> {
   return {
@@ -74,6 +86,7 @@ export const boxesModel: ModelDef = {
   alias: 'b',
   joins: [{ alias: 's', table: 'subscriptions', on: 's.subscription_id = b.subscription_id' }, usersJoin('b')],
   dimensions: { plan: planDimension('s'), ...customerDimensions('u') },
+  personalData: CUSTOMER_PERSONAL_DATA,
 };
 
 /** Subscriptions: one row per subscription, from start to cancellation. */
@@ -93,6 +106,7 @@ export const subscriptionsModel: ModelDef = {
     },
     ...customerDimensions('u'),
   },
+  personalData: CUSTOMER_PERSONAL_DATA,
 };
 
 /** Snacks packed into boxes: one row per product per box. */
@@ -120,6 +134,7 @@ export const shopOrdersModel: ModelDef = {
   alias: 'o',
   joins: [usersJoin('o')],
   dimensions: customerDimensions('u'),
+  personalData: CUSTOMER_PERSONAL_DATA,
 };
 
 /** Online shop order lines: one row per product per order. */
@@ -138,6 +153,7 @@ export const ratingsModel: ModelDef = {
   alias: 'r',
   joins: [productsJoin('r'), usersJoin('r')],
   dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
+  personalData: CUSTOMER_PERSONAL_DATA,
 };
 
 /** Snacks customers asked to receive. */
@@ -147,6 +163,7 @@ export const snackRequestsModel: ModelDef = {
   alias: 'q',
   joins: [productsJoin('q'), usersJoin('q')],
   dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
+  personalData: CUSTOMER_PERSONAL_DATA,
 };
 
 /** Answers to the snack-diagnosis quiz. */
@@ -165,4 +182,5 @@ export const diagnosesModel: ModelDef = {
     },
     ...customerDimensions('u'),
   },
+  personalData: CUSTOMER_PERSONAL_DATA,
 };

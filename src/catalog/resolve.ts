@@ -37,14 +37,14 @@ export function resolveMetric(catalog: Catalog, name: string): MetricDef {
 
 /** A dimension the metric allows; PII is refused as FORBIDDEN, anything else unknown as INVALID_ARGUMENT. */
 export function resolveDimension(catalog: Catalog, metric: MetricDef, name: string, field: string): DimensionDef {
-  const definition = catalog.modelDimension(metric, name);
-  if (definition?.pii) {
+  if (catalog.isPersonalData(metric, name)) {
     throw new ApiError('FORBIDDEN', `"${name}" is personal data and cannot be used in a metric.`, {
       reason: 'pii_dimension',
       field,
       dimension: name,
     });
   }
+  const definition = catalog.modelDimension(metric, name);
   if (!definition || !metric.dimensions.includes(name)) {
     throw new ApiError('INVALID_ARGUMENT', `Metric "${metric.name}" has no dimension "${name}". Use one of: ${metric.dimensions.join(', ') || '(none)'}.`, {
       reason: 'unknown_dimension',

@@ -14,8 +14,14 @@ export interface DimensionDef {
   type: 'string' | 'integer' | 'boolean';
   /** The closed set of values, when there is one; filters outside it are rejected up front. */
   values?: readonly string[];
-  /** Personal data: never selectable or filterable, whatever a metric says. */
-  pii?: boolean;
+}
+
+/**
+ * Personal data, declared only so a request naming it is refused (FORBIDDEN) by name, as defence
+ * in depth: no column stands behind it, because the lake holds none (contract/privacyPolicy.ts).
+ */
+export interface PersonalDataDef {
+  title: LocalizedText;
 }
 
 export interface JoinDef {
@@ -34,6 +40,8 @@ export interface ModelDef {
   alias: string;
   joins: readonly JoinDef[];
   dimensions: Readonly<Record<string, DimensionDef>>;
+  /** Names of personal data about this model's people: never a dimension, never a column. */
+  personalData?: Readonly<Record<string, PersonalDataDef>>;
 }
 
 export type Aggregate =

@@ -12,6 +12,12 @@ export interface LakeManifest {
   /** Changes whenever the data does; part of every result-cache key. */
   snapshotId: string;
   generator?: { seed: number; scale: number; asOf: string };
+  /**
+   * The pseudonym key's fingerprint (src/lake/pseudonym.ts), never the key: person ids of
+   * snapshots with different fingerprints are different pseudonyms, so a changed key needs a
+   * full export. Absent in lakes written before pseudonyms.
+   */
+  pseudonymKeyFingerprint?: string;
   generatedAt: string;
   tables: Record<string, TableSnapshot>;
 }

@@ -10,11 +10,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
 import { inspectLake, LakeError, MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
+import { SOURCE_SCHEMA } from '../contract/privacyPolicy';
+import { pseudonymise, pseudonymKeyFingerprint, samplePseudonymKey } from './pseudonym';
 import { sqlString } from './sql';
 import { boxStatements } from './tables/boxes.sql';
 import { productStatements } from './tables/products.sql';
@@ -65,7 +67,9 @@ export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
   // Written beside outDir and renamed at the end, so a half-written lake is never visible.
   const stagingDir = mkdtempSync(join(parent, `.${basename(outDir)}.tmp-`));
   try {
-    const rowCounts = await writeTables(stagingDir, { seed, scale, asOf });
+    // Made-up people, so the DEVELOPMENT key (never one for a real source); the summary says so.
+    const key = samplePseudonymKey();
+    const rowCounts = await writeTables(stagingDir, { seed, scale, asOf, key });
     const snapshotAt = asOf.toISOString();
     const tables = Object.fromEntries(LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: t }])) as Record<
       TableName,
@@ -75,6 +79,7 @@ export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
       schemaVersion: 1,
       snapshotId: snapshotIdOf(seed, scale, asOf),
       generator: { seed, scale, asOf: snapshotAt },
+      pseudonymKeyFingerprint: pseudonymKeyFingerprint(key),
       generatedAt: new Date().toISOString(),
       tables,
     };
@@ -160,9 +165,11 @@ interface GeneratorInputs {
   seed: number;
   scale: number;
   asOf: Date;
+  /** The pseudonym key for person ids. */
+  key: Uint8Array;
 }
 
-async function writeTables(dir: string, { seed, scale, asOf }: GeneratorInputs): Promise<Record<TableName, number>> {
+async function writeTables(dir: string, { seed, scale, asOf, key }: GeneratorInputs): Promise<Record<TableName, number>> {
   const asOfDateJst = new Date(asOf.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
   const statements = [
     ...macroStatements({ seed, asOf, asOfDateJst }),
@@ -177,6 +184,7 @@ async function writeTables(dir: string, { seed, scale, asOf }: GeneratorInputs):
     const conn = await instance.connect();
     try {
       for (const sql of statements) await conn.run(sql);
+      await writePseudonyms(conn, key);
       const rows = {} as Record<TableName, number>;
       for (const table of LAKE_TABLES) {
         mkdirSync(join(dir, table));
@@ -193,10 +201,40 @@ async function writeTables(dir: string, { seed, scale, asOf }: GeneratorInputs):
   }
 }
 
-/** Projects the staging view `lake_<table>` through the contract, so names and types are exact. */
+/**
+ * `pseudonyms(user_id, pseudonym)` for every person the generator made. DuckDB has no HMAC, so
+ * the one implementation (pseudonym.ts) computes them and the lake joins them in.
+ */
+async function writePseudonyms(conn: DuckDBConnection, key: Uint8Array): Promise<void> {
+  await conn.run('CREATE TABLE pseudonyms (user_id BIGINT PRIMARY KEY, pseudonym BIGINT NOT NULL)');
+  const ids = (await conn.runAndReadAll('SELECT user_id FROM users_all ORDER BY user_id')).getRows();
+  const appender = await conn.createAppender('pseudonyms');
+  for (const [id] of ids) {
+    const userId = BigInt(id as bigint | number);
+    appender.appendBigInt(userId);
+    appender.appendBigInt(pseudonymise(userId, key));
+    appender.endRow();
+  }
+  appender.closeSync();
+}
+
+/**
+ * Projects the staging view `lake_<table>` through the contract, so names and types are exact,
+ * and replaces every person id by its pseudonym (the privacy policy's `pseudonymise`).
+ */
 function copyStatement(table: TableName, file: string): string {
   const spec = LAKE_SCHEMA[table];
-  const columns = Object.entries(spec.columns).map(([name, type]) => `CAST(${name} AS ${type}) AS ${name}`);
-  return `COPY (SELECT ${columns.join(', ')} FROM lake_${table} ORDER BY ${spec.orderBy.join(', ')})
+  const source = SOURCE_SCHEMA[table].columns;
+  const joins: string[] = [];
+  const columns = Object.entries(spec.columns).map(([name, type]) => {
+    if (source[name]?.treatment !== 'pseudonymise') return `CAST(src.${name} AS ${type}) AS ${name}`;
+    const alias = `pseudonym_${joins.length}`;
+    joins.push(`LEFT JOIN pseudonyms ${alias} ON ${alias}.user_id = src.${name}`);
+    return `CAST(${alias}.pseudonym AS ${type}) AS ${name}`;
+  });
+  // Sorted by output position: the output's user_id is the pseudonym, not the source's.
+  const names = Object.keys(spec.columns);
+  const orderBy = spec.orderBy.map((column) => names.indexOf(column) + 1);
+  return `COPY (SELECT ${columns.join(', ')} FROM lake_${table} src ${joins.join(' ')} ORDER BY ${orderBy.join(', ')})
     TO ${sqlString(file)} (FORMAT parquet, COMPRESSION zstd)`;
 }

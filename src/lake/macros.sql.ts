@@ -35,6 +35,10 @@ export function macroStatements({ seed, asOf, asOfDateJst }: MacroOptions): stri
     `CREATE MACRO add_seconds(ts, s) AS ts + to_seconds(CAST(s AS BIGINT))`,
     `CREATE MACRO add_days(d, n) AS d + CAST(n AS INTEGER)`,
     `CREATE MACRO month_of(d) AS CAST(date_trunc('month', d) AS DATE)`,
+    // The privacy policy's age band (contract/privacyPolicy.ts ageBand, AGE_BAND_HOW): completed years on JST day d.
+    `CREATE MACRO age_years(b, d) AS year(d) - year(b) - CASE WHEN strftime(d, '%m-%d') < strftime(b, '%m-%d') THEN 1 ELSE 0 END`,
+    `CREATE MACRO age_band(b, d) AS CASE WHEN age_years(b, d) >= 100 THEN '100+'
+       ELSE CAST(greatest(age_years(b, d), 0) // 10 * 10 AS VARCHAR) || '-' || CAST(greatest(age_years(b, d), 0) // 10 * 10 + 9 AS VARCHAR) END`,
     // The snapshot moment: rows at or after it are cut, statuses are evaluated against it.
     `CREATE MACRO as_of() AS ${sqlTimestamp(asOf)}`,
     `CREATE MACRO as_of_date() AS ${sqlDate(asOfDateJst)}`,

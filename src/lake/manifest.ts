@@ -58,6 +58,10 @@ const manifestSchema = z.object({
   snapshotId: z.string().min(1),
   // Optional, as in the contract: an export writes no generator, and its lake is as valid as a sample.
   generator: generatorInputs.optional(),
+  pseudonymKeyFingerprint: z
+    .string()
+    .regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits')
+    .optional(),
   generatedAt: isoInstant,
   tables: z.object(Object.fromEntries(LAKE_TABLES.map((t) => [t, tableEntry])) as Record<TableName, typeof tableEntry>),
 });

@@ -4,15 +4,20 @@
  * joining, grouping or date arithmetic happens in SQL.
  *
  * Conventions of the returned rows:
- *   - ids and integers are JS numbers (checked to be safe integers);
+ *   - ids and integers are JS numbers (checked to be safe integers), except person ids
+ *     (`user_id`): they are 63-bit pseudonyms (contract/privacyPolicy.ts), so bigints;
  *   - TIMESTAMP columns (naive UTC) are epoch *microseconds* (exact, unlike a JS Date), or null;
  *   - DATE columns (JST calendar days) are 'YYYY-MM-DD' strings, or null.
  */
 import path from 'node:path';
 import { DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 
+/** A person's pseudonymous id, exact. */
+export type PersonId = bigint;
+
 export interface UserRow {
-  user_id: number;
+  user_id: PersonId;
+  age_band: string | null;
   gender: string | null;
   prefecture: string | null;
   acquisition_channel: string | null;
@@ -21,7 +26,7 @@ export interface UserRow {
 
 export interface SubscriptionRow {
   subscription_id: number;
-  user_id: number;
+  user_id: PersonId;
   plan: string | null;
   status: string | null;
   started_at: number | null;
@@ -32,7 +37,7 @@ export interface SubscriptionRow {
 export interface BoxRow {
   box_id: number;
   subscription_id: number;
-  user_id: number;
+  user_id: PersonId;
   scheduled_date: string | null;
   shipped_at: number | null;
   status: string | null;
@@ -56,7 +61,7 @@ export interface ProductRow {
 }
 
 export interface RatingRow {
-  user_id: number;
+  user_id: PersonId;
   product_id: number;
   box_id: number;
   rating: number | null;
@@ -64,20 +69,20 @@ export interface RatingRow {
 }
 
 export interface SnackRequestRow {
-  user_id: number;
+  user_id: PersonId;
   product_id: number;
   requested_at: number | null;
 }
 
 export interface DiagnosisRow {
-  user_id: number;
+  user_id: PersonId;
   answered_at: number | null;
   texture_pref: string | null;
 }
 
 export interface ShopOrderRow {
   order_id: number;
-  user_id: number;
+  user_id: PersonId;
   ordered_at: number | null;
   status: string | null;
   total_jpy: number;
@@ -111,6 +116,12 @@ function int(row: Raw, column: string): number {
     throw new Error(`Lake column ${column} holds ${String(value)}, not a safe integer.`);
   }
   return number;
+}
+
+function personId(row: Raw, column: string): PersonId {
+  const value = row[column];
+  if (typeof value !== 'bigint' || value < 0n) throw new Error(`Lake column ${column} holds ${String(value)}, not a person id.`);
+  return value;
 }
 
 function intOrNull(row: Raw, column: string): number | null {
@@ -156,7 +167,8 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
   try {
     return {
       users: (await read('users')).map((r) => ({
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
+        age_band: text(r, 'age_band'),
         gender: text(r, 'gender'),
         prefecture: text(r, 'prefecture'),
         acquisition_channel: text(r, 'acquisition_channel'),
@@ -164,7 +176,7 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
       })),
       subscriptions: (await read('subscriptions')).map((r) => ({
         subscription_id: int(r, 'subscription_id'),
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         plan: text(r, 'plan'),
         status: text(r, 'status'),
         started_at: instant(r, 'started_at'),
@@ -174,7 +186,7 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
       boxes: (await read('boxes')).map((r) => ({
         box_id: int(r, 'box_id'),
         subscription_id: int(r, 'subscription_id'),
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         scheduled_date: day(r, 'scheduled_date'),
         shipped_at: instant(r, 'shipped_at'),
         status: text(r, 'status'),
@@ -195,25 +207,25 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
         maker_prefecture: text(r, 'maker_prefecture'),
       })),
       ratings: (await read('ratings')).map((r) => ({
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         product_id: int(r, 'product_id'),
         box_id: int(r, 'box_id'),
         rating: intOrNull(r, 'rating'),
         rated_at: instant(r, 'rated_at'),
       })),
       snack_requests: (await read('snack_requests')).map((r) => ({
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         product_id: int(r, 'product_id'),
         requested_at: instant(r, 'requested_at'),
       })),
       diagnoses: (await read('diagnoses')).map((r) => ({
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         answered_at: instant(r, 'answered_at'),
         texture_pref: text(r, 'texture_pref'),
       })),
       shop_orders: (await read('shop_orders')).map((r) => ({
         order_id: int(r, 'order_id'),
-        user_id: int(r, 'user_id'),
+        user_id: personId(r, 'user_id'),
         ordered_at: instant(r, 'ordered_at'),
         status: text(r, 'status'),
         total_jpy: int(r, 'total_jpy'),

@@ -23,7 +23,7 @@
  *     or counted, of ratings for averages, of the denominator for ratios, or of the numerator when
  *     the denominator has none) and counted. Without dimensions the period stays, with value null.
  */
-import type { BoxRow, LakeRows, ProductRow, ShopOrderRow, SubscriptionRow, UserRow } from './lakeRows';
+import type { BoxRow, LakeRows, PersonId, ProductRow, ShopOrderRow, SubscriptionRow, UserRow } from './lakeRows';
 
 export type Grain = 'day' | 'week' | 'month' | 'quarter' | 'year';
 export type RefCell = string | number | null;
@@ -309,21 +309,22 @@ const SHIPPED_OR_DELIVERED = new Set(['shipped', 'delivered']);
 
 export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   // --- dimension lookups (left-join semantics: a missing row gives null values) -----------
-  const usersById = new Map<number, UserRow>(rows.users.map((user) => [user.user_id, user]));
+  const usersById = new Map<PersonId, UserRow>(rows.users.map((user) => [user.user_id, user]));
   const subscriptionsById = new Map<number, SubscriptionRow>(rows.subscriptions.map((s) => [s.subscription_id, s]));
   const productsById = new Map<number, ProductRow>(rows.products.map((p) => [p.product_id, p]));
   const boxesById = new Map<number, BoxRow>(rows.boxes.map((b) => [b.box_id, b]));
   const ordersById = new Map<number, ShopOrderRow>(rows.shop_orders.map((o) => [o.order_id, o]));
 
-  const customerCache = new Map<number, DimValues>();
-  /** Who the customer is: prefecture, gender, acquisition channel of the user. */
-  const customer = (userId: number): DimValues => {
+  const customerCache = new Map<PersonId, DimValues>();
+  /** Who the customer is: prefecture, gender, age band (at the snapshot), acquisition channel of the user. */
+  const customer = (userId: PersonId): DimValues => {
     let dims = customerCache.get(userId);
     if (!dims) {
       const user = usersById.get(userId);
       dims = {
         prefecture: user?.prefecture ?? null,
         gender: user?.gender ?? null,
+        age_band: user?.age_band ?? null,
         acquisition_channel: user?.acquisition_channel ?? null,
       };
       customerCache.set(userId, dims);

@@ -3,7 +3,12 @@ import { describeMetric, searchMetrics } from '../../src/catalog/describe';
 import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
 import type { MetricDef } from '../../src/catalog/vocabulary';
 import { isNonNegative, sourceTablesOf } from '../../src/catalog/vocabulary';
-import { boxesModel } from '../../src/catalog/models';
+import { boxesModel, diagnosesModel, ratingsModel, shopOrdersModel, snackRequestsModel, subscriptionsModel } from '../../src/catalog/models';
+import { resolveQuery } from '../../src/catalog/resolve';
+import { ApiError } from '../../src/contract/errors';
+import { AGE_BANDS } from '../../src/contract/privacyPolicy';
+
+const PII_DIMENSIONS = ['email', 'user_name', 'name_kana', 'phone', 'address', 'birth_date', 'user_id'];
 
 const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
 const withChange = (change: Partial<MetricDef>): MetricDef[] => [...METRIC_DEFINITIONS.filter((m) => m.name !== 'box_revenue'), { ...base(), ...change }];
@@ -48,9 +53,46 @@ describe('the governed catalog', () => {
   test('exposes no personal data as a dimension', () => {
     for (const metric of catalog.list()) {
       for (const dimension of describeMetric(metric).dimensions) {
-        expect(['email', 'user_name', 'birth_date', 'user_id']).not.toContain(dimension.name);
+        expect(PII_DIMENSIONS).not.toContain(dimension.name);
       }
     }
+  });
+
+  test('declares personal data on every model about customers, with no column behind it (the lake has none)', () => {
+    for (const model of [boxesModel, subscriptionsModel, shopOrdersModel, ratingsModel, snackRequestsModel, diagnosesModel]) {
+      for (const name of PII_DIMENSIONS) {
+        const at = { model: model.name, name };
+        const declared = model.personalData?.[name] as { expr?: string } | undefined;
+        expect({ ...at, declared: declared !== undefined, expr: declared?.expr, column: model.dimensions[name] }).toEqual({
+          ...at,
+          declared: true,
+          expr: undefined,
+          column: undefined,
+        });
+      }
+      expect(model.dimensions.age_band).toMatchObject({ expr: 'u.age_band', values: AGE_BANDS });
+    }
+  });
+
+  test.each(PII_DIMENSIONS)('a request naming personal data "%s" answers FORBIDDEN, as a dimension and as a filter', (name) => {
+    const forbidden = (request: Parameters<typeof resolveQuery>[1]): unknown => {
+      try {
+        resolveQuery(catalog, request);
+      } catch (error) {
+        return error instanceof ApiError ? { code: error.code, reason: error.details?.reason } : error;
+      }
+      return 'answered';
+    };
+    const base = { metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' as const };
+    expect(forbidden({ ...base, dimensions: [name] })).toEqual({ code: 'FORBIDDEN', reason: 'pii_dimension' });
+    expect(forbidden({ ...base, filters: { [name]: '1' } })).toEqual({ code: 'FORBIDDEN', reason: 'pii_dimension' });
+  });
+
+  test('the age band (at the snapshot) is a dimension of the metrics about customers', () => {
+    for (const name of ['revenue', 'active_subscribers', 'churn_rate', 'boxes_shipped']) expect(catalog.get(name)!.dimensions).toContain('age_band');
+    expect(
+      resolveQuery(catalog, { metric: 'revenue', from: '2024-01-01', to: '2025-01-01', dimensions: ['age_band'], filters: { age_band: '30-39' } }).filters,
+    ).toEqual([{ dimension: 'age_band', values: ['30-39'] }]);
   });
 
   test('suggests the closest name for a typo', () => {
@@ -80,6 +122,42 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     ['no grain at all', withChange({ grains: [] }), /"box_revenue": it allows no grain/],
     ['an unknown dimension', withChange({ dimensions: ['plan', 'colour'] }), /"box_revenue": dimension "colour" is unknown to model "boxes"/],
     ['a PII dimension', withChange({ dimensions: ['plan', 'email'] }), /"box_revenue": dimension "email" is personal data/],
+    [
+      'a PII dimension with a column behind it',
+      withChange({
+        compute: {
+          type: 'measure',
+          measure: {
+            kind: 'flow',
+            model: {
+              ...boxesModel,
+              dimensions: { ...boxesModel.dimensions, email: { title: { ja: 'メール', en: 'Email' }, type: 'string', pii: true, expr: 'u.age_band' } as never },
+            },
+            aggregate: { fn: 'sum', expr: 'b.price_jpy' },
+            time: { expr: 'b.shipped_at', type: 'timestamp' },
+          },
+        },
+      }),
+      /"box_revenue": dimension "email" of model "boxes" is personal data with a column; declare it in personalData, with no column/,
+    ],
+    [
+      'declared personal data given a column',
+      withChange({
+        compute: {
+          type: 'measure',
+          measure: {
+            kind: 'flow',
+            model: {
+              ...boxesModel,
+              personalData: { ...boxesModel.personalData, phone: { title: { ja: '電話', en: 'Phone' }, expr: 'u.prefecture' } as never },
+            },
+            aggregate: { fn: 'sum', expr: 'b.price_jpy' },
+            time: { expr: 'b.shipped_at', type: 'timestamp' },
+          },
+        },
+      }),
+      /"box_revenue": personal data "phone" of model "boxes" has a column; personal data has none, remove its expr/,
+    ],
     ['a missing Japanese title', withChange({ title: { ja: ' ', en: 'Box revenue' } }), /"box_revenue": title has no Japanese text/],
     ['a missing English definition', withChange({ definition: { ja: '定義', en: '' } }), /"box_revenue": definition has no English text/],
     ['an unknown unit', withChange({ unit: 'USD' as never }), /"box_revenue": unit "USD"/],

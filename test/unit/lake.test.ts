@@ -12,6 +12,7 @@ function sampleManifest(): SampleLakeManifest {
     schemaVersion: 1,
     snapshotId: 'abc123',
     generator: { seed: 42, scale: 1, asOf },
+    pseudonymKeyFingerprint: '426041ab15b2ba5e',
     generatedAt: '2026-11-01T01:02:03.000Z',
     tables: Object.fromEntries(LAKE_TABLES.map((t, i) => [t, { snapshotAt: asOf, rows: 1000 * (i + 1), path: t }])) as SampleLakeManifest['tables'],
   };
@@ -46,6 +47,9 @@ describe('readManifest / lakeExists', () => {
     expect(() => readManifest(dir)).toThrow(/invalid at tables\.ratings/);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), schemaVersion: 2 }));
     expect(() => readManifest(dir)).toThrow(/schemaVersion/);
+    // A fingerprint is 16 hex digits: anything longer could be the key itself.
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), pseudonymKeyFingerprint: 'ujKzeOgY6NUtqyCPfy7LNwwX' }));
+    expect(() => readManifest(dir)).toThrow(/pseudonymKeyFingerprint/);
     expect(lakeExists(dir)).toBe(false);
   });
 
@@ -120,12 +124,15 @@ describe('defaultLakeDir', () => {
 });
 
 describe('formatGenerateSummary', () => {
-  test('one line per table with its row count', () => {
+  test('one line per table with its row count, and one saying the DEVELOPMENT key made the pseudonyms', () => {
     const text = formatGenerateSummary(sampleManifest(), 4321);
     const lines = text.split('\n');
     expect(lines[0]).toContain('seed 42, scale 1, as of 2026-11-01T00:00:00.000Z');
     expect(lines[0]).toContain('4.3 s');
-    expect(lines).toHaveLength(1 + LAKE_TABLES.length);
+    expect(lines).toHaveLength(2 + LAKE_TABLES.length);
+    expect(lines.at(-1)).toBe(
+      '  person ids pseudonymised with the DEVELOPMENT sample key (fingerprint 426041ab15b2ba5e); a real export needs SNAQ_PSEUDONYM_KEY',
+    );
     expect(text).toMatch(/box_items\s+4,000 rows/);
     expect(text).toMatch(/shop_order_items\s+10,000 rows/);
   });

@@ -15,7 +15,7 @@ export const operationsMetrics: MetricDef[] = [
     unit: 'count',
     tags: ['operations', 'subscription'],
     grains: ['day', 'week', 'month', 'quarter', 'year'],
-    dimensions: ['plan', 'prefecture', 'gender'],
+    dimensions: ['plan', 'prefecture', 'gender', 'age_band'],
     minGroupSize: 1,
     status: 'active',
     version: 1,

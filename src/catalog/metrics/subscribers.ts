@@ -3,7 +3,7 @@ import type { MetricDef } from '../vocabulary';
 import { diagnosesModel } from '../models';
 import { activeSubscriptions, canceledSubscriptions, eventsAt, newSubscriptions } from './measures';
 
-const CUSTOMER_DIMENSIONS = ['plan', 'prefecture', 'gender', 'acquisition_channel'] as const;
+const CUSTOMER_DIMENSIONS = ['plan', 'prefecture', 'gender', 'age_band', 'acquisition_channel'] as const;
 
 export const subscriberMetrics: MetricDef[] = [
   {
@@ -93,7 +93,7 @@ export const subscriberMetrics: MetricDef[] = [
     unit: 'count',
     tags: ['acquisition', 'diagnosis'],
     grains: ['day', 'week', 'month', 'quarter', 'year'],
-    dimensions: ['texture_pref', 'prefecture', 'gender', 'acquisition_channel'],
+    dimensions: ['texture_pref', 'prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 1,
     status: 'active',
     version: 1,

@@ -73,7 +73,9 @@ export function userStatements(scale: number): string[] {
            WHEN 'male' THEN ${pickUniform(`rnd(user_id, 'given')`, GIVEN_NAMES_MALE)}
            ELSE ${pickUniform(`rnd(user_id, 'given')`, [...GIVEN_NAMES_FEMALE, ...GIVEN_NAMES_MALE])} END AS name
      FROM drawn`,
-    `CREATE VIEW lake_users AS SELECT * FROM users_all WHERE registered_at < as_of()`,
+    // users_all is the source side (fake people included); the lake takes only what the privacy
+    // policy lets through (generate.ts projects through LAKE_SCHEMA), the birth date as a band at the snapshot.
+    `CREATE VIEW lake_users AS SELECT *, age_band(birth_date, as_of_date()) AS age_band FROM users_all WHERE registered_at < as_of()`,
     // Most people take the snack diagnosis right after signing up.
     `CREATE VIEW lake_diagnoses AS
      SELECT user_id,

@@ -26,6 +26,8 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
   manifest_not_json: (e) => `レイクのマニフェスト ${e.path} が JSON として読めません（${e.detail}）。直すか、元に戻してください。`,
   manifest_invalid: (e) => `レイクのマニフェスト ${e.path} の ${e.detail} が正しくありません。直すか、元に戻してください。`,
   not_a_lake: (e) => `${e.path} には manifest.json がなく、レイクではありません。SNAQ_LAKE_DIR か --lake を確認してください。`,
+  sample_of_old_contract: (e) =>
+    `${e.path} は古いレイク契約のサンプルです（個人データが残っています）。"npx snaq lake generate --out ${e.path}" で作り直してください。`,
   not_a_folder: (e) => `${e.path} はフォルダーではなくファイルです。SNAQ_LAKE_DIR か --lake を確認してください。`,
   replace_not_a_lake: (e) => `${e.path} は空でなく manifest.json もないため、置き換えません。別の --out を指定してください。`,
   replace_file: (e) => `${e.path} はフォルダーではなくファイルのため、置き換えません。別の --out を指定してください。`,

@@ -26,6 +26,8 @@ const STATEMENT_CACHE_SIZE = 256;
 /** How long health waits for the engine to answer `SELECT 1`. */
 const PING_TIMEOUT_MS = 2_000;
 /** Messages of DuckDB errors that mean a lake file is damaged, not that the SQL is wrong. */
+/** DuckDB's binder, when a view's Parquet files lack a column the statement reads. */
+const MISSING_COLUMN = /Binder Error: .*(does not have a column named|Referenced column .* not found)/;
 const DAMAGED_FILE = /magic bytes|parquet|thrift|snappy|zstd|gzip|decompress|corrupt/i;
 
 interface PooledConnection {
@@ -150,6 +152,14 @@ export class DuckDbEngine implements QueryEngine {
       if (/IO Error|No files found/i.test(message)) {
         throw new ApiError('ENGINE_UNAVAILABLE', 'The lake files cannot be read. Regenerate the lake or check SNAQ_LAKE_DIR.', {
           reason: 'lake_unreadable',
+        });
+      }
+      // Our SQL names only contract columns (the catalog checks that at load), so a column the lake
+      // lacks means the lake was written to another contract: the data team's to fix, not a retry's.
+      if (MISSING_COLUMN.test(message)) {
+        throw new ApiError('ENGINE_UNAVAILABLE', 'The lake lacks a column of the lake contract. Regenerate or re-export the lake.', {
+          reason: 'lake_schema_mismatch',
+          retryable: false,
         });
       }
       // A damaged file is the lake's fault, never the caller's nor a bug: 503, so clients retry later.

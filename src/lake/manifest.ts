@@ -31,6 +31,7 @@ export type LakeProblem =
   | 'manifest_invalid'
   | 'not_a_lake'
   | 'not_a_folder'
+  | 'sample_of_old_contract'
   | 'replace_not_a_lake'
   | 'replace_file'
   | 'replace_not_a_sample'
@@ -135,6 +136,23 @@ export function inspectLake(dir: string): LakeState {
     if (!(error instanceof LakeError)) throw error;
     return { kind: 'unreadable', error, sample: generatorInputs.safeParse((json as { generator?: unknown } | undefined)?.generator).success };
   }
+}
+
+/**
+ * A sample written before the lake held no personal data (issue 11): it still has e-mail, names and
+ * raw person ids, and no age band. Its manifest, unlike every sample since, records no pseudonym key.
+ */
+export function isOldContractSample(manifest: ReadableLakeManifest): boolean {
+  return isSampleManifest(manifest) && manifest.pseudonymKeyFingerprint === undefined;
+}
+
+/** The error for a named sample lake of an older contract: only an explicit generate may rewrite it. */
+export function oldContractSampleError(dir: string): LakeError {
+  return new LakeError(
+    'sample_of_old_contract',
+    dir,
+    `${dir} is a sample lake of an older lake contract (it still holds personal data). Regenerate it with "npx snaq lake generate --out ${dir}".`,
+  );
 }
 
 /** The error for a lake path with no manifest (nothing there, or an empty folder). */

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 
@@ -128,6 +129,28 @@ describe('a lake broken under a running server', () => {
     expect(report.body.status).toBe('degraded');
     expect(report.body.lake.reason).toBe('lake_corrupt');
     expect(report.body.lake.detail).toContain('boxes');
+    expect(api.internalErrors).toEqual([]);
+  });
+
+  test('a lake whose table lacks a column of the contract: queries that read it answer 503 lake_schema_mismatch, never 500', async () => {
+    // As an export written before a contract change would be: users without age_band.
+    const users = path.join(lakeDir, 'users');
+    const rewritten = path.join(root, 'users.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT * EXCLUDE (age_band) FROM read_parquet('${users}/*.parquet')) TO '${rewritten}' (FORMAT parquet)`);
+    connection.closeSync();
+    for (const file of readdirSync(users)) rmSync(path.join(users, file));
+    cpSync(rewritten, path.join(users, 'data.parquet'));
+    const response = await api.client.fetch(`${api.server.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metric: 'box_revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month', dimensions: ['age_band'] }),
+    });
+    const body = (await response.json()) as any;
+    expect(response.status).toBe(503);
+    expect(body.error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', details: { reason: 'lake_schema_mismatch', retryable: false } });
+    expect(JSON.stringify(body)).not.toContain('Binder');
     expect(api.internalErrors).toEqual([]);
   });
 

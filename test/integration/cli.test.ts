@@ -217,6 +217,32 @@ describe('the lake is never replaced or faked (issue 10, item 0)', () => {
     expect(fingerprint(path.join(home, '.snaq'))).toEqual(before);
   });
 
+  /** A copy of the test lake as a sample of the contract before pseudonyms: its manifest has no key fingerprint. */
+  function oldContractSample(dir: string): string {
+    cpSync(lake.dir, dir, { recursive: true });
+    const { pseudonymKeyFingerprint: _, ...manifest } = lake.manifest;
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ ...manifest, snapshotId: 'old-sample' }, null, 2));
+    return dir;
+  }
+
+  test('a sample of an older lake contract at the default location is regenerated in place, and says so', () => {
+    const dir = oldContractSample(path.join(home, '.snaq', 'lake'));
+    const served = snaq(query, { SNAQ_LAKE_DIR: undefined }, { cwd: home, timeoutMs: 120_000 });
+    expect(served.code).toBe(0);
+    expect(served.stderr).toMatch(/older lake contract.*regenerating it in place/);
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.snapshotId).not.toBe('old-sample');
+    expect(manifest.pseudonymKeyFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(manifest.generator).toMatchObject({ seed: lake.manifest.generator!.seed, scale: lake.manifest.generator!.scale });
+  }, 120_000);
+
+  test('a sample of an older lake contract that was named is never rewritten: one line says how to regenerate it', () => {
+    const dir = oldContractSample(path.join(home, 'mine'));
+    const before = fingerprint(dir);
+    expectOneLineError(snaq([...query, '--lake', dir]), /^snaq: .*mine.* older lake contract.*snaq lake generate/);
+    expect(fingerprint(dir)).toEqual(before);
+  });
+
   test('lake generate refuses to replace a lake that is not a sample unless --force, and then keeps it aside', () => {
     const dir = exportedLake();
     const before = fingerprint(dir);

@@ -6,7 +6,7 @@
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, CODE_PATH, connectionProperties, jstDate } from '../support/addonEnv';
+import { addonEnv, CODE_PATH, connectionProperties, jstDate, tokyoWorkbook } from '../support/addonEnv';
 import { CountingEngine } from '../support/countingEngine';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import type { QueryResult } from '../../src/contract/types';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   api = await startLocalApi(lake.dir);
   gas = await addonEnv({
     endpoint: api.server.url,
-    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 40 }, () => Array.from({ length: 8 }, () => null)) } },
+    workbook: tokyoWorkbook(40, 8),
   });
 });
 afterAll(async () => {

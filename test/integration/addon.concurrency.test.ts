@@ -6,7 +6,7 @@
  * or setting may be lost.
  */
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
-import { CODE_PATH, connectionProperties } from '../support/addonEnv';
+import { CODE_PATH, connectionProperties, tokyoWorkbook } from '../support/addonEnv';
 import { scriptedRows, startScriptedApi, type ScriptedApi } from '../support/scriptedApi';
 
 let api: ScriptedApi;
@@ -17,7 +17,7 @@ beforeEach(async () => {
   gas = await createAppsScriptEnv({
     codePath: CODE_PATH,
     scriptProperties: connectionProperties(api.url),
-    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 40 }, () => Array.from({ length: 6 }, () => null)) } },
+    workbook: tokyoWorkbook(40, 6),
   });
 });
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, jstDate } from '../support/addonEnv';
+import { addonEnv, jstDate, tokyoWorkbook, cellValue } from '../support/addonEnv';
 
 let lake: TestLake;
 let api: LocalApi;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   api = await startLocalApi(lake.dir);
   gas = await addonEnv({
     endpoint: api.server.url,
-    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 30 }, () => Array.from({ length: 6 }, () => null)) } },
+    workbook: tokyoWorkbook(30, 6),
   });
 }, 60_000);
 afterAll(async () => {
@@ -26,11 +26,7 @@ afterAll(async () => {
   lake.remove();
 });
 
-async function cell(fn: string, args: unknown[]): Promise<unknown> {
-  const result = await gas.run(fn, args, { mode: 'customFunction' });
-  if (result.error) throw new Error(`${fn} failed: ${result.error}`);
-  return result.value;
-}
+const cell = (fn: string, args: unknown[]) => cellValue(gas, fn, args);
 
 describe('SNAQ_METRIC past the data', () => {
   test('months after the edge are empty cells, and a footnote names the partial month', async () => {

@@ -7,7 +7,7 @@
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, injectShopSpike, SHOP_SPIKE, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, CODE_PATH, connectionProperties, jstDate } from '../support/addonEnv';
+import { addonEnv, CODE_PATH, connectionProperties, jstDate, tokyoWorkbook } from '../support/addonEnv';
 import { createAppsScriptEnv } from '../../src/emulator';
 import type { AnomalyResult, Cell, ForecastResult } from '../../src/contract/types';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   api = await startLocalApi(lake.dir);
   gas = await addonEnv({
     endpoint: api.server.url,
-    workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 60 }, () => Array.from({ length: 12 }, () => null)) } },
+    workbook: tokyoWorkbook(60, 12),
   });
 });
 afterAll(async () => {
@@ -228,7 +228,7 @@ describe('a forecast block', () => {
       codePath: CODE_PATH,
       scriptProperties: connectionProperties(api.server.url),
       user: { locale: 'en' },
-      workbook: { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: 50 }, () => Array.from({ length: 8 }, () => null)) } },
+      workbook: tokyoWorkbook(50, 8),
     });
     try {
       const result = await english.run('snaqInsertBlock', [QUERY], { mode: 'rpc' });

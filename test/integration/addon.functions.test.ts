@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
-import { addonEnv, CODE_PATH, jstDate } from '../support/addonEnv';
+import { addonEnv, CODE_PATH, jstDate, cellValue } from '../support/addonEnv';
 import { createAppsScriptEnv } from '../../src/emulator';
 import { buildAddonInto } from '../support/addonBuild';
 import type { QueryResult } from '../../src/contract/types';
@@ -27,11 +27,7 @@ afterAll(async () => {
   lake.remove();
 });
 
-async function cell(fn: string, args: unknown[]): Promise<unknown> {
-  const result = await gas.run(fn, args, { mode: 'customFunction' });
-  if (result.error) throw new Error(`${fn} failed: ${result.error}`);
-  return result.value;
-}
+const cell = (fn: string, args: unknown[]) => cellValue(gas, fn, args);
 
 async function apiAnswer(body: object): Promise<QueryResult> {
   const outcome = await api.service.query(body, 'test');

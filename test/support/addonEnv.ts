@@ -22,5 +22,17 @@ export function addonEnv(options: { endpoint: string; secret?: string; workbook?
   });
 }
 
+/** A Tokyo workbook whose Sheet1 is `rows` × `columns` empty cells (room for tables to spill). */
+export function tokyoWorkbook(rows: number, columns: number): WorkbookSpec {
+  return { timeZone: 'Asia/Tokyo', locale: 'ja_JP', sheets: { Sheet1: Array.from({ length: rows }, () => Array.from({ length: columns }, () => null)) } };
+}
+
+/** What a custom function's cell shows; throws the cell's error so a test fails with it. */
+export async function cellValue(gas: AppsScriptEnv, fn: string, args: unknown[]): Promise<unknown> {
+  const result = await gas.run(fn, args, { mode: 'customFunction' });
+  if (result.error) throw new Error(`${fn} failed: ${result.error}`);
+  return result.value;
+}
+
 /** Midnight JST of a calendar day: what a date cell holds in an Asia/Tokyo spreadsheet. */
 export const jstDate = (day: string): Date => new Date(`${day}T00:00:00+09:00`);

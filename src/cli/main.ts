@@ -17,6 +17,8 @@ import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
 import { defaultLakeDir, LakeError } from '../lake/manifest';
 import { SourceError } from '../export/sourceErrors';
+import { seedSource } from '../export/seedSource';
+import { describeSource, sourceLocationFrom } from '../export/sourceUrl';
 import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
@@ -194,6 +196,26 @@ export function buildProgram(): Command {
       const { manifest, elapsedMs, keptAside } = await generateLake({ outDir, scale: flags.scale, seed: flags.seed, asOf, force: flags.force });
       process.stdout.write(`${formatGenerateSummary(manifest, elapsedMs)}\n`);
       if (keptAside) process.stdout.write(`${keptAsideSentence(keptAside, langFromEnv())}\n`);
+    });
+  const source = program.command('source').description('The sample source database (MariaDB/MySQL).');
+  source
+    .command('seed')
+    .description('Create the source schema in an empty database (or the sample source) and fill it with the sample business.')
+    .option('--source <url>', 'mysql://USER:PASSWORD@HOST:PORT/DB (default $SNAQ_SOURCE_URL, which keeps the password out of the process list)')
+    .option('--scale <n>', 'size factor (1 ≈ 10,000 users)', numeric('--scale'), 1)
+    .option('--seed <n>', 'random seed', numeric('--seed'), 42)
+    .option('--as-of <iso>', 'the business clock to seed at (default: now, to the hour)')
+    .action(async (flags: { source?: string; scale: number; seed: number; asOf?: string }) => {
+      const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
+      if (asOf && Number.isNaN(asOf.getTime())) throw new InvalidArgumentError('--as-of must be an ISO date or timestamp.');
+      const location = sourceLocationFrom(flags.source);
+      const result = await seedSource(location, { scale: flags.scale, seed: flags.seed, asOf });
+      const total = Object.values(result.rows).reduce((a, b) => a + b, 0);
+      process.stdout.write(
+        langFromEnv() === 'ja'
+          ? `${describeSource(location)} にサンプルのソースを作りました（seed ${result.seed}、scale ${result.scale}、業務時刻 ${result.asOf.toISOString()}、${total} 行）。\n`
+          : `Seeded the sample source ${describeSource(location)} (seed ${result.seed}, scale ${result.scale}, business clock ${result.asOf.toISOString()}, ${total} rows).\n`,
+      );
     });
   return program;
 }

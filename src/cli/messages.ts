@@ -56,6 +56,8 @@ const JA_SOURCE: Record<SourceProblem, (error: SourceError) => string> = {
     `テーブル ${e.facts.table} の読み取り中、ソースのデータベースが ${e.facts.capSeconds} 秒の上限で文を止めました。チャンクを小さくするか、主キーのインデックスを確認してください。`,
   connection_lost: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} との接続が切れました。もう一度実行してください。`,
   write_refused: (e) => `${whileReading(e)}ソースのセッションは読み取り専用のため、書き込みを拒否しました。`,
+  foreign_database: (e) =>
+    `${e.facts.source} にはテーブルが ${e.facts.detail ?? ''} 個あり、snaq_sample_source の目印がないため、サンプルのソースではありません。何も変更していません。空のデータベースを指定してください。`,
   source_failed: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} でエラーが起きました（${e.facts.detail ?? '不明'}）。`,
 };
 

@@ -14,6 +14,7 @@ export type SourceProblem =
   | 'statement_timeout'
   | 'connection_lost'
   | 'write_refused'
+  | 'foreign_database'
   | 'source_failed';
 
 export interface SourceErrorFacts {

@@ -161,15 +161,29 @@ function swapIntoPlace(stagingDir: string, outDir: string, keepAt?: string): voi
   if (!keepAt) rmSync(retired, { recursive: true, force: true });
 }
 
-interface GeneratorInputs {
+export interface BusinessInputs {
   seed: number;
   scale: number;
   asOf: Date;
+}
+
+interface GeneratorInputs extends BusinessInputs {
   /** The pseudonym key for person ids. */
   key: Uint8Array;
 }
 
-async function writeTables(dir: string, { seed, scale, asOf, key }: GeneratorInputs): Promise<Record<TableName, number>> {
+/** Rejects what generateLake rejects (the same words), for callers that compute the business themselves. */
+export function checkBusinessInputs({ seed, scale, asOf }: BusinessInputs): void {
+  validateOptions(scale, seed, asOf);
+}
+
+/**
+ * Computes the sample business at asOf in an in-memory DuckDB and hands the connection to `use`:
+ * the staging views `lake_<table>` (and the `*_all` tables behind them) are then ready. One
+ * computation for both outputs, the direct lake (Parquet) and the sample source (MariaDB), so
+ * both hold the same business.
+ */
+export async function withSampleBusiness<T>({ seed, scale, asOf }: BusinessInputs, use: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
   const asOfDateJst = new Date(asOf.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
   const statements = [
     ...macroStatements({ seed, asOf, asOfDateJst }),
@@ -184,21 +198,27 @@ async function writeTables(dir: string, { seed, scale, asOf, key }: GeneratorInp
     const conn = await instance.connect();
     try {
       for (const sql of statements) await conn.run(sql);
-      await writePseudonyms(conn, key);
-      const rows = {} as Record<TableName, number>;
-      for (const table of LAKE_TABLES) {
-        mkdirSync(join(dir, table));
-        const result = await conn.runAndReadAll(copyStatement(table, join(dir, table, 'data.parquet')));
-        rows[table] = Number(result.getRows()[0]?.[0] ?? Number.NaN);
-        if (!Number.isInteger(rows[table])) throw new Error(`DuckDB reported no row count when writing ${table}`);
-      }
-      return rows;
+      return await use(conn);
     } finally {
       conn.closeSync();
     }
   } finally {
     instance.closeSync();
   }
+}
+
+async function writeTables(dir: string, { key, ...business }: GeneratorInputs): Promise<Record<TableName, number>> {
+  return withSampleBusiness(business, async (conn) => {
+    await writePseudonyms(conn, key);
+    const rows = {} as Record<TableName, number>;
+    for (const table of LAKE_TABLES) {
+      mkdirSync(join(dir, table));
+      const result = await conn.runAndReadAll(copyStatement(table, join(dir, table, 'data.parquet')));
+      rows[table] = Number(result.getRows()[0]?.[0] ?? Number.NaN);
+      if (!Number.isInteger(rows[table])) throw new Error(`DuckDB reported no row count when writing ${table}`);
+    }
+    return rows;
+  });
 }
 
 /**

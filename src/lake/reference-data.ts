@@ -81,6 +81,64 @@ export const GIVEN_NAMES_FEMALE = ['陽子', '美咲', 'さくら', '陽菜', '�
 
 export const GIVEN_NAMES_MALE = ['翔太', '大輔', '健太', '拓也', '直樹', '誠', '蓮', '悠真', '和也', '亮', '隆', '浩二', '湊', '大樹', '陸'] as const;
 
+/** フリガナ of FAMILY_NAMES, GIVEN_NAMES_FEMALE and GIVEN_NAMES_MALE, index for index (the sample source's name_kana). */
+export const FAMILY_NAMES_KANA = [
+  'サトウ',
+  'スズキ',
+  'タカハシ',
+  'タナカ',
+  'イトウ',
+  'ワタナベ',
+  'ヤマモト',
+  'ナカムラ',
+  'コバヤシ',
+  'カトウ',
+  'ヨシダ',
+  'ヤマダ',
+  'ササキ',
+  'ヤマグチ',
+  'マツモト',
+  'イノウエ',
+  'キムラ',
+  'ハヤシ',
+  'サイトウ',
+  'シミズ',
+] as const;
+export const GIVEN_NAMES_FEMALE_KANA = [
+  'ヨウコ',
+  'ミサキ',
+  'サクラ',
+  'ヒナ',
+  'ユイ',
+  'アオイ',
+  'マユミ',
+  'メグミ',
+  'アヤ',
+  'ユミ',
+  'ナナ',
+  'アイ',
+  'ユウコ',
+  'マイ',
+  'チヒロ',
+] as const;
+export const GIVEN_NAMES_MALE_KANA = [
+  'ショウタ',
+  'ダイスケ',
+  'ケンタ',
+  'タクヤ',
+  'ナオキ',
+  'マコト',
+  'レン',
+  'ユウマ',
+  'カズヤ',
+  'リョウ',
+  'タカシ',
+  'コウジ',
+  'ミナト',
+  'ダイキ',
+  'リク',
+] as const;
+
 export const GENDER_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ['female', 70],
   ['male', 22],

@@ -18,6 +18,7 @@ import type { TableName } from '../contract/lakeSchema';
 const HOUR_MS = 3_600_000;
 /** Rows per INSERT: big enough to load quickly, far below max_allowed_packet (16 MB by default). */
 const INSERT_BATCH_ROWS = 1000;
+const COMMIT_EVERY_ROWS = 50 * INSERT_BATCH_ROWS;
 
 export interface SeedOptions {
   scale?: number;
@@ -113,7 +114,13 @@ async function loadTables(duck: DuckDBConnection, conn: Connection): Promise<Rec
       await conn.query(insert, [pending]);
       count += pending.length;
       pending = [];
+      // One commit (one redo-log flush) per COMMIT_EVERY_ROWS, not per batch; never one huge transaction.
+      if (count % COMMIT_EVERY_ROWS === 0) {
+        await conn.commit();
+        await conn.beginTransaction();
+      }
     };
+    await conn.beginTransaction();
     const result = await duck.stream(sourceRowsQuery(table));
     for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       for (const row of chunk.getRows()) {
@@ -122,6 +129,7 @@ async function loadTables(duck: DuckDBConnection, conn: Connection): Promise<Rec
       }
     }
     await flush();
+    await conn.commit();
     counts[table] = count;
   }
   return counts;

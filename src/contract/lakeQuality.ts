@@ -5,6 +5,7 @@
  * (so a list is never written twice). Only the sets no dimension declares are written here.
  */
 import type { TableName } from './lakeSchema';
+import { SOURCE_SCHEMA } from './privacyPolicy';
 
 /** A column another table's rows point at. */
 export interface LakeColumnRef {
@@ -29,9 +30,8 @@ export interface RowCountBounds {
   readonly maxGrowth: number;
 }
 
-export interface LakeTableRules {
-  /** The primary key: present (no NULL) and unique. Sample keys in a report are these columns only. */
-  readonly key: readonly string[];
+/** The rules written here; the primary key comes from the source contract (pseudonyms keep the names). */
+interface DeclaredRules {
   readonly references: readonly LakeReference[];
   readonly rowCount: RowCountBounds;
   /** Closed sets for enumerated columns that no catalog dimension declares. */
@@ -59,45 +59,48 @@ const ORDER_STATUSES = ['completed', 'canceled'] as const;
 const user = (nullable = false): LakeReference => ({ column: 'user_id', to: { table: 'users', column: 'user_id' }, ...(nullable ? { nullable } : {}) });
 const product: LakeReference = { column: 'product_id', to: { table: 'products', column: 'product_id' } };
 
-export const LAKE_QUALITY: Readonly<Record<TableName, LakeTableRules>> = {
-  users: { key: ['user_id'], references: [], rowCount: MASTER_BOUNDS },
-  products: { key: ['product_id'], references: [], rowCount: MASTER_BOUNDS },
+export interface LakeTableRules extends DeclaredRules {
+  /** The primary key: present (no NULL) and unique. Sample keys in a report are these columns only. */
+  readonly key: readonly string[];
+}
+
+const DECLARED: Readonly<Record<TableName, DeclaredRules>> = {
+  users: { references: [], rowCount: MASTER_BOUNDS },
+  products: { references: [], rowCount: MASTER_BOUNDS },
   subscriptions: {
-    key: ['subscription_id'],
     references: [user(true)],
     rowCount: MASTER_BOUNDS,
     enumerations: { status: SUBSCRIPTION_STATUSES },
   },
   boxes: {
-    key: ['box_id'],
     references: [{ column: 'subscription_id', to: { table: 'subscriptions', column: 'subscription_id' } }, user(true)],
     rowCount: EVENT_BOUNDS,
     enumerations: { status: BOX_STATUSES },
   },
   box_items: {
-    key: ['box_id', 'product_id'],
     references: [{ column: 'box_id', to: { table: 'boxes', column: 'box_id' } }, product],
     rowCount: EVENT_BOUNDS,
   },
   ratings: {
-    key: ['box_id', 'product_id'],
     references: [user(), product, { column: 'box_id', to: { table: 'boxes', column: 'box_id' } }],
     rowCount: EVENT_BOUNDS,
   },
-  snack_requests: { key: ['user_id', 'requested_at', 'product_id'], references: [user(), product], rowCount: EVENT_BOUNDS },
-  diagnoses: { key: ['user_id'], references: [user()], rowCount: EVENT_BOUNDS },
+  snack_requests: { references: [user(), product], rowCount: EVENT_BOUNDS },
+  diagnoses: { references: [user()], rowCount: EVENT_BOUNDS },
   shop_orders: {
-    key: ['order_id'],
     references: [user(true)],
     rowCount: EVENT_BOUNDS,
     enumerations: { status: ORDER_STATUSES },
   },
   shop_order_items: {
-    key: ['order_id', 'product_id'],
     references: [{ column: 'order_id', to: { table: 'shop_orders', column: 'order_id' } }, product],
     rowCount: EVENT_BOUNDS,
   },
 };
+
+export const LAKE_QUALITY: Readonly<Record<TableName, LakeTableRules>> = Object.fromEntries(
+  (Object.keys(DECLARED) as TableName[]).map((table) => [table, { key: SOURCE_SCHEMA[table].primaryKey, ...DECLARED[table] }]),
+) as Record<TableName, LakeTableRules>;
 
 // ── The report: what the gate found, per table and check. Keys only, never other columns. ──
 

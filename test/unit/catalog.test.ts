@@ -12,6 +12,19 @@ const PII_DIMENSIONS = ['email', 'user_name', 'name_kana', 'phone', 'address', '
 
 const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
 const withChange = (change: Partial<MetricDef>): MetricDef[] => [...METRIC_DEFINITIONS.filter((m) => m.name !== 'box_revenue'), { ...base(), ...change }];
+/** box_revenue's sum over a changed copy of the boxes model. */
+const withBoxesModel = (change: Partial<typeof boxesModel>): MetricDef[] =>
+  withChange({
+    compute: {
+      type: 'measure',
+      measure: {
+        kind: 'flow',
+        model: { ...boxesModel, ...change },
+        aggregate: { fn: 'sum', expr: 'b.price_jpy' },
+        time: { expr: 'b.shipped_at', type: 'timestamp' },
+      },
+    },
+  });
 
 describe('the governed catalog', () => {
   const catalog = loadCatalog();
@@ -124,37 +137,15 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     ['a PII dimension', withChange({ dimensions: ['plan', 'email'] }), /"box_revenue": dimension "email" is personal data/],
     [
       'a PII dimension with a column behind it',
-      withChange({
-        compute: {
-          type: 'measure',
-          measure: {
-            kind: 'flow',
-            model: {
-              ...boxesModel,
-              dimensions: { ...boxesModel.dimensions, email: { title: { ja: 'メール', en: 'Email' }, type: 'string', pii: true, expr: 'u.age_band' } as never },
-            },
-            aggregate: { fn: 'sum', expr: 'b.price_jpy' },
-            time: { expr: 'b.shipped_at', type: 'timestamp' },
-          },
-        },
+      withBoxesModel({
+        dimensions: { ...boxesModel.dimensions, email: { title: { ja: 'メール', en: 'Email' }, type: 'string', pii: true, expr: 'u.age_band' } as never },
       }),
       /"box_revenue": dimension "email" of model "boxes" is personal data with a column; declare it in personalData, with no column/,
     ],
     [
       'declared personal data given a column',
-      withChange({
-        compute: {
-          type: 'measure',
-          measure: {
-            kind: 'flow',
-            model: {
-              ...boxesModel,
-              personalData: { ...boxesModel.personalData, phone: { title: { ja: '電話', en: 'Phone' }, expr: 'u.prefecture' } as never },
-            },
-            aggregate: { fn: 'sum', expr: 'b.price_jpy' },
-            time: { expr: 'b.shipped_at', type: 'timestamp' },
-          },
-        },
+      withBoxesModel({
+        personalData: { ...boxesModel.personalData, phone: { title: { ja: '電話', en: 'Phone' }, expr: 'u.prefecture' } as never },
       }),
       /"box_revenue": personal data "phone" of model "boxes" has a column; personal data has none, remove its expr/,
     ],

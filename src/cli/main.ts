@@ -15,7 +15,9 @@ import { resolveQuery } from '../catalog/resolve';
 import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
-import { defaultLakeDir, LakeError } from '../lake/manifest';
+import { chooseLakeDir, defaultLakeDir, LakeError } from '../lake/manifest';
+import { ExportError, exportLake } from '../export/exportLake';
+import { PseudonymKeyError } from '../lake/pseudonym';
 import { SourceError } from '../export/sourceErrors';
 import { seedSource } from '../export/seedSource';
 import { describeSource, sourceLocationFrom } from '../export/sourceUrl';
@@ -26,7 +28,7 @@ import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
-import { CliError, keptAsideSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
+import { CliError, exportErrorSentence, exportSummary, keptAsideSentence, pseudonymKeyErrorSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
 
 function numeric(name: string) {
   return (raw: string): number => {
@@ -197,6 +199,22 @@ export function buildProgram(): Command {
       process.stdout.write(`${formatGenerateSummary(manifest, elapsedMs)}\n`);
       if (keptAside) process.stdout.write(`${keptAsideSentence(keptAside, langFromEnv())}\n`);
     });
+  lake
+    .command('export')
+    .description('Export the source database into a new lake snapshot: incremental, without personal data, published only if the quality gate passes.')
+    .option('--source <url>', 'mysql://USER:PASSWORD@HOST:PORT/DB (default $SNAQ_SOURCE_URL, which keeps the password out of the process list)')
+    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--full', 'read every table whole instead of from the cursors')
+    .action(async (flags: { source?: string; lake?: string; full?: boolean }) => {
+      const lang = langFromEnv();
+      const result = await exportLake({
+        lakeDir: chooseLakeDir(flags.lake).dir,
+        source: sourceLocationFrom(flags.source),
+        full: flags.full ?? false,
+        say: (line) => process.stderr.write(`${line}\n`),
+      });
+      process.stdout.write(`${exportSummary(result, lang)}\n`);
+    });
   const source = program.command('source').description('The sample source database (MariaDB/MySQL).');
   source
     .command('seed')
@@ -236,5 +254,7 @@ function errorSentence(error: unknown, lang: Lang): string {
   if (error instanceof CliError) return error.sentence(lang);
   if (error instanceof LakeError) return lakeErrorSentence(error, lang);
   if (error instanceof SourceError) return sourceErrorSentence(error, lang);
+  if (error instanceof ExportError) return exportErrorSentence(error, lang);
+  if (error instanceof PseudonymKeyError) return pseudonymKeyErrorSentence(error, lang);
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
 }

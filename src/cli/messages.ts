@@ -4,6 +4,9 @@
  */
 import { dirname } from 'node:path';
 import type { SourceError, SourceProblem } from '../export/sourceErrors';
+import type { ExportError, ExportResult } from '../export/exportLake';
+import { qualitySummary } from '../lake/quality';
+import { MIN_PSEUDONYM_KEY_BYTES, PSEUDONYM_KEY_ENV, type PseudonymKeyError } from '../lake/pseudonym';
 import type { LakeError, LakeProblem } from '../lake/manifest';
 import type { Lang } from '../contract/types';
 
@@ -52,6 +55,12 @@ const JA_SOURCE: Record<SourceProblem, (error: SourceError) => string> = {
   unknown_database: (e) => `${e.facts.source} のデータベースが存在しないか、このユーザーには使えません。データベース名を確認してください。`,
   missing_table: (e) => `ソースのデータベース ${e.facts.source} にテーブル ${e.facts.table} がありません。スキーマが想定どおりか確認してください。`,
   missing_column: (e) => `ソースのテーブル ${e.facts.table} に列 ${e.facts.column} がありません。スキーマが想定どおりか確認してください。`,
+  unknown_column_type: (e) =>
+    `ソースの列 ${e.facts.table}.${e.facts.column} の型 ${e.facts.detail ?? ''} はレイク契約で読めません。プライバシーポリシー（src/contract/privacyPolicy.ts）かソースを直してください。`,
+  wrong_column_type: (e) =>
+    `ソースの列 ${e.facts.table}.${e.facts.column} の型 ${e.facts.detail ?? ''} がレイク契約と違います。プライバシーポリシー（src/contract/privacyPolicy.ts）かソースを直してください。`,
+  incomplete_sample: (e) =>
+    `${e.facts.source} のサンプルのソースは作成が途中で止まっています（snaq_sample_source の completed_at が空です）。"npx snaq source seed" をやり直してください。`,
   statement_timeout: (e) =>
     `テーブル ${e.facts.table} の読み取り中、ソースのデータベースが ${e.facts.capSeconds} 秒の上限で文を止めました。チャンクを小さくするか、主キーのインデックスを確認してください。`,
   connection_lost: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} との接続が切れました。もう一度実行してください。`,
@@ -72,4 +81,32 @@ export function sourceErrorSentence(error: SourceError, lang: Lang): string {
 /** The line `lake generate --force` prints about the lake it replaced. */
 export function keptAsideSentence(path: string, lang: Lang): string {
   return lang === 'ja' ? `元のレイクは ${path} に残しました。` : `The lake that was there is kept at ${path}.`;
+}
+
+/** The one line of an export that did not publish for its own reason. */
+export function exportErrorSentence(error: ExportError, lang: Lang): string {
+  if (error.reason === 'quality_failed' && error.facts.report && error.facts.reportFile)
+    return qualitySummary(error.facts.report, error.facts.reportFile, lang);
+  if (error.reason === 'export_into_sample' && lang === 'ja') {
+    return `${error.facts.path ?? ''} には生成したサンプルのレイクがあります。作り物と本物の数字を混ぜないよう、別のフォルダー（--lake か SNAQ_LAKE_DIR）に書き出してください。`;
+  }
+  return error.message;
+}
+
+export function pseudonymKeyErrorSentence(error: PseudonymKeyError, lang: Lang): string {
+  if (lang !== 'ja') return error.message;
+  return `${PSEUDONYM_KEY_ENV} が未設定か、正しくありません（base64 で ${MIN_PSEUDONYM_KEY_BYTES} バイト以上が必要です。作り方: openssl rand -base64 48）。`;
+}
+
+/** What a published export says: the snapshot, how it was read, and the gate's verdict. */
+export function exportSummary(result: ExportResult, lang: Lang): string {
+  const tables = Object.values(result.manifest.tables);
+  const rows = tables.reduce((sum, t) => sum + t.rows, 0);
+  const read = tables.reduce((sum, t) => sum + (t.rowsRead ?? 0), 0);
+  const changed = tables.reduce((sum, t) => sum + (t.rowsChanged ?? 0), 0);
+  const seconds = (result.elapsedMs / 1000).toFixed(1);
+  if (lang === 'ja') {
+    return `スナップショット ${result.manifest.snapshotId} を公開しました（${result.full ? '全件' : '差分'}、${tables.length} テーブル ${rows} 行、読んだ行 ${read}、変わった行 ${changed}、品質チェック合格、${seconds} 秒）。`;
+  }
+  return `Published snapshot ${result.manifest.snapshotId} (${result.full ? 'full' : 'incremental'}: ${rows} rows in ${tables.length} tables, ${read} read, ${changed} changed; quality gate passed) in ${seconds} s.`;
 }

@@ -32,6 +32,8 @@ export interface ExportRecord {
   previousSnapshotId: string | null;
   startedAt: string;
   finishedAt: string;
+  /** Source columns the privacy policy does not list yet (`table.column`): left in the source, reported. */
+  ignoredColumns?: string[];
 }
 
 export interface LakeManifest {

@@ -8,7 +8,7 @@
  * - `changedSince`: rows after an `updated_at` cursor, the key breaking ties (merge tables).
  */
 import { boundKey, SourceSessions, type SourceRow, type SourceValue } from './sourceSessions';
-import { chunkSelect, keyBindingOf, quoteIdentifier, withTimeCap, type KeyBinding, type ServerFlavour } from './sourceSql';
+import { chunkSelect, keyBindingOf, keyLookupSelect, quoteIdentifier, withTimeCap, type KeyBinding, type ServerFlavour } from './sourceSql';
 import type { SourceLocation } from './sourceUrl';
 import type { StatementSummary } from './statementStats';
 
@@ -17,6 +17,8 @@ export interface ReaderOptions {
   chunkRows?: number;
   /** The server's per-statement time cap in seconds (default 5). */
   capSeconds?: number;
+  /** Keys per key-scan chunk (default 50,000): keys are small, so a key chunk can be larger than a row chunk. */
+  keyChunkRows?: number;
 }
 
 export interface TableRead {
@@ -36,21 +38,27 @@ export interface Chunk {
 
 export const DEFAULT_CHUNK_ROWS = 5000;
 export const DEFAULT_CAP_SECONDS = 5;
+export const DEFAULT_KEY_CHUNK_ROWS = 50_000;
+/** Keys per point-lookup statement: a short OR list the optimizer turns into primary-key ranges. */
+export const KEYS_PER_LOOKUP = 500;
 
 export class SourceReader {
   private constructor(
     private readonly sessions: SourceSessions,
     private readonly chunkRows: number,
     private readonly capSeconds: number,
+    private readonly keyChunkRows: number,
   ) {}
 
   /** Connects (failing here, in one line, for a wrong host, password or database). */
   static async open(location: SourceLocation, options: ReaderOptions = {}): Promise<SourceReader> {
     const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
     const capSeconds = options.capSeconds ?? DEFAULT_CAP_SECONDS;
+    const keyChunkRows = options.keyChunkRows ?? Math.max(DEFAULT_KEY_CHUNK_ROWS, chunkRows);
     if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new RangeError(`chunkRows must be a positive whole number, not ${chunkRows}`);
+    if (!Number.isInteger(keyChunkRows) || keyChunkRows < 1) throw new RangeError(`keyChunkRows must be a positive whole number, not ${keyChunkRows}`);
     if (!(capSeconds > 0) || !Number.isFinite(capSeconds)) throw new RangeError(`capSeconds must be a positive number, not ${capSeconds}`);
-    return new SourceReader(await SourceSessions.open(location), chunkRows, capSeconds);
+    return new SourceReader(await SourceSessions.open(location), chunkRows, capSeconds, keyChunkRows);
   }
 
   get flavour(): ServerFlavour {
@@ -64,12 +72,36 @@ export class SourceReader {
 
   /** Every row after `after` (a key; from the start when absent), in key order. */
   chunks(read: TableRead, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
-    return this.pages('chunk', read.table, read.columns, read.key, after);
+    return this.pages('chunk', read.table, read.columns, read.key, after, this.chunkRows);
   }
 
   /** Only the primary keys, in key order: an index-only scan, for finding deleted rows. */
   keys(read: Pick<TableRead, 'table' | 'key'>, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
-    return this.pages('keys', read.table, read.key, read.key, after);
+    return this.pages('keys', read.table, read.key, read.key, after, this.keyChunkRows);
+  }
+
+  /**
+   * The key columns plus a few more, in key order, in key-scan-sized chunks: for a column the lake
+   * derives at each snapshot (an age band from a birth date), read with the keys.
+   */
+  keysWith(read: TableRead, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
+    return this.pages('keys', read.table, read.columns, read.key, after, this.keyChunkRows);
+  }
+
+  /**
+   * The rows with the given primary keys (any order; absent keys simply give no row), a few hundred
+   * keys per statement spelled as OR-ed equalities, which both servers read as primary-key ranges.
+   */
+  async *rowsByKeys(read: TableRead, keys: ReadonlyArray<readonly SourceValue[]>): AsyncGenerator<Chunk> {
+    if (keys.length === 0) return;
+    const bindings = await this.keyBindings(read.table, read.key);
+    for (let start = 0; start < keys.length; start += KEYS_PER_LOOKUP) {
+      const batch = keys.slice(start, start + KEYS_PER_LOOKUP);
+      const { sql, params } = keyLookupSelect({ table: read.table, columns: read.columns, key: read.key, keys: batch });
+      const bound = params.map((value, i) => boundKey(value as SourceValue, bindings[i % read.key.length]!));
+      const { rows } = await this.sessions.select('lookup', read.table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), bound, this.capSeconds);
+      if (rows.length > 0) yield { rows, last: batch[batch.length - 1]! };
+    }
   }
 
   /**
@@ -79,7 +111,16 @@ export class SourceReader {
    */
   changedSince(read: TableRead & { cursor: string }, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
     const columns = read.columns.includes(read.cursor) ? read.columns : [...read.columns, read.cursor];
-    return this.pages('changed', read.table, columns, [read.cursor, ...read.key], after);
+    return this.pages('changed', read.table, columns, [read.cursor, ...read.key], after, this.chunkRows);
+  }
+
+  /**
+   * Rows whose `cursor` is at least `since` (inclusive: rows stamped with the very instant are met),
+   * in (cursor, key) order: where an incremental run starts, from a cursor stored as a time alone.
+   */
+  changedFrom(read: TableRead & { cursor: string }, since: string): AsyncGenerator<Chunk> {
+    const columns = read.columns.includes(read.cursor) ? read.columns : [...read.columns, read.cursor];
+    return this.pages('changed', read.table, columns, [read.cursor, ...read.key], undefined, this.chunkRows, since);
   }
 
   /** Every statement's duration, the longest, the p99 and the connections used. */
@@ -109,6 +150,8 @@ export class SourceReader {
     columns: readonly string[],
     orderBy: readonly string[],
     start: readonly SourceValue[] | undefined,
+    limit: number,
+    from?: SourceValue,
   ): AsyncGenerator<Chunk> {
     const positions = orderBy.map((column) => {
       const at = columns.indexOf(column);
@@ -120,7 +163,7 @@ export class SourceReader {
     let bindings = after === undefined ? undefined : await this.keyBindings(table, orderBy);
     for (;;) {
       const bound = after && bindings ? after.map((value, i) => boundKey(value, bindings![i]!)) : undefined;
-      const { sql, params } = chunkSelect({ table, columns, orderBy, after: bound, limit: this.chunkRows });
+      const { sql, params } = chunkSelect({ table, columns, orderBy, after: bound, limit, ...(after === undefined && from !== undefined ? { from } : {}) });
       const { rows, fields } = await this.sessions.select(kind, table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
       bindings ??= positions.map((at) => keyBindingOf(fields[at]!));
       if (rows.length === 0) return;
@@ -128,7 +171,7 @@ export class SourceReader {
       after = positions.map((at) => lastRow[at]!);
       yield { rows, last: after };
       // A short chunk is the table's end: no need for one more (empty) statement.
-      if (rows.length < this.chunkRows) return;
+      if (rows.length < limit) return;
     }
   }
 }

@@ -48,13 +48,20 @@ export interface ChunkQuery {
   orderBy: readonly string[];
   /** The last row's `orderBy` values of the previous chunk; none for the first chunk. */
   after?: readonly unknown[];
+  /** Instead of `after`: rows whose first `orderBy` column is at least this (a cursor's first chunk). */
+  from?: unknown;
   limit: number;
 }
 
 /** `SELECT cols FROM t [WHERE after] ORDER BY keys LIMIT n`: one bounded, index-ordered chunk. */
 export function chunkSelect(query: ChunkQuery): { sql: string; params: unknown[] } {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`A chunk needs a positive whole row limit, not ${query.limit}`);
-  const where = query.after === undefined ? undefined : keysetAfter(query.orderBy, query.after);
+  const where =
+    query.after !== undefined
+      ? keysetAfter(query.orderBy, query.after)
+      : query.from !== undefined
+        ? { sql: `${quoteIdentifier(query.orderBy[0]!)} >= ?`, params: [query.from] }
+        : undefined;
   const sql = [
     `SELECT ${query.columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(query.table)}`,
     ...(where ? [`WHERE ${where.sql}`] : []),
@@ -62,6 +69,26 @@ export function chunkSelect(query: ChunkQuery): { sql: string; params: unknown[]
     `LIMIT ${query.limit}`,
   ].join(' ');
   return { sql, params: where?.params ?? [] };
+}
+
+/**
+ * `SELECT cols FROM t WHERE (k1 = ? AND k2 = ?) OR (…)`: the rows of the given keys. OR-ed equalities
+ * rather than a row-constructor IN list, for the same reason as keysetAfter.
+ */
+export function keyLookupSelect(query: { table: string; columns: readonly string[]; key: readonly string[]; keys: ReadonlyArray<readonly unknown[]> }): {
+  sql: string;
+  params: unknown[];
+} {
+  if (query.keys.length === 0) throw new Error('keyLookupSelect needs at least one key');
+  const quoted = query.key.map(quoteIdentifier);
+  const one = quoted.length === 1 ? `${quoted[0]} = ?` : `(${quoted.map((c) => `${c} = ?`).join(' AND ')})`;
+  const params: unknown[] = [];
+  for (const key of query.keys) {
+    if (key.length !== quoted.length) throw new Error('keyLookupSelect needs one value per key column');
+    params.push(...key);
+  }
+  const where = quoted.length === 1 ? `${quoted[0]} IN (${query.keys.map(() => '?').join(', ')})` : query.keys.map(() => one).join(' OR ');
+  return { sql: `SELECT ${query.columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(query.table)} WHERE ${where}`, params };
 }
 
 /**

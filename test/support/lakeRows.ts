@@ -10,6 +10,7 @@
  *   - DATE columns (JST calendar days) are 'YYYY-MM-DD' strings, or null.
  */
 import path from 'node:path';
+import { tableDir } from './lakeFolders';
 import { DuckDBDateValue, DuckDBInstance, DuckDBTimestampValue } from '@duckdb/node-api';
 
 /** A person's pseudonymous id, exact. */
@@ -159,7 +160,7 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   const read = async (table: string): Promise<Raw[]> => {
-    const files = path.join(lakeDir, table, '*.parquet').replace(/'/g, "''");
+    const files = path.join(tableDir(lakeDir, table), '*.parquet').replace(/'/g, "''");
     const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet('${files}')`);
     // Raw DuckDB values: BIGINT as bigint, TIMESTAMP with its exact microseconds, DATE as a day number.
     return reader.getRowObjects() as Raw[];

@@ -15,6 +15,11 @@ export interface ComputedResult {
   freshUntil: string | null;
   engineElapsedMs: number;
   bytesScanned?: number;
+  /**
+   * False when the rows may come from another snapshot than the one the cache key names (the lake
+   * changed while the query ran): such a result answers its request but is not cached.
+   */
+  cacheable?: boolean;
 }
 
 /** One metric's series as forecasts and anomaly flags read it, and whether it came from the cache. */

@@ -349,7 +349,9 @@ export class MetricsService implements SeriesSource {
     const running = this.execute(metric, compiled, manifest, request, own).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, { result: running, ledger: own });
     running.then(
-      (result) => this.cache.set(key, result, cacheEntryBytes(key, result)),
+      (result) => {
+        if (result.cacheable !== false) this.cache.set(key, result, cacheEntryBytes(key, result));
+      },
       () => undefined,
     );
     return running;
@@ -407,6 +409,8 @@ export class MetricsService implements SeriesSource {
       freshUntil: freshUntil(freshness),
       engineElapsedMs: result.elapsedMs,
       ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
+      // An engine that follows the lake says which snapshot answered; only a match may be cached.
+      ...(result.snapshotId !== undefined && result.snapshotId !== manifest.snapshotId ? { cacheable: false } : {}),
     };
   }
 

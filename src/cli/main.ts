@@ -1,5 +1,5 @@
 /**
- * `snaq`: the data team's command line. serve · metrics · query · forecast · anomalies · lake generate.
+ * `snaq`: the data team's command line. serve · metrics · query · forecast · anomalies · lake generate/status/rollback · source seed.
  * Errors are one line on stderr and a non-zero exit; results go to stdout.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -28,6 +28,7 @@ import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
+import { runLakeRollback, runLakeStatus } from './lakeCommands';
 import { CliError, exportErrorSentence, exportSummary, keptAsideSentence, pseudonymKeyErrorSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
 
 function numeric(name: string) {
@@ -182,7 +183,7 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake directory')
     .action(runAnomalies);
 
-  const lake = program.command('lake').description('The sample lake.');
+  const lake = program.command('lake').description('The lake: a sample to generate, its snapshots, history and freshness, rollback.');
   lake
     .command('generate')
     .description('Write the deterministic sample lake as Parquet plus manifest.json.')
@@ -215,6 +216,18 @@ export function buildProgram(): Command {
       });
       process.stdout.write(`${exportSummary(result, lang)}\n`);
     });
+  lake
+    .command('status')
+    .description('The current snapshot, the recent runs with their quality verdicts, and each table’s freshness SLO attainment over 30 days.')
+    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(runLakeStatus);
+  lake
+    .command('rollback')
+    .description('Make the previous snapshot (or --to ID) current again; a running service follows without a restart.')
+    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--to <id>', 'the snapshot to make current (default: the newest one older than the current)')
+    .action(runLakeRollback);
   const source = program.command('source').description('The sample source database (MariaDB/MySQL).');
   source
     .command('seed')

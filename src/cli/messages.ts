@@ -38,6 +38,15 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
     `${e.path} はサンプルではないレイクです（マニフェストに generator がありません）。置き換えるには --force を付けてください（元のレイクは名前を変えて横に残します）。`,
   replace_unreadable: (e) =>
     `${e.path} のマニフェストが読めず（${e.detail}）、サンプルか分からないため置き換えません。置き換えるには --force を付けてください（元のレイクは名前を変えて横に残します）。`,
+  lake_not_writable: (e) => `${e.path} にレイクを書き込めません（${e.detail}）。--lake か SNAQ_LAKE_DIR を確認してください。`,
+  export_running: (e) =>
+    `このレイクでは別の${e.facts.what === 'rollback' ? 'ロールバック' : 'エクスポート'}が実行中です（${e.facts.host} の pid ${e.facts.pid}、${e.facts.since} から）。終わるまで待ってください。そのプロセスがもう無いなら ${e.path} を削除してください。`,
+  invalid_id: (e) =>
+    `"${e.path}" は${e.facts.what === 'run' ? '実行' : 'スナップショット'}の ID として使えません。英数字と "."、"_"、"-" だけで、英数字で始めてください（81 文字まで）。`,
+  snapshot_exists: (e) => `スナップショット ${e.facts.id} はすでにあります。新しいスナップショットには新しい ID が必要です。`,
+  snapshot_not_found: (e) => `スナップショット ${e.facts.id} はありません。選べるのは ${e.facts.available} です。`,
+  snapshot_current: (e) => `スナップショット ${e.facts.id} はすでに現在のものです。ロールバックするものはありません。`,
+  no_previous_snapshot: (e) => `現在のスナップショット（${e.facts.id}）より古いものが ${e.path} に残っていません。ロールバックできません。`,
 };
 
 export function lakeErrorSentence(error: LakeError, lang: Lang): string {
@@ -76,6 +85,23 @@ function whileReading(error: SourceError): string {
 
 export function sourceErrorSentence(error: SourceError, lang: Lang): string {
   return lang === 'ja' ? JA_SOURCE[error.reason](error) : error.message;
+}
+
+/** The line `lake rollback` prints. */
+export function rolledBackSentence(lakeDir: string, from: string, to: string, lang: Lang): string {
+  return lang === 'ja'
+    ? `${lakeDir} をスナップショット ${from} から ${to} に戻しました。動いているサービスは再起動なしで次のクエリから ${to} を返します。`
+    : `Rolled ${lakeDir} back from snapshot ${from} to ${to}; a running service answers from ${to} from its next query, without a restart.`;
+}
+
+/** What an export says when it took over the lock of a run that died (exportLock.ts `tookOverFrom`). */
+export function lockTakenOverSentence(from: { pid: number; host: string; what: string; startedAt: string } | 'unreadable', lang: Lang): string {
+  if (from === 'unreadable') {
+    return lang === 'ja' ? '読めないロックファイルが残っていたため、引き継ぎました。' : 'An unreadable lock file was left behind; took it over.';
+  }
+  return lang === 'ja'
+    ? `終了したプロセス（${from.host} の pid ${from.pid}、${from.startedAt} から）が残したロックを引き継ぎました。`
+    : `Took over the lock left by a process that is gone (pid ${from.pid} on ${from.host}, ${from.what} since ${from.startedAt}).`;
 }
 
 /** The line `lake generate --force` prints about the lake it replaced. */

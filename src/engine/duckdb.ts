@@ -2,6 +2,11 @@
  * The embedded engine: one in-memory DuckDB database with a view per lake table over its Parquet
  * files, a small pool of connections (one query each at a time, so each can be interrupted), and
  * prepared statements cached per connection.
+ *
+ * The views follow the lake's root manifest: when it names another snapshot (a publish, a
+ * rollback, a regenerated sample), the next query first redefines every view in one transaction,
+ * so a query reads the old snapshot or the new one, never a mix. Queries already running finish on
+ * the old files, which retention keeps (src/lake/lakeStore.ts never deletes the recent snapshots).
  */
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -51,12 +56,41 @@ function toCell(value: unknown, typeId: DuckDBTypeId): Cell {
   return String(value);
 }
 
+/**
+ * One view per lake table (the Aurora table names, so catalog SQL reads the same on DuckDB and
+ * Athena), all replaced in one transaction: no query sees some tables of one snapshot and some
+ * of another. DuckDB lets it commit while other connections' queries read the old views.
+ */
+async function defineViews(connection: DuckDBConnection, lakeDir: string, manifest: LakeManifest): Promise<void> {
+  const statements = Object.entries(manifest.tables).map(([table, snapshot]) => {
+    if (!/^[a-z_]+$/.test(table)) throw new Error(`Lake manifest names an invalid table "${table}".`);
+    const files = path.join(lakeDir, snapshot.path, '*.parquet');
+    return `CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(files)})`;
+  });
+  await connection.run('BEGIN TRANSACTION');
+  try {
+    for (const sql of statements) await connection.run(sql);
+    await connection.run('COMMIT');
+  } catch (error) {
+    await connection.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
 export class DuckDbEngine implements QueryEngine {
   readonly name = 'duckdb' as const;
   readonly dialect = 'duckdb' as const;
   private readonly idle: PooledConnection[] = [];
   private readonly waiting: Array<(connection: PooledConnection) => void> = [];
-  private manifestCache?: { mtimeMs: number; manifest: LakeManifest };
+  private manifestCache?: { version: string; manifest: LakeManifest };
+  /** The snapshot the views read now. */
+  private viewsSnapshotId: string;
+  /** The one redefinition of the views in progress: every query arriving meanwhile waits for it. */
+  private swap?: Promise<void>;
+  /** Bumped when a swap starts and when it ends: a query that saw it change cannot tell which snapshot it read. */
+  private viewsGeneration = 0;
+  /** A manifest whose views could not be made (its files missing?): not retried until the manifest changes. */
+  private failedManifest?: LakeManifest;
   private ping?: Promise<'answered' | 'failed'>;
   private closed = false;
 
@@ -66,8 +100,12 @@ export class DuckDbEngine implements QueryEngine {
     pool: PooledConnection[],
     /** Health's own connection: a probe must not queue behind the queries holding the pool. */
     private readonly healthConnection: DuckDBConnection,
+    /** Where the views are (re)defined, never a query's: DDL must not wait for a free pooled connection. */
+    private readonly viewsConnection: DuckDBConnection,
+    manifest: LakeManifest,
   ) {
     this.idle.push(...pool);
+    this.viewsSnapshotId = manifest.snapshotId;
   }
 
   static async open(options: DuckDbEngineOptions): Promise<DuckDbEngine> {
@@ -79,13 +117,41 @@ export class DuckDbEngine implements QueryEngine {
     });
     const pool: PooledConnection[] = [];
     for (let i = 0; i < (options.connections ?? 4); i++) pool.push({ connection: await instance.connect(), statements: new Map() });
-    // Views carry the Aurora table names, so catalog SQL reads the same on DuckDB and Athena.
-    for (const [table, snapshot] of Object.entries(manifest.tables)) {
-      if (!/^[a-z_]+$/.test(table)) throw new Error(`Lake manifest names an invalid table "${table}".`);
-      const files = path.join(lakeDir, snapshot.path, '*.parquet');
-      await pool[0]!.connection.run(`CREATE OR REPLACE VIEW ${table} AS SELECT * FROM read_parquet(${sqlString(files)})`);
+    const viewsConnection = await instance.connect();
+    await defineViews(viewsConnection, lakeDir, manifest);
+    return new DuckDbEngine(instance, lakeDir, pool, await instance.connect(), viewsConnection, manifest);
+  }
+
+  /**
+   * Brings the views to the snapshot the root manifest names, before a query. A manifest that
+   * cannot be read (half written by hand, deleted) leaves the views as they are: queries go on
+   * answering from the last good snapshot, and `snapshot()` and health report the fault.
+   */
+  private async followManifest(): Promise<void> {
+    if (this.swap) return this.swap;
+    let manifest: LakeManifest;
+    try {
+      manifest = await this.snapshot();
+    } catch {
+      return;
     }
-    return new DuckDbEngine(instance, lakeDir, pool, await instance.connect());
+    if (this.swap) return this.swap; // another query started it while this one read the manifest
+    if (manifest.snapshotId === this.viewsSnapshotId || manifest === this.failedManifest) return;
+    this.viewsGeneration++;
+    this.swap = defineViews(this.viewsConnection, this.lakeDir, manifest).then(
+      () => {
+        this.viewsSnapshotId = manifest.snapshotId;
+      },
+      () => {
+        // The new snapshot's files cannot be read: keep serving the old views; health names the table.
+        this.failedManifest = manifest;
+      },
+    );
+    void this.swap.finally(() => {
+      this.viewsGeneration++;
+      this.swap = undefined;
+    });
+    return this.swap;
   }
 
   private acquire(): Promise<PooledConnection> {
@@ -119,7 +185,11 @@ export class DuckDbEngine implements QueryEngine {
   async execute(statement: EngineStatement, options: ExecuteOptions): Promise<EngineResult> {
     if (this.closed) throw new ApiError('ENGINE_UNAVAILABLE', 'The query engine is shutting down.');
     const started = performance.now();
+    await this.followManifest();
     const pooled = await this.acquire();
+    // A query reads one snapshot whatever happens meanwhile; which one is certain only if no swap overlapped it.
+    const generation = this.viewsGeneration;
+    const snapshotId = this.swap ? null : this.viewsSnapshotId;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -139,7 +209,12 @@ export class DuckDbEngine implements QueryEngine {
         });
       }
       const rows = raw.map((row) => row.map((value, i) => toCell(value, types[i]!)));
-      return { columnNames: reader.columnNames(), rows, elapsedMs: performance.now() - started };
+      return {
+        columnNames: reader.columnNames(),
+        rows,
+        elapsedMs: performance.now() - started,
+        snapshotId: generation === this.viewsGeneration ? snapshotId : null,
+      };
     } catch (error) {
       if (error instanceof ApiError) throw error;
       const message = (error as Error).message ?? '';
@@ -177,16 +252,18 @@ export class DuckDbEngine implements QueryEngine {
 
   async snapshot(): Promise<LakeManifest> {
     const file = path.join(this.lakeDir, 'manifest.json');
-    let mtimeMs: number;
+    let version: string;
     try {
-      mtimeMs = statSync(file).mtimeMs;
+      // The inode too: a publish replaces the file by a rename, possibly within the clock's tick.
+      const stat = statSync(file);
+      version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
     } catch {
       throw new ApiError('ENGINE_UNAVAILABLE', 'The lake manifest is missing. Regenerate the lake or check SNAQ_LAKE_DIR.', {
         reason: 'lake_missing',
       });
     }
-    // Re-read only when the lake was rewritten, so a regenerated lake is picked up without a restart.
-    if (this.manifestCache?.mtimeMs !== mtimeMs) {
+    // Re-read only when the lake was rewritten, so a new snapshot is picked up without a restart.
+    if (this.manifestCache?.version !== version) {
       let manifest: LakeManifest;
       try {
         manifest = readManifest(this.lakeDir);
@@ -196,7 +273,7 @@ export class DuckDbEngine implements QueryEngine {
           reason: 'lake_manifest_invalid',
         });
       }
-      this.manifestCache = { mtimeMs, manifest };
+      this.manifestCache = { version, manifest };
     }
     return this.manifestCache.manifest;
   }
@@ -240,11 +317,13 @@ export class DuckDbEngine implements QueryEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.swap;
     for (const pooled of this.idle) {
       for (const statement of pooled.statements.values()) statement.destroySync();
       pooled.connection.closeSync();
     }
     this.healthConnection.closeSync();
+    this.viewsConnection.closeSync();
     this.instance.closeSync();
   }
 }

@@ -34,7 +34,9 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
     const response = await fetcher(httpsUrl);
     if (!response.ok) throw new Error(`The lake manifest could not be read (HTTP ${response.status}).`);
     const manifest = (await response.json()) as LakeManifest;
-    if (manifest.schemaVersion !== 1 || typeof manifest.snapshotId !== 'string') throw new Error('The lake manifest is not a version-1 manifest.');
+    if ((manifest.schemaVersion !== 1 && manifest.schemaVersion !== 2) || typeof manifest.snapshotId !== 'string') {
+      throw new Error('The lake manifest is not a manifest of schema version 1 or 2.');
+    }
     cached = { at: now(), manifest };
     return manifest;
   };

@@ -34,6 +34,11 @@ export interface EngineResult {
   rows: Cell[][];
   elapsedMs: number;
   bytesScanned?: number;
+  /**
+   * The snapshot the rows come from, for an engine that follows a changing lake (DuckDB): null when
+   * it cannot tell (the lake changed while the query ran), absent when the engine does not say.
+   */
+  snapshotId?: string | null;
 }
 
 export interface EngineHealth {

@@ -1,6 +1,8 @@
 /**
- * Generates the deterministic synthetic snaq.me sample lake: one Parquet folder per table
- * plus manifest.json, written by an in-memory DuckDB.
+ * Generates the deterministic synthetic snaq.me sample lake, written by an in-memory DuckDB in the
+ * layout of schema version 2 (lakeLayout.ts): one snapshot, `snapshots/<id>/<table>/data.parquet`,
+ * its manifest (also the root one) and a history line. A sample is replaced whole, never published
+ * beside older snapshots: it is written beside the lake and renamed into place.
  *
  * Determinism: every random attribute is hash(entity key, salt, seed) (see macros.sql.ts),
  * and every process runs over a fixed horizon that asOf only cuts, so the same seed, scale
@@ -14,6 +16,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
 import { inspectLake, LakeError, MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
+import { appendHistory, historyTablesOf } from './lakeHistory';
+import { newRunId, snapshotDir, snapshotTablePath } from './lakeLayout';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 import { SOURCE_SCHEMA } from '../contract/privacyPolicy';
 import { pseudonymise, pseudonymKeyFingerprint, samplePseudonymKey } from './pseudonym';
@@ -69,21 +73,33 @@ export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
   try {
     // Made-up people, so the DEVELOPMENT key (never one for a real source); the summary says so.
     const key = samplePseudonymKey();
-    const rowCounts = await writeTables(stagingDir, { seed, scale, asOf, key });
+    const snapshotId = snapshotIdOf(seed, scale, asOf);
+    const rowCounts = await writeTables(snapshotDir(stagingDir, snapshotId), { seed, scale, asOf, key });
     const snapshotAt = asOf.toISOString();
-    const tables = Object.fromEntries(LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: t }])) as Record<
-      TableName,
-      TableSnapshot
-    >;
+    const tables = Object.fromEntries(
+      LAKE_TABLES.map((t): [TableName, TableSnapshot] => [t, { snapshotAt, rows: rowCounts[t], path: snapshotTablePath(snapshotId, t) }]),
+    ) as Record<TableName, TableSnapshot>;
     const manifest: SampleLakeManifest = {
-      schemaVersion: 1,
-      snapshotId: snapshotIdOf(seed, scale, asOf),
+      schemaVersion: 2,
+      snapshotId,
       generator: { seed, scale, asOf: snapshotAt },
       pseudonymKeyFingerprint: pseudonymKeyFingerprint(key),
       generatedAt: new Date().toISOString(),
       tables,
     };
-    writeFileSync(join(stagingDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
+    writeFileSync(join(snapshotDir(stagingDir, snapshotId), MANIFEST_FILE), manifestText);
+    writeFileSync(join(stagingDir, MANIFEST_FILE), manifestText);
+    appendHistory(stagingDir, {
+      at: new Date().toISOString(),
+      kind: 'generate',
+      runId: newRunId(),
+      outcome: 'published',
+      snapshotId,
+      previousSnapshotId: null,
+      tables: historyTablesOf(manifest),
+      elapsedMs: Math.round(performance.now() - started),
+    });
     const keptAside = replacing === 'keep' ? `${outDir}.replaced-${new Date().toISOString().replace(/[:.]/g, '')}` : undefined;
     swapIntoPlace(stagingDir, outDir, keptAside);
     return { manifest, elapsedMs: Math.round(performance.now() - started), ...(keptAside ? { keptAside } : {}) };
@@ -208,6 +224,7 @@ export async function withSampleBusiness<T>({ seed, scale, asOf }: BusinessInput
 }
 
 async function writeTables(dir: string, { key, ...business }: GeneratorInputs): Promise<Record<TableName, number>> {
+  mkdirSync(dir, { recursive: true });
   return withSampleBusiness(business, async (conn) => {
     await writePseudonyms(conn, key);
     const rows = {} as Record<TableName, number>;

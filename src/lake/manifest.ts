@@ -35,7 +35,15 @@ export type LakeProblem =
   | 'replace_not_a_lake'
   | 'replace_file'
   | 'replace_not_a_sample'
-  | 'replace_unreadable';
+  | 'replace_unreadable'
+  // The lake's store (src/lake/lakeStore.ts, exportLock.ts): publishing, rolling back, one export at a time.
+  | 'lake_not_writable'
+  | 'export_running'
+  | 'invalid_id'
+  | 'snapshot_exists'
+  | 'snapshot_not_found'
+  | 'snapshot_current'
+  | 'no_previous_snapshot';
 
 /** A lake that cannot be used or replaced: `path` is the file or folder at fault; the message is one English line. */
 export class LakeError extends Error {
@@ -45,6 +53,8 @@ export class LakeError extends Error {
     message: string,
     /** The parser's own words (JSON error, the manifest field at fault), for the message. */
     readonly detail = '',
+    /** Named facts for the sentence in another language (the lock's holder, the ids available). */
+    readonly facts: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'LakeError';
@@ -52,10 +62,30 @@ export class LakeError extends Error {
 }
 
 const isoInstant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO timestamp');
-const tableEntry = z.object({ snapshotAt: isoInstant, rows: z.number().int().nonnegative(), path: z.string().min(1) });
+const count = z.number().int().nonnegative();
+const tableEntry = z.object({
+  snapshotAt: isoInstant,
+  rows: count,
+  path: z.string().min(1),
+  // Schema version 2, written by the export: how the table was brought up to date.
+  strategy: z.enum(['full', 'append', 'merge']).optional(),
+  rowsRead: count.optional(),
+  keysRead: count.optional(),
+  rowsChanged: count.optional(),
+});
 const generatorInputs = z.object({ seed: z.number(), scale: z.number().positive(), asOf: isoInstant });
+const exportRecord = z.object({
+  runId: z.string().min(1),
+  source: z.string(),
+  sampleSource: z.boolean(),
+  full: z.boolean(),
+  previousSnapshotId: z.string().min(1).nullable(),
+  startedAt: isoInstant,
+  finishedAt: isoInstant,
+});
 const manifestSchema = z.object({
-  schemaVersion: z.literal(1),
+  // 1: the first samples, tables at `<lake>/<table>`; 2: tables under `snapshots/<snapshotId>/` (lakeLayout.ts).
+  schemaVersion: z.union([z.literal(1), z.literal(2)]),
   snapshotId: z.string().min(1),
   // Optional, as in the contract: an export writes no generator, and its lake is as valid as a sample.
   generator: generatorInputs.optional(),
@@ -65,6 +95,8 @@ const manifestSchema = z.object({
     .optional(),
   generatedAt: isoInstant,
   tables: z.object(Object.fromEntries(LAKE_TABLES.map((t) => [t, tableEntry])) as Record<TableName, typeof tableEntry>),
+  export: exportRecord.optional(),
+  quality: z.object({ passed: z.boolean(), report: z.string().min(1) }).optional(),
 });
 
 /** Where the local lake lives: $SNAQ_LAKE_DIR, else `.snaq/lake` under the working directory. */
@@ -181,7 +213,8 @@ function readManifestJson(dir: string): unknown {
   }
 }
 
-function parseManifest(file: string, json: unknown): ReadableLakeManifest {
+/** Validates a manifest held in memory (`file` names it in the error), as `readManifest` does a file's. */
+export function parseManifest(file: string, json: unknown): ReadableLakeManifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -21,6 +21,7 @@ import { DuckDbEngine } from '../../src/engine/duckdb';
 import { generateLake } from '../../src/lake/generate';
 import { lakeExists } from '../../src/lake/manifest';
 import { median, percentile, round } from './stats';
+import { tableDir } from '../support/lakeFolders';
 
 const BENCH_DIR = path.resolve('.snaq', 'bench');
 const LAKE_DIR = path.join(BENCH_DIR, 'lake-scale10');
@@ -54,7 +55,7 @@ async function rawDuckDb(): Promise<(sql: string, params: readonly unknown[]) =>
   const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
   const connection = await instance.connect();
   for (const table of LAKE_TABLES) {
-    await connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet('${path.join(LAKE_DIR, table, '*.parquet')}')`);
+    await connection.run(`CREATE VIEW ${table} AS SELECT * FROM read_parquet('${path.join(tableDir(LAKE_DIR, table), '*.parquet')}')`);
   }
   return async (sql, params) => {
     const started = performance.now();

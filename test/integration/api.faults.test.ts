@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { createTestLake, type TestLake } from '../support/lake';
+import { createTestLake, tableDir, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 
 let lake: TestLake;
@@ -118,7 +118,7 @@ describe('a lake broken under a running server', () => {
 
   test('a corrupt Parquet file: queries answer 503 ENGINE_UNAVAILABLE with a reason, health is degraded (503)', async () => {
     expect((await health()).status).toBe(200);
-    const boxes = path.join(lakeDir, 'boxes');
+    const boxes = tableDir(lakeDir, 'boxes');
     for (const file of readdirSync(boxes)) writeFileSync(path.join(boxes, file), 'this is not parquet any more');
     const answer = await query();
     expect(answer.status).toBe(503);
@@ -134,7 +134,7 @@ describe('a lake broken under a running server', () => {
 
   test('a lake whose table lacks a column of the contract: queries that read it answer 503 lake_schema_mismatch, never 500', async () => {
     // As an export written before a contract change would be: users without age_band.
-    const users = path.join(lakeDir, 'users');
+    const users = tableDir(lakeDir, 'users');
     const rewritten = path.join(root, 'users.parquet');
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
@@ -155,7 +155,7 @@ describe('a lake broken under a running server', () => {
   });
 
   test('a table whose files are gone: health is degraded (503) and names it', async () => {
-    const products = path.join(lakeDir, 'products');
+    const products = tableDir(lakeDir, 'products');
     for (const file of readdirSync(products)) rmSync(path.join(products, file));
     const report = await health();
     expect(report.status).toBe(503);

@@ -21,7 +21,7 @@ import { LakeError, readManifest } from '../../src/lake/manifest';
 import { readHistory } from '../../src/lake/lakeHistory';
 import { pseudonymise, samplePseudonymKey } from '../../src/lake/pseudonym';
 import { createTestLake, TEST_AS_OF, type TestLake } from '../support/lake';
-import { lakeStrings, lakeTableRows } from '../support/lakeRows';
+import { lakeStrings, lakeTableRows } from '../support/lakeLines';
 import { startMariaDb, type PrivateMariaDb } from '../support/mariadb';
 import { describeIfAvailable, MARIADBD } from '../support/requirements';
 

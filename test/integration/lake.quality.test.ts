@@ -10,7 +10,7 @@ import { LAKE_QUALITY, type QualityCheckName, type QualityProblem, type QualityR
 import type { TableName } from '../../src/contract/lakeSchema';
 import type { LakeManifest } from '../../src/contract/snapshot';
 import { checkLakeQuality, enumerationsOf, qualitySummary, writeQualityReport } from '../../src/lake/quality';
-import { createTestLake, TEST_AS_OF, type TestLake } from '../support/lake';
+import { createTestLake, tableDir, TEST_AS_OF, type TestLake } from '../support/lake';
 
 let lake: TestLake;
 let scratch: string;
@@ -29,12 +29,12 @@ afterAll(() => {
 async function brokenCopy(table: TableName, select: string): Promise<string> {
   const dir = join(scratch, `copy-${++copies}`);
   cpSync(lake.dir, dir, { recursive: true });
-  const folder = join(dir, table);
+  const folder = tableDir(dir, table);
   for (const file of readdirSync(folder)) rmSync(join(folder, file));
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   try {
-    await db.run(`CREATE VIEW t AS SELECT * FROM read_parquet('${join(lake.dir, table, '*.parquet')}')`);
+    await db.run(`CREATE VIEW t AS SELECT * FROM read_parquet('${join(tableDir(lake.dir, table), '*.parquet')}')`);
     await db.run(`COPY (${select}) TO '${join(folder, 'data.parquet')}' (FORMAT parquet)`);
   } finally {
     db.closeSync();
@@ -198,7 +198,8 @@ describe('each check fails on a copy broken its way', () => {
   it('a table with no Parquet fails as unreadable and its other checks are skipped', async () => {
     const dir = join(scratch, `copy-${++copies}`);
     cpSync(lake.dir, dir, { recursive: true });
-    for (const file of readdirSync(join(dir, 'diagnoses'))) rmSync(join(dir, 'diagnoses', file));
+    const folder = tableDir(dir, 'diagnoses');
+    for (const file of readdirSync(folder)) rmSync(join(folder, file));
     const report = await gate(dir);
     expect(finding(report, 'diagnoses', 'schema', 'unreadable').message).toMatch(/^diagnoses: its Parquet files cannot be read/);
     const diagnoses = report.tables.find((t) => t.table === 'diagnoses')!;

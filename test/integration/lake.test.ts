@@ -12,6 +12,8 @@ import { macroStatements } from '../../src/lake/macros.sql';
 import { pseudonymise, pseudonymKeyFingerprint, samplePseudonymKey, SAMPLE_PSEUDONYM_KEY_BASE64 } from '../../src/lake/pseudonym';
 import { FAMILY_NAMES, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE } from '../../src/lake/reference-data';
 import { AGE_BANDS, ageBand, SOURCE_SCHEMA } from '../../src/contract/privacyPolicy';
+import { readHistory } from '../../src/lake/lakeHistory';
+import { tableDir } from '../support/lakeFolders';
 
 const AS_OF = new Date('2026-11-01T00:00:00Z');
 const AS_OF_SQL = "TIMESTAMP '2026-11-01 00:00:00'";
@@ -41,7 +43,7 @@ async function num(sql: string): Promise<number> {
   return Number(Object.values(await one(sql))[0]);
 }
 function parquet(dir: string, table: TableName): string {
-  return `read_parquet('${join(dir, table, '*.parquet')}')`;
+  return `read_parquet('${join(tableDir(dir, table), '*.parquet')}')`;
 }
 /** Order-independent content checksum of a relation (tables have unique keys, so sums do not cancel). */
 async function checksum(relation: string): Promise<string> {
@@ -84,13 +86,20 @@ describe('files and manifest', () => {
   test('manifest.json round-trips and describes the inputs', () => {
     const { dir, manifest } = lakes.small;
     expect(readManifest(dir)).toEqual(manifest);
-    expect(manifest.schemaVersion).toBe(1);
+    expect(manifest.schemaVersion).toBe(2);
     expect(manifest.generator).toEqual({ seed: 42, scale: SMALL_SCALE, asOf: AS_OF.toISOString() });
     expect(Object.keys(manifest.tables).sort()).toEqual([...LAKE_TABLES].sort());
     for (const t of LAKE_TABLES) {
       expect(manifest.tables[t].snapshotAt).toBe(AS_OF.toISOString());
-      expect(manifest.tables[t].path).toBe(t);
+      expect(manifest.tables[t].path).toBe(`snapshots/${manifest.snapshotId}/${t}`);
     }
+    // Schema version 2's layout: the snapshot's own manifest copy, and the generate in the history.
+    expect(readManifest(join(dir, 'snapshots', manifest.snapshotId))).toEqual(manifest);
+    expect(readdirSync(dir).sort()).toEqual(['history', 'manifest.json', 'snapshots']);
+    expect(readHistory(dir)).toEqual([
+      expect.objectContaining({ kind: 'generate', outcome: 'published', snapshotId: manifest.snapshotId, previousSnapshotId: null }),
+    ]);
+    expect(readHistory(dir)[0]!.tables?.users).toEqual({ snapshotAt: AS_OF.toISOString(), rows: manifest.tables.users.rows });
   });
 
   test('each table folder holds Parquet with the manifest row count', async () => {

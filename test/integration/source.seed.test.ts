@@ -15,7 +15,7 @@ import { SourceError } from '../../src/export/sourceErrors';
 import { seedSource, type SeedResult } from '../../src/export/seedSource';
 import { parseSourceUrl, sourceLocationFrom } from '../../src/export/sourceUrl';
 import { pseudonymise, samplePseudonymKey } from '../../src/lake/pseudonym';
-import { createTestLake, TEST_AS_OF, type TestLake } from '../support/lake';
+import { createTestLake, tableDir, TEST_AS_OF, type TestLake } from '../support/lake';
 import { startMariaDb, type PrivateMariaDb } from '../support/mariadb';
 import { describeIfAvailable, MARIADBD } from '../support/requirements';
 
@@ -72,7 +72,7 @@ describeIfAvailable(MARIADBD, 'snaq source seed on a private MariaDB', () => {
     const duck = await instance.connect();
     try {
       const columns = Object.keys(LAKE_SCHEMA[table].columns).map((c) => `coalesce(CAST(${c} AS VARCHAR), 'NULL')`);
-      const result = await duck.runAndReadAll(`SELECT ${columns.join(` || '|' || `)} FROM read_parquet('${path.join(lake.dir, table, '*.parquet')}')`);
+      const result = await duck.runAndReadAll(`SELECT ${columns.join(` || '|' || `)} FROM read_parquet('${path.join(tableDir(lake.dir, table), '*.parquet')}')`);
       return result.getRows().map((row) => String(row[0]));
     } finally {
       duck.closeSync();

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateLake } from '../../src/lake/generate';
 import type { LakeManifest } from '../../src/contract/snapshot';
+import { tableDir } from './lakeFolders';
+
+export { tableDir } from './lakeFolders';
 
 export const TEST_AS_OF = new Date('2026-11-01T00:00:00Z');
 
@@ -22,7 +25,7 @@ export async function createTestLake(options: { scale?: number; seed?: number; a
 
 /**
  * Adds rows to a lake table as one more Parquet file beside its data (the engine reads
- * `<table>/*.parquet`): `select` is DuckDB SQL over the other tables, read as views.
+ * `<table's folder>/*.parquet`): `select` is DuckDB SQL over the other tables, read as views.
  */
 export async function injectRows(lakeDir: string, table: string, file: string, select: string): Promise<void> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -30,9 +33,9 @@ export async function injectRows(lakeDir: string, table: string, file: string, s
   const connection = await instance.connect();
   try {
     for (const name of ['users', 'shop_orders', 'boxes', 'subscriptions']) {
-      await connection.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet('${path.join(lakeDir, name, '*.parquet')}')`);
+      await connection.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet('${path.join(tableDir(lakeDir, name), '*.parquet')}')`);
     }
-    await connection.run(`COPY (${select}) TO '${path.join(lakeDir, table, file)}' (FORMAT parquet)`);
+    await connection.run(`COPY (${select}) TO '${path.join(tableDir(lakeDir, table), file)}' (FORMAT parquet)`);
   } finally {
     connection.closeSync();
     instance.closeSync();

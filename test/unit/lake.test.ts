@@ -45,7 +45,8 @@ describe('readManifest / lakeExists', () => {
     delete missingTable.tables.ratings;
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(missingTable));
     expect(() => readManifest(dir)).toThrow(/invalid at tables\.ratings/);
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), schemaVersion: 2 }));
+    // Versions 1 and 2 are read (2: the snapshots layout, issue 11); a later one is not.
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), schemaVersion: 3 }));
     expect(() => readManifest(dir)).toThrow(/schemaVersion/);
     // A fingerprint is 16 hex digits: anything longer could be the key itself.
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...sampleManifest(), pseudonymKeyFingerprint: 'ujKzeOgY6NUtqyCPfy7LNwwX' }));

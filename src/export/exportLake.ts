@@ -7,9 +7,9 @@
  * publish it atomically, or refuse it. Whatever happens, the history gets one line and the published
  * snapshot stays as it was until the new one replaces it whole.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LAKE_TABLES, type TableName } from '../contract/lakeSchema';
@@ -20,7 +20,7 @@ import { pseudonymKeyFingerprint, pseudonymKeyFromEnv, PSEUDONYM_KEY_ENV, sample
 import { checkLakeQuality, writeQualityReport } from '../lake/quality';
 import { acquireExportLock, type ExportLock } from '../lake/exportLock';
 import { appendHistory, oneLineError, type HistoryEntry } from '../lake/lakeHistory';
-import { newRunId, qualityReportFile, qualityReportPath, snapshotTablePath } from '../lake/lakeLayout';
+import { lakePaths, newRunId, qualityReportFile, qualityReportPath, snapshotTablePath } from '../lake/lakeLayout';
 import { prepareStaging, publishSnapshot, readCursors } from '../lake/lakeStore';
 import type { QualityReport } from '../contract/lakeQuality';
 import { rowTreatment, tableShape, jstDateOf } from './lakeRows';
@@ -98,6 +98,8 @@ function currentSnapshot(lakeDir: string): PreviousSnapshot | undefined {
   if (state.kind === 'other' && state.error.reason === 'not_a_folder') {
     throw new LakeError('lake_not_writable', lakeDir, `Cannot export into ${lakeDir}: it is a file, not a folder. Choose another --lake.`);
   }
+  // A lake whose exports never published yet holds only the layout's folders (a failed first run's history and report).
+  if (state.kind === 'other' && state.error.reason === 'not_a_lake' && onlyLayoutEntries(lakeDir)) return undefined;
   if (state.kind !== 'lake') throw state.error;
   if (state.sample) {
     throw new ExportError(
@@ -110,6 +112,12 @@ function currentSnapshot(lakeDir: string): PreviousSnapshot | undefined {
   return { manifest: state.manifest, ...(cursors?.version === 1 ? { cursors } : {}) };
 }
 
+function onlyLayoutEntries(lakeDir: string): boolean {
+  const layout = lakePaths(lakeDir);
+  const names = new Set([layout.snapshots, dirname(layout.history), layout.cursors, layout.quality, layout.staging, layout.lock].map((p) => basename(p)));
+  return readdirSync(lakeDir).every((name) => names.has(name));
+}
+
 export async function exportLake(options: ExportOptions): Promise<ExportResult> {
   const started = performance.now();
   const startedAt = new Date();
@@ -117,7 +125,13 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
   const runId = newRunId(startedAt);
   const lakeDir = options.lakeDir;
   const lock = acquireExportLock(lakeDir, 'export');
-  if (lock.tookOverFrom) say(`An earlier export (pid ${lock.tookOverFrom.pid}) died holding the lock; taking it over.`);
+  if (lock.tookOverFrom) {
+    say(
+      lock.tookOverFrom === 'unreadable'
+        ? 'An unreadable lock file was left by an earlier run; taking it over.'
+        : `An earlier ${lock.tookOverFrom.what} (pid ${lock.tookOverFrom.pid}, since ${lock.tookOverFrom.startedAt}) died holding the lock; taking it over.`,
+    );
+  }
   let previous: PreviousSnapshot | undefined;
   let reader: SourceReader | undefined;
   let workDir: string | undefined;

@@ -131,7 +131,8 @@ function checkPublishable(lakeDir: string, manifest: LakeManifest): ReadableLake
   checkLakeId(manifest.snapshotId);
   for (const [table, entry] of Object.entries(manifest.tables)) {
     const expected = snapshotTablePath(manifest.snapshotId, table);
-    if (entry.path !== expected) throw new Error(`Table ${table} must lie at "${expected}" in snapshot ${manifest.snapshotId}; the manifest says "${entry.path}".`);
+    if (entry.path !== expected)
+      throw new Error(`Table ${table} must lie at "${expected}" in snapshot ${manifest.snapshotId}; the manifest says "${entry.path}".`);
   }
   return parseManifest(join(lakePaths(lakeDir).root, MANIFEST_FILE), manifest);
 }
@@ -226,9 +227,15 @@ export function rollbackLake(lakeDir: string, to?: string): { from: string; to: 
     const snapshots = listSnapshots(lakeDir);
     const target = to === undefined ? previousSnapshot(lakeDir, current, snapshots) : namedSnapshot(lakeDir, to, snapshots);
     if (target.snapshotId === current.snapshotId) {
-      throw new LakeError('snapshot_current', lakePaths(lakeDir).manifest, `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`, '', {
-        id: target.snapshotId,
-      });
+      throw new LakeError(
+        'snapshot_current',
+        lakePaths(lakeDir).manifest,
+        `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`,
+        '',
+        {
+          id: target.snapshotId,
+        },
+      );
     }
     writeFileAtomically(lakePaths(lakeDir).manifest, manifestText(target.manifest));
     appendHistory(lakeDir, {
@@ -269,4 +276,3 @@ function previousSnapshot(lakeDir: string, current: LakeManifest, snapshots: Sna
     { id: current.snapshotId },
   );
 }
-

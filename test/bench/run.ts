@@ -4,6 +4,7 @@
  */
 import { runAddonBench } from './addon.bench';
 import { runApiBench } from './api.bench';
+import { runExportBench } from './export.bench';
 import { runForecastBench } from './forecast.bench';
 import { runMemoryBench } from './memory.bench';
 import { runOverloadBench } from './overload.bench';
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   forecast: runForecastBench,
   overload: runOverloadBench,
   memory: runMemoryBench,
+  export: runExportBench,
 };
 
 async function main(): Promise<void> {

@@ -46,7 +46,12 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export async function startMariaDb(): Promise<PrivateMariaDb> {
+export interface MariaDbOptions {
+  /** InnoDB's buffer pool (default 32M: tests hold toy tables; the export benchmark gives it room for its source). */
+  bufferPoolSize?: string;
+}
+
+export async function startMariaDb(options: MariaDbOptions = {}): Promise<PrivateMariaDb> {
   const dir = mkdtempSync(path.join(tmpdir(), 'snaq-mariadb-'));
   const datadir = path.join(dir, 'data');
   const socket = path.join(dir, 'mariadb.sock');
@@ -70,8 +75,8 @@ export async function startMariaDb(): Promise<PrivateMariaDb> {
         '--skip-log-bin',
         `--log-error=${log}`,
         `--pid-file=${path.join(dir, 'mariadbd.pid')}`,
-        // Small and quick: this server holds toy tables.
-        '--innodb-buffer-pool-size=32M',
+        // Small and quick by default: this server holds toy tables.
+        `--innodb-buffer-pool-size=${options.bufferPoolSize ?? '32M'}`,
         '--innodb-log-file-size=16M',
       ],
       { stdio: 'ignore' },

@@ -59,7 +59,7 @@ export async function runExportBench(): Promise<void> {
     lakeRounds: Math.max(3, knob('SNAQ_BENCH_EXPORT_LAKE_ROUNDS', 7)),
     cachedRounds: 50,
   };
-  const scale1Lake = path.join(BENCH_DIR, 'export-lake-scale1');
+  const scale1Lake = path.join(BENCH_DIR, 'export-lake-rss-scale1');
   const benchLake = path.join(BENCH_DIR, `export-lake-scale${scale}`);
   for (const lake of [scale1Lake, benchLake]) rmSync(lake, { recursive: true, force: true });
   mkdirSync(BENCH_DIR, { recursive: true });

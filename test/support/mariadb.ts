@@ -6,7 +6,7 @@
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,12 +56,19 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<Privat
   const datadir = path.join(dir, 'data');
   const socket = path.join(dir, 'mariadb.sock');
   const log = path.join(dir, 'mariadbd.log');
+  // Its own temporary folder: internal temporary tables in a shared /tmp were seen deleted under a running server.
+  const serverTmp = path.join(dir, 'tmp');
+  mkdirSync(serverTmp);
   let child: ChildProcess | undefined;
   try {
     // --user=root: CI runs as root, and mariadbd refuses root without it.
-    await promisify(execFile)(installDbCommand(), ['--user=root', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db'], {
-      timeout: 60_000,
-    });
+    await promisify(execFile)(
+      installDbCommand(),
+      ['--user=root', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', `--tmpdir=${serverTmp}`],
+      {
+        timeout: 60_000,
+      },
+    );
     const port = await freePort();
     child = spawn(
       MARIADBD.path,
@@ -69,6 +76,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<Privat
         '--no-defaults',
         '--user=root',
         `--datadir=${datadir}`,
+        `--tmpdir=${serverTmp}`,
         `--socket=${socket}`,
         `--port=${port}`,
         '--bind-address=127.0.0.1',

@@ -46,9 +46,7 @@ export type HistoryTable = z.infer<typeof historyTable>;
 
 /** A manifest's tables as a history line records them: everything but the folder. */
 export function historyTablesOf(manifest: Pick<LakeManifest, 'tables'>): Record<string, HistoryTable> {
-  return Object.fromEntries(
-    Object.entries(manifest.tables).map(([table, { path: _path, ...rest }]) => [table, rest]),
-  );
+  return Object.fromEntries(Object.entries(manifest.tables).map(([table, { path: _path, ...rest }]) => [table, rest]));
 }
 
 /**

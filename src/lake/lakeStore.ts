@@ -118,12 +118,20 @@ export function publishSnapshot(lakeDir: string, lock: ExportLock, input: Publis
     }
     writeFileAtomically(paths.manifest, manifestText(manifest));
   } catch (error) {
-    // Not published: take back what this call added, so the snapshot's id stays free for a rerun.
-    rmSync(target, { recursive: true, force: true });
-    if (cursors) rmSync(cursors, { force: true });
-    throw notWritable(paths.root, error);
+    // Not published: take back what this call added (as far as it can), so the id stays free for a rerun.
+    bestEffort(() => rmSync(target, { recursive: true, force: true }));
+    if (cursors) bestEffort(() => rmSync(cursors, { force: true }));
+    throw notWritable((error as NodeJS.ErrnoException).path ?? paths.root, error);
   }
   return { retired: retireOldSnapshots(lakeDir, id, keep) };
+}
+
+function bestEffort(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // cleaning up after a failure must not hide that failure
+  }
 }
 
 function checkPublishable(lakeDir: string, manifest: LakeManifest): ReadableLakeManifest {
@@ -131,7 +139,8 @@ function checkPublishable(lakeDir: string, manifest: LakeManifest): ReadableLake
   checkLakeId(manifest.snapshotId);
   for (const [table, entry] of Object.entries(manifest.tables)) {
     const expected = snapshotTablePath(manifest.snapshotId, table);
-    if (entry.path !== expected) throw new Error(`Table ${table} must lie at "${expected}" in snapshot ${manifest.snapshotId}; the manifest says "${entry.path}".`);
+    if (entry.path !== expected)
+      throw new Error(`Table ${table} must lie at "${expected}" in snapshot ${manifest.snapshotId}; the manifest says "${entry.path}".`);
   }
   return parseManifest(join(lakePaths(lakeDir).root, MANIFEST_FILE), manifest);
 }
@@ -226,9 +235,15 @@ export function rollbackLake(lakeDir: string, to?: string): { from: string; to: 
     const snapshots = listSnapshots(lakeDir);
     const target = to === undefined ? previousSnapshot(lakeDir, current, snapshots) : namedSnapshot(lakeDir, to, snapshots);
     if (target.snapshotId === current.snapshotId) {
-      throw new LakeError('snapshot_current', lakePaths(lakeDir).manifest, `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`, '', {
-        id: target.snapshotId,
-      });
+      throw new LakeError(
+        'snapshot_current',
+        lakePaths(lakeDir).manifest,
+        `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`,
+        '',
+        {
+          id: target.snapshotId,
+        },
+      );
     }
     writeFileAtomically(lakePaths(lakeDir).manifest, manifestText(target.manifest));
     appendHistory(lakeDir, {
@@ -269,4 +284,3 @@ function previousSnapshot(lakeDir: string, current: LakeManifest, snapshots: Sna
     { id: current.snapshotId },
   );
 }
-

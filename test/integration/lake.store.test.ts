@@ -7,6 +7,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { MetricsService } from '../../src/api/service';
+import { loadCatalog } from '../../src/catalog/catalog';
 import { main } from '../../src/cli/main';
 import { LAKE_TABLES, type TableName } from '../../src/contract/lakeSchema';
 import type { LakeManifest, TableSnapshot } from '../../src/contract/snapshot';
@@ -18,6 +20,7 @@ import { lakePaths, newRunId, snapshotDir, snapshotTablePath } from '../../src/l
 import { lakeStatus } from '../../src/lake/lakeStatus';
 import { listSnapshots, prepareStaging, publishSnapshot, readCursors, rollbackLake } from '../../src/lake/lakeStore';
 import { LakeError, readManifest } from '../../src/lake/manifest';
+import { CountingEngine } from '../support/countingEngine';
 
 let root: string;
 let lakes = 0;
@@ -457,6 +460,30 @@ describe('the running engine follows the lake', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => countBoxes()));
     expect(answers).toEqual(Array(6).fill({ n: c.tables.boxes!.rows, snapshotId: 'snapshot-C' }));
   }, 60_000);
+
+  test('the service caches a result only when the engine vouches it came from the snapshot its key names', async () => {
+    class Relabelled extends CountingEngine {
+      answeredFrom: string | null | undefined;
+      override async execute(...args: Parameters<CountingEngine['execute']>) {
+        const result = await super.execute(...args);
+        return this.answeredFrom === undefined ? result : { ...result, snapshotId: this.answeredFrom };
+      }
+    }
+    const counting = new Relabelled(engine);
+    const service = new MetricsService(loadCatalog(), counting);
+    const ask = (to: string) => service.query({ metric: 'box_revenue', from: '2025-01-01', to, grain: 'month' }, 'test');
+    await ask('2025-03-01');
+    await ask('2025-03-01');
+    expect(counting.executions).toBe(1); // the engine said: the snapshot of the key
+    for (const answeredFrom of ['another-snapshot', null]) {
+      counting.answeredFrom = answeredFrom;
+      const to = answeredFrom ? '2025-04-01' : '2025-05-01';
+      const before = counting.executions;
+      expect((await ask(to)).status).toBe(200);
+      expect((await ask(to)).status).toBe(200);
+      expect(counting.executions).toBe(before + 2); // answered both times, cached neither
+    }
+  });
 
   test('a broken root manifest: queries go on from the last good snapshot, snapshot() and health report it', async () => {
     const good = rootManifestText(lake);

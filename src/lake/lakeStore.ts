@@ -213,7 +213,12 @@ export function readCursors(lakeDir: string, snapshotId: string): unknown {
   } catch {
     return undefined;
   }
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = (error as Error).message;
+    throw new LakeError('cursors_unreadable', file, `The export's cursors ${file} are not valid JSON (${detail}); run a full export (--full).`, detail);
+  }
 }
 
 /**

@@ -105,6 +105,8 @@ describe('publishSnapshot', () => {
         .filter((s) => s.current)
         .map((s) => s.snapshotId),
     ).toEqual(['s9']);
+    writeFileSync(join(lakePaths(lake).cursors, 's9.json'), '{"after": ');
+    expect(caught(() => readCursors(lake, 's9'))).toMatchObject({ reason: 'cursors_unreadable', path: join(lakePaths(lake).cursors, 's9.json') });
   });
 
   test('the current snapshot is never retired, even when it is not among the newest', () => {

@@ -118,7 +118,7 @@ async function runMetrics(flags: { search?: string; url?: string; format: Output
 
 export function buildProgram(): Command {
   const program = new Command('snaq')
-    .description('Governed snaq.me metrics: the local metrics service, queries and the sample lake.')
+    .description('Governed snaq.me metrics: the local metrics service, queries, the lake and the sample source.')
     .showHelpAfterError('(run with --help for usage)');
   const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
 

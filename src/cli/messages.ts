@@ -46,6 +46,7 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
   snapshot_exists: (e) => `スナップショット ${e.facts.id} はすでにあります。新しいスナップショットには新しい ID が必要です。`,
   snapshot_not_found: (e) => `スナップショット ${e.facts.id} はありません。選べるのは ${e.facts.available} です。`,
   snapshot_current: (e) => `スナップショット ${e.facts.id} はすでに現在のものです。ロールバックするものはありません。`,
+  cursors_unreadable: (e) => `エクスポートのカーソル ${e.path} が JSON として読めません（${e.detail}）。--full で全件エクスポートしてください。`,
   no_previous_snapshot: (e) => `現在のスナップショット（${e.facts.id}）より古いものが ${e.path} に残っていません。ロールバックできません。`,
 };
 

@@ -68,6 +68,10 @@ const JA_SOURCE: Record<SourceProblem, (error: SourceError) => string> = {
   write_refused: (e) => `${whileReading(e)}ソースのセッションは読み取り専用のため、書き込みを拒否しました。`,
   foreign_database: (e) =>
     `${e.facts.source} にはテーブルが ${e.facts.detail ?? ''} 個あり、snaq_sample_source の目印がないため、サンプルのソースではありません。何も変更していません。空のデータベースを指定してください。`,
+  not_a_sample_source: (e) =>
+    `${e.facts.source} には snaq_sample_source の目印がないため、サンプルのソースではありません。何も変更していません。先に "npx snaq source seed" でサンプルのソースを作ってください。`,
+  incomplete_seed: (e) =>
+    `${e.facts.source} のサンプルは作成が完了していません（snaq_sample_source.completed_at が空です）。何も変更していません。"npx snaq source seed" で作り直してください。`,
   source_failed: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} でエラーが起きました（${e.facts.detail ?? '不明'}）。`,
 };
 

@@ -15,6 +15,8 @@ export type SourceProblem =
   | 'connection_lost'
   | 'write_refused'
   | 'foreign_database'
+  | 'not_a_sample_source'
+  | 'incomplete_seed'
   | 'source_failed';
 
 export interface SourceErrorFacts {

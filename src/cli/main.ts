@@ -20,6 +20,7 @@ import { ExportError, exportLake } from '../export/exportLake';
 import { PseudonymKeyError } from '../lake/pseudonym';
 import { SourceError } from '../export/sourceErrors';
 import { seedSource } from '../export/seedSource';
+import { advanceSource, isWholeDayCount, MAX_ADVANCE_DAYS, type AdvanceResult } from '../export/advanceSource';
 import { describeSource, sourceLocationFrom } from '../export/sourceUrl';
 import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
@@ -118,7 +119,7 @@ async function runMetrics(flags: { search?: string; url?: string; format: Output
 
 export function buildProgram(): Command {
   const program = new Command('snaq')
-    .description('Governed snaq.me metrics: the local metrics service, queries and the sample lake.')
+    .description('Governed snaq.me metrics: the local metrics service, queries, the lake and the sample source.')
     .showHelpAfterError('(run with --help for usage)');
   const formatOption = () => new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table');
 
@@ -248,7 +249,37 @@ export function buildProgram(): Command {
           : `Seeded the sample source ${describeSource(location)} (seed ${result.seed}, scale ${result.scale}, business clock ${result.asOf.toISOString()}, ${total} rows).\n`,
       );
     });
+  source
+    .command('advance')
+    .description(
+      'Apply the next N days of business to the sample source (sign-ups, boxes, cancellations, orders, edits, erasures) and move its business clock.',
+    )
+    .option('--source <url>', 'mysql://USER:PASSWORD@HOST:PORT/DB (default $SNAQ_SOURCE_URL, which keeps the password out of the process list)')
+    .requiredOption('--days <n>', `how many days, a whole number from 1 to ${MAX_ADVANCE_DAYS}`)
+    .action(async (flags: { source?: string; days: string }) => {
+      const days = parseDays(flags.days);
+      const result = await advanceSource(sourceLocationFrom(flags.source), { days });
+      process.stdout.write(`${advancedSentence(result, langFromEnv())}\n`);
+    });
   return program;
+}
+
+/** `--days`: checked here rather than by commander, whose refusal is two lines and ends the process. */
+function parseDays(text: string): number {
+  const days = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (isWholeDayCount(days)) return days;
+  throw new CliError({
+    en: `--days must be a whole number from 1 to ${MAX_ADVANCE_DAYS}, not "${text}".`,
+    ja: `--days には 1 から ${MAX_ADVANCE_DAYS} までの整数を指定してください（"${text}" は使えません）。`,
+  });
+}
+
+function advancedSentence(result: AdvanceResult, lang: Lang): string {
+  const sum = (kind: 'inserted' | 'updated' | 'deleted') => Object.values(result.changes).reduce((total, table) => total + table[kind], 0);
+  const to = result.to.toISOString();
+  return lang === 'ja'
+    ? `サンプルのソース ${result.source} を ${result.days} 日進めました（業務時刻 ${to}）。追加 ${sum('inserted')} 行、更新 ${sum('updated')} 行、削除 ${sum('deleted')} 行、消去した人 ${result.erased} 人。`
+    : `Advanced the sample source ${result.source} by ${result.days} day${result.days === 1 ? '' : 's'} to ${to}: ${sum('inserted')} inserted, ${sum('updated')} updated, ${sum('deleted')} deleted, ${result.erased} ${result.erased === 1 ? 'person' : 'people'} erased.`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -46,6 +46,7 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
   snapshot_exists: (e) => `スナップショット ${e.facts.id} はすでにあります。新しいスナップショットには新しい ID が必要です。`,
   snapshot_not_found: (e) => `スナップショット ${e.facts.id} はありません。選べるのは ${e.facts.available} です。`,
   snapshot_current: (e) => `スナップショット ${e.facts.id} はすでに現在のものです。ロールバックするものはありません。`,
+  cursors_unreadable: (e) => `エクスポートのカーソル ${e.path} が JSON として読めません（${e.detail}）。--full で全件エクスポートしてください。`,
   no_previous_snapshot: (e) => `現在のスナップショット（${e.facts.id}）より古いものが ${e.path} に残っていません。ロールバックできません。`,
 };
 
@@ -68,14 +69,16 @@ const JA_SOURCE: Record<SourceProblem, (error: SourceError) => string> = {
     `ソースの列 ${e.facts.table}.${e.facts.column} の型 ${e.facts.detail ?? ''} はレイク契約で読めません。プライバシーポリシー（src/contract/privacyPolicy.ts）かソースを直してください。`,
   wrong_column_type: (e) =>
     `ソースの列 ${e.facts.table}.${e.facts.column} の型 ${e.facts.detail ?? ''} がレイク契約と違います。プライバシーポリシー（src/contract/privacyPolicy.ts）かソースを直してください。`,
-  incomplete_sample: (e) =>
-    `${e.facts.source} のサンプルのソースは作成が途中で止まっています（snaq_sample_source の completed_at が空です）。"npx snaq source seed" をやり直してください。`,
   statement_timeout: (e) =>
     `テーブル ${e.facts.table} の読み取り中、ソースのデータベースが ${e.facts.capSeconds} 秒の上限で文を止めました。チャンクを小さくするか、主キーのインデックスを確認してください。`,
   connection_lost: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} との接続が切れました。もう一度実行してください。`,
   write_refused: (e) => `${whileReading(e)}ソースのセッションは読み取り専用のため、書き込みを拒否しました。`,
   foreign_database: (e) =>
     `${e.facts.source} にはテーブルが ${e.facts.detail ?? ''} 個あり、snaq_sample_source の目印がないため、サンプルのソースではありません。何も変更していません。空のデータベースを指定してください。`,
+  not_a_sample_source: (e) =>
+    `${e.facts.source} には snaq_sample_source の目印がないため、サンプルのソースではありません。何も変更していません。先に "npx snaq source seed" でサンプルのソースを作ってください。`,
+  incomplete_seed: (e) =>
+    `${e.facts.source} のサンプルは作成が完了していません（snaq_sample_source.completed_at が空です）。何も変更していません。"npx snaq source seed" で作り直してください。`,
   source_failed: (e) => `${whileReading(e)}ソースのデータベース ${e.facts.source} でエラーが起きました（${e.facts.detail ?? '不明'}）。`,
 };
 

@@ -135,7 +135,8 @@ export const SOURCE_SCHEMA: Readonly<Record<TableName, SourceTable>> = {
   subscriptions: {
     columns: {
       subscription_id: keep('BIGINT'),
-      user_id: personId(),
+      // NULL after an erasure: the subscription its boxes' amounts belong to stays, its person does not.
+      user_id: personId({ nullable: true }),
       plan: keep('VARCHAR(16)'),
       status: keep('VARCHAR(16)'),
       started_at: keep('DATETIME'),

@@ -52,6 +52,8 @@ export interface ExportOptions {
   full?: boolean;
   env?: NodeJS.ProcessEnv;
   reader?: ReaderOptions;
+  /** Snapshot rows per fingerprinted key bucket of the incremental key check (default 100,000). */
+  bucketRows?: number;
   /** Snapshots to keep (default 7). */
   keep?: number;
   /** Progress and notices, one line each (stderr in the CLI). */
@@ -202,6 +204,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
           shape,
           treatment: rowTreatment(shape, snapshotDate, key),
           outDir,
+          ...(options.bucketRows ? { bucketRows: options.bucketRows } : {}),
           ...(incremental && before && (strategy.kind !== 'merge' || since !== undefined)
             ? { previous: { files: join(lakeDir, before.path, '*.parquet'), ...(since ? { since } : {}) } }
             : {}),

@@ -48,8 +48,30 @@ export function jstDateOf(instant: Date): string {
   return new Date(instant.getTime() + JST_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** Pseudonyms already computed in this run: a person appears in many rows, and an HMAC costs more than a lookup. */
+const PSEUDONYM_CACHE_LIMIT = 1_000_000;
+
+function cachedPseudonyms(key: Uint8Array): (id: string) => string {
+  let cache = new Map<string, string>();
+  return (id) => {
+    let pseudonym = cache.get(id);
+    if (pseudonym === undefined) {
+      if (cache.size >= PSEUDONYM_CACHE_LIMIT) cache = new Map();
+      pseudonym = pseudonymise(BigInt(id), key).toString();
+      cache.set(id, pseudonym);
+    }
+    return pseudonym;
+  };
+}
+
 /** Turns one source value into the lake's text for the column's treatment. */
-export function treatValue(column: SourceColumn, value: SourceValue, snapshotDateJst: string, key: Uint8Array): LakeText {
+export function treatValue(
+  column: SourceColumn,
+  value: SourceValue,
+  snapshotDateJst: string,
+  key: Uint8Array,
+  pseudonymOf: (id: string) => string = (id) => pseudonymise(BigInt(id), key).toString(),
+): LakeText {
   if (value === null) return null;
   const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
   switch (column.treatment) {
@@ -57,7 +79,7 @@ export function treatValue(column: SourceColumn, value: SourceValue, snapshotDat
       // tinyint(1) arrives as 0/1; DuckDB casts 'true'/'false'.
       return column.type === 'BOOLEAN' ? String(Number(text) !== 0) : text;
     case 'pseudonymise':
-      return pseudonymise(BigInt(text), key).toString();
+      return pseudonymOf(text);
     case 'generalise':
       return ageBand(text.slice(0, 10), snapshotDateJst);
     case 'drop':
@@ -82,9 +104,10 @@ export function rowTreatment(shape: TableShape, snapshotDateJst: string, key: Ui
     const sourceName = sourceNameOf(lakeName);
     return { at: shape.readColumns.indexOf(sourceName), column: columns[sourceName]! };
   });
+  const pseudonymOf = cachedPseudonyms(key);
   const keyPlan = [...shape.key, ...shape.keyScanColumns.slice(shape.key.length)].map((sourceName, at) => ({ at, column: columns[sourceName]! }));
   return {
-    lakeRow: (row) => plan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key)),
-    lakeKeyRow: (row) => keyPlan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key)),
+    lakeRow: (row) => plan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key, pseudonymOf)),
+    lakeKeyRow: (row) => keyPlan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key, pseudonymOf)),
   };
 }

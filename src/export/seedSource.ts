@@ -5,12 +5,13 @@
  * fake people only a source has. Writes only to a database that is empty or already the sample
  * source (the marker table says so).
  */
-import { createConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SOURCE_SCHEMA } from '../contract/privacyPolicy';
 import { checkBusinessInputs, DEFAULT_SCALE, DEFAULT_SEED, withSampleBusiness, type BusinessInputs } from '../lake/generate';
 import { sourceRowsQuery } from '../lake/sourceRows.sql';
 import { dropSourceSchemaStatements, SAMPLE_SOURCE_MARKER, sourceSchemaStatements, sourceTablesInDependencyOrder } from './sourceDdl';
+import { connectToSampleSource, isDriverError, tablesOf } from './sampleSourceConnection';
 import { SourceError, sourceErrorFrom } from './sourceErrors';
 import { describeSource, type SourceLocation } from './sourceUrl';
 import type { TableName } from '../contract/lakeSchema';
@@ -44,7 +45,7 @@ export async function seedSource(location: SourceLocation, options: SeedOptions 
   };
   checkBusinessInputs(inputs);
   const source = describeSource(location);
-  const conn = await connect(location, source);
+  const conn = await connectToSampleSource(location, source);
   try {
     const replaced = await refuseForeignDatabase(conn, source);
     try {
@@ -66,31 +67,10 @@ export async function seedSource(location: SourceLocation, options: SeedOptions 
   }
 }
 
-async function connect(location: SourceLocation, source: string): Promise<Connection> {
-  try {
-    const conn = await createConnection({
-      host: location.host,
-      port: location.port,
-      user: location.user,
-      password: location.password,
-      database: location.database,
-      // DATETIME holds UTC (privacyPolicy.ts lakeTypeOf): JS Dates are written as UTC.
-      timezone: 'Z',
-      charset: 'utf8mb4_unicode_ci',
-      connectTimeout: 10_000,
-    });
-    await conn.query("SET time_zone = '+00:00'");
-    return conn;
-  } catch (error) {
-    throw sourceErrorFrom(error, { source });
-  }
-}
-
 /** True when the database is already the sample source; throws, changing nothing, when it holds other tables and no marker. */
 async function refuseForeignDatabase(conn: Connection, source: string): Promise<boolean> {
-  const [rows] = await conn.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
-  const names = (rows as Array<{ name: string }>).map((row) => row.name);
-  if (names.includes(SAMPLE_SOURCE_MARKER)) return true;
+  const { names, hasMarker } = await tablesOf(conn);
+  if (hasMarker) return true;
   if (names.length === 0) return false;
   throw new SourceError(
     'foreign_database',
@@ -133,8 +113,4 @@ async function loadTables(duck: DuckDBConnection, conn: Connection): Promise<Rec
     counts[table] = count;
   }
   return counts;
-}
-
-function isDriverError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && ('errno' in error || 'code' in error);
 }

@@ -45,7 +45,7 @@ export async function sourceClock(sessions: SourceSessions): Promise<SourceClock
     const [clock, completedAt] = marker.rows[0] ?? [null, null];
     if (clock === null || clock === undefined || completedAt === null || completedAt === undefined) {
       throw new SourceError(
-        'incomplete_sample',
+        'incomplete_seed',
         `The sample source ${sessions.source} was never completely seeded (its ${SAMPLE_SOURCE_MARKER} marker has no completed_at): run "npx snaq source seed" again.`,
         { source: sessions.source },
       );

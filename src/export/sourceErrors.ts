@@ -13,11 +13,12 @@ export type SourceProblem =
   | 'missing_column'
   | 'unknown_column_type'
   | 'wrong_column_type'
-  | 'incomplete_sample'
   | 'statement_timeout'
   | 'connection_lost'
   | 'write_refused'
   | 'foreign_database'
+  | 'not_a_sample_source'
+  | 'incomplete_seed'
   | 'source_failed';
 
 export interface SourceErrorFacts {

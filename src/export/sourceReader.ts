@@ -8,9 +8,20 @@
  * - `changedSince`: rows after an `updated_at` cursor, the key breaking ties (merge tables).
  */
 import { boundKey, SourceSessions, type SourceRow, type SourceValue } from './sourceSessions';
-import { chunkSelect, keyBindingOf, keyLookupSelect, quoteIdentifier, withTimeCap, type KeyBinding, type ServerFlavour } from './sourceSql';
+import {
+  chunkSelect,
+  keyBindingOf,
+  keyLookupSelect,
+  rangeDigestSelect,
+  type KeyRange,
+  quoteIdentifier,
+  withTimeCap,
+  type KeyBinding,
+  type ServerFlavour,
+} from './sourceSql';
 import type { SourceLocation } from './sourceUrl';
 import type { StatementSummary } from './statementStats';
+import { digestText } from './keyDigest';
 
 export interface ReaderOptions {
   /** Rows per chunk (default 5000): bounds both memory and each statement's time. */
@@ -37,6 +48,14 @@ export interface Chunk {
 }
 
 export const DEFAULT_CHUNK_ROWS = 5000;
+
+function boundRange(column: string, range: { from?: SourceValue; below?: SourceValue }, binding: KeyBinding): KeyRange {
+  return {
+    column,
+    ...(range.from !== undefined ? { from: boundKey(range.from, binding) } : {}),
+    ...(range.below !== undefined ? { below: boundKey(range.below, binding) } : {}),
+  };
+}
 export const DEFAULT_CAP_SECONDS = 5;
 export const DEFAULT_KEY_CHUNK_ROWS = 50_000;
 /** Keys per point-lookup statement: a short OR list the optimizer turns into primary-key ranges. */
@@ -86,6 +105,20 @@ export class SourceReader {
    */
   keysWith(read: TableRead, after?: readonly SourceValue[]): AsyncGenerator<Chunk> {
     return this.pages('keys', read.table, read.columns, read.key, after, this.keyChunkRows);
+  }
+
+  /** The primary keys whose first column lies in [from, below) (an absent bound is open), in key order. */
+  keysInRange(read: Pick<TableRead, 'table' | 'key'>, range: { from?: SourceValue; below?: SourceValue }): AsyncGenerator<Chunk> {
+    return this.pages('keys', read.table, read.key, read.key, undefined, this.keyChunkRows, undefined, range);
+  }
+
+  /** A bucket's key-set fingerprint (keyDigest.ts), computed by the server in one short statement. */
+  async rangeDigest(read: Pick<TableRead, 'table' | 'key'>, range: { from?: SourceValue; below?: SourceValue }): Promise<string> {
+    const [binding] = await this.keyBindings(read.table, read.key.slice(0, 1));
+    const { sql, params } = rangeDigestSelect({ table: read.table, key: read.key, range: boundRange(read.key[0]!, range, binding!) });
+    const { rows } = await this.sessions.select('digest', read.table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
+    const [count, sum, xor] = rows[0] ?? [0, null, 0];
+    return digestText(count, sum, xor);
   }
 
   /**
@@ -152,6 +185,7 @@ export class SourceReader {
     start: readonly SourceValue[] | undefined,
     limit: number,
     from?: SourceValue,
+    range?: { from?: SourceValue; below?: SourceValue },
   ): AsyncGenerator<Chunk> {
     const positions = orderBy.map((column) => {
       const at = columns.indexOf(column);
@@ -160,10 +194,19 @@ export class SourceReader {
     });
     let after = start;
     // How to send the position back: learnt from the first chunk's columns, or, to resume, from an empty probe.
-    let bindings = after === undefined ? undefined : await this.keyBindings(table, orderBy);
+    let bindings = after === undefined && range === undefined ? undefined : await this.keyBindings(table, orderBy);
+    const bucket = range && bindings ? boundRange(orderBy[0]!, range, bindings[0]!) : undefined;
     for (;;) {
       const bound = after && bindings ? after.map((value, i) => boundKey(value, bindings![i]!)) : undefined;
-      const { sql, params } = chunkSelect({ table, columns, orderBy, after: bound, limit, ...(after === undefined && from !== undefined ? { from } : {}) });
+      const { sql, params } = chunkSelect({
+        table,
+        columns,
+        orderBy,
+        after: bound,
+        limit,
+        ...(after === undefined && from !== undefined ? { from } : {}),
+        ...(bucket ? { range: bucket } : {}),
+      });
       const { rows, fields } = await this.sessions.select(kind, table, withTimeCap(sql, this.sessions.flavour, this.capSeconds), params, this.capSeconds);
       bindings ??= positions.map((at) => keyBindingOf(fields[at]!));
       if (rows.length === 0) return;

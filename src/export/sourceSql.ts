@@ -2,6 +2,8 @@
  * The reader's SQL text, built from identifiers the contract declares (checked and quoted here) and
  * `?` placeholders; no value ever becomes SQL text. Pure, so each statement shape is tested alone.
  */
+import { keyDigestTerm } from './keyDigest';
+
 export type ServerFlavour = 'mariadb' | 'mysql';
 
 /**
@@ -50,18 +52,25 @@ export interface ChunkQuery {
   after?: readonly unknown[];
   /** Instead of `after`: rows whose first `orderBy` column is at least this (a cursor's first chunk). */
   from?: unknown;
+  /** Only rows whose `column` lies in [from, below) (either bound may be absent): one bucket of keys. */
+  range?: KeyRange;
   limit: number;
 }
 
 /** `SELECT cols FROM t [WHERE after] ORDER BY keys LIMIT n`: one bounded, index-ordered chunk. */
 export function chunkSelect(query: ChunkQuery): { sql: string; params: unknown[] } {
   if (!Number.isInteger(query.limit) || query.limit < 1) throw new Error(`A chunk needs a positive whole row limit, not ${query.limit}`);
-  const where =
+  const position =
     query.after !== undefined
       ? keysetAfter(query.orderBy, query.after)
       : query.from !== undefined
         ? { sql: `${quoteIdentifier(query.orderBy[0]!)} >= ?`, params: [query.from] }
         : undefined;
+  const conditions = [...(position ? [position] : []), ...(query.range ? [rangeCondition(query.range)] : [])];
+  const where =
+    conditions.length === 0
+      ? undefined
+      : { sql: conditions.map((c) => (conditions.length > 1 ? `(${c.sql})` : c.sql)).join(' AND '), params: conditions.flatMap((c) => c.params) };
   const sql = [
     `SELECT ${query.columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(query.table)}`,
     ...(where ? [`WHERE ${where.sql}`] : []),
@@ -69,6 +78,42 @@ export function chunkSelect(query: ChunkQuery): { sql: string; params: unknown[]
     `LIMIT ${query.limit}`,
   ].join(' ');
   return { sql, params: where?.params ?? [] };
+}
+
+/** A bucket of keys: `column` in [from, below); an absent bound is open. */
+export interface KeyRange {
+  column: string;
+  from?: unknown;
+  below?: unknown;
+}
+
+function rangeCondition(range: KeyRange): { sql: string; params: unknown[] } {
+  const column = quoteIdentifier(range.column);
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (range.from !== undefined) {
+    parts.push(`${column} >= ?`);
+    params.push(range.from);
+  }
+  if (range.below !== undefined) {
+    parts.push(`${column} < ?`);
+    params.push(range.below);
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };
+}
+
+/**
+ * The key set of one bucket in one row: its count, and the sum and XOR of a per-key integer
+ * (keyDigest.ts), computed by the server over the primary key's range; the lake computes the same
+ * over its snapshot, and only a bucket whose digests differ needs its keys read.
+ */
+export function rangeDigestSelect(query: { table: string; key: readonly string[]; range: KeyRange }): { sql: string; params: unknown[] } {
+  const term = keyDigestTerm(query.key, quoteIdentifier);
+  const condition = rangeCondition(query.range);
+  return {
+    sql: `SELECT COUNT(*), SUM(${term}), BIT_XOR(${term}) FROM ${quoteIdentifier(query.table)} WHERE ${condition.sql}`,
+    params: condition.params,
+  };
 }
 
 /**

@@ -11,7 +11,8 @@
  *   those. The key set is read before the changes so that a row written meanwhile is met either by
  *   this run or by the next one's cursor, never dropped.
  */
-import { join } from 'node:path';
+import { copyFileSync, linkSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LakeColumnType } from '../contract/lakeSchema';
 import { EXPORT_STRATEGIES } from '../contract/exportStrategies';
@@ -20,9 +21,14 @@ import { sqlString } from '../lake/sql';
 import type { LakeText, RowTreatment, TableShape } from './lakeRows';
 import type { Chunk, SourceReader } from './sourceReader';
 import type { SourceValue } from './sourceSql';
+import { digestibleKey, digestText, keyDigestTerm } from './keyDigest';
 
 /** Rows per Parquet part when a table is read whole: bounds the work database's memory. */
 export const PART_ROWS = 250_000;
+/** Snapshot rows per key bucket whose fingerprint is compared (one short aggregate statement on the source each). */
+export const BUCKET_ROWS = 100_000;
+/** A table of more Parquet parts than this (one added per run of inserts only) is written again whole. */
+const MAX_PARTS = 16;
 /** Missing keys fetched per page from the work database. */
 const MISSING_KEYS_PAGE = 10_000;
 
@@ -33,6 +39,8 @@ export interface TableExportInput {
   treatment: RowTreatment;
   /** The staged table's folder (it exists and is empty). */
   outDir: string;
+  /** Snapshot rows per fingerprinted key bucket (default BUCKET_ROWS; tests use small ones to have many buckets). */
+  bucketRows?: number;
   /** The previous snapshot of the table (a Parquet glob), with its merge cursor; absent: read whole. */
   previous?: { files: string; since?: string };
 }
@@ -45,6 +53,27 @@ export interface TableExportResult {
   rowsChanged: number;
   /** True when every row was read (a first or full export, or a `full` table). */
   readWhole: boolean;
+}
+
+function parquetFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.parquet'))
+    .sort();
+}
+
+/** The part name after the last one, so linked parts and the new part never clash. */
+function nextPartName(parts: readonly string[]): string {
+  const last = parts.map((name) => Number(/^part-(\d+)\.parquet$/.exec(name)?.[1] ?? -1)).reduce((a, b) => Math.max(a, b), -1);
+  return `part-${String(last + 1).padStart(5, '0')}.parquet`;
+}
+
+/** A hard link (snapshots share unchanged files; retention deletes only names), or a copy where links fail. */
+function linkOrCopy(from: string, to: string): void {
+  try {
+    linkSync(from, to);
+  } catch {
+    copyFileSync(from, to);
+  }
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -148,6 +177,41 @@ async function changesAgainst(conn: DuckDBConnection, shape: TableShape, current
   return upserted + deleted;
 }
 
+/**
+ * The buckets (ranges of the first key column, about BUCKET_ROWS of the snapshot's rows each; the
+ * first and last open-ended) whose key-set fingerprints differ between the source and the snapshot.
+ */
+async function changedBuckets(
+  conn: DuckDBConnection,
+  reader: SourceReader,
+  shape: TableShape,
+  bucketRows: number,
+): Promise<Array<{ from?: string; below?: string }>> {
+  const first = ident(shape.key[0]!);
+  await conn.run(
+    `CREATE OR REPLACE TABLE bucket_edges AS SELECT edge, row_number() OVER (ORDER BY edge) AS bucket FROM (
+       SELECT DISTINCT ${first} AS edge FROM (SELECT ${first}, row_number() OVER (ORDER BY ${first}) AS n FROM previous_rows)
+       WHERE n % ${Math.max(1, Math.floor(bucketRows))} = 1 AND n > 1)`,
+  );
+  const edges = (await conn.runAndReadAll('SELECT CAST(edge AS VARCHAR) FROM bucket_edges ORDER BY bucket')).getRows().map((row) => String(row[0]));
+  const term = keyDigestTerm(shape.key, (c) => `p.${ident(c)}`);
+  const lakeDigests = new Map<number, string>();
+  const rows = (
+    await conn.runAndReadAll(
+      `SELECT coalesce(e.bucket, 0) AS bucket, count(*), sum(${term}), bit_xor(${term})
+       FROM previous_rows p ASOF LEFT JOIN bucket_edges e ON p.${first} >= e.edge GROUP BY ALL`,
+    )
+  ).getRows();
+  for (const [bucket, count, sum, xor] of rows) lakeDigests.set(Number(bucket), digestText(count, sum, xor));
+  const changed: Array<{ from?: string; below?: string }> = [];
+  for (let bucket = 0; bucket <= edges.length; bucket += 1) {
+    const range = { ...(bucket > 0 ? { from: edges[bucket - 1]! } : {}), ...(bucket < edges.length ? { below: edges[bucket]! } : {}) };
+    const source = await reader.rangeDigest({ table: shape.table, key: shape.key }, range);
+    if (source !== (lakeDigests.get(bucket) ?? '0:0:0')) changed.push(range);
+  }
+  return changed;
+}
+
 async function readIncrementally(
   input: TableExportInput,
   previous: { files: string; since?: string },
@@ -159,17 +223,27 @@ async function readIncrementally(
   const types = new Map(shape.lakeColumns);
   const sourceKeyNames = shape.key.map((c) => `source_${c}`);
 
-  // 1. The source's key set (with what the lake derives at each snapshot), as lake keys and source keys.
+  await conn.run(`CREATE OR REPLACE VIEW previous_rows AS SELECT * FROM read_parquet(${sqlString(previous.files)})`);
+
+  // 1. The source's key set (with what the lake derives at each snapshot), as lake keys and source keys:
+  //    whole, or only in the buckets whose fingerprints differ from the snapshot's.
+  const buckets = digestibleKey(shape.table) ? await changedBuckets(conn, reader, shape, input.bucketRows ?? BUCKET_ROWS) : [{}];
+  await conn.run('CREATE OR REPLACE TABLE scanned_buckets (from_key BIGINT, below_key BIGINT)');
+  for (const bucket of buckets) {
+    await conn.run('INSERT INTO scanned_buckets VALUES (CAST($1 AS BIGINT), CAST($2 AS BIGINT))', [bucket.from ?? null, bucket.below ?? null]);
+  }
   await createTextTable(conn, 'source_keys', [...shape.key, ...shape.derivedColumns, ...sourceKeyNames]);
   let keysRead = 0;
   const keyAppender = await TextAppender.open(conn, 'source_keys');
-  const keyChunks: AsyncIterable<Chunk> =
-    shape.derivedColumns.length > 0
-      ? reader.keysWith({ table: shape.table, key: shape.key, columns: shape.keyScanColumns })
-      : reader.keys({ table: shape.table, key: shape.key });
-  for await (const chunk of keyChunks) {
-    for (const row of chunk.rows) keyAppender.append([...treatment.lakeKeyRow(row), ...row.slice(0, shape.key.length).map(sourceText)]);
-    keysRead += chunk.rows.length;
+  for (const bucket of buckets) {
+    const keyChunks: AsyncIterable<Chunk> =
+      shape.derivedColumns.length > 0
+        ? reader.keysWith({ table: shape.table, key: shape.key, columns: shape.keyScanColumns })
+        : reader.keysInRange({ table: shape.table, key: shape.key }, bucket);
+    for await (const chunk of keyChunks) {
+      for (const row of chunk.rows) keyAppender.append([...treatment.lakeKeyRow(row), ...row.slice(0, shape.key.length).map(sourceText)]);
+      keysRead += chunk.rows.length;
+    }
   }
   keyAppender.close();
   await conn.run(
@@ -180,7 +254,9 @@ async function readIncrementally(
     ].join(', ')} FROM source_keys`,
   );
   await conn.run('DROP TABLE source_keys');
-  await conn.run(`CREATE OR REPLACE VIEW previous_rows AS SELECT * FROM read_parquet(${sqlString(previous.files)})`);
+  const firstKey = ident(shape.key[0]!);
+  const inScannedBucket = (alias: string) =>
+    `EXISTS (SELECT 1 FROM scanned_buckets s WHERE (s.from_key IS NULL OR ${alias}.${firstKey} >= s.from_key) AND (s.below_key IS NULL OR ${alias}.${firstKey} < s.below_key))`;
 
   // 2. Rows changed since the cursor (merge tables), in read order (a row met twice keeps its last reading).
   await createTextTable(conn, 'fresh_text', names);
@@ -222,16 +298,10 @@ async function readIncrementally(
      QUALIFY row_number() OVER (PARTITION BY ${shape.key.map(ident).join(', ')} ORDER BY read_order DESC) = 1`,
   );
 
-  // 4. The new snapshot: kept previous rows (derived columns refreshed) and the fresh ones.
-  const derived = new Set(shape.derivedColumns);
-  const keptColumns = names.map((c) => (derived.has(c) ? `k.${ident(c)} AS ${ident(c)}` : `p.${ident(c)}`)).join(', ');
-  const kept = `SELECT ${keptColumns} FROM previous_rows p JOIN lake_keys k ON ${keyEquals('p', 'k')}
-    WHERE NOT EXISTS (SELECT 1 FROM fresh n WHERE ${keyEquals('n', 'p')})`;
-  const rows = await copyToParquet(conn, `${kept} UNION ALL SELECT ${names.map(ident).join(', ')} FROM fresh`, join(input.outDir, 'part-00000.parquet'));
-
-  // What changed: fresh rows unlike their previous version, refreshed derived values, and deletes.
+  // 4. What changed: fresh rows unlike their previous version, refreshed derived values, and deletes.
   const same = names.map((c) => `p.${ident(c)} IS NOT DISTINCT FROM n.${ident(c)}`).join(' AND ');
   const upserted = await scalar(conn, `SELECT count(*) FROM fresh n WHERE NOT EXISTS (SELECT 1 FROM previous_rows p WHERE ${keyEquals('p', 'n')} AND ${same})`);
+  const replaced = await scalar(conn, `SELECT count(*) FROM fresh n WHERE EXISTS (SELECT 1 FROM previous_rows p WHERE ${keyEquals('p', 'n')})`);
   const rederived =
     shape.derivedColumns.length === 0
       ? 0
@@ -241,7 +311,31 @@ async function readIncrementally(
            WHERE NOT EXISTS (SELECT 1 FROM fresh n WHERE ${keyEquals('n', 'p')})
              AND (${shape.derivedColumns.map((c) => `p.${ident(c)} IS DISTINCT FROM k.${ident(c)}`).join(' OR ')})`,
         );
-  const deleted = await scalar(conn, `SELECT count(*) FROM previous_rows p WHERE NOT EXISTS (SELECT 1 FROM lake_keys k WHERE ${keyEquals('p', 'k')})`);
-  for (const table of ['fresh', 'fresh_seen', 'fresh_text', 'lake_keys', 'missing_keys']) await conn.run(`DROP TABLE IF EXISTS ${table}`);
+  const deleted = await scalar(
+    conn,
+    `SELECT count(*) FROM previous_rows p WHERE ${inScannedBucket('p')} AND NOT EXISTS (SELECT 1 FROM lake_keys k WHERE ${keyEquals('p', 'k')})`,
+  );
+
+  // 5. The new snapshot. When every previous row stays as it was (only inserts: an append table's usual
+  //    day), its files are linked as they are and the new rows added as one more part; otherwise, or
+  //    when the parts have piled up, the table is written again: kept previous rows and the fresh ones.
+  const previousParts = parquetFiles(dirname(previous.files));
+  let rows: number;
+  if (deleted === 0 && replaced === 0 && rederived === 0 && previousParts.length < MAX_PARTS) {
+    for (const part of previousParts) linkOrCopy(join(dirname(previous.files), part), join(input.outDir, part));
+    const added = await scalar(conn, 'SELECT count(*) FROM fresh');
+    if (added > 0) await copyToParquet(conn, `SELECT ${names.map(ident).join(', ')} FROM fresh`, join(input.outDir, nextPartName(previousParts)));
+    rows = (await scalar(conn, 'SELECT count(*) FROM previous_rows')) + added;
+  } else {
+    const derived = new Set(shape.derivedColumns);
+    const keptColumns = names.map((c) => (derived.has(c) ? `coalesce(k.${ident(c)}, p.${ident(c)}) AS ${ident(c)}` : `p.${ident(c)}`)).join(', ');
+    // Kept: a previous row whose key the source still has (or whose bucket did not change), unless read again.
+    const kept = `SELECT ${keptColumns} FROM previous_rows p LEFT JOIN lake_keys k ON ${keyEquals('p', 'k')}
+      WHERE (k.${firstKey} IS NOT NULL OR NOT ${inScannedBucket('p')})
+        AND NOT EXISTS (SELECT 1 FROM fresh n WHERE ${keyEquals('n', 'p')})`;
+    rows = await copyToParquet(conn, `${kept} UNION ALL SELECT ${names.map(ident).join(', ')} FROM fresh`, join(input.outDir, 'part-00000.parquet'));
+  }
+  for (const table of ['fresh', 'fresh_seen', 'fresh_text', 'lake_keys', 'missing_keys', 'scanned_buckets', 'bucket_edges'])
+    await conn.run(`DROP TABLE IF EXISTS ${table}`);
   return { strategy, rows, rowsRead, keysRead, rowsChanged: upserted + rederived + deleted, readWhole: false };
 }

@@ -118,12 +118,20 @@ export function publishSnapshot(lakeDir: string, lock: ExportLock, input: Publis
     }
     writeFileAtomically(paths.manifest, manifestText(manifest));
   } catch (error) {
-    // Not published: take back what this call added, so the snapshot's id stays free for a rerun.
-    rmSync(target, { recursive: true, force: true });
-    if (cursors) rmSync(cursors, { force: true });
-    throw notWritable(paths.root, error);
+    // Not published: take back what this call added (as far as it can), so the id stays free for a rerun.
+    bestEffort(() => rmSync(target, { recursive: true, force: true }));
+    if (cursors) bestEffort(() => rmSync(cursors, { force: true }));
+    throw notWritable((error as NodeJS.ErrnoException).path ?? paths.root, error);
   }
   return { retired: retireOldSnapshots(lakeDir, id, keep) };
+}
+
+function bestEffort(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // cleaning up after a failure must not hide that failure
+  }
 }
 
 function checkPublishable(lakeDir: string, manifest: LakeManifest): ReadableLakeManifest {
@@ -205,7 +213,12 @@ export function readCursors(lakeDir: string, snapshotId: string): unknown {
   } catch {
     return undefined;
   }
-  return JSON.parse(text) as unknown;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = (error as Error).message;
+    throw new LakeError('cursors_unreadable', file, `The export's cursors ${file} are not valid JSON (${detail}); run a full export (--full).`, detail);
+  }
 }
 
 /**

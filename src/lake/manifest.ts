@@ -43,7 +43,8 @@ export type LakeProblem =
   | 'snapshot_exists'
   | 'snapshot_not_found'
   | 'snapshot_current'
-  | 'no_previous_snapshot';
+  | 'no_previous_snapshot'
+  | 'cursors_unreadable';
 
 /** A lake that cannot be used or replaced: `path` is the file or folder at fault; the message is one English line. */
 export class LakeError extends Error {

@@ -187,6 +187,22 @@ export const CANCEL_REASON_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ['other', 10],
 ];
 
+/** Snack-diagnosis answers, 1 (not at all) to 5 (very): how sweet and how salty people like their snacks. */
+export const SWEETNESS_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
+  [1, 5],
+  [2, 12],
+  [3, 28],
+  [4, 35],
+  [5, 20],
+];
+export const SALTINESS_WEIGHTS: ReadonlyArray<readonly [number, number]> = [
+  [1, 10],
+  [2, 20],
+  [3, 35],
+  [4, 25],
+  [5, 10],
+];
+
 export const TEXTURE_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
   ['crunchy', 35],
   ['soft', 25],

@@ -11,12 +11,18 @@ import { SOURCE_SCHEMA } from '../contract/privacyPolicy';
 import { FAMILY_NAMES, FAMILY_NAMES_KANA, GIVEN_NAMES_FEMALE, GIVEN_NAMES_FEMALE_KANA, GIVEN_NAMES_MALE, GIVEN_NAMES_MALE_KANA } from './reference-data';
 import { pickUniform } from './sql';
 
-const TOWNS = ['中央', '本町', '栄町', '緑町', '旭町', '若葉', '桜台', '東町', '西町', '南町', '北町', '松が丘'];
-const BUILDINGS = ['ハイツ', 'コーポ', 'レジデンス', 'メゾン', 'パレス'];
-const CANCEL_COMMENTS = ['引っ越しのため一旦停止します。', '量が多すぎました。', '好みのお菓子が少なかったです。', '家計の見直しです。', 'また再開します！'];
-const RATING_COMMENTS = ['とても美味しかったです。', '甘すぎました。', '家族に好評でした。', 'リピートしたいです。', '食感が好みでした。'];
-const OTHER_ALLERGIES = ['えび', 'かに', 'そば', '卵', '大豆', 'ごま'];
-const GIFT_MESSAGES = ['いつもありがとう。', 'お誕生日おめでとう！', 'お疲れさまでした。', 'ささやかですが、どうぞ。'];
+export const TOWNS = ['中央', '本町', '栄町', '緑町', '旭町', '若葉', '桜台', '東町', '西町', '南町', '北町', '松が丘'];
+export const BUILDINGS = ['ハイツ', 'コーポ', 'レジデンス', 'メゾン', 'パレス'];
+export const CANCEL_COMMENTS = [
+  '引っ越しのため一旦停止します。',
+  '量が多すぎました。',
+  '好みのお菓子が少なかったです。',
+  '家計の見直しです。',
+  'また再開します！',
+];
+export const RATING_COMMENTS = ['とても美味しかったです。', '甘すぎました。', '家族に好評でした。', 'リピートしたいです。', '食感が好みでした。'];
+export const OTHER_ALLERGIES = ['えび', 'かに', 'そば', '卵', '大豆', 'ごま'];
+export const GIFT_MESSAGES = ['いつもありがとう。', 'お誕生日おめでとう！', 'お疲れさまでした。', 'ささやかですが、どうぞ。'];
 
 /** A name in kanji or kana for key `k`: the same draws (salts `<prefix>family`, `<prefix>given`) as users_all's name. */
 function personName(k: string, gender: string, prefix: string, kana: boolean): string {

@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createTestLake, type TestLake } from '../support/lake';
+import { createTestLake, tableDir, type TestLake } from '../support/lake';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'snaq.js');
@@ -453,7 +453,7 @@ describe('snaq lake generate', () => {
       expect(code).toBe(0);
       expect(stdout).toContain('seed 3, scale 0.02');
       expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
-      expect(existsSync(path.join(out, 'boxes'))).toBe(true);
+      expect(readdirSync(tableDir(out, 'boxes')).filter((name) => name.endsWith('.parquet')).length).toBeGreaterThan(0);
     } finally {
       rmSync(path.dirname(out), { recursive: true, force: true });
     }

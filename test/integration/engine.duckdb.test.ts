@@ -3,7 +3,7 @@ import { rmSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../src/contract/errors';
 import { DuckDbEngine } from '../../src/engine/duckdb';
-import { createTestLake, type TestLake } from '../support/lake';
+import { createTestLake, tableDir, type TestLake } from '../support/lake';
 
 const generous = { timeoutMs: 30_000, maxRows: 10_000 };
 
@@ -104,7 +104,7 @@ describe('DuckDbEngine', () => {
     const other = await createTestLake({ scale: 0.05 });
     const fragile = await DuckDbEngine.open({ lakeDir: other.dir, connections: 1 });
     try {
-      rmSync(path.join(other.dir, 'ratings'), { recursive: true });
+      rmSync(tableDir(other.dir, 'ratings'), { recursive: true });
       expect(await codeOf(fragile.execute({ sql: 'SELECT count(*) FROM ratings', params: [] }, generous))).toBe('ENGINE_UNAVAILABLE');
       expect((await fragile.health()).reachable).toBe(true); // the engine itself still answers
     } finally {

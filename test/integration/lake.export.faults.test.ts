@@ -260,7 +260,7 @@ describeIfAvailable(MARIADBD, 'snaq lake export: faults and bad input', () => {
       await admin.query('UPDATE snaq_sample_source SET completed_at = NULL');
       try {
         const error = await run().catch((e: unknown) => e);
-        expect(error).toMatchObject({ reason: 'incomplete_sample' });
+        expect(error).toMatchObject({ reason: 'incomplete_seed' });
       } finally {
         await admin.query('UPDATE snaq_sample_source SET completed_at = business_clock');
       }

@@ -72,7 +72,9 @@ describeIfAvailable(MARIADBD, 'snaq source seed on a private MariaDB', () => {
     const duck = await instance.connect();
     try {
       const columns = Object.keys(LAKE_SCHEMA[table].columns).map((c) => `coalesce(CAST(${c} AS VARCHAR), 'NULL')`);
-      const result = await duck.runAndReadAll(`SELECT ${columns.join(` || '|' || `)} FROM read_parquet('${path.join(tableDir(lake.dir, table), '*.parquet')}')`);
+      const result = await duck.runAndReadAll(
+        `SELECT ${columns.join(` || '|' || `)} FROM read_parquet('${path.join(tableDir(lake.dir, table), '*.parquet')}')`,
+      );
       return result.getRows().map((row) => String(row[0]));
     } finally {
       duck.closeSync();

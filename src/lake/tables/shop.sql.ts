@@ -10,7 +10,7 @@ import { weightedCase } from '../sql';
 import { productPickJoin } from './products.sql';
 
 /** Orders per registered user per day outside season (about one order per user every 2.5 years). */
-const ORDERS_PER_USER_DAY = 0.0011;
+export const ORDERS_PER_USER_DAY = 0.0011;
 
 export function shopStatements(): string[] {
   const season = `[${SHOP_SEASONALITY.join(', ')}][month(day)]`;

@@ -15,12 +15,14 @@ import {
   JST_HOUR_WEIGHTS,
   PREFECTURE_POPULATION,
   REGISTRATION_SEASONALITY,
+  SALTINESS_WEIGHTS,
+  SWEETNESS_WEIGHTS,
   TEXTURE_WEIGHTS,
 } from '../reference-data';
 import { pickUniform, sqlDate, weightedCase } from '../sql';
 
 /** Yearly growth rate of the sign-up rate (about ×5 from 2018 to 2027). */
-const GROWTH_PER_YEAR = 0.19;
+export const GROWTH_PER_YEAR = 0.19;
 
 /** Seconds into a JST day, drawn from the app-usage hour profile. */
 export function jstSecondOfDay(key: string, salt: string): string {
@@ -80,20 +82,8 @@ export function userStatements(scale: number): string[] {
     `CREATE VIEW lake_diagnoses AS
      SELECT user_id,
        add_seconds(registered_at, 60 + floor(rnd(user_id, 'diag:delay') * 840)) AS answered_at,
-       ${weightedCase(`rnd(user_id, 'diag:sweet')`, [
-         [1, 5],
-         [2, 12],
-         [3, 28],
-         [4, 35],
-         [5, 20],
-       ])} AS sweetness_pref,
-       ${weightedCase(`rnd(user_id, 'diag:salt')`, [
-         [1, 10],
-         [2, 20],
-         [3, 35],
-         [4, 25],
-         [5, 10],
-       ])} AS saltiness_pref,
+       ${weightedCase(`rnd(user_id, 'diag:sweet')`, SWEETNESS_WEIGHTS)} AS sweetness_pref,
+       ${weightedCase(`rnd(user_id, 'diag:salt')`, SALTINESS_WEIGHTS)} AS saltiness_pref,
        ${weightedCase(`rnd(user_id, 'diag:texture')`, TEXTURE_WEIGHTS)} AS texture_pref,
        rnd(user_id, 'diag:nuts') < 0.04 AS allergy_nuts,
        rnd(user_id, 'diag:wheat') < 0.02 AS allergy_wheat,

@@ -17,7 +17,7 @@ import { MetricsService } from '../../src/api/service';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import type { SourceLocation } from '../../src/export/sourceUrl';
 import { compareAnswers, type AnswerComparison } from './kpiAnswers';
-import { KPI_QUESTIONS, type KpiQuestion } from './kpiQuestions';
+import { KPI_RANGES, kpiQuestions, type KpiQuestion } from './kpiQuestions';
 import { startSignedApi, type SignedApi } from './signedApi';
 import { median, round } from './stats';
 
@@ -29,6 +29,10 @@ export interface KpiRounds {
 
 export interface KpiMeasurement {
   label: string;
+  /** The range's name (KPI_RANGES) and its JST bounds. */
+  range: string;
+  from: string;
+  to: string;
   metric: string;
   sourceMs: number[];
   sourceMedianMs: number;
@@ -52,7 +56,7 @@ export async function measureKpis(source: SourceLocation, lakeDir: string, round
   const measurements: KpiMeasurement[] = [];
   try {
     await conn.query("SET time_zone = '+00:00'");
-    for (const question of KPI_QUESTIONS) {
+    for (const question of KPI_RANGES.flatMap((range) => kpiQuestions(range).map((q) => ({ ...q, range: range.name })))) {
       const sourceMs: number[] = [];
       let sourceRows: unknown[][] = [];
       for (let i = 0; i < rounds.sqlRounds; i++) {
@@ -61,11 +65,14 @@ export async function measureKpis(source: SourceLocation, lakeDir: string, round
         sourceMs.push(performance.now() - started);
         sourceRows = rows as unknown[][];
       }
-      say(`  ${question.label}: MariaDB ${round(median(sourceMs) / 1000, 2)} s`);
+      say(`  ${question.label} (${question.range}): MariaDB ${round(median(sourceMs) / 1000, 2)} s`);
       const lake = await measureOnLake(question, lakeDir, catalog, rounds);
       const sourceMedianMs = median(sourceMs);
       measurements.push({
         label: question.label,
+        range: question.range,
+        from: question.request.from,
+        to: question.request.to,
         metric: question.request.metric,
         sourceMs: sourceMs.map((ms) => round(ms, 1)),
         sourceMedianMs: round(sourceMedianMs, 1),
@@ -80,7 +87,7 @@ export async function measureKpis(source: SourceLocation, lakeDir: string, round
         answers: compareAnswers(sourceRows, lake.answer, question.tolerance),
       });
       say(
-        `  ${question.label}: lake first ${round(lake.firstAfterOpenMs, 1)} ms, uncached ${round(median(lake.uncachedMs), 1)} ms, cached ${round(median(lake.cachedMs), 2)} ms`,
+        `  ${question.label} (${question.range}): lake first ${round(lake.firstAfterOpenMs, 1)} ms, uncached ${round(median(lake.uncachedMs), 1)} ms, cached ${round(median(lake.cachedMs), 2)} ms`,
       );
     }
   } finally {

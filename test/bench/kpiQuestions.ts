@@ -8,11 +8,21 @@
  */
 import type { QueryRequest } from '../../src/contract/types';
 
-/** The whole sample history up to the bench's business clock (JST, half-open). */
-export const KPI_FROM = '2018-01-01';
-export const KPI_TO = '2026-11-01';
-/** The first day of the last month in the range. */
-const LAST_MONTH = '2026-10-01';
+/** A range of whole JST months, half-open. */
+export interface KpiRange {
+  name: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * The whole sample history up to the bench's business clock, and the last 12 months of it (what a
+ * sheet most often shows). The lake's advantage differs between the two, so both are measured.
+ */
+export const KPI_RANGES: readonly KpiRange[] = [
+  { name: 'all history', from: '2018-01-01', to: '2026-11-01' },
+  { name: 'last 12 months', from: '2025-11-01', to: '2026-11-01' },
+];
 
 export interface KpiQuestion {
   label: string;
@@ -23,22 +33,30 @@ export interface KpiQuestion {
   tolerance: number;
 }
 
-/** A UTC timestamp column inside the JST range. */
-const inRange = (column: string) =>
-  `${column} >= TIMESTAMP '${KPI_FROM} 00:00:00' - INTERVAL 9 HOUR AND ${column} < TIMESTAMP '${KPI_TO} 00:00:00' - INTERVAL 9 HOUR`;
 /** The JST month of a UTC timestamp column, as its first day. */
 const jstMonth = (column: string) => `DATE_FORMAT(${column} + INTERVAL 9 HOUR, '%Y-%m-01')`;
-/** One row per month of the range (month_start, a DATE). */
-const MONTHS = `months (month_start) AS (
-    SELECT DATE '${KPI_FROM}'
-    UNION ALL SELECT month_start + INTERVAL 1 MONTH FROM months WHERE month_start < DATE '${LAST_MONTH}'
-  )`;
 
-export const KPI_QUESTIONS: readonly KpiQuestion[] = [
-  {
-    label: 'revenue by month',
-    request: { metric: 'revenue', from: KPI_FROM, to: KPI_TO, grain: 'month' },
-    sql: `SELECT month, SUM(amount) AS revenue
+/** The first day of the month before `to` (a first of month): the range's last month. */
+function lastMonthOf(to: string): string {
+  const day = new Date(`${to}T00:00:00Z`);
+  day.setUTCMonth(day.getUTCMonth() - 1);
+  return day.toISOString().slice(0, 10);
+}
+
+export function kpiQuestions({ from, to }: KpiRange): KpiQuestion[] {
+  /** A UTC timestamp column inside the JST range. */
+  const inRange = (column: string) =>
+    `${column} >= TIMESTAMP '${from} 00:00:00' - INTERVAL 9 HOUR AND ${column} < TIMESTAMP '${to} 00:00:00' - INTERVAL 9 HOUR`;
+  /** One row per month of the range (month_start, a DATE). */
+  const MONTHS = `months (month_start) AS (
+    SELECT DATE '${from}'
+    UNION ALL SELECT month_start + INTERVAL 1 MONTH FROM months WHERE month_start < DATE '${lastMonthOf(to)}'
+  )`;
+  return [
+    {
+      label: 'revenue by month',
+      request: { metric: 'revenue', from, to, grain: 'month' },
+      sql: `SELECT month, SUM(amount) AS revenue
 FROM (
   SELECT ${jstMonth('b.shipped_at')} AS month, b.price_jpy - b.discount_jpy AS amount
   FROM boxes b
@@ -50,13 +68,13 @@ FROM (
 ) AS sales
 GROUP BY month
 ORDER BY month`,
-    tolerance: 0,
-  },
-  {
-    label: 'active subscribers by month × plan',
-    request: { metric: 'active_subscribers', from: KPI_FROM, to: KPI_TO, grain: 'month', dimensions: ['plan'] },
-    // Active at the month's end: started before midnight JST after its last day, not yet canceled then.
-    sql: `WITH RECURSIVE ${MONTHS}
+      tolerance: 0,
+    },
+    {
+      label: 'active subscribers by month × plan',
+      request: { metric: 'active_subscribers', from, to, grain: 'month', dimensions: ['plan'] },
+      // Active at the month's end: started before midnight JST after its last day, not yet canceled then.
+      sql: `WITH RECURSIVE ${MONTHS}
 SELECT m.month_start AS month, s.plan, COUNT(*) AS active
 FROM months m
 JOIN subscriptions s
@@ -64,12 +82,12 @@ JOIN subscriptions s
  AND (s.canceled_at IS NULL OR s.canceled_at >= (m.month_start + INTERVAL 1 MONTH) - INTERVAL 9 HOUR)
 GROUP BY m.month_start, s.plan
 ORDER BY month, s.plan`,
-    tolerance: 0,
-  },
-  {
-    label: 'product units by month × category',
-    request: { metric: 'product_units', from: KPI_FROM, to: KPI_TO, grain: 'month', dimensions: ['category'] },
-    sql: `SELECT month, category, SUM(quantity) AS units
+      tolerance: 0,
+    },
+    {
+      label: 'product units by month × category',
+      request: { metric: 'product_units', from, to, grain: 'month', dimensions: ['category'] },
+      sql: `SELECT month, category, SUM(quantity) AS units
 FROM (
   SELECT ${jstMonth('b.shipped_at')} AS month, p.category, bi.quantity
   FROM box_items bi
@@ -85,13 +103,13 @@ FROM (
 ) AS units
 GROUP BY month, category
 ORDER BY month, category`,
-    tolerance: 0,
-  },
-  {
-    label: 'churn rate by month',
-    request: { metric: 'churn_rate', from: KPI_FROM, to: KPI_TO, grain: 'month' },
-    // Canceled in the month ÷ active when it began (midnight JST on its first day).
-    sql: `WITH RECURSIVE ${MONTHS},
+      tolerance: 0,
+    },
+    {
+      label: 'churn rate by month',
+      request: { metric: 'churn_rate', from, to, grain: 'month' },
+      // Canceled in the month ÷ active when it began (midnight JST on its first day).
+      sql: `WITH RECURSIVE ${MONTHS},
 churned AS (
   SELECT ${jstMonth('canceled_at')} AS month, COUNT(*) AS n
   FROM subscriptions
@@ -111,17 +129,18 @@ FROM months m
 LEFT JOIN active_at_start a ON a.month_start = m.month_start
 LEFT JOIN churned c ON c.month = m.month_start
 ORDER BY month`,
-    tolerance: 1e-4,
-  },
-  {
-    label: 'average rating by category',
-    request: { metric: 'avg_rating', from: KPI_FROM, to: KPI_TO, dimensions: ['category'] },
-    sql: `SELECT p.category, AVG(r.rating) AS avg_rating
+      tolerance: 1e-4,
+    },
+    {
+      label: 'average rating by category',
+      request: { metric: 'avg_rating', from, to, dimensions: ['category'] },
+      sql: `SELECT p.category, AVG(r.rating) AS avg_rating
 FROM ratings r
 JOIN products p ON p.product_id = r.product_id
 WHERE ${inRange('r.rated_at')}
 GROUP BY p.category
 ORDER BY p.category`,
-    tolerance: 1e-4,
-  },
-];
+      tolerance: 1e-4,
+    },
+  ];
+}

@@ -9,7 +9,7 @@
  *  (d) five KPI questions as an analyst's SQL on MariaDB and as POST /v1/query on the lake.
  * Knobs: SNAQ_BENCH_EXPORT_SCALE (default 10), SNAQ_BENCH_EXPORT_BUFFER_POOL (InnoDB's, default 4G),
  * SNAQ_BENCH_EXPORT_SQL_ROUNDS (MariaDB runs per question, default 1), SNAQ_BENCH_EXPORT_LAKE_ROUNDS
- * (uncached lake runs, default 7). About 25 minutes at scale 10 on 2 cores, most of it seeding.
+ * (uncached lake runs, default 7). About 12 minutes at scale 10 on 2 cores, half of it seeding.
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

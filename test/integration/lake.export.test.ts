@@ -200,12 +200,28 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
   describe('incremental runs', () => {
     it('after advancing the business, an incremental export equals a full export of the same source state, deletes and erasures included', async () => {
       const lake = lakeAt('incremental');
-      await run(lake);
+      const first = await run(lake);
+      // A service already running on the lake: it follows the publish without a restart.
+      const engine = await DuckDbEngine.open({ lakeDir: lake });
+      const service = new MetricsService(loadCatalog(), engine);
+      const revenue = async () => {
+        const outcome = await service.query({ metric: 'revenue', from: '2026-10-01', to: '2026-11-08', grain: 'day' }, 'test');
+        return outcome.status === 200 ? (outcome.body as { rows: unknown[]; meta: { snapshotId?: string } }) : undefined;
+      };
+      const before = await revenue();
       const advanced = await advanceSource(parseSourceUrl(db.readWrite.url), { days: 3 });
       expect(advanced.erased).toBeGreaterThan(0);
       // Small key buckets, so the key check compares many fingerprints and reads keys of the changed buckets only.
       const second = await run(lake, { bucketRows: 200 });
       expect(second.full).toBe(false);
+      try {
+        const after = await revenue();
+        expect((await engine.snapshot()).snapshotId).toBe(second.runId);
+        expect(after?.rows).not.toEqual(before?.rows);
+        expect(first.runId).not.toBe(second.runId);
+      } finally {
+        await engine.close();
+      }
       const manifest = readManifest(lake);
       expect(manifest.export?.previousSnapshotId).not.toBeNull();
       // Incremental: far fewer rows read than the tables hold (key checks aside).

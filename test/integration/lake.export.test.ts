@@ -19,6 +19,7 @@ import { seedSource } from '../../src/export/seedSource';
 import { parseSourceUrl } from '../../src/export/sourceUrl';
 import { LakeError, readManifest } from '../../src/lake/manifest';
 import { readHistory } from '../../src/lake/lakeHistory';
+import { rollbackLake } from '../../src/lake/lakeStore';
 import { pseudonymise, samplePseudonymKey } from '../../src/lake/pseudonym';
 import { createTestLake, TEST_AS_OF, type TestLake } from '../support/lake';
 import { lakeStrings, lakeTableRows } from '../support/lakeLines';
@@ -237,6 +238,21 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
       const full = lakeAt('incremental-full');
       const fullRun = await run(full, { full: true });
       expect(fullRun.full).toBe(true);
+      await expectSameTables(lake, full);
+    }, 180_000);
+
+    it('after a rollback, the next run resumes from the rolled-back-to snapshot’s cursors and still equals a full export', async () => {
+      const lake = lakeAt('rollback');
+      const first = await run(lake);
+      await advanceSource(parseSourceUrl(db.readWrite.url), { days: 1 });
+      await run(lake);
+      expect(rollbackLake(lake)).toMatchObject({ to: first.runId });
+      await advanceSource(parseSourceUrl(db.readWrite.url), { days: 1 });
+      const resumed = await run(lake, { bucketRows: 200 });
+      expect(resumed.full).toBe(false);
+      expect(resumed.manifest.export?.previousSnapshotId).toBe(first.runId);
+      const full = lakeAt('rollback-full');
+      await run(full, { full: true });
       await expectSameTables(lake, full);
     }, 180_000);
 

@@ -35,7 +35,7 @@ import { exportTable } from './tableExport';
 /** How far before the last snapshot instant the next merge read starts: a transaction that committed late, or a clock a little behind, is still met. */
 export const CURSOR_OVERLAP_MS = 10 * 60 * 1000;
 /** The work database's memory: with Parquet parts and spilling, the export's footprint stays flat with the source's size. */
-const WORK_MEMORY_LIMIT = '192MB';
+const WORK_MEMORY_LIMIT = '128MB';
 
 /** The cursors a published snapshot leaves for the next run (`cursors/<snapshotId>.json`). */
 export interface ExportCursors {

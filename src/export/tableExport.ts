@@ -19,7 +19,7 @@ import { EXPORT_STRATEGIES } from '../contract/exportStrategies';
 import type { ExportStrategyKind } from '../contract/snapshot';
 import { sqlString } from '../lake/sql';
 import type { LakeText, RowTreatment, TableShape } from './lakeRows';
-import type { Chunk, SourceReader } from './sourceReader';
+import { readAhead, type Chunk, type SourceReader } from './sourceReader';
 import type { SourceValue } from './sourceSql';
 import { digestibleKey, digestText, keyDigestTerm } from './keyDigest';
 
@@ -150,7 +150,7 @@ async function readWhole(input: TableExportInput, strategy: ExportStrategyKind):
     await conn.run('DELETE FROM whole_rows');
     pending = 0;
   };
-  for await (const chunk of input.reader.chunks({ table: shape.table, key: shape.key, columns: shape.readColumns })) {
+  for await (const chunk of readAhead(input.reader.chunks({ table: shape.table, key: shape.key, columns: shape.readColumns }))) {
     for (const row of chunk.rows) appender.append(input.treatment.lakeRow(row));
     pending += chunk.rows.length;
     rows += chunk.rows.length;
@@ -240,7 +240,7 @@ async function readIncrementally(
       shape.derivedColumns.length > 0
         ? reader.keysWith({ table: shape.table, key: shape.key, columns: shape.keyScanColumns })
         : reader.keysInRange({ table: shape.table, key: shape.key }, bucket);
-    for await (const chunk of keyChunks) {
+    for await (const chunk of readAhead(keyChunks)) {
       for (const row of chunk.rows) keyAppender.append([...treatment.lakeKeyRow(row), ...row.slice(0, shape.key.length).map(sourceText)]);
       keysRead += chunk.rows.length;
     }
@@ -263,7 +263,7 @@ async function readIncrementally(
   let rowsRead = 0;
   let appender = await TextAppender.open(conn, 'fresh_text');
   if (cursor !== undefined && previous.since !== undefined) {
-    for await (const chunk of reader.changedFrom({ table: shape.table, key: shape.key, columns: shape.readColumns, cursor }, previous.since)) {
+    for await (const chunk of readAhead(reader.changedFrom({ table: shape.table, key: shape.key, columns: shape.readColumns, cursor }, previous.since))) {
       for (const row of chunk.rows) appender.append(treatment.lakeRow(row));
       rowsRead += chunk.rows.length;
     }

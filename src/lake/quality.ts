@@ -4,7 +4,8 @@
  * contract (LAKE_SCHEMA) and its rules (LAKE_QUALITY). Every check is one aggregate query per
  * table, so the gate costs a few scans whatever the size; the report names keys only.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import * as catalogModels from '../catalog/models';
@@ -41,6 +42,9 @@ export interface QualityGateInput {
 }
 
 type Row = Record<string, unknown>;
+
+/** The gate's DuckDB memory: with spilling, the checks' footprint stays flat however big the lake. */
+const GATE_MEMORY_LIMIT = '128MB';
 
 /** Identifiers come from the contract, never from input; quoted all the same. */
 function ident(name: string): string {
@@ -310,7 +314,14 @@ class Gate {
 /** Checks a staged snapshot; never throws for what it finds (only for a missing manifest or a broken DuckDB). */
 export async function checkLakeQuality(input: QualityGateInput): Promise<QualityReport> {
   const manifest = input.manifest ?? readManifest(input.dir);
-  const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+  // Bounded memory whatever the lake's size: key and reference checks spill to a temporary folder.
+  const spill = mkdtempSync(join(tmpdir(), 'snaq-gate-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    threads: '2',
+    memory_limit: GATE_MEMORY_LIMIT,
+    temp_directory: spill,
+    preserve_insertion_order: 'false',
+  });
   const db = await instance.connect();
   try {
     const gate = new Gate(db, input, catalogEnumerations(), input.sampleKeys ?? QUALITY_SAMPLE_KEYS);
@@ -367,6 +378,7 @@ export async function checkLakeQuality(input: QualityGateInput): Promise<Quality
   } finally {
     db.closeSync();
     instance.closeSync();
+    rmSync(spill, { recursive: true, force: true });
   }
 }
 

@@ -19,6 +19,7 @@ import { seedSource } from '../../src/export/seedSource';
 import { parseSourceUrl } from '../../src/export/sourceUrl';
 import { LakeError, readManifest } from '../../src/lake/manifest';
 import { readHistory } from '../../src/lake/lakeHistory';
+import { rollbackLake } from '../../src/lake/lakeStore';
 import { pseudonymise, samplePseudonymKey } from '../../src/lake/pseudonym';
 import { createTestLake, TEST_AS_OF, type TestLake } from '../support/lake';
 import { lakeStrings, lakeTableRows } from '../support/lakeLines';
@@ -200,12 +201,28 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
   describe('incremental runs', () => {
     it('after advancing the business, an incremental export equals a full export of the same source state, deletes and erasures included', async () => {
       const lake = lakeAt('incremental');
-      await run(lake);
+      const first = await run(lake);
+      // A service already running on the lake: it follows the publish without a restart.
+      const engine = await DuckDbEngine.open({ lakeDir: lake });
+      const service = new MetricsService(loadCatalog(), engine);
+      const revenue = async () => {
+        const outcome = await service.query({ metric: 'revenue', from: '2026-10-01', to: '2026-11-08', grain: 'day' }, 'test');
+        return outcome.status === 200 ? (outcome.body as { rows: unknown[]; meta: { snapshotId?: string } }) : undefined;
+      };
+      const before = await revenue();
       const advanced = await advanceSource(parseSourceUrl(db.readWrite.url), { days: 3 });
       expect(advanced.erased).toBeGreaterThan(0);
       // Small key buckets, so the key check compares many fingerprints and reads keys of the changed buckets only.
       const second = await run(lake, { bucketRows: 200 });
       expect(second.full).toBe(false);
+      try {
+        const after = await revenue();
+        expect((await engine.snapshot()).snapshotId).toBe(second.runId);
+        expect(after?.rows).not.toEqual(before?.rows);
+        expect(first.runId).not.toBe(second.runId);
+      } finally {
+        await engine.close();
+      }
       const manifest = readManifest(lake);
       expect(manifest.export?.previousSnapshotId).not.toBeNull();
       // Incremental: far fewer rows read than the tables hold (key checks aside).
@@ -221,6 +238,21 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
       const full = lakeAt('incremental-full');
       const fullRun = await run(full, { full: true });
       expect(fullRun.full).toBe(true);
+      await expectSameTables(lake, full);
+    }, 180_000);
+
+    it('after a rollback, the next run resumes from the rolled-back-to snapshot’s cursors and still equals a full export', async () => {
+      const lake = lakeAt('rollback');
+      const first = await run(lake);
+      await advanceSource(parseSourceUrl(db.readWrite.url), { days: 1 });
+      await run(lake);
+      expect(rollbackLake(lake)).toMatchObject({ to: first.runId });
+      await advanceSource(parseSourceUrl(db.readWrite.url), { days: 1 });
+      const resumed = await run(lake, { bucketRows: 200 });
+      expect(resumed.full).toBe(false);
+      expect(resumed.manifest.export?.previousSnapshotId).toBe(first.runId);
+      const full = lakeAt('rollback-full');
+      await run(full, { full: true });
       await expectSameTables(lake, full);
     }, 180_000);
 

@@ -21,6 +21,7 @@ import { lakeStatus } from '../../src/lake/lakeStatus';
 import { listSnapshots, prepareStaging, publishSnapshot, readCursors, rollbackLake } from '../../src/lake/lakeStore';
 import { LakeError, readManifest } from '../../src/lake/manifest';
 import { CountingEngine } from '../support/countingEngine';
+import { caughtLakeError as caught } from '../support/lakeErrors';
 
 let root: string;
 let lakes = 0;
@@ -32,16 +33,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const newLakeDir = () => join(root, `lake-${++lakes}`);
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-11-01T00:00:00Z');
-
-function caught(run: () => unknown): LakeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LakeError) return error;
-    throw error;
-  }
-  throw new Error('expected a LakeError');
-}
 
 /** A manifest of schema version 2 for snapshot `id`, taken `day` days after T0. */
 function manifestOf(id: string, day: number, rows: Partial<Record<TableName, number>> = {}): LakeManifest {

@@ -186,3 +186,25 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Someone else's database on the same server: `shop_app` with one customer, writable by the
+ * read-write user. `url` reaches it; `expectUntouched()` checks that nothing in it changed.
+ */
+export async function withForeignDatabase(db: PrivateMariaDb, use: (url: string, expectUntouched: () => Promise<void>) => Promise<void>): Promise<void> {
+  const admin = await db.admin();
+  try {
+    await admin.query(`CREATE DATABASE shop_app CHARACTER SET utf8mb4; CREATE TABLE shop_app.customers (id INT PRIMARY KEY, name VARCHAR(20)); INSERT INTO shop_app.customers VALUES (1, '山田');
+      GRANT ALL PRIVILEGES ON shop_app.* TO '${db.readWrite.user}'@'%'`);
+    const expectUntouched = async () => {
+      const [tables] = await admin.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'shop_app'");
+      expect(tables).toEqual([{ t: 'customers' }]);
+      const [rows] = await admin.query('SELECT * FROM shop_app.customers');
+      expect(rows).toEqual([{ id: 1, name: '山田' }]);
+    };
+    await use(db.readWrite.url.replace(/\/[^/]+$/, '/shop_app'), expectUntouched);
+  } finally {
+    await admin.query('DROP DATABASE IF EXISTS shop_app');
+    await admin.end();
+  }
+}

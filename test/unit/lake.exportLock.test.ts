@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { lakeErrorSentence, lockTakenOverSentence } from '../../src/cli/messages';
 import { acquireExportLock, type LockHolder } from '../../src/lake/exportLock';
 import { lakePaths } from '../../src/lake/lakeLayout';
-import { LakeError } from '../../src/lake/manifest';
+import { caughtLakeError as caught } from '../support/lakeErrors';
 
 let root: string;
 let lake: string;
@@ -20,16 +20,6 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', '']);
   return child.pid!;
-}
-
-function caught(run: () => unknown): LakeError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof LakeError) return error;
-    throw error;
-  }
-  throw new Error('expected a LakeError');
 }
 
 const lockFile = () => lakePaths(lake).lock;

@@ -29,7 +29,7 @@ export type LakeColumnType = 'BIGINT' | 'INTEGER' | 'VARCHAR' | 'DATE' | 'TIMEST
 export interface LakeTableSpec {
   /** Columns in output order. TIMESTAMP columns are naive and hold UTC; DATE columns are JST calendar dates. */
   readonly columns: Readonly<Record<string, LakeColumnType>>;
-  /** Rows are written sorted by these columns (a unique key), so files are stable and range-prunable. */
+  /** A unique key. The generator writes rows sorted by it (stable, range-prunable files); the export writes them in source key order, new rows in a part of their own. */
   readonly orderBy: readonly string[];
 }
 

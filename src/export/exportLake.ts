@@ -298,7 +298,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
 
 function cleanUp(lakeDir: string, lock: ExportLock, runId: string): void {
   try {
-    rmSync(join(lakeDir, 'staging', runId), { recursive: true, force: true });
+    rmSync(join(lakePaths(lakeDir).staging, runId), { recursive: true, force: true });
   } finally {
     lock.release();
   }

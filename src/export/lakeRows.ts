@@ -65,13 +65,7 @@ function cachedPseudonyms(key: Uint8Array): (id: string) => string {
 }
 
 /** Turns one source value into the lake's text for the column's treatment. */
-export function treatValue(
-  column: SourceColumn,
-  value: SourceValue,
-  snapshotDateJst: string,
-  key: Uint8Array,
-  pseudonymOf: (id: string) => string = (id) => pseudonymise(BigInt(id), key).toString(),
-): LakeText {
+export function treatValue(column: SourceColumn, value: SourceValue, snapshotDateJst: string, pseudonymOf: (id: string) => string): LakeText {
   if (value === null) return null;
   const text = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
   switch (column.treatment) {
@@ -107,7 +101,7 @@ export function rowTreatment(shape: TableShape, snapshotDateJst: string, key: Ui
   const pseudonymOf = cachedPseudonyms(key);
   const keyPlan = [...shape.key, ...shape.keyScanColumns.slice(shape.key.length)].map((sourceName, at) => ({ at, column: columns[sourceName]! }));
   return {
-    lakeRow: (row) => plan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key, pseudonymOf)),
-    lakeKeyRow: (row) => keyPlan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, key, pseudonymOf)),
+    lakeRow: (row) => plan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, pseudonymOf)),
+    lakeKeyRow: (row) => keyPlan.map(({ at, column }) => treatValue(column, row[at] ?? null, snapshotDateJst, pseudonymOf)),
   };
 }

@@ -8,18 +8,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AwsClient } from 'aws4fetch';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { loadCatalog } from '../../src/catalog/catalog';
 import { LAKE_TABLES } from '../../src/contract/lakeSchema';
-import { startLocalServer } from '../../src/api/server';
 import { MetricsService } from '../../src/api/service';
-import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
 import { addDays } from '../../src/contract/dates';
 import type { QueryRequest } from '../../src/contract/types';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { generateLake } from '../../src/lake/generate';
 import { lakeExists } from '../../src/lake/manifest';
+import { startSignedApi } from './signedApi';
 import { median, percentile, round } from './stats';
 import { tableDir } from '../support/lakeFolders';
 
@@ -70,31 +68,10 @@ export async function runApiBench(): Promise<void> {
   const engine = await DuckDbEngine.open({ lakeDir: LAKE_DIR });
   const service = new MetricsService(loadCatalog(), engine);
   let logLines = 0;
-  const server = await startLocalServer({
-    service,
-    config: {
-      host: '127.0.0.1',
-      port: 0,
-      region: 'ap-northeast-1',
-      credentials: [{ ...DEV_CREDENTIALS }],
-      usesDevCredentials: true,
-      rateLimitPerSecond: 0, // the load test measures the server, not the per-principal limiter
-      rateLimitBurst: 0,
-      queryTimeoutMs: 60_000,
-      syncBudgetMs: 60_000,
-    },
-    log: () => void logLines++,
-  });
-  const client = new AwsClient({ ...DEV_CREDENTIALS, service: 'execute-api', region: 'ap-northeast-1', retries: 0 });
+  const api = await startSignedApi(service, { timeoutMs: 60_000, log: () => void logLines++ });
   const post = async (request: QueryRequest): Promise<{ ms: number; status: number; cached: boolean }> => {
-    const started = performance.now();
-    const response = await client.fetch(`${server.url}/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(request),
-    });
-    const body = (await response.json()) as { meta?: { cached?: boolean } };
-    return { ms: performance.now() - started, status: response.status, cached: body.meta?.cached === true };
+    const { ms, status, body } = await api.post(request);
+    return { ms, status, cached: body.meta?.cached === true };
   };
   const raw = await rawDuckDb();
 
@@ -183,7 +160,7 @@ export async function runApiBench(): Promise<void> {
     accessLogLines: logLines,
     note: 'Client (aws4fetch signing) and server share one 2-core machine and one process.',
   };
-  await server.close();
+  await api.close();
   await engine.close();
 
   const lines = [

@@ -1,5 +1,6 @@
 /** The real local HTTP server around a MetricsService, and a SigV4 client for it (as api.bench.ts measures the API). */
 import { AwsClient } from 'aws4fetch';
+import type { AccessLogger } from '../../src/api/accessLog';
 import { startLocalServer } from '../../src/api/server';
 import type { MetricsService } from '../../src/api/service';
 import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
@@ -11,7 +12,15 @@ export interface SignedApi {
   close(): Promise<void>;
 }
 
-export async function startSignedApi(service: MetricsService): Promise<SignedApi> {
+export interface SignedApiOptions {
+  /** The server's query timeout and sync budget (default 120 s: never a 202, every request answered in its own round trip). */
+  timeoutMs?: number;
+  /** Each access-log entry (default: dropped). */
+  log?: AccessLogger;
+}
+
+export async function startSignedApi(service: MetricsService, options: SignedApiOptions = {}): Promise<SignedApi> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const server = await startLocalServer({
     service,
     config: {
@@ -20,13 +29,13 @@ export async function startSignedApi(service: MetricsService): Promise<SignedApi
       region: 'ap-northeast-1',
       credentials: [{ ...DEV_CREDENTIALS }],
       usesDevCredentials: true,
+      // The benches measure the server, not the per-principal limiter.
       rateLimitPerSecond: 0,
       rateLimitBurst: 0,
-      queryTimeoutMs: 120_000,
-      // Never a 202: every measured request is answered in its own round trip.
-      syncBudgetMs: 120_000,
+      queryTimeoutMs: timeoutMs,
+      syncBudgetMs: timeoutMs,
     },
-    log: () => undefined,
+    log: options.log ?? (() => undefined),
   });
   const client = new AwsClient({ ...DEV_CREDENTIALS, service: 'execute-api', region: 'ap-northeast-1', retries: 0 });
   return {

@@ -13,6 +13,8 @@ export interface ComputedResult {
   /** The period holding `dataEnd`, whose value covers only its part before it. */
   partialPeriod?: string;
   freshUntil: string | null;
+  /** The snapshot the rows were read from; absent when the engine could not tell (the lake changed meanwhile). */
+  snapshotId?: string;
   engineElapsedMs: number;
   bytesScanned?: number;
   /**

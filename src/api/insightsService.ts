@@ -29,8 +29,8 @@ import type { Grain } from '../contract/dates';
 export interface SeriesSource {
   readonly catalog: Catalog;
   now(): number;
-  /** Validates and compiles a query without running it (throws on bad input). */
-  prepare(query: QueryRequest): unknown;
+  /** Validates and resolves a query without running it (throws on bad input). */
+  check(query: QueryRequest): unknown;
   series(query: QueryRequest): Promise<MetricSeries>;
   seriesMeta(metric: MetricDef, series: ComputedResult, cached: boolean, started: number): Meta;
 }
@@ -90,8 +90,8 @@ export class InsightsService {
     const base: QueryRequest = { metric: name, from, to, grain, ...(filters ? { filters } : {}) };
     const metric = resolveMetric(this.source.catalog, name);
     const dimensions = request.dimensions ?? [...metric.dimensions];
-    // Compiling each split checks its dimension now, so a bad name fails before any engine work.
-    for (const dimension of dimensions) this.source.prepare({ ...base, dimensions: [dimension] });
+    // Resolving each split checks its dimension now, so a bad name fails before any engine work.
+    for (const dimension of dimensions) this.source.check({ ...base, dimensions: [dimension] });
     const { result: series, cached } = await this.source.series(base);
     const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
     const meta = this.source.seriesMeta(metric, series, cached, started);

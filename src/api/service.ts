@@ -110,6 +110,7 @@ function edgeMeta(result: ComputedResult): Partial<Meta> {
     ...(result.dataEnd ? { dataEnd: result.dataEnd } : {}),
     ...(result.partialPeriod ? { partialPeriod: result.partialPeriod } : {}),
     ...(result.freshUntil ? { freshUntil: result.freshUntil } : {}),
+    ...(result.snapshotId ? { snapshotId: result.snapshotId } : {}),
   };
 }
 
@@ -220,8 +221,8 @@ export class MetricsService implements SeriesSource {
     if (definition.values) {
       return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
     }
-    const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP });
     const manifest = await this.engine.snapshot();
+    const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP, snapshotId: manifest.snapshotId });
     const key = JSON.stringify(['values', metric.name, metric.version, dimension, manifest.snapshotId]);
     const hit = this.cached(key);
     const result = hit ?? (await this.run(metric, compiled, key, manifest));
@@ -231,15 +232,27 @@ export class MetricsService implements SeriesSource {
       metric: metric.name,
       dimension,
       values: result.rows.slice(0, DIMENSION_VALUES_CAP).map((row) => row[0] ?? null),
-      meta: this.meta({ ...baseMeta, cached, truncated, dataAsOf: result.dataAsOf ?? undefined, elapsedMs: this.options.now() - started }),
+      meta: this.meta({
+        ...baseMeta,
+        cached,
+        truncated,
+        dataAsOf: result.dataAsOf ?? undefined,
+        ...(result.snapshotId ? { snapshotId: result.snapshotId } : {}),
+        elapsedMs: this.options.now() - started,
+      }),
     };
   }
 
-  /** Validates, resolves and compiles without running anything: what `explain` shows and tests pin. */
-  prepare(body: unknown): { request: ResolvedQuery; limit?: number; compiled: CompiledQuery } {
+  /** Validates and resolves a query body: bad input fails here, before the engine is asked anything. */
+  check(body: unknown): { request: ResolvedQuery; limit?: number } {
     const parsed = parseQueryRequest(body);
-    const request = resolveQuery(this.catalog, parsed);
-    return { request, limit: parsed.limit, compiled: compileQuery(request, this.dialect, { rowCap: this.options.maxRows }) };
+    return { request: resolveQuery(this.catalog, parsed), limit: parsed.limit };
+  }
+
+  /** Validates, resolves and compiles at a snapshot without running anything: what benches and tests pin. */
+  prepare(body: unknown, snapshotId?: string): { request: ResolvedQuery; limit?: number; compiled: CompiledQuery } {
+    const { request, limit } = this.check(body);
+    return { request, limit, compiled: compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId }) };
   }
 
   /**
@@ -248,9 +261,10 @@ export class MetricsService implements SeriesSource {
    */
   async query(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<QueryOutcome> {
     const started = resumed?.issuedAtMs ?? this.options.now();
-    const { request, limit, compiled } = this.prepare(body);
+    const { request, limit } = this.check(body);
     const metric = request.metric;
     const manifest = await this.engine.snapshot();
+    const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
     const key = resultKey(request, manifest);
     const queryId = randomUUID();
     const cachedResult = this.cached(key);
@@ -407,6 +421,8 @@ export class MetricsService implements SeriesSource {
       dataEnd,
       ...(partialPeriod ? { partialPeriod } : {}),
       freshUntil: freshUntil(freshness),
+      // Athena reads the snapshot its statement names; DuckDB says which one its views pointed at.
+      ...(result.snapshotId === undefined ? { snapshotId: manifest.snapshotId } : result.snapshotId ? { snapshotId: result.snapshotId } : {}),
       engineElapsedMs: result.elapsedMs,
       ...(result.bytesScanned !== undefined ? { bytesScanned: result.bytesScanned } : {}),
       // An engine that follows the lake says which snapshot answered; only a match may be cached.
@@ -444,8 +460,9 @@ export class MetricsService implements SeriesSource {
 
   /** One series of a metric (cached like any query): what forecasts and anomaly flags are computed on. */
   async series(query: QueryRequest): Promise<MetricSeries> {
-    const { request, compiled } = this.prepare(query);
+    const { request } = this.check(query);
     const manifest = await this.engine.snapshot();
+    const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
     const key = resultKey(request, manifest);
     const hit = this.cached(key);
     return { result: hit ?? (await this.run(request.metric, compiled, key, manifest, request)), cached: hit !== undefined, metric: request.metric };

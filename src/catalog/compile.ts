@@ -32,6 +32,8 @@ export interface CompiledQuery {
 export interface CompileOptions {
   /** Rows beyond this are never fetched; the engine answers RESULT_TOO_LARGE when rowCap + 1 come back. */
   rowCap: number;
+  /** The lake snapshot every table is read at (the engine's current manifest); Trino needs it. */
+  snapshotId?: string;
 }
 
 const COLUMN_TYPE: Record<DimensionDef['type'], ColumnType> = { string: 'string', integer: 'number', boolean: 'boolean' };
@@ -67,8 +69,13 @@ class StatementBuilder {
   constructor(
     private readonly query: ResolvedQuery,
     private readonly dialect: Dialect,
+    private readonly snapshotId: string | undefined,
   ) {
     this.binder = dialect.newBinder();
+  }
+
+  private table(name: string): string {
+    return this.dialect.relation(name, this.snapshotId);
   }
 
   get params(): FilterScalar[] {
@@ -104,9 +111,9 @@ class StatementBuilder {
     });
   }
 
-  private fromClause(model: ModelDef, exprs: string[], first = `${model.table} ${model.alias}`): string {
+  private fromClause(model: ModelDef, exprs: string[], first = `${this.table(model.table)} ${model.alias}`): string {
     const aliases = exprs.flatMap(aliasesIn);
-    const joins = joinsFor(model, aliases).map((join) => `LEFT JOIN ${join.table} ${join.alias} ON ${join.on}`);
+    const joins = joinsFor(model, aliases).map((join) => `LEFT JOIN ${this.table(join.table)} ${join.alias} ON ${join.on}`);
     return [`FROM ${first}`, ...joins].join('\n    ');
   }
 
@@ -146,7 +153,7 @@ class StatementBuilder {
     const from = this.fromClause(
       model,
       [measure.validFrom, measure.validTo, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters],
-      `periods pr\n    JOIN ${model.table} ${model.alias} ON ${inState}`,
+      `periods pr\n    JOIN ${this.table(model.table)} ${model.alias} ON ${inState}`,
     );
     return [
       `SELECT ${select.join(',\n      ')}`,
@@ -205,7 +212,7 @@ function publicColumns(query: ResolvedQuery): Column[] {
 }
 
 export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: CompileOptions): CompiledQuery {
-  const builder = new StatementBuilder(query, dialect);
+  const builder = new StatementBuilder(query, dialect, options.snapshotId);
   const measures = measuresOf(query.metric);
   const dims = dimensionNames(query.dimensions.length);
   const ctes = [`periods AS (\n  ${builder.periods()}\n)`];
@@ -239,9 +246,10 @@ export function compileDimensionValues(metric: MetricDef, name: string, dialect:
   const definition = model.dimensions[name]!;
   const aliases = aliasesIn(definition.expr);
   const join = aliases.length === 1 ? model.joins.find((candidate) => candidate.alias === aliases[0]) : undefined;
+  const table = (name: string) => dialect.relation(name, options.snapshotId);
   const from = join
-    ? `${join.table} ${join.alias}`
-    : [`${model.table} ${model.alias}`, ...joinsFor(model, aliases).map((j) => `LEFT JOIN ${j.table} ${j.alias} ON ${j.on}`)].join(' ');
+    ? `${table(join.table)} ${join.alias}`
+    : [`${table(model.table)} ${model.alias}`, ...joinsFor(model, aliases).map((j) => `LEFT JOIN ${table(j.table)} ${j.alias} ON ${j.on}`)].join(' ');
   const sql = [
     `SELECT DISTINCT ${definition.expr} AS "value"`,
     `FROM ${from}`,

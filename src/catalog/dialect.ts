@@ -33,6 +33,11 @@ export interface Dialect {
   /** a ÷ b as a double, NULL when b is 0 (int/int would truncate on Trino). */
   divide(numerator: string, denominator: string): string;
   newBinder(): Binder;
+  /**
+   * A lake table as a FROM item that reads exactly the snapshot `snapshotId`. DuckDB's views already
+   * follow the lake's manifest; Athena's tables hold every snapshot as a projected partition.
+   */
+  relation(table: string, snapshotId: string | undefined): string;
 }
 
 // ISO weeks start on Monday in both engines' date_trunc('week', …).
@@ -78,6 +83,7 @@ export const duckdb: Dialect = {
       },
     };
   },
+  relation: (table) => table,
 };
 
 export const trino: Dialect = {
@@ -101,6 +107,12 @@ export const trino: Dialect = {
     // printed as escaped literals by the one function built for it.
     const params: FilterScalar[] = [];
     return { params, bind: (value) => trinoLiteral(value) };
+  },
+  // Every table of one statement names the same snapshot, so a join never mixes two exports, and the
+  // Glue table's injected projection refuses a query that names none (src/infra).
+  relation: (table, snapshotId) => {
+    if (snapshotId === undefined) throw new Error(`A Trino statement must name the lake snapshot it reads (table ${table}).`);
+    return `(SELECT * FROM ${table} WHERE "snapshot" = ${trinoLiteral(snapshotId)})`;
   },
 };
 

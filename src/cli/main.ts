@@ -15,7 +15,7 @@ import { resolveQuery } from '../catalog/resolve';
 import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
-import { chooseLakeDir, defaultLakeDir, LakeError } from '../lake/manifest';
+import { chooseLakeDir, defaultLakeDir, lakeExists, LakeError, readManifest } from '../lake/manifest';
 import { ExportError, exportLake } from '../export/exportLake';
 import { PseudonymKeyError } from '../lake/pseudonym';
 import { SourceError } from '../export/sourceErrors';
@@ -57,6 +57,12 @@ interface QueryFlags {
   explain?: DialectName | true;
 }
 
+/** The snapshot Trino SQL names: the local lake's current one when there is a lake, else a placeholder. */
+function explainSnapshotId(lake: string | undefined): string {
+  const { dir } = chooseLakeDir(lake);
+  return lakeExists(dir) ? readManifest(dir).snapshotId : 'SNAPSHOT_ID';
+}
+
 async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
   const request: QueryRequest = {
     metric,
@@ -69,7 +75,10 @@ async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
   };
   if (flags.explain) {
     const dialect = DIALECTS[flags.explain === true ? 'duckdb' : flags.explain];
-    const compiled = compileQuery(resolveQuery(loadCatalog(), parseQueryRequest(request)), dialect, { rowCap: LIMITS.maxRows });
+    const compiled = compileQuery(resolveQuery(loadCatalog(), parseQueryRequest(request)), dialect, {
+      rowCap: LIMITS.maxRows,
+      snapshotId: explainSnapshotId(flags.lake),
+    });
     process.stdout.write(`${compiled.sql}\n${compiled.params.length ? `-- params: ${JSON.stringify(compiled.params)}\n` : ''}`);
     return;
   }

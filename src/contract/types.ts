@@ -65,6 +65,8 @@ export interface Meta {
   partialPeriod?: string;
   /** When the next snapshot of a source table is due (ISO UTC): clients may cache until then. */
   freshUntil?: string;
+  /** The lake snapshot the numbers were read from (every table of the query at the same one). */
+  snapshotId?: string;
   generatedAt: string;
   cached?: boolean;
   engine?: EngineName;

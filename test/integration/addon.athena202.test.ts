@@ -38,7 +38,7 @@ describeIfAvailable(ATHENA_MODEL, 'a slow Athena query from a cell: 202, long po
     const duckStatement = compileQuery(resolved, duckdb, { rowCap: LIMITS.maxRows });
     // Queued, then running for 3 s: longer than the API's 1 s synchronous budget.
     double.expect(
-      compileQuery(resolved, trino, { rowCap: LIMITS.maxRows }).sql,
+      compileQuery(resolved, trino, { rowCap: LIMITS.maxRows, snapshotId: lake.manifest.snapshotId }).sql,
       { sql: duckStatement.sql, params: duckStatement.params },
       {
         timeline: [
@@ -51,7 +51,7 @@ describeIfAvailable(ATHENA_MODEL, 'a slow Athena query from a cell: 202, long po
     const slower = resolveQuery(loadCatalog(), parseQueryRequest(SLOWER));
     const slowerDuck = compileQuery(slower, duckdb, { rowCap: LIMITS.maxRows });
     double.expect(
-      compileQuery(slower, trino, { rowCap: LIMITS.maxRows }).sql,
+      compileQuery(slower, trino, { rowCap: LIMITS.maxRows, snapshotId: lake.manifest.snapshotId }).sql,
       { sql: slowerDuck.sql, params: slowerDuck.params },
       {
         timeline: [['RUNNING', 14_000]],

@@ -61,7 +61,7 @@ describeIfAvailable(ATHENA_MODEL, 'the 202 path across Lambda instances', () => 
 
   function expectStatement(request: QueryRequest, runningMs: number): string {
     const resolved = resolveQuery(loadCatalog(), parseQueryRequest(request));
-    const trinoSql = compileQuery(resolved, trino, { rowCap: LIMITS.maxRows }).sql;
+    const trinoSql = compileQuery(resolved, trino, { rowCap: LIMITS.maxRows, snapshotId: lake.manifest.snapshotId }).sql;
     const duckStatement = compileQuery(resolved, duckdb, { rowCap: LIMITS.maxRows });
     athena.expect(trinoSql, { sql: duckStatement.sql, params: duckStatement.params }, { timeline: [['RUNNING', runningMs]] });
     return trinoSql;

@@ -133,7 +133,7 @@ describeIfAvailable(ATHENA_MODEL, 'AthenaEngine against the Athena double', () =
     test.each(METRIC_CASES)('$name', async ({ request }) => {
       const resolved = resolveQuery(catalog, parseQueryRequest(request));
       const rowCap = athenaService.options.maxRows;
-      const trinoCompiled = compileQuery(resolved, trino, { rowCap });
+      const trinoCompiled = compileQuery(resolved, trino, { rowCap, snapshotId: lake.manifest.snapshotId });
       const duckCompiled = compileQuery(resolved, duckdb, { rowCap });
       expect(trinoCompiled.params).toEqual([]);
       double.expect(trinoCompiled.sql, { sql: duckCompiled.sql, params: duckCompiled.params });
@@ -148,6 +148,9 @@ describeIfAvailable(ATHENA_MODEL, 'AthenaEngine against the Athena double', () =
       expect(viaAthena.body.rows.length).toBeGreaterThan(0);
       expect(viaAthena.body.meta.engine).toBe('athena');
       expect(viaAthena.body.meta.bytesScanned).toBe(1_234_567);
+      // Both name the snapshot they read: Athena the one its statement names, DuckDB its views'.
+      expect(viaAthena.body.meta.snapshotId).toBe(lake.manifest.snapshotId);
+      expect(viaDuck.body.meta.snapshotId).toBe(lake.manifest.snapshotId);
       expect(double.unexpected).toEqual([]);
       expect(double.invalid).toEqual([]);
       const start = double.callsOf('StartQueryExecution');
@@ -182,7 +185,7 @@ describeIfAvailable(ATHENA_MODEL, 'AthenaEngine against the Athena double', () =
   test('a compiled daily query by prefecture over 2023–2024 pages identically to DuckDB', async () => {
     const request: QueryRequest = { metric: 'box_revenue', from: '2023-01-01', to: '2025-01-01', grain: 'day', dimensions: ['prefecture'] };
     const resolved = resolveQuery(catalog, parseQueryRequest(request));
-    const trinoCompiled = compileQuery(resolved, trino, { rowCap: 50_000 });
+    const trinoCompiled = compileQuery(resolved, trino, { rowCap: 50_000, snapshotId: lake.manifest.snapshotId });
     const duckCompiled = compileQuery(resolved, duckdb, { rowCap: 50_000 });
     double.expect(trinoCompiled.sql, { sql: duckCompiled.sql, params: duckCompiled.params });
     const viaAthena = await athena.execute({ sql: trinoCompiled.sql, params: [] }, generous);

@@ -8,13 +8,17 @@ import { loadCatalog } from '../../src/catalog/catalog';
 import { compileQuery } from '../../src/catalog/compile';
 import { duckdb, trino } from '../../src/catalog/dialect';
 import { resolveQuery } from '../../src/catalog/resolve';
+import { measuresOf } from '../../src/catalog/vocabulary';
 import { parseQueryRequest } from '../../src/contract/validate';
 import type { QueryRequest } from '../../src/contract/types';
 import { isCI } from '../support/requirements';
 
 const GOLDEN_DIR = path.join(__dirname, 'golden', 'trino');
 const catalog = loadCatalog();
-const compile = (request: QueryRequest, dialect = trino) => compileQuery(resolveQuery(catalog, parseQueryRequest(request)), dialect, { rowCap: 50_000 });
+/** A snapshot id as the export names them (src/lake/lakeLayout.ts). */
+const SNAPSHOT = '20250101T000000Z-0a1b2c';
+const compile = (request: QueryRequest, dialect = trino, snapshotId: string | undefined = SNAPSHOT) =>
+  compileQuery(resolveQuery(catalog, parseQueryRequest(request)), dialect, { rowCap: 50_000, snapshotId });
 
 const CASES: Record<string, QueryRequest> = {
   'revenue-month': { metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' },
@@ -97,6 +101,43 @@ describe('dialects own the differences', () => {
     const byPlan = compile({ metric: 'box_revenue', from: '2024-01-01', to: '2024-02-01', dimensions: ['plan'] }, duckdb).sql;
     expect(byPlan).toContain('LEFT JOIN subscriptions s ON s.subscription_id = b.subscription_id');
     expect(byPlan).not.toContain('JOIN users');
+  });
+});
+
+describe('every Trino statement reads one snapshot', () => {
+  const tablesRead = (sql: string) => [...sql.matchAll(/(?<!DISTINCT )\b(?:FROM|JOIN)\s+(\(SELECT \* FROM (\w+) WHERE "snapshot" = '([^']*)'\)|\w+)/g)];
+  const lakeTables = new Set<string>(
+    catalog.list().flatMap((metric) => measuresOf(metric).flatMap((m) => [m.model.table, ...m.model.joins.map((j) => j.table)])),
+  );
+
+  test.each(catalog.list().map((metric) => [metric.name, metric] as const))(
+    '%s: every lake table it reads, joins included, names the snapshot',
+    (name, metric) => {
+      const request: QueryRequest = { metric: name, from: '2024-01-01', to: '2024-04-01', grain: metric.grains[0]!, dimensions: metric.dimensions.slice(0, 3) };
+      const sql = compile(request).sql;
+      // Everything after FROM or JOIN but the statement's own CTEs and its period spine.
+      const items = tablesRead(sql).filter((match) => !['periods', 'combined', 'UNNEST'].includes(match[1]!) && !/^m\d+$/.test(match[1]!));
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) {
+        // A bare table would read every snapshot at once (and Athena's injected projection refuses it).
+        expect(lakeTables.has(item[1]!)).toBe(false);
+        expect([item[0], item[3]]).toEqual([item[0], SNAPSHOT]);
+      }
+    },
+  );
+
+  test('the snapshot id is printed as a literal, and a Trino statement without one is refused', () => {
+    expect(compile({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01' }, trino, "x'); DROP TABLE users; --").sql).toContain(
+      `"snapshot" = 'x''); DROP TABLE users; --'`,
+    );
+    const resolved = resolveQuery(catalog, parseQueryRequest({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01' }));
+    expect(() => compileQuery(resolved, trino, { rowCap: 10 })).toThrow(/must name the lake snapshot/);
+  });
+
+  test('DuckDB reads its views, which follow the manifest', () => {
+    const sql = compile({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01', dimensions: ['prefecture'] }, duckdb).sql;
+    expect(sql).not.toContain('snapshot');
+    expect(sql).toContain('FROM boxes b');
   });
 });
 

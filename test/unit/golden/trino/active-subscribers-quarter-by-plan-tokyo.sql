@@ -10,8 +10,8 @@ SELECT pr.period AS period,
       COUNT(*) AS value,
       COUNT(*) AS n
   FROM periods pr
-    JOIN subscriptions s ON s.started_at < pr.end_at AND (s.canceled_at IS NULL OR s.canceled_at >= pr.end_at)
-    LEFT JOIN users u ON u.user_id = s.user_id
+    JOIN (SELECT * FROM subscriptions WHERE "snapshot" = '20250101T000000Z-0a1b2c') s ON s.started_at < pr.end_at AND (s.canceled_at IS NULL OR s.canceled_at >= pr.end_at)
+    LEFT JOIN (SELECT * FROM users WHERE "snapshot" = '20250101T000000Z-0a1b2c') u ON u.user_id = s.user_id
   WHERE u.prefecture = '東京都'
   GROUP BY 1, 2
 ),

@@ -8,8 +8,8 @@ SELECT DATE '2024-01-01' AS period,
       p.category AS d0,
       AVG(r.rating) AS value,
       COUNT(r.rating) AS n
-  FROM ratings r
-    LEFT JOIN products p ON p.product_id = r.product_id
+  FROM (SELECT * FROM ratings WHERE "snapshot" = '20250101T000000Z-0a1b2c') r
+    LEFT JOIN (SELECT * FROM products WHERE "snapshot" = '20250101T000000Z-0a1b2c') p ON p.product_id = r.product_id
   WHERE r.rated_at >= TIMESTAMP '2023-12-31 15:00:00'
     AND r.rated_at < TIMESTAMP '2024-03-31 15:00:00'
   GROUP BY 1, 2

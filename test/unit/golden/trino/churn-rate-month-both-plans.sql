@@ -8,7 +8,7 @@ m0 AS (
 SELECT date_trunc('month', CAST(s.canceled_at + INTERVAL '9' HOUR AS DATE)) AS period,
       COUNT(*) AS value,
       COUNT(*) AS n
-  FROM subscriptions s
+  FROM (SELECT * FROM subscriptions WHERE "snapshot" = '20250101T000000Z-0a1b2c') s
   WHERE s.canceled_at >= TIMESTAMP '2023-12-31 15:00:00'
     AND s.canceled_at < TIMESTAMP '2024-06-30 15:00:00'
     AND s.canceled_at IS NOT NULL
@@ -20,7 +20,7 @@ SELECT pr.period AS period,
       COUNT(*) AS value,
       COUNT(*) AS n
   FROM periods pr
-    JOIN subscriptions s ON s.started_at < pr.begin_at AND (s.canceled_at IS NULL OR s.canceled_at >= pr.begin_at)
+    JOIN (SELECT * FROM subscriptions WHERE "snapshot" = '20250101T000000Z-0a1b2c') s ON s.started_at < pr.begin_at AND (s.canceled_at IS NULL OR s.canceled_at >= pr.begin_at)
   WHERE s.plan IN ('biweekly', 'every4weeks')
   GROUP BY 1
 ),

@@ -9,9 +9,9 @@ SELECT CAST(b.shipped_at + INTERVAL '9' HOUR AS DATE) AS period,
       p.maker_prefecture AS d0,
       SUM(bi.quantity) AS value,
       COUNT(*) AS n
-  FROM box_items bi
-    LEFT JOIN boxes b ON b.box_id = bi.box_id
-    LEFT JOIN products p ON p.product_id = bi.product_id
+  FROM (SELECT * FROM box_items WHERE "snapshot" = '20250101T000000Z-0a1b2c') bi
+    LEFT JOIN (SELECT * FROM boxes WHERE "snapshot" = '20250101T000000Z-0a1b2c') b ON b.box_id = bi.box_id
+    LEFT JOIN (SELECT * FROM products WHERE "snapshot" = '20250101T000000Z-0a1b2c') p ON p.product_id = bi.product_id
   WHERE b.shipped_at >= TIMESTAMP '2024-11-30 15:00:00'
     AND b.shipped_at < TIMESTAMP '2024-12-07 15:00:00'
     AND b.status IN ('shipped', 'delivered')
@@ -23,9 +23,9 @@ SELECT CAST(o.ordered_at + INTERVAL '9' HOUR AS DATE) AS period,
       p.maker_prefecture AS d0,
       SUM(oi.quantity) AS value,
       COUNT(*) AS n
-  FROM shop_order_items oi
-    LEFT JOIN shop_orders o ON o.order_id = oi.order_id
-    LEFT JOIN products p ON p.product_id = oi.product_id
+  FROM (SELECT * FROM shop_order_items WHERE "snapshot" = '20250101T000000Z-0a1b2c') oi
+    LEFT JOIN (SELECT * FROM shop_orders WHERE "snapshot" = '20250101T000000Z-0a1b2c') o ON o.order_id = oi.order_id
+    LEFT JOIN (SELECT * FROM products WHERE "snapshot" = '20250101T000000Z-0a1b2c') p ON p.product_id = oi.product_id
   WHERE o.ordered_at >= TIMESTAMP '2024-11-30 15:00:00'
     AND o.ordered_at < TIMESTAMP '2024-12-07 15:00:00'
     AND o.status = 'completed'

@@ -8,7 +8,7 @@ m0 AS (
 SELECT date_trunc('month', CAST(b.shipped_at + INTERVAL '9' HOUR AS DATE)) AS period,
       SUM(b.price_jpy - b.discount_jpy) AS value,
       COUNT(*) AS n
-  FROM boxes b
+  FROM (SELECT * FROM boxes WHERE "snapshot" = '20250101T000000Z-0a1b2c') b
   WHERE b.shipped_at >= TIMESTAMP '2023-12-31 15:00:00'
     AND b.shipped_at < TIMESTAMP '2024-12-31 15:00:00'
     AND b.status IN ('shipped', 'delivered')
@@ -18,7 +18,7 @@ m1 AS (
 SELECT date_trunc('month', CAST(o.ordered_at + INTERVAL '9' HOUR AS DATE)) AS period,
       SUM(o.total_jpy) AS value,
       COUNT(*) AS n
-  FROM shop_orders o
+  FROM (SELECT * FROM shop_orders WHERE "snapshot" = '20250101T000000Z-0a1b2c') o
   WHERE o.ordered_at >= TIMESTAMP '2023-12-31 15:00:00'
     AND o.ordered_at < TIMESTAMP '2024-12-31 15:00:00'
     AND o.status = 'completed'

@@ -8,7 +8,7 @@ m0 AS (
 SELECT date_trunc('week', b.scheduled_date) AS period,
       COUNT(*) AS value,
       COUNT(*) AS n
-  FROM boxes b
+  FROM (SELECT * FROM boxes WHERE "snapshot" = '20250101T000000Z-0a1b2c') b
   WHERE b.scheduled_date >= DATE '2024-07-01'
     AND b.scheduled_date < DATE '2024-09-02'
     AND b.status = 'skipped'
@@ -18,7 +18,7 @@ m1 AS (
 SELECT date_trunc('week', b.scheduled_date) AS period,
       COUNT(*) AS value,
       COUNT(*) AS n
-  FROM boxes b
+  FROM (SELECT * FROM boxes WHERE "snapshot" = '20250101T000000Z-0a1b2c') b
   WHERE b.scheduled_date >= DATE '2024-07-01'
     AND b.scheduled_date < DATE '2024-09-02'
     AND b.status IN ('skipped', 'shipped', 'delivered')

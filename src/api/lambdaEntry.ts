@@ -6,6 +6,7 @@ import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
 import { checkTestEndpoint } from '../engine/athena/config';
 import { s3ManifestReader } from '../engine/s3Manifest';
+import { s3ClientFromEnv } from '../lake/s3/s3Client';
 import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
 import { readSecretString } from './secretValue';
@@ -28,13 +29,11 @@ async function create(): Promise<LambdaDeps> {
     secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
     ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
   };
-  // Endpoint overrides exist for local doubles only (https, or http on loopback).
-  const s3Endpoint = env.SNAQ_S3_ENDPOINT;
-  if (s3Endpoint) checkTestEndpoint(s3Endpoint, 'SNAQ_S3_ENDPOINT');
+  // Endpoint overrides exist for local doubles only (https, or http on loopback); s3ClientFromEnv checks SNAQ_S3_ENDPOINT.
   const secretsEndpoint = env.SNAQ_SECRETS_ENDPOINT;
   if (secretsEndpoint) checkTestEndpoint(secretsEndpoint, 'SNAQ_SECRETS_ENDPOINT');
-  const manifest = s3ManifestReader({ url: manifestUrl, region, credentials, ...(s3Endpoint ? { endpoint: s3Endpoint } : {}) });
   const operatorLog = (entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+  const manifest = s3ManifestReader({ url: manifestUrl, client: s3ClientFromEnv({ ...env, AWS_REGION: region }, { log: operatorLog }), log: operatorLog });
   const engine = AthenaEngine.fromEnv(env, { manifest, operatorLog });
   // Once per cold start: 202 ids are signed with it, so any instance can answer their polls.
   const queryTokenKey = await readSecretString({ secretId, region, credentials, ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}) });

@@ -1,12 +1,54 @@
-/** `snaq lake status` and `snaq lake rollback`: the lake's store as a person sees it. */
+/**
+ * `snaq lake export`, `status`, `rollback` and `export-job`: the lake's store as a person sees it.
+ * `--lake` names a folder or an S3 lake (`s3://bucket/prefix`, reached with the AWS environment, or
+ * the local S3 that SNAQ_S3_ENDPOINT names).
+ */
 import { jstMinute } from '../contract/dates';
 import type { Lang } from '../contract/types';
 import type { HistoryEntry } from '../lake/lakeHistory';
 import { lakeStatus, STATUS_WINDOW_DAYS, type LakeStatus } from '../lake/lakeStatus';
 import { rollbackLake } from '../lake/lakeStore';
 import { chooseLakeDir } from '../lake/manifest';
+import { s3ClientFromEnv } from '../lake/s3/s3Client';
+import { asLakeError, S3Lake } from '../lake/s3/s3Lake';
+import { rollbackS3Lake, s3LakeStatus } from '../lake/s3/s3LakeAdmin';
+import { isS3Url } from '../lake/s3/s3Url';
+import { exportLake } from '../export/exportLake';
+import { runExportJob } from '../export/exportJob';
+import { exportToS3 } from '../export/s3Export';
+import { sourceLocationFrom } from '../export/sourceUrl';
 import { langFromEnv, newTable } from './format';
-import { lakeErrorSentence, rolledBackSentence } from './messages';
+import { exportSummary, lakeErrorSentence, rolledBackSentence } from './messages';
+
+/** The S3 lake `--lake` names, or undefined for a folder. */
+function s3LakeOf(flag: string | undefined): S3Lake | undefined {
+  return flag !== undefined && isS3Url(flag) ? new S3Lake(s3ClientFromEnv(process.env), flag) : undefined;
+}
+
+/** Runs an S3 lake's step, its S3 failures phrased as the lake's (one sentence naming the lake). */
+async function onS3<T>(lake: S3Lake, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw asLakeError(error, lake);
+  }
+}
+
+export async function runLakeExport(flags: { source?: string; lake?: string; full?: boolean; workDir?: string }): Promise<void> {
+  const lang = langFromEnv();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const source = sourceLocationFrom(flags.source);
+  const s3 = s3LakeOf(flags.lake);
+  const result = s3
+    ? await exportToS3({ lake: s3.url, store: s3.store, source, full: flags.full ?? false, say, ...(flags.workDir ? { workDir: flags.workDir } : {}) })
+    : await exportLake({ lakeDir: chooseLakeDir(flags.lake).dir, source, full: flags.full ?? false, say });
+  process.stdout.write(`${exportSummary(result, lang)}\n`);
+}
+
+/** The container's command: JSON lines on stdout, the exit code says how it went (src/export/exportJob.ts). */
+export async function runLakeExportJob(flags: { full?: boolean }): Promise<void> {
+  process.exitCode = await runExportJob({ env: process.env, full: flags.full ?? false, write: (line) => process.stdout.write(line) });
+}
 
 const KIND: Record<HistoryEntry['kind'], Record<Lang, string>> = {
   export: { en: 'export', ja: 'エクスポート' },
@@ -22,8 +64,9 @@ const OUTCOME: Record<HistoryEntry['outcome'], Record<Lang, string>> = {
 };
 
 export async function runLakeStatus(flags: { lake?: string; format: 'table' | 'json' }): Promise<void> {
-  const lakeDir = chooseLakeDir(flags.lake).dir;
-  const status = lakeStatus(lakeDir);
+  const s3 = s3LakeOf(flags.lake);
+  const lakeDir = s3 ? s3.where() : chooseLakeDir(flags.lake).dir;
+  const status = s3 ? await onS3(s3, () => s3LakeStatus(s3)) : lakeStatus(lakeDir);
   const lang = langFromEnv();
   if (flags.format === 'json') {
     const { currentProblem, ...rest } = status;
@@ -80,7 +123,8 @@ export function formatLakeStatus(lakeDir: string, status: LakeStatus, lang: Lang
 }
 
 export async function runLakeRollback(flags: { lake?: string; to?: string }): Promise<void> {
-  const lakeDir = chooseLakeDir(flags.lake).dir;
-  const { from, to } = rollbackLake(lakeDir, flags.to);
+  const s3 = s3LakeOf(flags.lake);
+  const lakeDir = s3 ? s3.where() : chooseLakeDir(flags.lake).dir;
+  const { from, to } = s3 ? await onS3(s3, () => rollbackS3Lake(s3, flags.to)) : rollbackLake(lakeDir, flags.to);
   process.stdout.write(`${rolledBackSentence(lakeDir, from, to, langFromEnv())}\n`);
 }

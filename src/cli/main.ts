@@ -16,7 +16,7 @@ import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
 import { chooseLakeDir, defaultLakeDir, lakeExists, LakeError, readManifest } from '../lake/manifest';
-import { ExportError, exportLake } from '../export/exportLake';
+import { ExportError } from '../export/exportLake';
 import { PseudonymKeyError } from '../lake/pseudonym';
 import { SourceError } from '../export/sourceErrors';
 import { seedSource } from '../export/seedSource';
@@ -29,8 +29,8 @@ import { runForecast } from './forecastCommand';
 import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
-import { runLakeRollback, runLakeStatus } from './lakeCommands';
-import { CliError, exportErrorSentence, exportSummary, keptAsideSentence, pseudonymKeyErrorSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
+import { runLakeExport, runLakeExportJob, runLakeRollback, runLakeStatus } from './lakeCommands';
+import { CliError, exportErrorSentence, keptAsideSentence, pseudonymKeyErrorSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
 
 function numeric(name: string) {
   return (raw: string): number => {
@@ -214,28 +214,25 @@ export function buildProgram(): Command {
     .command('export')
     .description('Export the source database into a new lake snapshot: incremental, without personal data, published only if the quality gate passes.')
     .option('--source <url>', 'mysql://USER:PASSWORD@HOST:PORT/DB (default $SNAQ_SOURCE_URL, which keeps the password out of the process list)')
-    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--lake <dir|s3-url>', 'lake directory, or s3://BUCKET/PREFIX (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--work-dir <dir>', 'for an S3 lake: the local mirror of its current snapshot, kept between runs (default: a temporary folder)')
     .option('--full', 'read every table whole instead of from the cursors')
-    .action(async (flags: { source?: string; lake?: string; full?: boolean }) => {
-      const lang = langFromEnv();
-      const result = await exportLake({
-        lakeDir: chooseLakeDir(flags.lake).dir,
-        source: sourceLocationFrom(flags.source),
-        full: flags.full ?? false,
-        say: (line) => process.stderr.write(`${line}\n`),
-      });
-      process.stdout.write(`${exportSummary(result, lang)}\n`);
-    });
+    .action(runLakeExport);
+  lake
+    .command('export-job')
+    .description('The scheduled export on AWS: SNAQ_LAKE=s3://…, the source and key from the environment; JSON lines on stdout for CloudWatch.')
+    .option('--full', 'read every table whole instead of from the cursors')
+    .action(runLakeExportJob);
   lake
     .command('status')
     .description('The current snapshot, the recent runs with their quality verdicts, and each table’s freshness SLO attainment over 30 days.')
-    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--lake <dir|s3-url>', 'lake directory, or s3://BUCKET/PREFIX (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
     .action(runLakeStatus);
   lake
     .command('rollback')
     .description('Make the previous snapshot (or --to ID) current again; a running service follows without a restart.')
-    .option('--lake <dir>', 'lake directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
+    .option('--lake <dir|s3-url>', 'lake directory, or s3://BUCKET/PREFIX (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .option('--to <id>', 'the snapshot to make current (default: the newest one older than the current)')
     .action(runLakeRollback);
   const source = program.command('source').description('The sample source database (MariaDB/MySQL).');

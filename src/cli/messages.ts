@@ -47,6 +47,9 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
   snapshot_not_found: (e) => `スナップショット ${e.facts.id} はありません。選べるのは ${e.facts.available} です。`,
   snapshot_current: (e) => `スナップショット ${e.facts.id} はすでに現在のものです。ロールバックするものはありません。`,
   cursors_unreadable: (e) => `エクスポートのカーソル ${e.path} が JSON として読めません（${e.detail}）。--full で全件エクスポートしてください。`,
+  lake_unreachable: (e) =>
+    `S3 のレイク ${e.path} を読み書きできません（${e.detail}）。認証情報（AWS_* か SNAQ_S3_ENDPOINT）、バケットとプレフィックスを確認してください。`,
+  lock_lost: (e) => `この実行のロック ${e.path} は、期限切れのため別の実行に引き継がれました。この実行からは何も公開しません。`,
   no_previous_snapshot: (e) => `現在のスナップショット（${e.facts.id}）より古いものが ${e.path} に残っていません。ロールバックできません。`,
 };
 

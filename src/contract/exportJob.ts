@@ -19,6 +19,8 @@ export const EXPORT_JOB_EVENTS = {
   failed: 'export_failed',
   /** Another export held the lock, so this run did nothing (not a failure: runs never overlap). */
   skipped: 'export_skipped',
+  /** Progress and notices (`message`), not counted. */
+  note: 'export_note',
 } as const;
 
 export type ExportJobEvent = (typeof EXPORT_JOB_EVENTS)[keyof typeof EXPORT_JOB_EVENTS];

@@ -1,43 +1,66 @@
 /**
- * The lake manifest in production: the exporter writes manifest.json next to the Parquet folders
- * in S3. Read with aws4fetch (no SDK) and kept for a few minutes, since it changes once a day.
+ * The lake's root manifest on S3, as the Lambda reads it: which snapshot every statement names.
+ *
+ * A new snapshot must be served within 60 s of its publication, so the manifest is asked for again
+ * every `ttlMs` (15 s), with `If-None-Match` on the version held: an unchanged manifest costs a 304
+ * and no body. Callers that arrive together share one request. When S3 does not answer, the held
+ * manifest keeps serving for a while (`maxStaleMs`): a snapshot a few minutes old beats no answer.
  */
-import { AwsClient } from 'aws4fetch';
 import type { LakeManifest } from '../contract/snapshot';
+import { parseManifest } from '../lake/manifest';
+import { parseS3Url } from '../lake/s3/s3Url';
 
-export interface S3ManifestOptions {
-  /** s3://bucket/key/manifest.json */
-  url: string;
-  region: string;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Path-style endpoint instead of https://<bucket>.s3.<region>.amazonaws.com (a loopback double in tests). */
-  endpoint?: string;
-  ttlMs?: number;
-  now?: () => number;
-  fetcher?: (url: string) => Promise<Response>;
+/** What the reader needs from an S3 client (src/lake/s3/s3Client.ts). */
+export interface ManifestObjectReader {
+  getObject(bucket: string, key: string, options?: { ifNoneMatch?: string }): Promise<{ body: Uint8Array; etag: string } | 'not-modified' | undefined>;
 }
 
+export interface S3ManifestOptions {
+  /** s3://bucket/prefix/manifest.json */
+  url: string;
+  client: ManifestObjectReader;
+  ttlMs?: number;
+  maxStaleMs?: number;
+  now?: () => number;
+  /** Operator log: a failed refresh served from the held manifest. */
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+export const MANIFEST_TTL_MS = 15_000;
+const MAX_STALE_MS = 5 * 60_000;
+
 export function s3ManifestReader(options: S3ManifestOptions): () => Promise<LakeManifest> {
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(options.url);
-  if (!match) throw new Error(`SNAQ_LAKE_MANIFEST must look like s3://bucket/key, not "${options.url}".`);
-  const [, bucket, key] = match;
-  const path = key!.split('/').map(encodeURIComponent).join('/');
-  const httpsUrl = options.endpoint
-    ? `${options.endpoint.replace(/\/+$/, '')}/${bucket}/${path}`
-    : `https://${bucket}.s3.${options.region}.amazonaws.com/${path}`;
-  const client = new AwsClient({ ...options.credentials, service: 's3', region: options.region, retries: 2 });
-  const fetcher = options.fetcher ?? ((url: string) => client.fetch(url));
+  const { bucket, prefix } = parseS3Url(options.url.replace(/[^/]+$/, ''));
+  const key = `${prefix}${options.url.slice(options.url.lastIndexOf('/') + 1)}`;
+  if (!key.endsWith('.json')) throw new Error(`SNAQ_LAKE_MANIFEST must name the manifest file, s3://bucket/prefix/manifest.json, not "${options.url}".`);
   const now = options.now ?? Date.now;
-  let cached: { at: number; manifest: LakeManifest } | undefined;
-  return async () => {
-    if (cached && now() - cached.at < (options.ttlMs ?? 300_000)) return cached.manifest;
-    const response = await fetcher(httpsUrl);
-    if (!response.ok) throw new Error(`The lake manifest could not be read (HTTP ${response.status}).`);
-    const manifest = (await response.json()) as LakeManifest;
-    if ((manifest.schemaVersion !== 1 && manifest.schemaVersion !== 2) || typeof manifest.snapshotId !== 'string') {
-      throw new Error('The lake manifest is not a manifest of schema version 1 or 2.');
+  const ttlMs = options.ttlMs ?? MANIFEST_TTL_MS;
+  let held: { checkedAt: number; etag: string; manifest: LakeManifest } | undefined;
+  let inFlight: Promise<LakeManifest> | undefined;
+
+  async function refresh(): Promise<LakeManifest> {
+    try {
+      const answer = await options.client.getObject(bucket, key, held ? { ifNoneMatch: held.etag } : {});
+      if (answer === undefined) throw new Error(`The lake manifest ${options.url} does not exist.`);
+      if (answer === 'not-modified') {
+        held = { ...held!, checkedAt: now() };
+        return held.manifest;
+      }
+      const manifest = parseManifest(options.url, JSON.parse(new TextDecoder().decode(answer.body)) as unknown);
+      held = { checkedAt: now(), etag: answer.etag, manifest };
+      return manifest;
+    } catch (error) {
+      if (held && now() - held.checkedAt < (options.maxStaleMs ?? MAX_STALE_MS)) {
+        options.log?.({ event: 'lake_manifest_stale', snapshotId: held.manifest.snapshotId, message: error instanceof Error ? error.message : String(error) });
+        return held.manifest;
+      }
+      throw error;
     }
-    cached = { at: now(), manifest };
-    return manifest;
+  }
+
+  return async () => {
+    if (held && now() - held.checkedAt < ttlMs) return held.manifest;
+    inFlight ??= refresh().finally(() => (inFlight = undefined));
+    return inFlight;
   };
 }

@@ -60,6 +60,13 @@ export interface ExportOptions {
   say?: (line: string) => void;
   /** Called after each table is staged (tests use it to write to the source mid-run). */
   afterTable?: (table: TableName) => Promise<void> | void;
+  /** The run's id (default: a new one from the start time); a caller that records the run elsewhere too names it. */
+  runId?: string;
+  /**
+   * Called once the gate passed, before the snapshot becomes current here: the S3 lake publishes it
+   * there first (s3Export.ts). Its failure fails the run, and nothing is published here either.
+   */
+  beforePublish?: (staged: { stagingDir: string; manifest: LakeManifest; cursors: ExportCursors; qualityReportFile: string }) => Promise<void>;
 }
 
 export interface ExportResult {
@@ -124,7 +131,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
   const started = performance.now();
   const startedAt = new Date();
   const say = options.say ?? (() => undefined);
-  const runId = newRunId(startedAt);
+  const runId = options.runId ?? newRunId(startedAt);
   const lakeDir = options.lakeDir;
   const lock = acquireExportLock(lakeDir, 'export');
   if (lock.tookOverFrom) {
@@ -267,6 +274,7 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
       },
       quality,
     };
+    await options.beforePublish?.({ stagingDir, manifest, cursors, qualityReportFile: reportFile });
     const { retired } = publishSnapshot(lakeDir, lock, { stagingDir, manifest, cursors, keep: options.keep ?? 7 });
     history({ outcome: 'published', snapshotId: runId, previousSnapshotId: previous?.manifest.snapshotId ?? null, tables: tableFacts, quality });
     return {

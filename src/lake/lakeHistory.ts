@@ -79,9 +79,13 @@ export function appendHistory(lakeDir: string, entry: HistoryEntry): void {
  */
 export function readHistory(lakeDir: string): HistoryEntry[] {
   const file = lakePaths(lakeDir).history;
-  if (!existsSync(file)) return [];
+  return existsSync(file) ? parseHistory(readFileSync(file, 'utf8')) : [];
+}
+
+/** The valid lines of a history's text, wherever it was read from (a folder, or S3). */
+export function parseHistory(text: string): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
     try {
       const parsed = historyEntrySchema.safeParse(JSON.parse(line));

@@ -28,17 +28,29 @@ export interface LakePaths {
   lock: string;
 }
 
+/** The same places relative to the lake's root, with `/`: S3 keys are `<prefix><relative path>`. */
+export const LAKE_RELATIVE = {
+  manifest: MANIFEST_FILE,
+  snapshots: 'snapshots',
+  history: 'history/runs.jsonl',
+  cursors: 'cursors',
+  quality: 'quality',
+  staging: 'staging',
+  lock: 'export.lock',
+} as const;
+
 export function lakePaths(lakeDir: string): LakePaths {
   const root = resolve(lakeDir);
+  const at = (relative: string) => join(root, ...relative.split('/'));
   return {
     root,
-    manifest: join(root, MANIFEST_FILE),
-    snapshots: join(root, 'snapshots'),
-    history: join(root, 'history', 'runs.jsonl'),
-    cursors: join(root, 'cursors'),
-    quality: join(root, 'quality'),
-    staging: join(root, 'staging'),
-    lock: join(root, 'export.lock'),
+    manifest: at(LAKE_RELATIVE.manifest),
+    snapshots: at(LAKE_RELATIVE.snapshots),
+    history: at(LAKE_RELATIVE.history),
+    cursors: at(LAKE_RELATIVE.cursors),
+    quality: at(LAKE_RELATIVE.quality),
+    staging: at(LAKE_RELATIVE.staging),
+    lock: at(LAKE_RELATIVE.lock),
   };
 }
 
@@ -72,7 +84,17 @@ export function snapshotDir(lakeDir: string, snapshotId: string): string {
 
 /** A table's folder as a manifest names it: relative to the lake root, with `/` on every platform. */
 export function snapshotTablePath(snapshotId: string, table: string): string {
-  return `snapshots/${checkLakeId(snapshotId)}/${table}`;
+  return `${LAKE_RELATIVE.snapshots}/${checkLakeId(snapshotId)}/${table}`;
+}
+
+/** A snapshot's own manifest, relative to the lake root. */
+export function snapshotManifestPath(snapshotId: string): string {
+  return `${LAKE_RELATIVE.snapshots}/${checkLakeId(snapshotId)}/${MANIFEST_FILE}`;
+}
+
+/** A snapshot's cursors, relative to the lake root. */
+export function cursorsPath(snapshotId: string): string {
+  return `${LAKE_RELATIVE.cursors}/${checkLakeId(snapshotId)}.json`;
 }
 
 export function snapshotManifestFile(lakeDir: string, snapshotId: string): string {
@@ -89,7 +111,7 @@ export function qualityReportFile(lakeDir: string, runId: string): string {
 
 /** The report's path as the manifest's `quality.report` records it: relative to the lake root. */
 export function qualityReportPath(runId: string): string {
-  return `quality/${checkLakeId(runId, 'run')}.json`;
+  return `${LAKE_RELATIVE.quality}/${checkLakeId(runId, 'run')}.json`;
 }
 
 /**

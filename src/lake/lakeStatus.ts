@@ -49,6 +49,15 @@ export function lakeStatus(lakeDir: string, now: Date = new Date()): LakeStatus 
     if (!(error instanceof LakeError) || (history.length === 0 && !existsSync(lakePaths(lakeDir).history))) throw error;
     currentProblem = error;
   }
+  return statusOf({ manifest, currentProblem, history }, now);
+}
+
+/** The status from what a lake holds, wherever it lives (a folder, or S3: s3/s3LakeStatus.ts). */
+export function statusOf(
+  lake: { manifest: ReadableLakeManifest | undefined; currentProblem?: LakeError | undefined; history: readonly HistoryEntry[] },
+  now: Date,
+): LakeStatus {
+  const { manifest, currentProblem, history } = lake;
   // Whole clock hours: the last 30 × 24 of them that have ended.
   const to = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
   const from = new Date(to.getTime() - STATUS_WINDOW_DAYS * 24 * HOUR_MS);

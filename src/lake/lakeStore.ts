@@ -10,9 +10,10 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rea
 import { dirname, join } from 'node:path';
 import type { LakeManifest } from '../contract/snapshot';
 import { acquireExportLock, assertLockFor, ensureLakeFolder, notWritable, type ExportLock } from './exportLock';
-import { appendHistory, historyTablesOf } from './lakeHistory';
+import { appendHistory, historyTablesOf, type HistoryEntry } from './lakeHistory';
 import { checkLakeId, cursorsFile, isLakeId, lakePaths, newRunId, snapshotDir, snapshotManifestFile, snapshotTablePath } from './lakeLayout';
 import { LakeError, MANIFEST_FILE, parseManifest, readManifest, type ReadableLakeManifest } from './manifest';
+import { snapshotsToRetire } from './snapshotRetention';
 
 /** How many snapshots publishing keeps by default (the current one is always kept). */
 export const DEFAULT_KEEP_SNAPSHOTS = 7;
@@ -191,10 +192,8 @@ function currentSnapshotId(lakeDir: string): string | undefined {
 
 /** Deletes snapshots beyond the newest `keep` (never the current one) and their cursors. */
 function retireOldSnapshots(lakeDir: string, currentId: string, keep: number): string[] {
-  const retired = listSnapshots(lakeDir)
-    .slice(keep)
-    .map((snapshot) => snapshot.snapshotId)
-    .filter((id) => id !== currentId);
+  // A local query already running keeps reading the files it opened, so no grace is needed here (S3 has one).
+  const retired = snapshotsToRetire(listSnapshots(lakeDir), currentId, [], Date.now(), { keep, retireAfterMs: 0 });
   for (const id of retired) {
     // The manifest first: a folder whose deletion is cut short is then no longer listed as a snapshot.
     rmSync(snapshotManifestFile(lakeDir, id), { force: true });
@@ -237,54 +236,71 @@ export function rollbackLake(lakeDir: string, to?: string): { from: string; to: 
   try {
     const started = Date.now();
     const current = readManifest(lakeDir);
-    const snapshots = listSnapshots(lakeDir);
-    const target = to === undefined ? previousSnapshot(lakeDir, current, snapshots) : namedSnapshot(lakeDir, to, snapshots);
-    if (target.snapshotId === current.snapshotId) {
-      throw new LakeError(
-        'snapshot_current',
-        lakePaths(lakeDir).manifest,
-        `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`,
-        '',
-        {
-          id: target.snapshotId,
-        },
-      );
-    }
-    writeFileAtomically(lakePaths(lakeDir).manifest, manifestText(target.manifest));
-    appendHistory(lakeDir, {
-      at: new Date().toISOString(),
-      kind: 'rollback',
-      runId: newRunId(),
-      outcome: 'rolled_back',
-      snapshotId: target.snapshotId,
-      previousSnapshotId: current.snapshotId,
-      tables: historyTablesOf(target.manifest),
-      ...(target.manifest.quality ? { quality: target.manifest.quality } : {}),
-      elapsedMs: Date.now() - started,
-    });
+    const paths = lakePaths(lakeDir);
+    const target = chooseRollbackTarget(current, listSnapshots(lakeDir), to, { snapshots: paths.snapshots, manifest: paths.manifest });
+    writeFileAtomically(paths.manifest, manifestText(target.manifest));
+    appendHistory(lakeDir, rollbackEntry(current, target.manifest, started));
     return { from: current.snapshotId, to: target.snapshotId };
   } finally {
     lock.release();
   }
 }
 
-function namedSnapshot(lakeDir: string, id: string, snapshots: SnapshotListing[]): SnapshotListing {
+/** The history line of a rollback from `current` to `target`. */
+export function rollbackEntry(current: LakeManifest, target: ReadableLakeManifest, startedMs: number): HistoryEntry {
+  return {
+    at: new Date().toISOString(),
+    kind: 'rollback',
+    runId: newRunId(),
+    outcome: 'rolled_back',
+    snapshotId: target.snapshotId,
+    previousSnapshotId: current.snapshotId,
+    tables: historyTablesOf(target),
+    ...(target.quality ? { quality: target.quality } : {}),
+    elapsedMs: Date.now() - startedMs,
+  };
+}
+
+/**
+ * The snapshot a rollback makes current: `to`, or else the newest one older than the current.
+ * `where` names the lake's snapshots and root manifest in messages (a folder, or S3).
+ */
+export function chooseRollbackTarget<S extends { snapshotId: string; generatedAt: string; manifest: ReadableLakeManifest }>(
+  current: LakeManifest,
+  snapshots: readonly S[],
+  to: string | undefined,
+  where: { snapshots: string; manifest: string },
+): S {
+  const target = to === undefined ? previousSnapshot(current, snapshots, where) : namedSnapshot(to, snapshots, where);
+  if (target.snapshotId === current.snapshotId) {
+    throw new LakeError('snapshot_current', where.manifest, `Snapshot ${target.snapshotId} is already the current one; nothing to roll back.`, '', {
+      id: target.snapshotId,
+    });
+  }
+  return target;
+}
+
+function namedSnapshot<S extends { snapshotId: string }>(id: string, snapshots: readonly S[], where: { snapshots: string }): S {
   const found = snapshots.find((snapshot) => snapshot.snapshotId === id);
   if (found) return found;
   const available = snapshots.map((snapshot) => snapshot.snapshotId).join(', ') || '(none)';
-  throw new LakeError('snapshot_not_found', snapshotDir(lakeDir, id), `No snapshot ${id} in ${lakePaths(lakeDir).snapshots}; available: ${available}.`, '', {
+  throw new LakeError('snapshot_not_found', `${where.snapshots}/${id}`, `No snapshot ${id} in ${where.snapshots}; available: ${available}.`, '', {
     id,
     available,
   });
 }
 
-function previousSnapshot(lakeDir: string, current: LakeManifest, snapshots: SnapshotListing[]): SnapshotListing {
+function previousSnapshot<S extends { snapshotId: string; generatedAt: string }>(
+  current: LakeManifest,
+  snapshots: readonly S[],
+  where: { snapshots: string },
+): S {
   const older = snapshots.find((snapshot) => snapshot.snapshotId !== current.snapshotId && newestFirst(snapshot, current) > 0);
   if (older) return older;
   throw new LakeError(
     'no_previous_snapshot',
-    lakePaths(lakeDir).snapshots,
-    `No snapshot older than the current one (${current.snapshotId}) is kept in ${lakePaths(lakeDir).snapshots}; nothing to roll back to.`,
+    where.snapshots,
+    `No snapshot older than the current one (${current.snapshotId}) is kept in ${where.snapshots}; nothing to roll back to.`,
     '',
     { id: current.snapshotId },
   );

@@ -44,7 +44,10 @@ export type LakeProblem =
   | 'snapshot_not_found'
   | 'snapshot_current'
   | 'no_previous_snapshot'
-  | 'cursors_unreadable';
+  | 'cursors_unreadable'
+  // A lake on S3 (src/lake/s3/): S3 refused or did not answer; another run took an expired lock over.
+  | 'lake_unreachable'
+  | 'lock_lost';
 
 /** A lake that cannot be used or replaced: `path` is the file or folder at fault; the message is one English line. */
 export class LakeError extends Error {

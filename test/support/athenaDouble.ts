@@ -12,6 +12,8 @@
  *   DuckDbEngine over a sample lake, then answers as Athena would (all strings, header row first on
  *   page 1, ColumnInfo types, NULL as a missing VarCharValue, 1000 rows a page, opaque NextToken).
  *   `expectRows` registers a canned Athena-shaped result instead (for types DuckDB cannot produce).
+ *   With `lakeFor` the data is resolved per statement instead (athenaS3Lake.ts: the snapshot each
+ *   table names, fetched from S3), and a statement Athena would refuse fails before it runs.
  *   A statement nobody registered FAILS with a SYNTAX_ERROR-like user error and is listed in `unexpected`.
  * - Behaviour is scriptable per statement (timeline of states, failures per execution, hang until
  *   stopped) and globally (throttle or 5xx the next N calls). Every call is recorded in `calls`.
@@ -82,8 +84,21 @@ interface Execution {
   result?: Promise<AthenaTable>;
 }
 
-export interface AthenaDoubleOptions {
+/** A DuckDB engine over the files one statement reads, and how to let it go (athenaS3Lake.ts builds them from S3). */
+export interface StatementLake {
   engine: DuckDbEngine;
+  release(): Promise<void>;
+}
+
+export interface AthenaDoubleOptions {
+  /** The lake every statement runs on; or `lakeFor`, a lake made for each statement. */
+  engine?: DuckDbEngine;
+  /**
+   * Resolves the tables a Trino statement names to data, as Athena does through Glue: called per
+   * execution. `refusal` returns why Athena would refuse the statement before running it (a table
+   * read without its projected partition), which FAILS the execution as a user error.
+   */
+  lakeFor?: { refusal(trinoSql: string): string | undefined; open(trinoSql: string): Promise<StatementLake> };
   region?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
@@ -350,7 +365,10 @@ export class AthenaDouble {
     const expectation = this.expectations.get(sql);
     const id = randomUUID();
     const execution: Execution = { id, input: body, sql, submittedAt: Date.now(), expectation };
-    if (expectation) {
+    const refusal = this.options.lakeFor?.refusal(sql);
+    if (refusal) {
+      execution.failure = { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: refusal };
+    } else if (expectation) {
       execution.failure = expectation.behaviour.failures?.[expectation.executions];
       expectation.executions++;
     } else {
@@ -429,12 +447,18 @@ export class AthenaDouble {
         rows: source.canned.rows,
       };
     }
-    const engine = this.options.engine;
-    const limits = { timeoutMs: 30_000, maxRows: 10_000_000 };
-    const described = await engine.execute({ sql: `DESCRIBE ${source.duckdb.sql}`, params: source.duckdb.params }, limits);
-    const columnInfo = described.rows.map((row) => columnInfoFor(String(row[0]), String(row[1])));
-    const result = await engine.execute(source.duckdb, limits);
-    return { columnInfo, rows: result.rows.map((row) => row.map((cell, i) => printCell(cell, columnInfo[i]!))) };
+    const lake = this.options.lakeFor ? await this.options.lakeFor.open(execution.sql) : undefined;
+    const engine = lake?.engine ?? this.options.engine;
+    if (!engine) throw new Error('The Athena double was given neither an engine nor lakeFor.');
+    try {
+      const limits = { timeoutMs: 30_000, maxRows: 10_000_000 };
+      const described = await engine.execute({ sql: `DESCRIBE ${source.duckdb.sql}`, params: source.duckdb.params }, limits);
+      const columnInfo = described.rows.map((row) => columnInfoFor(String(row[0]), String(row[1])));
+      const result = await engine.execute(source.duckdb, limits);
+      return { columnInfo, rows: result.rows.map((row) => row.map((cell, i) => printCell(cell, columnInfo[i]!))) };
+    } finally {
+      await lake?.release();
+    }
   }
 
   private async results(body: Record<string, unknown>): Promise<{ ok: unknown } | { error: string }> {

@@ -4,8 +4,8 @@
  */
 import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
-import { checkTestEndpoint } from '../engine/athena/config';
 import { s3ManifestReader } from '../engine/s3Manifest';
+import { checkTestEndpoint } from '../lake/s3/endpoint';
 import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
 import { readSecretString } from './secretValue';

@@ -4,9 +4,9 @@
  */
 import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
-import { checkTestEndpoint } from '../engine/athena/config';
 import { s3ManifestReader } from '../engine/s3Manifest';
 import { s3ClientFromEnv } from '../lake/s3/s3Client';
+import { checkTestEndpoint } from '../lake/s3/endpoint';
 import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
 import { readSecretString } from './secretValue';

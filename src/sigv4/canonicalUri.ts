@@ -36,16 +36,19 @@ export function wirePath(path: string): string {
 /**
  * Builds the canonical URI from a path as given in the URL (or as received on the wire).
  *
- * Both modes first take the wire form of the path and collapse repeated slashes: AWS normalises
+ * 'double' and 'single' first take the wire form of the path and collapse repeated slashes: AWS normalises
  * non-S3 paths (the suite's normalize-path cases), and aws4fetch does the same two steps, in this
  * order (dots are resolved before slashes collapse, so "/a//../b" is "/a/b", not "/b").
  * - 'double': each segment of the wire path, escapes included, is URI-encoded again, so `%20`
  *   becomes `%2520` and `%2F` becomes `%252F` (execute-api, athena).
  * - 'single': each segment is percent-decoded and encoded once, so a raw path such as
  *   `/example space/` gives `/example%20space/` (the AWS test suite).
+ * - 's3': as 'single', without collapsing slashes: S3 signs the path as sent, so the key
+ *   `a//b` stays `/bucket/a//b`.
  */
 export function canonicalUri(path: string, encoding: UriEncoding): string {
-  const normalised = wirePath(path).replace(/\/+/g, '/');
+  const wire = wirePath(path);
+  const normalised = encoding === 's3' ? wire : wire.replace(/\/+/g, '/');
   const encodeSegment =
     encoding === 'double' ? (segment: string) => encodeRfc3986(segment) : (segment: string) => encodeRfc3986Bytes(percentDecodeBytes(segment));
   return normalised.split('/').map(encodeSegment).join('/');

@@ -23,8 +23,9 @@ export interface SigV4Crypto {
  * - `'double'`: every non-S3 service (execute-api, athena): the path as sent on the wire, already
  *   percent-encoded, is URI-encoded once more (aws4fetch's default).
  * - `'single'`: the AWS test suite's mode: the path is taken as raw text and encoded once.
+ * - `'s3'`: Amazon S3's: like 'single', but repeated slashes are kept (S3 never normalises a key).
  */
-export type UriEncoding = 'double' | 'single';
+export type UriEncoding = 'double' | 'single' | 's3';
 
 /** Header name/value pairs in the order given; duplicates allowed (the test suite has them). */
 export type HeaderList = ReadonlyArray<readonly [name: string, value: string]>;

@@ -1,7 +1,7 @@
 /**
  * The local server's stand-in for API Gateway's IAM authorisation: it checks a SigV4-signed
  * request with the same canonicalisation the add-on signs with (src/sigv4), so the two cannot
- * drift apart. Canonical URI in 'double' mode, as execute-api does.
+ * drift apart. Canonical URI in 'double' mode, as execute-api does (the S3 test double asks for S3's rules).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
@@ -15,6 +15,7 @@ import {
   credentialScope,
   deriveSigningKey,
   signStringToSign,
+  type UriEncoding,
 } from '../../sigv4';
 import { nodeCrypto } from '../../sigv4/nodeCrypto';
 import { parseRequestTarget } from '../requestTarget';
@@ -37,6 +38,14 @@ export interface VerifyConfig {
   now?: () => number;
   /** Allowed clock difference either way; 5 minutes, as AWS allows. */
   maxSkewMs?: number;
+  /** How the canonical URI encodes the path: 'double' (default, execute-api) or 's3' (S3: once, slashes kept). */
+  uriEncoding?: UriEncoding;
+  /**
+   * What the canonical request's payload hash is. 'body' (default): the body's SHA-256, and an
+   * X-Amz-Content-Sha256 that differs fails. 'declared': S3's rule: X-Amz-Content-Sha256 as sent
+   * (required and signed; UNSIGNED-PAYLOAD allowed); the caller checks it against the body.
+   */
+  payloadHash?: 'body' | 'declared';
 }
 
 export type VerifyResult =
@@ -97,11 +106,19 @@ export function verifySigV4(input: VerifyInput, cfg: VerifyConfig): VerifyResult
   const credentials = cfg.credentials(auth.accessKeyId);
   if (!credentials) return fail('unknown access key id');
 
-  // The payload hash is always computed from the body received, never taken from the request,
-  // so replaying a signature with another body fails.
-  const bodyHash = createHash('sha256').update(input.body).digest('hex');
+  // The payload hash is computed from the body received, never taken from the request, so
+  // replaying a signature with another body fails; except in S3's 'declared' mode, where the
+  // caller compares the declared hash with the body (S3 answers XAmzContentSHA256Mismatch).
   const declaredHash = headerValue(input.headers, 'x-amz-content-sha256');
-  if (declaredHash !== undefined && declaredHash !== bodyHash) return fail('X-Amz-Content-Sha256 does not match the body');
+  let payloadHash: string;
+  if (cfg.payloadHash === 'declared') {
+    if (declaredHash === undefined) return fail('missing X-Amz-Content-Sha256 header');
+    if (!auth.signedHeaders.includes('x-amz-content-sha256')) return fail('the x-amz-content-sha256 header must be signed');
+    payloadHash = declaredHash;
+  } else {
+    payloadHash = createHash('sha256').update(input.body).digest('hex');
+    if (declaredHash !== undefined && declaredHash !== payloadHash) return fail('X-Amz-Content-Sha256 does not match the body');
+  }
 
   for (const name of auth.signedHeaders) {
     if (headerValue(input.headers, name) === undefined) return fail(`signed header ${name} is missing from the request`);
@@ -112,11 +129,11 @@ export function verifySigV4(input: VerifyInput, cfg: VerifyConfig): VerifyResult
 
   const canonicalRequest = buildCanonicalRequest({
     method: input.method,
-    canonicalUri: canonicalUri(target.path, 'double'),
+    canonicalUri: canonicalUri(target.path, cfg.uriEncoding ?? 'double'),
     canonicalQuery: canonicalQuery(target.rawQuery),
     canonicalHeaders: canonicalHeaders(auth.signedHeaders, (name) => headerValue(input.headers, name) ?? ''),
     signedHeaders: auth.signedHeaders.join(';'),
-    payloadHash: bodyHash,
+    payloadHash,
   });
   const scope = credentialScope(auth.date, auth.region, auth.service);
   const stringToSign = buildStringToSign(amzDate, scope, nodeCrypto.sha256Hex(canonicalRequest));

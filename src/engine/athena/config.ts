@@ -3,6 +3,10 @@
  * (the Lambda function's variables, or a developer's shell pointed at a test double).
  */
 import type { LakeManifest } from '../../contract/snapshot';
+import { checkTestEndpoint } from '../../lake/s3/endpoint';
+
+// Moved to src/lake (which must not import src/engine); re-exported for existing callers.
+export { checkTestEndpoint };
 
 export interface AthenaCredentials {
   accessKeyId: string;
@@ -112,18 +116,4 @@ export function athenaOptionsFromEnv(env: Record<string, string | undefined>, ex
     ...(extra.now ? { now: extra.now } : {}),
     ...(extra.operatorLog ? { operatorLog: extra.operatorLog } : {}),
   };
-}
-
-/** An endpoint override must be https, or plain http on loopback (a local double). */
-export function checkTestEndpoint(endpoint: string, variable: string): void {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new Error(`${variable} is not a URL.`);
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new Error(`${variable} must be https (plain http only on loopback).`);
-  }
 }

@@ -7,7 +7,6 @@
  * manifest keeps serving for a while (`maxStaleMs`): a snapshot a few minutes old beats no answer.
  */
 import type { LakeManifest } from '../contract/snapshot';
-import { parseManifest } from '../lake/manifest';
 import { parseS3Url } from '../lake/s3/s3Url';
 
 /** What the reader needs from an S3 client (src/lake/s3/s3Client.ts). */
@@ -46,7 +45,7 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
         held = { ...held!, checkedAt: now() };
         return held.manifest;
       }
-      const manifest = parseManifest(options.url, JSON.parse(new TextDecoder().decode(answer.body)) as unknown);
+      const manifest = manifestOf(options.url, JSON.parse(new TextDecoder().decode(answer.body)) as unknown);
       held = { checkedAt: now(), etag: answer.etag, manifest };
       return manifest;
     } catch (error) {
@@ -63,4 +62,19 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
     inFlight ??= refresh().finally(() => (inFlight = undefined));
     return inFlight;
   };
+}
+
+/** A light check (the Lambda's bundle stays small, without the lake's zod schema): what every statement needs. */
+function manifestOf(url: string, json: unknown): LakeManifest {
+  const manifest = json as Partial<LakeManifest> | null;
+  const valid =
+    manifest !== null &&
+    typeof manifest === 'object' &&
+    (manifest.schemaVersion === 1 || manifest.schemaVersion === 2) &&
+    typeof manifest.snapshotId === 'string' &&
+    manifest.snapshotId !== '' &&
+    typeof manifest.tables === 'object' &&
+    manifest.tables !== null;
+  if (!valid) throw new Error(`The lake manifest ${url} is invalid: it is not a manifest of schema version 1 or 2 with a snapshot id and tables.`);
+  return manifest as LakeManifest;
 }

@@ -26,13 +26,15 @@ export interface CredentialOptions {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   log?: OperatorLog;
+  /** Per attempt at the container endpoint. Default 2 s. */
+  endpointTimeoutMs?: number;
 }
 
 /** ECS's link-local credentials host, for AWS_CONTAINER_CREDENTIALS_RELATIVE_URI. */
 export const CONTAINER_CREDENTIALS_HOST = 'http://169.254.170.2';
 /** Refresh when less than this remains, as the SDKs do. */
 export const REFRESH_WINDOW_MS = 5 * 60_000;
-const ENDPOINT_TIMEOUT_MS = 2_000;
+export const ENDPOINT_TIMEOUT_MS = 2_000;
 const ENDPOINT_ATTEMPTS = 3;
 /** After a failed refresh with valid credentials in hand, wait this long before asking again. */
 const RETRY_AFTER_FAILURE_MS = 10_000;
@@ -121,8 +123,9 @@ class EndpointError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }
 
@@ -131,15 +134,17 @@ function containerEndpoint(url: string, variable: string, authorization: (() => 
   const fetchImpl = options.fetch ?? fetch;
   const wait = options.sleep ?? sleep;
   const what = `The container credentials endpoint (${variable})`;
+  const timeoutMs = options.endpointTimeoutMs ?? ENDPOINT_TIMEOUT_MS;
   const once = async (): Promise<AwsCredentials> => {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (authorization) headers.Authorization = await authorization();
     let response: Response;
     try {
-      response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(ENDPOINT_TIMEOUT_MS) });
+      response = await fetchImpl(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new EndpointError(`${what} ${timedOut ? `did not answer within ${ENDPOINT_TIMEOUT_MS} ms` : 'could not be reached'}.`, true);
+      const name = (error as { name?: unknown } | undefined)?.name;
+      const timedOut = name === 'TimeoutError' || name === 'AbortError';
+      throw new EndpointError(`${what} ${timedOut ? `did not answer within ${timeoutMs} ms` : 'could not be reached'}.`, true, { cause: error });
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) throw new EndpointError(`${what} answered HTTP ${response.status}.`, response.status >= 500 || response.status === 429);

@@ -100,9 +100,13 @@ function idleTimer(ms: number) {
   return { signal: controller.signal, touch, stop: () => clearTimeout(timer) };
 }
 
-/** fetch's own failures: no answer, a body cut off, our timeout or cancellation. Other errors (a full disk) are not retried. */
+/**
+ * fetch's own failures: no answer, a body cut off, our timeout or cancellation. Other errors (a
+ * full disk) are not retried. By name, not instanceof: fetch's errors may come from another realm.
+ */
 function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'));
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return name === 'TypeError' || name === 'AbortError' || name === 'TimeoutError';
 }
 
 export async function readAll(response: Response, progress: () => void): Promise<Uint8Array> {

@@ -38,7 +38,7 @@ export function parseS3Url(url: string): S3Location {
   const problem = bucketNameProblem(bucket);
   if (problem) throw new Error(`The bucket name "${bucket}" in ${url} ${problem}.`);
   const path = match[2] ?? '';
-  if (path === '' || path === '/') return { bucket, prefix: '' };
+  if (path === '') return { bucket, prefix: '' };
   const segments = path.replace(/\/$/, '').split('/');
   if (segments.some((segment) => segment === '' || segment === '.' || segment === '..')) {
     throw new Error(`The prefix of ${url} has an empty, "." or ".." segment: write it as s3://bucket/a/b/.`);

@@ -103,6 +103,8 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
     );
     return { ...result, lake: lake.where(), transfer, retiredOnS3 };
   } catch (error) {
+    // What this run uploaded goes, so no snapshot that was never served is listed (retention catches what this misses).
+    if (!published) await lake.deleteSnapshot(runId).catch(() => undefined);
     // The refused run's report and every run's history line belong to the S3 lake too.
     await lake.store
       .putObject(lake.bucket, lake.key(qualityReportPath(runId)), readFileSync(join(workDir, ...qualityReportPath(runId).split('/'))), {

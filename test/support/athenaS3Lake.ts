@@ -23,7 +23,7 @@ export interface AthenaS3LakeOptions {
 }
 
 const NAMED = /FROM (\w+) WHERE "snapshot" = '((?:[^']|'')*)'/g;
-const BARE = new RegExp(`(?<!DISTINCT )\\b(?:FROM|JOIN)\\s+(${LAKE_TABLES.join('|')})\\b`, 'g');
+const BARE = new RegExp(`(?<!DISTINCT )\\b(?:FROM|JOIN)\\s+(${LAKE_TABLES.join('|')})\\b(?! WHERE "snapshot" = ')`, 'g');
 
 export interface AthenaS3Lake extends NonNullable<AthenaDoubleOptions['lakeFor']> {
   /** Objects fetched from S3 so far, by key. */

@@ -221,8 +221,15 @@ export class S3Lake {
    */
   async retire(rule: RetentionRule, nowMs: number, exceptRunning?: string): Promise<string[]> {
     const [{ snapshots, orphans }, history, current] = await Promise.all([this.listSnapshots(), this.readHistory(), this.readManifest()]);
-    const retired = snapshotsToRetire(snapshots, current?.manifest.snapshotId, history, nowMs, rule);
-    for (const id of [...retired, ...orphans.filter((id) => id !== exceptRunning && id !== current?.manifest.snapshotId)]) await this.deleteSnapshot(id);
+    const currentId = current?.manifest.snapshotId;
+    // A run that failed after uploading its snapshot (the root manifest PUT refused) and could not clean up: never served, never to be.
+    const served = new Set(history.filter((entry) => entry.outcome === 'published' || entry.outcome === 'rolled_back').map((entry) => entry.snapshotId));
+    const failedRuns = new Set(history.filter((entry) => entry.kind === 'export' && entry.outcome === 'failed').map((entry) => entry.runId));
+    const neverServed = snapshots.map((s) => s.snapshotId).filter((id) => failedRuns.has(id) && !served.has(id) && id !== currentId);
+    const kept = snapshots.filter((snapshot) => !neverServed.includes(snapshot.snapshotId));
+    const retired = snapshotsToRetire(kept, currentId, history, nowMs, rule);
+    const leftovers = [...orphans, ...neverServed].filter((id) => id !== exceptRunning && id !== currentId);
+    for (const id of [...retired, ...leftovers]) await this.deleteSnapshot(id);
     return retired;
   }
 

@@ -85,24 +85,32 @@ function lockOf(
 ): S3ExportLock {
   let etag = firstEtag;
   let current = holder;
+  // One renewal at a time: two at once would both send the same If-Match, and the second would look like a takeover.
+  let renewing: Promise<void> = Promise.resolve();
+  const renewOnce = async () => {
+    const renewed = { ...current, expiresAt: new Date(now() + leaseMs).toISOString() };
+    try {
+      etag = (await lake.putJson(LAKE_RELATIVE.lock, renewed, { ifMatch: etag })).etag;
+      current = renewed;
+    } catch (error) {
+      if (!isPreconditionFailed(error)) throw error;
+      throw new LakeError(
+        'lock_lost',
+        lake.where(LAKE_RELATIVE.lock),
+        `This run's lock on ${lake.where()} was taken over by another run (its lease ran out); nothing more is published by this one.`,
+      );
+    }
+  };
   return {
     holder,
     ...(tookOverFrom ? { tookOverFrom } : {}),
-    async renew() {
-      const renewed = { ...current, expiresAt: new Date(now() + leaseMs).toISOString() };
-      try {
-        etag = (await lake.putJson(LAKE_RELATIVE.lock, renewed, { ifMatch: etag })).etag;
-        current = renewed;
-      } catch (error) {
-        if (!isPreconditionFailed(error)) throw error;
-        throw new LakeError(
-          'lock_lost',
-          lake.where(LAKE_RELATIVE.lock),
-          `This run's lock on ${lake.where()} was taken over by another run (its lease ran out); nothing more is published by this one.`,
-        );
-      }
+    renew() {
+      const next = renewing.catch(() => undefined).then(renewOnce);
+      renewing = next;
+      return next;
     },
     async release() {
+      await renewing.catch(() => undefined);
       const found = await lake.readText(LAKE_RELATIVE.lock);
       if (found?.etag === etag) await lake.store.deleteObjects(lake.bucket, [lake.key(LAKE_RELATIVE.lock)]);
     },

@@ -291,7 +291,8 @@ function advancedSentence(result: AdvanceResult, lang: Lang): string {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // A command may say how it went in its exit code (export-job: refused by the gate is 2).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     process.stderr.write(`snaq: ${errorSentence(error, langFromEnv())}\n`);
     return 1;

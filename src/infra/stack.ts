@@ -15,7 +15,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   Stack,
@@ -24,7 +23,6 @@ import {
   aws_athena as athena,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cwActions,
-  aws_glue as glue,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
@@ -34,22 +32,14 @@ import {
   aws_sns_subscriptions as subscriptions,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { LAKE_SCHEMA, LAKE_TABLES, type LakeColumnType } from '../contract/lakeSchema';
+import { LAKE_TABLES } from '../contract/lakeSchema';
+import { GLUE_DATABASE_NAME, addLakeGlueTables } from './glueTables';
 
-/** DuckDB lake types → Glue (Hive) column types, as Athena reads them. */
-export const GLUE_TYPES: Readonly<Record<LakeColumnType, string>> = {
-  BIGINT: 'bigint',
-  INTEGER: 'int',
-  VARCHAR: 'string',
-  DATE: 'date',
-  TIMESTAMP: 'timestamp',
-  BOOLEAN: 'boolean',
-};
+export { GLUE_DATABASE_NAME, GLUE_TYPES } from './glueTables';
 
 /** The API's routes come from the route table itself, so the deployed API cannot drift from the code. */
 export const API_ROUTES: readonly { method: 'GET' | 'POST'; path: string }[] = ROUTES.map((route) => ({ method: route.method, path: route.pattern }));
 
-export const GLUE_DATABASE_NAME = 'snaq_lake';
 export const API_STAGE = 'prod';
 export const ADDON_USER_NAME = 'snaq-sheets-addon';
 /** The Lambda bundle built by `npm run build`. */
@@ -65,7 +55,10 @@ export function lambdaBundleExists(dir: string = DEFAULT_LAMBDA_CODE_DIR): boole
 export interface SnaqMetricsStackProps extends StackProps {
   /** The bucket holding the Parquet lake (the Aurora export). */
   lakeBucketName: string;
-  /** The lake's key prefix, ending in "/", e.g. 'aurora-export/snaq/'. Tables live at `<prefix><table>/`, the manifest at `<prefix>manifest.json`. */
+  /**
+   * The lake's key prefix, ending in "/", e.g. 'aurora-export/snaq/' (lake layout v2): the current
+   * manifest is `<prefix>manifest.json`, each snapshot's tables `<prefix>snapshots/<snapshotId>/<table>/`.
+   */
   lakePrefix: string;
   /** An existing bucket for Athena results; else the stack creates an encrypted one whose results expire after 30 days. */
   resultsBucketName?: string;
@@ -122,32 +115,7 @@ export class SnaqMetricsStack extends Stack {
     const resultsLocation = `s3://${this.resultsBucket.bucketName}/${resultsPrefix}`;
 
     // ---------------------------------------------------------------- Glue catalog
-    const database = new glue.CfnDatabase(this, 'LakeDatabase', {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseInput: { name: GLUE_DATABASE_NAME, description: 'snaq.me lake: the Aurora export as Parquet (governed metrics read it through Athena).' },
-    });
-    for (const table of LAKE_TABLES) {
-      const glueTable = new glue.CfnTable(this, `Table_${table}`, {
-        catalogId: Aws.ACCOUNT_ID,
-        databaseName: GLUE_DATABASE_NAME,
-        tableInput: {
-          name: table,
-          tableType: 'EXTERNAL_TABLE',
-          parameters: { classification: 'parquet', EXTERNAL: 'TRUE' },
-          storageDescriptor: {
-            location: `${lakeLocation}${table}/`,
-            columns: Object.entries(LAKE_SCHEMA[table].columns).map(([name, type]) => ({ name, type: GLUE_TYPES[type] })),
-            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-            serdeInfo: {
-              serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-              parameters: { 'serialization.format': '1' },
-            },
-          },
-        },
-      });
-      glueTable.addResourceDependency(database);
-    }
+    addLakeGlueTables(this, lakeLocation);
 
     // ---------------------------------------------------------------- Athena workgroup
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {

@@ -336,7 +336,7 @@ describe('SnaqMetricsStack', () => {
       expect(puts.map((s) => flat(s.Resource))).toEqual(['arn:${AWS::Partition}:s3:::snaq-athena-results/athena-results/*']);
     });
 
-    test('Glue has the snaq_lake database and one Parquet external table per lake table with the contract columns', () => {
+    test('Glue has the snaq_lake database and one Parquet external table per lake table with the contract columns and an injected snapshot partition', () => {
       template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'snaq_lake' } });
       const tables = Object.values(template.findResources('AWS::Glue::Table')) as Json[];
       expect(tables.map((t) => t.Properties.TableInput.Name).sort()).toEqual([...LAKE_TABLES].sort());
@@ -345,7 +345,15 @@ describe('SnaqMetricsStack', () => {
         const name = input.Name as (typeof LAKE_TABLES)[number];
         expect(table.Properties.DatabaseName).toBe('snaq_lake');
         expect(input.TableType).toBe('EXTERNAL_TABLE');
-        expect(input.StorageDescriptor.Location).toBe(`s3://snaq-lake-test/aurora-export/snaq/${name}/`);
+        // Every snapshot of the table, chosen per query through the injected `snapshot` partition (lake layout v2).
+        expect(input.StorageDescriptor.Location).toBe('s3://snaq-lake-test/aurora-export/snaq/snapshots/');
+        expect(input.PartitionKeys).toEqual([{ Name: 'snapshot', Type: 'string' }]);
+        expect(input.Parameters).toMatchObject({
+          'projection.enabled': 'true',
+          'projection.snapshot.type': 'injected',
+          'storage.location.template': `s3://snaq-lake-test/aurora-export/snaq/snapshots/\${snapshot}/${name}/`,
+        });
+        expect(Object.keys(input.Parameters).filter((key: string) => key.startsWith('projection.snapshot.'))).toEqual(['projection.snapshot.type']);
         expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
         expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
         expect(input.StorageDescriptor.Columns).toEqual(

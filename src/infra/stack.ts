@@ -2,10 +2,13 @@
  * The AWS deployment of the governed-metrics API (AWS CDK v2):
  *
  *   API Gateway (REST, AWS_IAM on every method) → Lambda (Node 22, arm64, the prebuilt
- *   dist/api/lambda.js) → Athena (engine v3, one enforced workgroup) → Glue tables → the
- *   Parquet lake in S3.
+ *   dist/api/lambda.js) → Athena (engine v3, one enforced workgroup) → Glue tables (glueTables.ts)
+ *   → the Parquet lake in S3;
+ *   EventBridge Scheduler → the lake export job on ECS Fargate (exportJob.ts, exportNetwork.ts) →
+ *   Aurora reader → a new snapshot in the lake; alarms on both (exportAlarms.ts) → one SNS topic.
  *
- * Everything synthesizes offline: no bundling, no lookups. The Lambda's role is least privilege
+ * Everything synthesizes offline: no bundling, no lookups, no Docker (the job's image is only
+ * staged; `cdk deploy` builds it). The roles are least privilege
  * (no `*` action, no `*` resource); the add-on's IAM principal may only call execute-api:Invoke on
  * this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
  * never appears in a template or in CloudFormation state.
@@ -34,6 +37,8 @@ import {
 import type { Construct } from 'constructs';
 import { LAKE_TABLES } from '../contract/lakeSchema';
 import { GLUE_DATABASE_NAME, addLakeGlueTables } from './glueTables';
+import { DEFAULT_EXPORT_IMAGE_DIR, DEFAULT_EXPORT_SCHEDULE, EXPORT_CONTAINER_NAME, EXPORT_JOB_COMMAND, LakeExportJob } from './exportJob';
+import { ExportAlarms } from './exportAlarms';
 
 export { GLUE_DATABASE_NAME, GLUE_TYPES } from './glueTables';
 
@@ -79,6 +84,45 @@ export interface SnaqMetricsStackProps extends StackProps {
   lambdaCodeDir?: string;
   /** Athena result reuse, in minutes (SNAQ_ATHENA_REUSE_MINUTES; default 60). */
   athenaReuseMinutes?: number;
+
+  // ---------------------------------------------------------------- The lake export job (exportJob.ts)
+  /** The VPC of the Aurora cluster, where the job runs (imported by id: no lookups). */
+  vpcId: string;
+  /** The AZs of `privateSubnetIds`, in the same order. */
+  availabilityZones: string[];
+  /** Private subnets, one per AZ, from which the Aurora reader is reachable; the task gets no public IP. */
+  privateSubnetIds: string[];
+  /** Their route tables, in the same order (the S3 gateway endpoint is added to them). */
+  routeTableIds?: string[];
+  /**
+   * The job's security group, when the DBA already allows it on the Aurora cluster's group. Without
+   * it the stack creates one (output ExportSecurityGroupId) and the DBA adds the ingress rule: TCP
+   * `sourcePort` from that group on the cluster's group.
+   */
+  exportSecurityGroupId?: string;
+  /**
+   * Create the VPC endpoints the job needs from private subnets: S3 (gateway), Secrets Manager, ECR
+   * API, ECR Docker and CloudWatch Logs (interface, private DNS). Default true. Set false when the
+   * subnets have a NAT, or the VPC already has these endpoints (only one of each may exist).
+   */
+  vpcEndpoints?: boolean;
+  /** The Aurora cluster's reader endpoint (…cluster-ro-…), never the writer. */
+  sourceHost: string;
+  /** Default 3306. */
+  sourcePort?: number;
+  sourceDatabase: string;
+  /** A Secrets Manager secret with JSON `{"username","password"}` of the read-only export user (complete ARN preferred). */
+  sourceSecretArn: string;
+  /** A Secrets Manager secret whose string is the pseudonym key (`openssl rand -base64 48`). */
+  pseudonymKeySecretArn: string;
+  /** The Aurora writer's DB instance identifier: its RollbackSegmentHistoryListLength is watched during exports. */
+  writerInstanceId: string;
+  /** The alarm threshold on that history list length while an export runs (default 100,000). */
+  historyListThreshold?: number;
+  /** An EventBridge Scheduler expression in Asia/Tokyo time (default `cron(0 2 * * ? *)`, 02:00 JST daily). */
+  exportSchedule?: string;
+  /** The folder holding the job image's Dockerfile (default: the repository root). */
+  exportImageDir?: string;
 }
 
 export class SnaqMetricsStack extends Stack {
@@ -88,6 +132,8 @@ export class SnaqMetricsStack extends Stack {
   readonly addonPolicy: iam.ManagedPolicy;
   readonly alarmTopic: sns.Topic;
   readonly resultsBucket: s3.IBucket;
+  readonly exportJob: LakeExportJob;
+  readonly exportAlarms: ExportAlarms;
 
   constructor(scope: Construct, id: string, props: SnaqMetricsStackProps) {
     super(scope, id, props);
@@ -362,6 +408,33 @@ export class SnaqMetricsStack extends Stack {
       alarm.addOkAction(notify);
     }
 
+    // ---------------------------------------------------------------- The lake export job
+    this.exportJob = new LakeExportJob(this, 'LakeExport', {
+      lakeBucketName: props.lakeBucketName,
+      lakePrefix: props.lakePrefix,
+      ...(props.lakeKmsKeyArn ? { lakeKmsKeyArn: props.lakeKmsKeyArn } : {}),
+      vpcId: props.vpcId,
+      availabilityZones: props.availabilityZones,
+      privateSubnetIds: props.privateSubnetIds,
+      ...(props.routeTableIds ? { routeTableIds: props.routeTableIds } : {}),
+      ...(props.exportSecurityGroupId ? { securityGroupId: props.exportSecurityGroupId } : {}),
+      vpcEndpoints: props.vpcEndpoints ?? true,
+      sourceHost: props.sourceHost,
+      sourcePort: props.sourcePort ?? 3306,
+      sourceDatabase: props.sourceDatabase,
+      sourceSecretArn: props.sourceSecretArn,
+      pseudonymKeySecretArn: props.pseudonymKeySecretArn,
+      schedule: props.exportSchedule ?? DEFAULT_EXPORT_SCHEDULE,
+      imageDir: props.exportImageDir ?? DEFAULT_EXPORT_IMAGE_DIR,
+    });
+    this.exportAlarms = new ExportAlarms(this, 'LakeExportAlarms', {
+      logGroup: this.exportJob.logGroup,
+      topic: this.alarmTopic,
+      cluster: this.exportJob.cluster,
+      writerInstanceId: props.writerInstanceId,
+      ...(props.historyListThreshold !== undefined ? { historyListThreshold: props.historyListThreshold } : {}),
+    });
+
     // ---------------------------------------------------------------- Outputs
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The metrics API base URL (…/prod/; routes start at v1/); set it in the add-on.' });
     new CfnOutput(this, 'AddonPolicyArn', {
@@ -370,5 +443,21 @@ export class SnaqMetricsStack extends Stack {
     });
     new CfnOutput(this, 'WorkGroupName', { value: workGroupName, description: 'The enforced Athena workgroup.' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
+    const job = this.exportJob;
+    new CfnOutput(this, 'ExportSecurityGroupId', {
+      value: job.network.securityGroup.securityGroupId,
+      description: job.network.securityGroupCreated
+        ? `The export job's security group: allow TCP ${props.sourcePort ?? 3306} from it on the Aurora cluster's security group.`
+        : "The export job's security group (given): it must be allowed on the Aurora cluster's security group.",
+    });
+    new CfnOutput(this, 'ExportLogGroupName', { value: job.logGroup.logGroupName, description: "The export job's JSON lines (one per event)." });
+    new CfnOutput(this, 'ExportFirstRunCommand', {
+      description: 'Run the first (full) export by hand; later runs follow the schedule.',
+      value: [
+        `aws ecs run-task --cluster ${job.cluster.clusterName} --task-definition ${job.taskDefinition.family} --launch-type FARGATE`,
+        `--network-configuration 'awsvpcConfiguration={subnets=[${props.privateSubnetIds.join(',')}],securityGroups=[${job.network.securityGroup.securityGroupId}],assignPublicIp=DISABLED}'`,
+        `--overrides '${JSON.stringify({ containerOverrides: [{ name: EXPORT_CONTAINER_NAME, command: [...EXPORT_JOB_COMMAND, '--full'] }] })}'`,
+      ].join(' '),
+    });
   }
 }

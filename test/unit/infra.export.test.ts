@@ -433,7 +433,7 @@ describe('npm run synth (src/infra/app.ts)', () => {
   const saved: Record<string, string | undefined> = {};
   const warnings: string[] = [];
 
-  beforeAll(async () => {
+  beforeAll(() => {
     outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'snaq-infra-synth-'));
     for (const key of Object.keys(process.env)) {
       if (SETTINGS.test(key)) {
@@ -445,8 +445,8 @@ describe('npm run synth (src/infra/app.ts)', () => {
     jest.spyOn(console, 'log').mockImplementation(() => undefined);
     jest.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args.map(String).join(' ')));
     // app.ts synthesizes as it loads, like `npm run synth`.
-    await jest.isolateModulesAsync(async () => {
-      await import('../../src/infra/app');
+    jest.isolateModules(() => {
+      jest.requireActual('../../src/infra/app');
     });
   });
 

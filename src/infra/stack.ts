@@ -8,9 +8,9 @@
  *   Aurora reader → a new snapshot in the lake; alarms on both (exportAlarms.ts) → one SNS topic.
  *
  * Everything synthesizes offline: no bundling, no lookups, no Docker (the job's image is only
- * staged; `cdk deploy` builds it). The roles are least privilege
- * (no `*` action, no `*` resource); the add-on's IAM principal may only call execute-api:Invoke on
- * this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
+ * staged; `cdk deploy` builds it). The roles are least privilege: no `*` action, and a `*` resource
+ * only for ecr:GetAuthorizationToken, which has no other. The add-on's IAM principal may only call
+ * execute-api:Invoke on this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
  * never appears in a template or in CloudFormation state.
  */
 import { ROUTES } from '../api/routes';

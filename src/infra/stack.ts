@@ -2,12 +2,15 @@
  * The AWS deployment of the governed-metrics API (AWS CDK v2):
  *
  *   API Gateway (REST, AWS_IAM on every method) → Lambda (Node 22, arm64, the prebuilt
- *   dist/api/lambda.js) → Athena (engine v3, one enforced workgroup) → Glue tables → the
- *   Parquet lake in S3.
+ *   dist/api/lambda.js) → Athena (engine v3, one enforced workgroup) → Glue tables (glueTables.ts)
+ *   → the Parquet lake in S3;
+ *   EventBridge Scheduler → the lake export job on ECS Fargate (exportJob.ts, exportNetwork.ts) →
+ *   Aurora reader → a new snapshot in the lake; alarms on both (exportAlarms.ts) → one SNS topic.
  *
- * Everything synthesizes offline: no bundling, no lookups. The Lambda's role is least privilege
- * (no `*` action, no `*` resource); the add-on's IAM principal may only call execute-api:Invoke on
- * this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
+ * Everything synthesizes offline: no bundling, no lookups, no Docker (the job's image is only
+ * staged; `cdk deploy` builds it). The roles are least privilege: no `*` action, and a `*` resource
+ * only for ecr:GetAuthorizationToken, which has no other. The add-on's IAM principal may only call
+ * execute-api:Invoke on this API's `prod` stage. Its access key is created by an administrator outside the stack, so it
  * never appears in a template or in CloudFormation state.
  */
 import { ROUTES } from '../api/routes';
@@ -15,7 +18,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   Annotations,
-  Aws,
   CfnOutput,
   Duration,
   Stack,
@@ -24,7 +26,6 @@ import {
   aws_athena as athena,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as cwActions,
-  aws_glue as glue,
   aws_iam as iam,
   aws_lambda as lambda,
   aws_logs as logs,
@@ -34,22 +35,16 @@ import {
   aws_sns_subscriptions as subscriptions,
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { LAKE_SCHEMA, LAKE_TABLES, type LakeColumnType } from '../contract/lakeSchema';
+import { LAKE_TABLES } from '../contract/lakeSchema';
+import { GLUE_DATABASE_NAME, addLakeGlueTables } from './glueTables';
+import { DEFAULT_EXPORT_IMAGE_DIR, DEFAULT_EXPORT_SCHEDULE, EXPORT_CONTAINER_NAME, EXPORT_JOB_COMMAND, LakeExportJob } from './exportJob';
+import { ExportAlarms } from './exportAlarms';
 
-/** DuckDB lake types → Glue (Hive) column types, as Athena reads them. */
-export const GLUE_TYPES: Readonly<Record<LakeColumnType, string>> = {
-  BIGINT: 'bigint',
-  INTEGER: 'int',
-  VARCHAR: 'string',
-  DATE: 'date',
-  TIMESTAMP: 'timestamp',
-  BOOLEAN: 'boolean',
-};
+export { GLUE_DATABASE_NAME, GLUE_TYPES } from './glueTables';
 
 /** The API's routes come from the route table itself, so the deployed API cannot drift from the code. */
 export const API_ROUTES: readonly { method: 'GET' | 'POST'; path: string }[] = ROUTES.map((route) => ({ method: route.method, path: route.pattern }));
 
-export const GLUE_DATABASE_NAME = 'snaq_lake';
 export const API_STAGE = 'prod';
 export const ADDON_USER_NAME = 'snaq-sheets-addon';
 /** The Lambda bundle built by `npm run build`. */
@@ -65,7 +60,10 @@ export function lambdaBundleExists(dir: string = DEFAULT_LAMBDA_CODE_DIR): boole
 export interface SnaqMetricsStackProps extends StackProps {
   /** The bucket holding the Parquet lake (the Aurora export). */
   lakeBucketName: string;
-  /** The lake's key prefix, ending in "/", e.g. 'aurora-export/snaq/'. Tables live at `<prefix><table>/`, the manifest at `<prefix>manifest.json`. */
+  /**
+   * The lake's key prefix, ending in "/", e.g. 'aurora-export/snaq/' (lake layout v2): the current
+   * manifest is `<prefix>manifest.json`, each snapshot's tables `<prefix>snapshots/<snapshotId>/<table>/`.
+   */
   lakePrefix: string;
   /** An existing bucket for Athena results; else the stack creates an encrypted one whose results expire after 30 days. */
   resultsBucketName?: string;
@@ -86,6 +84,45 @@ export interface SnaqMetricsStackProps extends StackProps {
   lambdaCodeDir?: string;
   /** Athena result reuse, in minutes (SNAQ_ATHENA_REUSE_MINUTES; default 60). */
   athenaReuseMinutes?: number;
+
+  // ---------------------------------------------------------------- The lake export job (exportJob.ts)
+  /** The VPC of the Aurora cluster, where the job runs (imported by id: no lookups). */
+  vpcId: string;
+  /** The AZs of `privateSubnetIds`, in the same order. */
+  availabilityZones: string[];
+  /** Private subnets, one per AZ, from which the Aurora reader is reachable; the task gets no public IP. */
+  privateSubnetIds: string[];
+  /** Their route tables, in the same order (the S3 gateway endpoint is added to them). */
+  routeTableIds?: string[];
+  /**
+   * The job's security group, when the DBA already allows it on the Aurora cluster's group. Without
+   * it the stack creates one (output ExportSecurityGroupId) and the DBA adds the ingress rule: TCP
+   * `sourcePort` from that group on the cluster's group.
+   */
+  exportSecurityGroupId?: string;
+  /**
+   * Create the VPC endpoints the job needs from private subnets: S3 (gateway), Secrets Manager, ECR
+   * API, ECR Docker and CloudWatch Logs (interface, private DNS). Default true. Set false when the
+   * subnets have a NAT, or the VPC already has these endpoints (only one of each may exist).
+   */
+  vpcEndpoints?: boolean;
+  /** The Aurora cluster's reader endpoint (…cluster-ro-…), never the writer. */
+  sourceHost: string;
+  /** Default 3306. */
+  sourcePort?: number;
+  sourceDatabase: string;
+  /** A Secrets Manager secret with JSON `{"username","password"}` of the read-only export user (complete ARN preferred). */
+  sourceSecretArn: string;
+  /** A Secrets Manager secret whose string is the pseudonym key (`openssl rand -base64 48`). */
+  pseudonymKeySecretArn: string;
+  /** The Aurora writer's DB instance identifier: its RollbackSegmentHistoryListLength is watched during exports. */
+  writerInstanceId: string;
+  /** The alarm threshold on that history list length while an export runs (default 100,000). */
+  historyListThreshold?: number;
+  /** An EventBridge Scheduler expression in Asia/Tokyo time (default `cron(0 2 * * ? *)`, 02:00 JST daily). */
+  exportSchedule?: string;
+  /** The folder holding the job image's Dockerfile (default: the repository root). */
+  exportImageDir?: string;
 }
 
 export class SnaqMetricsStack extends Stack {
@@ -95,6 +132,8 @@ export class SnaqMetricsStack extends Stack {
   readonly addonPolicy: iam.ManagedPolicy;
   readonly alarmTopic: sns.Topic;
   readonly resultsBucket: s3.IBucket;
+  readonly exportJob: LakeExportJob;
+  readonly exportAlarms: ExportAlarms;
 
   constructor(scope: Construct, id: string, props: SnaqMetricsStackProps) {
     super(scope, id, props);
@@ -122,32 +161,7 @@ export class SnaqMetricsStack extends Stack {
     const resultsLocation = `s3://${this.resultsBucket.bucketName}/${resultsPrefix}`;
 
     // ---------------------------------------------------------------- Glue catalog
-    const database = new glue.CfnDatabase(this, 'LakeDatabase', {
-      catalogId: Aws.ACCOUNT_ID,
-      databaseInput: { name: GLUE_DATABASE_NAME, description: 'snaq.me lake: the Aurora export as Parquet (governed metrics read it through Athena).' },
-    });
-    for (const table of LAKE_TABLES) {
-      const glueTable = new glue.CfnTable(this, `Table_${table}`, {
-        catalogId: Aws.ACCOUNT_ID,
-        databaseName: GLUE_DATABASE_NAME,
-        tableInput: {
-          name: table,
-          tableType: 'EXTERNAL_TABLE',
-          parameters: { classification: 'parquet', EXTERNAL: 'TRUE' },
-          storageDescriptor: {
-            location: `${lakeLocation}${table}/`,
-            columns: Object.entries(LAKE_SCHEMA[table].columns).map(([name, type]) => ({ name, type: GLUE_TYPES[type] })),
-            inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-            outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-            serdeInfo: {
-              serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
-              parameters: { 'serialization.format': '1' },
-            },
-          },
-        },
-      });
-      glueTable.addResourceDependency(database);
-    }
+    addLakeGlueTables(this, lakeLocation);
 
     // ---------------------------------------------------------------- Athena workgroup
     this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
@@ -394,6 +408,33 @@ export class SnaqMetricsStack extends Stack {
       alarm.addOkAction(notify);
     }
 
+    // ---------------------------------------------------------------- The lake export job
+    this.exportJob = new LakeExportJob(this, 'LakeExport', {
+      lakeBucketName: props.lakeBucketName,
+      lakePrefix: props.lakePrefix,
+      ...(props.lakeKmsKeyArn ? { lakeKmsKeyArn: props.lakeKmsKeyArn } : {}),
+      vpcId: props.vpcId,
+      availabilityZones: props.availabilityZones,
+      privateSubnetIds: props.privateSubnetIds,
+      ...(props.routeTableIds ? { routeTableIds: props.routeTableIds } : {}),
+      ...(props.exportSecurityGroupId ? { securityGroupId: props.exportSecurityGroupId } : {}),
+      vpcEndpoints: props.vpcEndpoints ?? true,
+      sourceHost: props.sourceHost,
+      sourcePort: props.sourcePort ?? 3306,
+      sourceDatabase: props.sourceDatabase,
+      sourceSecretArn: props.sourceSecretArn,
+      pseudonymKeySecretArn: props.pseudonymKeySecretArn,
+      schedule: props.exportSchedule ?? DEFAULT_EXPORT_SCHEDULE,
+      imageDir: props.exportImageDir ?? DEFAULT_EXPORT_IMAGE_DIR,
+    });
+    this.exportAlarms = new ExportAlarms(this, 'LakeExportAlarms', {
+      logGroup: this.exportJob.logGroup,
+      topic: this.alarmTopic,
+      cluster: this.exportJob.cluster,
+      writerInstanceId: props.writerInstanceId,
+      ...(props.historyListThreshold !== undefined ? { historyListThreshold: props.historyListThreshold } : {}),
+    });
+
     // ---------------------------------------------------------------- Outputs
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'The metrics API base URL (…/prod/; routes start at v1/); set it in the add-on.' });
     new CfnOutput(this, 'AddonPolicyArn', {
@@ -402,5 +443,21 @@ export class SnaqMetricsStack extends Stack {
     });
     new CfnOutput(this, 'WorkGroupName', { value: workGroupName, description: 'The enforced Athena workgroup.' });
     new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
+    const job = this.exportJob;
+    new CfnOutput(this, 'ExportSecurityGroupId', {
+      value: job.network.securityGroup.securityGroupId,
+      description: job.network.securityGroupCreated
+        ? `The export job's security group: allow TCP ${props.sourcePort ?? 3306} from it on the Aurora cluster's security group.`
+        : "The export job's security group (given): it must be allowed on the Aurora cluster's security group.",
+    });
+    new CfnOutput(this, 'ExportLogGroupName', { value: job.logGroup.logGroupName, description: "The export job's JSON lines (one per event)." });
+    new CfnOutput(this, 'ExportFirstRunCommand', {
+      description: 'Run the first (full) export by hand; later runs follow the schedule.',
+      value: [
+        `aws ecs run-task --cluster ${job.cluster.clusterName} --task-definition ${job.taskDefinition.family} --launch-type FARGATE`,
+        `--network-configuration 'awsvpcConfiguration={subnets=[${props.privateSubnetIds.join(',')}],securityGroups=[${job.network.securityGroup.securityGroupId}],assignPublicIp=DISABLED}'`,
+        `--overrides '${JSON.stringify({ containerOverrides: [{ name: EXPORT_CONTAINER_NAME, command: [...EXPORT_JOB_COMMAND, '--full'] }] })}'`,
+      ].join(' '),
+    });
   }
 }

@@ -5,87 +5,19 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../src/api/routes';
 import { LAKE_SCHEMA, LAKE_TABLES } from '../../src/contract/lakeSchema';
-import { API_ROUTES, GLUE_TYPES, SnaqMetricsStack, type SnaqMetricsStackProps } from '../../src/infra/stack';
-
-const NO_BUNDLE_DIR = path.join(os.tmpdir(), 'snaq-infra-test-no-bundle-here');
-const BASE_PROPS: SnaqMetricsStackProps = {
-  env: { account: '123456789012', region: 'ap-northeast-1' },
-  lakeBucketName: 'snaq-lake-test',
-  lakePrefix: 'aurora-export/snaq/',
-  lambdaCodeDir: NO_BUNDLE_DIR,
-};
-
-function synth(overrides: Partial<SnaqMetricsStackProps> = {}): { stack: SnaqMetricsStack; template: Template } {
-  const app = new App();
-  const stack = new SnaqMetricsStack(app, 'SnaqMetricsTest', { ...BASE_PROPS, ...overrides });
-  return { stack, template: Template.fromStack(stack) };
-}
-
-type Json = any;
-
-/** Fn::Join / Ref / GetAtt → a readable string, so ARNs can be compared as text. */
-function flat(value: Json): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    if ('Fn::Join' in value) return (value['Fn::Join'][1] as Json[]).map(flat).join(value['Fn::Join'][0] as string);
-    if ('Ref' in value) return `\${${value.Ref as string}}`;
-    if ('Fn::GetAtt' in value) return `\${${(value['Fn::GetAtt'] as string[]).join('.')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-interface Statement {
-  where: string;
-  Effect: 'Allow' | 'Deny';
-  Action?: string | string[];
-  NotAction?: string | string[];
-  Resource?: Json;
-  NotResource?: Json;
-  Principal?: Json;
-  Condition?: Json;
-}
-
-/** Every policy statement in the template: identity policies, inline role policies and resource policies. */
-function allStatements(template: Template): Statement[] {
-  const out: Statement[] = [];
-  const add = (where: string, document: Json) => {
-    for (const statement of list<Json>(document?.Statement)) out.push({ where, ...statement });
-  };
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Json }>;
-  for (const [id, resource] of Object.entries(resources)) {
-    const p = resource.Properties ?? {};
-    switch (resource.Type) {
-      case 'AWS::IAM::Policy':
-      case 'AWS::IAM::ManagedPolicy':
-        add(id, p.PolicyDocument);
-        break;
-      case 'AWS::IAM::Role':
-      case 'AWS::IAM::User':
-        for (const policy of list<Json>(p.Policies)) add(`${id}/${policy.PolicyName as string}`, policy.PolicyDocument);
-        break;
-      case 'AWS::S3::BucketPolicy':
-      case 'AWS::SNS::TopicPolicy':
-        add(id, p.PolicyDocument);
-        break;
-      default:
-        break;
-    }
-  }
-  return out;
-}
+import { API_ROUTES, GLUE_TYPES, SnaqMetricsStack } from '../../src/infra/stack';
+import { allStatements, flat, list, resourcesByAction, roleStatements, synth, type Json } from '../support/infraTemplate';
 
 /**
  * Actions allowed with `Resource: "*"` because IAM offers no resource-level permission for them.
- * Empty today: every statement in this stack is scoped to an ARN. Add an action here only with the
- * reason, e.g. 'athena:ListWorkGroups': 'list operations support only "*"'.
+ * Add an action here only with the reason.
  */
-const RESOURCE_STAR_EXCEPTIONS: Readonly<Record<string, string>> = {};
+const RESOURCE_STAR_EXCEPTIONS: Readonly<Record<string, string>> = {
+  'ecr:GetAuthorizationToken': 'the export job\'s execution role (image pull): an ECR login token is per registry, and IAM accepts only "*" for it',
+};
 
 /**
  * AWS managed policies the template may attach, with the reason. Everything else is inline and
@@ -197,12 +129,8 @@ describe('SnaqMetricsStack', () => {
     test('the Lambda role is scoped to this workgroup, this database and the lake/results prefixes', () => {
       const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0] as Json;
       const roleLogicalId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-      const statements = allStatements(template).filter((s) => {
-        const policy = template.toJSON().Resources[s.where]?.Properties;
-        return policy && list<Json>(policy.Roles).some((r) => r.Ref === roleLogicalId);
-      });
-      const byAction = new Map<string, string[]>();
-      for (const s of statements) for (const a of list(s.Action)) byAction.set(a, [...(byAction.get(a) ?? []), ...list<Json>(s.Resource).map(flat)]);
+      const statements = roleStatements(template, roleLogicalId);
+      const byAction = resourcesByAction(statements);
 
       for (const action of [
         'athena:StartQueryExecution',
@@ -250,10 +178,13 @@ describe('SnaqMetricsStack', () => {
       template.resourceCountIs('AWS::SSM::Parameter', 0);
     });
 
-    test('lakeKmsKeyArn grants kms:Decrypt on that key only, via S3', () => {
+    test("lakeKmsKeyArn grants the Lambda's role kms:Decrypt on that key only, via S3", () => {
       const key = 'arn:aws:kms:ap-northeast-1:123456789012:key/00000000-0000-0000-0000-000000000000';
-      const kms = allStatements(synth({ lakeKmsKeyArn: key }).template).filter((s) => list(s.Action).includes('kms:Decrypt'));
+      const { template: withKey } = synth({ lakeKmsKeyArn: key });
+      const fn = Object.values(withKey.findResources('AWS::Lambda::Function'))[0] as Json;
+      const kms = roleStatements(withKey, fn.Properties.Role['Fn::GetAtt'][0] as string).filter((s) => list(s.Action).some((a) => a.startsWith('kms:')));
       expect(kms).toHaveLength(1);
+      expect(kms[0]!.Action).toBe('kms:Decrypt');
       expect(kms[0]!.Resource).toBe(key);
       expect(kms[0]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': 's3.ap-northeast-1.amazonaws.com' } });
     });
@@ -332,11 +263,16 @@ describe('SnaqMetricsStack', () => {
       existing.hasResourceProperties('AWS::Athena::WorkGroup', {
         WorkGroupConfiguration: { ResultConfiguration: { OutputLocation: 's3://snaq-athena-results/athena-results/' } },
       });
+      // The results prefix, and the lake prefix for the export job only.
       const puts = allStatements(existing).filter((s) => list(s.Action).includes('s3:PutObject'));
-      expect(puts.map((s) => flat(s.Resource))).toEqual(['arn:${AWS::Partition}:s3:::snaq-athena-results/athena-results/*']);
+      expect(puts.map((s) => flat(s.Resource)).sort()).toEqual([
+        'arn:${AWS::Partition}:s3:::snaq-athena-results/athena-results/*',
+        'arn:${AWS::Partition}:s3:::snaq-lake-test/aurora-export/snaq/*',
+      ]);
+      expect(puts.find((s) => flat(s.Resource).includes('snaq-lake-test'))!.where).toMatch(/^LakeExportTaskRole/);
     });
 
-    test('Glue has the snaq_lake database and one Parquet external table per lake table with the contract columns', () => {
+    test('Glue has the snaq_lake database and one Parquet external table per lake table with the contract columns and an injected snapshot partition', () => {
       template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'snaq_lake' } });
       const tables = Object.values(template.findResources('AWS::Glue::Table')) as Json[];
       expect(tables.map((t) => t.Properties.TableInput.Name).sort()).toEqual([...LAKE_TABLES].sort());
@@ -345,7 +281,15 @@ describe('SnaqMetricsStack', () => {
         const name = input.Name as (typeof LAKE_TABLES)[number];
         expect(table.Properties.DatabaseName).toBe('snaq_lake');
         expect(input.TableType).toBe('EXTERNAL_TABLE');
-        expect(input.StorageDescriptor.Location).toBe(`s3://snaq-lake-test/aurora-export/snaq/${name}/`);
+        // Every snapshot of the table, chosen per query through the injected `snapshot` partition (lake layout v2).
+        expect(input.StorageDescriptor.Location).toBe('s3://snaq-lake-test/aurora-export/snaq/snapshots/');
+        expect(input.PartitionKeys).toEqual([{ Name: 'snapshot', Type: 'string' }]);
+        expect(input.Parameters).toMatchObject({
+          'projection.enabled': 'true',
+          'projection.snapshot.type': 'injected',
+          'storage.location.template': `s3://snaq-lake-test/aurora-export/snaq/snapshots/\${snapshot}/${name}/`,
+        });
+        expect(Object.keys(input.Parameters).filter((key: string) => key.startsWith('projection.snapshot.'))).toEqual(['projection.snapshot.type']);
         expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
         expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
         expect(input.StorageDescriptor.Columns).toEqual(
@@ -415,7 +359,10 @@ describe('SnaqMetricsStack', () => {
 
   describe('alarms and outputs', () => {
     test('alarms on API 5XX rate, API p95 latency, Lambda errors and failed Athena queries, all to the SNS topic', () => {
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Json[];
+      // The export job's alarms are in infra.export.test.ts.
+      const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+        .filter(([id]) => !id.startsWith('LakeExport'))
+        .map(([, alarm]) => alarm as Json);
       expect(alarms).toHaveLength(4);
       const find = (metric: string) => alarms.find((a) => a.Properties.MetricName === metric)?.Properties;
       expect(find('5XXError')).toMatchObject({ Namespace: 'AWS/ApiGateway', Statistic: 'Average', Threshold: 0.05 });

@@ -38,6 +38,7 @@ import { startMariaDb, type PrivateMariaDb } from '../support/mariadb';
 import { describeIfAvailable, MARIADBD } from '../support/requirements';
 import { S3_MODEL } from '../support/s3/model';
 import { S3Double } from '../support/s3Double';
+import { synth, type Json } from '../support/infraTemplate';
 
 type Handler = (event: unknown) => Promise<LambdaResult>;
 
@@ -49,8 +50,22 @@ const SECRET_ARN = 'arn:aws:secretsmanager:ap-northeast-1:123456789012:secret:Qu
 const ADDON = 'arn:aws:iam::123456789012:user/snaq-sheets-addon';
 const NO_KEY_ENV = {} as NodeJS.ProcessEnv;
 
-/** The Glue tables' `storage.location.template` (src/infra): `${snapshot}` is the projected partition's value. */
-const LOCATION_TEMPLATES = Object.fromEntries(LAKE_TABLES.map((table) => [table, `${LAKE}snapshots/\${snapshot}/${table}/`])) as Record<TableName, string>;
+/**
+ * The Glue tables' projection as the CDK stack deploys it (`storage.location.template`, `${snapshot}`
+ * standing for the partition's value): the Athena double resolves statements through exactly these.
+ */
+function glueLocationTemplates(): Record<TableName, string> {
+  const { template } = synth({ lakeBucketName: BUCKET, lakePrefix: PREFIX });
+  const tables = Object.values(template.findResources('AWS::Glue::Table')) as Array<{ Properties: { TableInput: Json } }>;
+  const templates = Object.fromEntries(
+    tables.map(({ Properties: { TableInput: input } }) => {
+      expect(input.Parameters['projection.snapshot.type']).toBe('injected');
+      return [input.Name as string, input.Parameters['storage.location.template'] as string];
+    }),
+  );
+  expect(Object.keys(templates).sort()).toEqual([...LAKE_TABLES].sort());
+  return templates as Record<TableName, string>;
+}
 
 describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export, Athena and the Lambda', () => {
   const catalog = loadCatalog();
@@ -101,7 +116,7 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
     await s3.start();
     store = s3.client();
     lake = new S3Lake(store, LAKE);
-    athenaLake = athenaS3Lake({ store, locationTemplates: LOCATION_TEMPLATES });
+    athenaLake = athenaS3Lake({ store, locationTemplates: glueLocationTemplates() });
     aws = await new AwsDouble({
       region: athena.region,
       accessKeyId: athena.accessKeyId,

@@ -353,5 +353,13 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       expect((await lake.readHistory()).pop()).toMatchObject({ kind: 'rollback', outcome: 'rolled_back', snapshotId: rolled.to });
       await expect(s3LakeStatus(new S3Lake(store, `s3://${BUCKET}/no-such-lake/`))).rejects.toThrow(/no lake/i);
     });
+
+    it('a key S3 answers 403 for (listing granted only under the prefix) reads as absent when a listing of it finds nothing, else stays an error', async () => {
+      const empty = new S3Lake(store, `s3://${BUCKET}/fresh-lake/`);
+      s3.failNext(1, { status: 403, code: 'AccessDenied', op: 'GetObject', keyPrefix: 'fresh-lake/' });
+      expect(await empty.readManifest()).toBeUndefined();
+      s3.failNext(1, { status: 403, code: 'AccessDenied', op: 'GetObject', keyPrefix: `${PREFIX}manifest.json` });
+      await expect(lake.readManifest()).rejects.toThrow(/AccessDenied/);
+    });
   });
 });

@@ -73,7 +73,17 @@ export class S3Lake {
   }
 
   async readText(relative: string): Promise<{ text: string; etag: string } | undefined> {
-    return this.store.getObjectText(this.bucket, this.key(relative));
+    const key = this.key(relative);
+    try {
+      return await this.store.getObjectText(this.bucket, key);
+    } catch (error) {
+      // S3 answers 403, not 404, for a missing key when s3:ListBucket is granted only under the lake's
+      // prefix (src/infra): a listing of the key itself, which that grant allows, tells absent from denied.
+      if (!(error instanceof S3Error && error.status === 403)) throw error;
+      const listed = await this.store.listObjects(this.bucket, key);
+      if (listed.some((object) => object.key === key)) throw error;
+      return undefined;
+    }
   }
 
   async putJson(relative: string, value: unknown, condition: { ifMatch?: string; ifNoneMatch?: '*' } = {}): Promise<{ etag: string }> {

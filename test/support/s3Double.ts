@@ -389,6 +389,7 @@ export class S3Double {
       case 'PutObject': {
         const object = store.put(bucket, key!, raw, {
           contentType: headers['content-type'] ?? 'binary/octet-stream',
+          ...(headers['cache-control'] !== undefined ? { cacheControl: headers['cache-control'] } : {}),
           ...(headers['x-amz-checksum-sha256'] ? { checksumSha256: headers['x-amz-checksum-sha256'] } : {}),
           ...(headers['if-none-match'] !== undefined ? { ifNoneMatch: headers['if-none-match'] } : {}),
           ...(headers['if-match'] !== undefined ? { ifMatch: headers['if-match'] } : {}),

@@ -12,6 +12,7 @@ import { credentialsFromEnv, type CredentialSource } from './credentials';
 import { downloadTo } from './download';
 import { checkTestEndpoint } from './endpoint';
 import { uploadMultipart } from './multipart';
+import { nodeFetch } from './nodeFetch';
 import { sleep, stderrOperatorLog, type OperatorLog } from './operatorLog';
 import { S3Error, errorFromAnswer, malformedAnswer } from './s3Error';
 import { S3Transport, encodeKey, sha256, type S3Call } from './s3Transport';
@@ -46,6 +47,7 @@ export interface S3ClientOptions {
   partConcurrency?: number;
   /** An attempt with no progress (no answer, no body bytes) for this long is abandoned and retried. Default 120 s. */
   requestTimeoutMs?: number;
+  /** Default: node:http/https (nodeFetch.ts), not the global fetch, which adds Cache-Control to conditional requests. */
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -91,7 +93,7 @@ export class S3Client {
       retryBaseMs: options.retryBaseMs ?? 100,
       maxRetryDelayMs: 5_000,
       idleTimeoutMs: options.requestTimeoutMs ?? 120_000,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? nodeFetch,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? sleep,
       log: this.log,

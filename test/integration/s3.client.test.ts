@@ -108,6 +108,21 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
       expect(error.code).toBe('NoSuchKey');
     });
 
+    test('a source over the copy limit fails saying that UploadPartCopy is not done', async () => {
+      const limited = new S3Double({ maxCopySourceBytes: 10 }).createBucket(BUCKET);
+      await limited.start();
+      try {
+        await limited.client().putObject(BUCKET, 'big', 'more than ten bytes');
+        const error = await rejection(limited.client().copyObject(BUCKET, 'big', 'big-copy'));
+        expect(error.message).toBe(
+          'CopyObject s3://snaq-lake/big-copy: InvalidRequest (400); a source of 5 GiB or more needs UploadPartCopy, which this client does not do',
+        );
+        expect(limited.invalid).toEqual([]);
+      } finally {
+        await limited.close();
+      }
+    });
+
     test('an <Error> inside a 200 (as S3 answers a failed copy) is a failure, retried when S3 says so', async () => {
       await client.putObject(BUCKET, 'copy/a', 'a');
       double.failNext(1, { status: 200, code: 'InternalError', op: 'CopyObject' });
@@ -231,6 +246,30 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
       expect(double.callsOf('AbortMultipartUpload')).toEqual([expect.objectContaining({ status: 204 })]);
       expect(double.callsOf('CompleteMultipartUpload')).toEqual([]);
       expect(log).toContainEqual(expect.objectContaining({ event: 's3_multipart_aborted', key: 'files/dies.bin', error: error.message }));
+    });
+
+    test('at most partConcurrency parts are read and in flight at once', async () => {
+      let inFlight = 0;
+      let most = 0;
+      double.beforeRequest = async ({ op }) => {
+        if (op !== 'UploadPart') return;
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight--;
+      };
+      const two = double.client({ partConcurrency: 2, partSizeBytes: 5 * MiB });
+      expect((await two.uploadFile(BUCKET, 'files/two-at-a-time.bin', file23())).parts).toBe(5);
+      expect(most).toBe(2);
+    });
+
+    test('listMultipartUploads reads every page (1,005 uploads, 1000 a page)', async () => {
+      const ids = Array.from({ length: 1_005 }, (_, i) => double.seedUpload(BUCKET, `pending/${String(i).padStart(4, '0')}`));
+      const uploads = await client.listMultipartUploads(BUCKET, 'pending/');
+      expect(uploads.map((upload) => upload.uploadId)).toEqual(ids);
+      expect(uploads[1_004]).toEqual({ key: 'pending/1004', uploadId: ids[1_004], initiated: expect.stringMatching(/Z$/) });
+      expect(double.callsOf('ListMultipartUploads')).toHaveLength(2);
+      await Promise.all(uploads.map((upload) => client.abortMultipartUpload(BUCKET, upload.key, upload.uploadId)));
+      expect(double.uploadsInProgress()).toEqual([]);
     });
 
     test('an upload whose abort fails too stays listed, and abortMultipartUpload removes it', async () => {

@@ -185,6 +185,11 @@ export class S3Double {
     this.store.put(bucket, key, Buffer.from(body), { contentType: 'binary/octet-stream' });
   }
 
+  /** Begins a multipart upload directly (no request, nothing recorded); returns its id. */
+  seedUpload(bucket: string, key: string): string {
+    return this.store.createUpload(bucket, key, { contentType: 'binary/octet-stream' }).id;
+  }
+
   /** Forgets calls, refusals, faults and byte counts (objects, buckets and uploads stay). */
   reset(): void {
     this.calls.length = 0;
@@ -223,16 +228,9 @@ export class S3Double {
     return this.calls.filter((call) => call.op === op);
   }
 
-  /** An S3Client signed for this double, pointed at it; retries without real waiting unless `sleep` is given. */
+  /** An S3Client signed for this double, pointed at it (see s3ClientForDouble). */
   client(options: Partial<S3ClientOptions> = {}): S3Client {
-    return new S3Client({
-      region: this.region,
-      credentials: staticCredentials(this.credentials, 'the S3 double'),
-      endpoint: this.endpointUrl,
-      sleep: async () => undefined,
-      log: () => undefined,
-      ...options,
-    });
+    return s3ClientForDouble(this, options);
   }
 
   private async handle(req: http.IncomingMessage, raw: Buffer): Promise<Answer | 'drop'> {
@@ -507,4 +505,17 @@ export class S3Double {
         throw new S3Failure(501, 'NotImplemented', `the double does not implement ${op}`);
     }
   }
+}
+
+/** An S3Client with the double's credentials and region, pointed at it; retries without real waiting and logs nothing unless told. */
+export function s3ClientForDouble(double: S3Double, options: Partial<S3ClientOptions> = {}): S3Client {
+  if (!double.endpoint) throw new Error('Start the S3 double before making a client for it.');
+  return new S3Client({
+    region: double.region,
+    credentials: staticCredentials(double.credentials, 'the S3 double'),
+    endpoint: double.endpoint,
+    sleep: async () => undefined,
+    log: () => undefined,
+    ...options,
+  });
 }

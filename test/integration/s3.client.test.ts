@@ -105,7 +105,7 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
       expect(double.object(BUCKET, 'copy/target')?.toString()).toBe('copied bytes');
       expect(double.callsOf('CopyObject')).toEqual([expect.objectContaining({ status: 200, bytesIn: 0 })]);
       const error = await rejection(client.copyObject(BUCKET, 'copy/none', 'copy/target2'));
-      expect(error.code).toBe('NoSuchKey');
+      expect(error.message).toBe('CopyObject s3://snaq-lake/copy/target2: NoSuchKey (404); the source s3://snaq-lake/copy/none does not exist');
     });
 
     test('a source over the copy limit fails saying that UploadPartCopy is not done', async () => {
@@ -115,7 +115,7 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
         await limited.client().putObject(BUCKET, 'big', 'more than ten bytes');
         const error = await rejection(limited.client().copyObject(BUCKET, 'big', 'big-copy'));
         expect(error.message).toBe(
-          'CopyObject s3://snaq-lake/big-copy: InvalidRequest (400); a source of 5 GiB or more needs UploadPartCopy, which this client does not do',
+          'CopyObject s3://snaq-lake/big-copy: InvalidRequest (400); S3 copies at most 5 GiB in one request, and this client does not do UploadPartCopy',
         );
         expect(limited.invalid).toEqual([]);
       } finally {

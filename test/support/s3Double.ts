@@ -283,8 +283,12 @@ export class S3Double {
     try {
       answer = this.operation(op, bucket, key, headers, Object.fromEntries(query), raw);
     } catch (error) {
-      if (!(error instanceof S3Failure)) throw error;
-      answer = this.error(error.status, error.code, error.message, error.key ?? key, bucket);
+      if (error instanceof S3Failure) answer = this.error(error.status, error.code, error.message, error.key ?? key, bucket);
+      else {
+        // A bug in the double: loud in `invalid`, so the test fails naming it.
+        this.invalid.push({ op, reason: `the double failed: ${(error as Error).message}` });
+        answer = this.error(500, 'InternalError', 'the S3 double failed', key, bucket);
+      }
     }
     return drop ? this.dropped(call) : this.answer(call, answer);
   }

@@ -227,7 +227,10 @@ export class S3Client {
       );
     } catch (error) {
       if (error instanceof S3Error && error.code === 'InvalidRequest') {
-        throw new S3Error({ ...error.fields(), hint: 'a source of 5 GiB or more needs UploadPartCopy, which this client does not do' }, { cause: error });
+        throw new S3Error({ ...error.fields(), hint: 'S3 copies at most 5 GiB in one request, and this client does not do UploadPartCopy' }, { cause: error });
+      }
+      if (error instanceof S3Error && error.code === 'NoSuchKey') {
+        throw new S3Error({ ...error.fields(), hint: `the source s3://${bucket}/${sourceKey} does not exist` }, { cause: error });
       }
       throw error;
     }

@@ -96,6 +96,7 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
       await expect(client.putObject(BUCKET, 'a/../b', 'x')).rejects.toThrow(/"\." or "\.\." segment/);
       await expect(client.putObject(BUCKET, '', 'x')).rejects.toThrow(/must not be empty/);
       await expect(client.putObject(BUCKET, 'k'.repeat(1025), 'x')).rejects.toThrow(/1024 bytes/);
+      await expect(client.getObject('evil.example.com#', 'k')).rejects.toThrow(/The bucket name "evil.example.com#" may hold only lower-case letters/);
       expect(double.calls).toEqual([]);
     });
 

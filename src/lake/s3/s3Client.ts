@@ -56,8 +56,8 @@ export interface S3ClientOptions {
 }
 
 const MiB = 1024 * 1024;
+/** S3's smallest part (all but the last). */
 export const MIN_PART_BYTES = 5 * MiB;
-export const MAX_PARTS = 10_000;
 const LIST_PAGE_LIMIT = 100_000; // pages: a guard against an endpoint that never stops truncating
 
 function md5(body: Uint8Array): Buffer {

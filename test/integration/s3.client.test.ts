@@ -255,7 +255,7 @@ describeIfAvailable(S3_MODEL, 'S3Client against the S3 double', () => {
       double.beforeRequest = async ({ op }) => {
         if (op !== 'UploadPart') return;
         most = Math.max(most, ++inFlight);
-        await new Promise((resolve) => setTimeout(resolve, 30));
+        await new Promise((resolve) => setTimeout(resolve, 100));
         inFlight--;
       };
       const two = double.client({ partConcurrency: 2, partSizeBytes: 5 * MiB });

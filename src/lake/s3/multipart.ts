@@ -13,9 +13,9 @@ import { sha256, type S3Transport } from './s3Transport';
 import { S3_XMLNS, text, xmlEscape } from './s3Xml';
 import { xmlCall } from './xmlCall';
 
-const MiB = 1024 * 1024;
+/** S3's limits: parts per upload, bytes per object. */
 const MAX_PARTS = 10_000;
-const MAX_PART_BYTES = 5 * 1024 * MiB;
+const MAX_OBJECT_BYTES = 5 * 1024 ** 4;
 
 export interface MultipartJob {
   bucket: string;
@@ -34,9 +34,8 @@ interface UploadedPart {
 
 /** The part size for a file: the configured one, grown so the file needs at most 10,000 parts. */
 export function partSizeFor(size: number, configured: number): number {
-  const partSize = Math.max(configured, Math.ceil(size / MAX_PARTS));
-  if (partSize > MAX_PART_BYTES) throw new Error(`A file of ${size} bytes is larger than S3's 5 TiB object limit.`);
-  return partSize;
+  if (size > MAX_OBJECT_BYTES) throw new Error(`A file of ${size} bytes is larger than S3's 5 TiB object limit.`);
+  return Math.max(configured, Math.ceil(size / MAX_PARTS));
 }
 
 /** S3's ETag of a multipart object: MD5 of the parts' MD5s, then "-<parts>"; undefined when a part ETag is not an MD5. */

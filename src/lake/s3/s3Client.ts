@@ -12,6 +12,7 @@ import { credentialsFromEnv, type CredentialSource } from './credentials';
 import { downloadTo } from './download';
 import { checkTestEndpoint } from './endpoint';
 import { uploadMultipart } from './multipart';
+import { nodeFetch } from './nodeFetch';
 import { sleep, stderrOperatorLog, type OperatorLog } from './operatorLog';
 import { S3Error, errorFromAnswer, malformedAnswer } from './s3Error';
 import { S3Transport, encodeKey, sha256, type S3Call } from './s3Transport';
@@ -46,6 +47,7 @@ export interface S3ClientOptions {
   partConcurrency?: number;
   /** An attempt with no progress (no answer, no body bytes) for this long is abandoned and retried. Default 120 s. */
   requestTimeoutMs?: number;
+  /** Default: node:http/https (nodeFetch.ts), not the global fetch, which adds Cache-Control to conditional requests. */
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -54,8 +56,8 @@ export interface S3ClientOptions {
 }
 
 const MiB = 1024 * 1024;
+/** S3's smallest part (all but the last). */
 export const MIN_PART_BYTES = 5 * MiB;
-export const MAX_PARTS = 10_000;
 const LIST_PAGE_LIMIT = 100_000; // pages: a guard against an endpoint that never stops truncating
 
 function md5(body: Uint8Array): Buffer {
@@ -91,7 +93,7 @@ export class S3Client {
       retryBaseMs: options.retryBaseMs ?? 100,
       maxRetryDelayMs: 5_000,
       idleTimeoutMs: options.requestTimeoutMs ?? 120_000,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? nodeFetch,
       now: options.now ?? Date.now,
       sleep: options.sleep ?? sleep,
       log: this.log,
@@ -225,7 +227,10 @@ export class S3Client {
       );
     } catch (error) {
       if (error instanceof S3Error && error.code === 'InvalidRequest') {
-        throw new S3Error({ ...error.fields(), hint: 'a source of 5 GiB or more needs UploadPartCopy, which this client does not do' }, { cause: error });
+        throw new S3Error({ ...error.fields(), hint: 'S3 copies at most 5 GiB in one request, and this client does not do UploadPartCopy' }, { cause: error });
+      }
+      if (error instanceof S3Error && error.code === 'NoSuchKey') {
+        throw new S3Error({ ...error.fields(), hint: `the source s3://${bucket}/${sourceKey} does not exist` }, { cause: error });
       }
       throw error;
     }

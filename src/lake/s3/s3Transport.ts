@@ -9,6 +9,7 @@ import { AwsV4Signer } from 'aws4fetch';
 import type { CredentialSource } from './credentials';
 import { type OperatorLog } from './operatorLog';
 import { S3Error, errorFromAnswer } from './s3Error';
+import { bucketNameProblem } from './s3Url';
 
 export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 
@@ -128,6 +129,9 @@ export class S3Transport {
   constructor(private readonly options: TransportOptions) {}
 
   url(bucket: string, key: string | undefined, query: S3Call['query']): string {
+    // The bucket becomes part of a host name: one that breaks S3's rules is refused before it can.
+    const problem = bucketNameProblem(bucket);
+    if (problem) throw new Error(`The bucket name "${bucket}" ${problem}.`);
     const path = key === undefined ? '' : `/${encodeKey(key)}`;
     const search = queryString(query);
     if (this.options.endpoint) return `${this.options.endpoint.replace(/\/+$/, '')}/${bucket}${path}${search}`;

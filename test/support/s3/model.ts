@@ -247,6 +247,7 @@ export function validateS3Request(op: string, request: S3RequestParts): string[]
   const prefixMembers = Object.values(input.members ?? {}).filter((member) => member.location === 'headers');
   const flags = new Set(literalFlags(operation.http.requestUri).map(([name]) => name));
   const checksummed = operation.httpChecksum !== undefined;
+  const checksumHeaders = new Set((model.shapes.ChecksumAlgorithm?.enum ?? []).map((algorithm) => `x-amz-checksum-${algorithm.toLowerCase()}`));
 
   for (const [name, value] of Object.entries(request.headers)) {
     const member = headerMembers.get(name);
@@ -255,8 +256,8 @@ export function validateS3Request(op: string, request: S3RequestParts): string[]
       continue;
     }
     if (prefixMembers.some((prefix) => name.startsWith(prefix.locationName!.toLowerCase()))) continue;
-    // httpChecksum operations take Content-MD5 and x-amz-checksum-* even when their input does not list them (DeleteObjects).
-    if (checksummed && (name === 'content-md5' || name.startsWith('x-amz-checksum-') || name === 'x-amz-sdk-checksum-algorithm')) continue;
+    // httpChecksum operations take Content-MD5 and a checksum of the body even when their input does not list them (DeleteObjects).
+    if (checksummed && (name === 'content-md5' || name === 'x-amz-sdk-checksum-algorithm' || checksumHeaders.has(name))) continue;
     if (TRANSPORT_HEADERS.has(name)) continue;
     // fetch adds these to a conditional GET (the Fetch standard's "no-store" mode); S3 ignores them on reads.
     if ((op === 'GetObject' || op === 'HeadObject') && (name === 'cache-control' || name === 'pragma')) continue;
@@ -281,7 +282,7 @@ export function validateS3Request(op: string, request: S3RequestParts): string[]
       errors.push(`${op}: required query parameter ${member.locationName} is missing`);
   }
   if (checksummed && operation.httpChecksum!.requestChecksumRequired) {
-    if (request.headers['content-md5'] === undefined && !Object.keys(request.headers).some((name) => name.startsWith('x-amz-checksum-'))) {
+    if (request.headers['content-md5'] === undefined && !Object.keys(request.headers).some((name) => checksumHeaders.has(name))) {
       errors.push(`${op}: requires Content-MD5 or an x-amz-checksum-* header`);
     }
   }

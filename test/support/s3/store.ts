@@ -22,6 +22,8 @@ export interface StoredObject {
   etag: string;
   lastModified: Date;
   contentType: string;
+  /** Object metadata S3 would keep from PutObject's Cache-Control. */
+  cacheControl?: string;
   /** base64 SHA-256; "…-N" for a composite (multipart) checksum. */
   checksumSha256?: string;
   checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
@@ -122,7 +124,7 @@ export class S3Store {
     bucketName: string,
     key: string,
     body: Buffer,
-    options: { contentType: string; checksumSha256?: string; ifNoneMatch?: string; ifMatch?: string },
+    options: { contentType: string; cacheControl?: string; checksumSha256?: string; ifNoneMatch?: string; ifMatch?: string },
   ): StoredObject {
     this.checkWriteConditions(bucketName, key, options);
     const object: StoredObject = {
@@ -130,6 +132,7 @@ export class S3Store {
       etag: `"${md5(body).toString('hex')}"`,
       lastModified: new Date(this.now()),
       contentType: options.contentType,
+      ...(options.cacheControl !== undefined ? { cacheControl: options.cacheControl } : {}),
       ...(options.checksumSha256 ? { checksumSha256: options.checksumSha256, checksumType: 'FULL_OBJECT' as const } : {}),
     };
     this.bucket(bucketName).set(key, object);

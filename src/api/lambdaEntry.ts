@@ -5,7 +5,7 @@
 import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
 import { s3ManifestReader } from '../engine/s3Manifest';
-import { s3ClientFromEnv } from '../lake/s3/s3Client';
+import { s3ObjectReaderFromEnv } from '../lake/s3/s3ObjectReader';
 import { checkTestEndpoint } from '../lake/s3/endpoint';
 import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
@@ -33,7 +33,11 @@ async function create(): Promise<LambdaDeps> {
   const secretsEndpoint = env.SNAQ_SECRETS_ENDPOINT;
   if (secretsEndpoint) checkTestEndpoint(secretsEndpoint, 'SNAQ_SECRETS_ENDPOINT');
   const operatorLog = (entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-  const manifest = s3ManifestReader({ url: manifestUrl, client: s3ClientFromEnv({ ...env, AWS_REGION: region }, { log: operatorLog }), log: operatorLog });
+  const manifest = s3ManifestReader({
+    url: manifestUrl,
+    client: s3ObjectReaderFromEnv({ ...env, AWS_REGION: region }, { log: operatorLog }),
+    log: operatorLog,
+  });
   const engine = AthenaEngine.fromEnv(env, { manifest, operatorLog });
   // Once per cold start: 202 ids are signed with it, so any instance can answer their polls.
   const queryTokenKey = await readSecretString({ secretId, region, credentials, ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}) });

@@ -8,6 +8,7 @@ import { runExportBench } from './export.bench';
 import { runForecastBench } from './forecast.bench';
 import { runMemoryBench } from './memory.bench';
 import { runOverloadBench } from './overload.bench';
+import { runS3Bench } from './s3.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: runApiBench,
@@ -16,6 +17,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   overload: runOverloadBench,
   memory: runMemoryBench,
   export: runExportBench,
+  s3: runS3Bench,
 };
 
 async function main(): Promise<void> {

@@ -8,12 +8,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { credentialsFromEnv, type CredentialSource } from './credentials';
+import type { CredentialSource } from './credentials';
 import { downloadTo } from './download';
-import { checkTestEndpoint } from './endpoint';
 import { uploadMultipart } from './multipart';
-import { nodeFetch } from './nodeFetch';
-import { sleep, stderrOperatorLog, type OperatorLog } from './operatorLog';
+import { stderrOperatorLog, type OperatorLog } from './operatorLog';
+import { getObjectWith, s3OptionsFromEnv, transportFor } from './s3ObjectReader';
 import { S3Error, errorFromAnswer, malformedAnswer } from './s3Error';
 import { S3Transport, encodeKey, sha256, type S3Call } from './s3Transport';
 import { xmlCall } from './xmlCall';
@@ -82,44 +81,16 @@ export class S3Client {
   private readonly partConcurrency: number;
 
   constructor(options: S3ClientOptions) {
-    if (!options.region) throw new Error('S3Client needs a region.');
-    if (options.endpoint) checkTestEndpoint(options.endpoint, 'The S3 endpoint');
+    this.transport = transportFor(options);
     this.log = options.log ?? stderrOperatorLog;
-    this.transport = new S3Transport({
-      region: options.region,
-      credentials: options.credentials,
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      maxAttempts: Math.max(1, options.maxAttempts ?? 6),
-      retryBaseMs: options.retryBaseMs ?? 100,
-      maxRetryDelayMs: 5_000,
-      idleTimeoutMs: options.requestTimeoutMs ?? 120_000,
-      fetch: options.fetch ?? nodeFetch,
-      now: options.now ?? Date.now,
-      sleep: options.sleep ?? sleep,
-      log: this.log,
-    });
     this.multipartThresholdBytes = options.multipartThresholdBytes ?? 16 * MiB;
     this.partSizeBytes = Math.max(MIN_PART_BYTES, options.partSizeBytes ?? 8 * MiB);
     this.partConcurrency = Math.max(1, options.partConcurrency ?? 4);
   }
 
   /** The object's bytes; 'not-modified' when its ETag equals `ifNoneMatch`; undefined when there is no such key. */
-  async getObject(
-    bucket: string,
-    key: string,
-    options: { ifNoneMatch?: string } = {},
-  ): Promise<{ body: Uint8Array; etag: string } | 'not-modified' | undefined> {
-    const answer = await this.transport.send({
-      op: 'GetObject',
-      bucket,
-      key,
-      method: 'GET',
-      headers: options.ifNoneMatch ? { 'If-None-Match': options.ifNoneMatch } : {},
-      answers: [304, 404],
-    });
-    if (answer.status === 304) return 'not-modified';
-    if (answer.status === 404) return this.missing('GetObject', bucket, key, answer.body);
-    return { body: answer.body, etag: answer.headers.get('etag') ?? '' };
+  getObject(bucket: string, key: string, options: { ifNoneMatch?: string } = {}): ReturnType<typeof getObjectWith> {
+    return getObjectWith(this.transport, bucket, key, options);
   }
 
   async getObjectText(bucket: string, key: string): Promise<{ text: string; etag: string } | undefined> {
@@ -366,31 +337,7 @@ export class S3Client {
   }
 }
 
-/**
- * The client the environment describes: region from AWS_REGION (else AWS_DEFAULT_REGION),
- * SNAQ_S3_ENDPOINT for a local double (https, or http on loopback), credentials from
- * credentialsFromEnv. Throws a sentence naming the variable at fault.
- */
+/** The client the environment describes (s3OptionsFromEnv: AWS_REGION, SNAQ_S3_ENDPOINT, credentials). */
 export function s3ClientFromEnv(env: Record<string, string | undefined>, extra: Partial<S3ClientOptions> = {}): S3Client {
-  const read = (name: string): string | undefined => env[name]?.trim() || undefined;
-  let region = extra.region;
-  if (region === undefined) {
-    const variable = read('AWS_REGION') ? 'AWS_REGION' : 'AWS_DEFAULT_REGION';
-    region = read(variable);
-    if (!region) throw new Error('AWS_REGION is not set: set it to the region of the lake bucket, e.g. ap-northeast-1 (AWS_DEFAULT_REGION is read too).');
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`${variable} "${region}" is not an AWS region such as ap-northeast-1.`);
-  }
-  let endpoint = extra.endpoint;
-  if (endpoint === undefined) {
-    endpoint = read('SNAQ_S3_ENDPOINT');
-    if (endpoint) checkTestEndpoint(endpoint, 'SNAQ_S3_ENDPOINT');
-  }
-  const credentials =
-    extra.credentials ??
-    credentialsFromEnv(env, {
-      ...(extra.fetch ? { fetch: extra.fetch } : {}),
-      ...(extra.now ? { now: extra.now } : {}),
-      ...(extra.log ? { log: extra.log } : {}),
-    });
-  return new S3Client({ ...extra, region, credentials, ...(endpoint ? { endpoint } : {}) });
+  return new S3Client(s3OptionsFromEnv(env, extra));
 }

@@ -3,7 +3,6 @@
  * e.g. `PutObject s3://bucket/key: AccessDenied (403)`. S3's own <Message> is kept apart in
  * `detail`; signatures, canonical requests and credentials never reach either.
  */
-import { asRecord, parseXml, text } from './s3Xml';
 
 /**
  * Codes worth another attempt besides 5xx and 429. ConditionalRequestConflict (409) is the one
@@ -107,13 +106,9 @@ export function errorFromAnswer(where: { op: string; bucket: string; key?: strin
   let code = '';
   let detail: string | undefined;
   if (body.byteLength > 0) {
-    try {
-      const error = asRecord(parseXml(new TextDecoder().decode(body)).Error);
-      code = text(error?.Code) ?? '';
-      detail = text(error?.Message)?.slice(0, 300);
-    } catch {
-      // not XML (a proxy's page): judged by the status alone
-    }
+    const fields = errorDocumentFields(new TextDecoder().decode(body));
+    code = fields.code ?? '';
+    detail = fields.message?.slice(0, 300);
   }
   return new S3Error({ ...where, status, code: code || CODE_BY_STATUS[status] || `HTTP${status}`, ...(detail ? { detail } : {}) });
 }
@@ -121,4 +116,29 @@ export function errorFromAnswer(where: { op: string; bucket: string; key?: strin
 /** An answer we cannot read (status 200 but no such document): retried like a network error. */
 export function malformedAnswer(op: string, bucket: string, key: string | undefined, why: string, status = 200): S3Error {
   return new S3Error({ op, bucket, ...(key !== undefined ? { key } : {}), status, code: 'MalformedResponse', detail: why });
+}
+
+const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * `<Error><Code>…</Code><Message>…</Message>…</Error>`: S3's error document is flat, so its two
+ * fields are read without an XML parser, which keeps the Lambda's bundle (it only GETs) small.
+ * Anything else (a proxy's HTML page) has no fields, and the status decides.
+ */
+export function errorDocumentFields(xml: string): { code?: string; message?: string } {
+  const error = /<Error>([\s\S]*?)<\/Error>/.exec(xml)?.[1];
+  if (error === undefined) return {};
+  const field = (name: string) => {
+    const raw = new RegExp(`<${name}>([^<]*)</${name}>`).exec(error)?.[1];
+    return raw?.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_entity, name: string) =>
+      name.startsWith('#x')
+        ? String.fromCodePoint(parseInt(name.slice(2), 16))
+        : name.startsWith('#')
+          ? String.fromCodePoint(Number(name.slice(1)))
+          : XML_ENTITIES[name]!,
+    );
+  };
+  const code = field('Code');
+  const message = field('Message');
+  return { ...(code ? { code } : {}), ...(message !== undefined ? { message } : {}) };
 }

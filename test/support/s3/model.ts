@@ -259,8 +259,6 @@ export function validateS3Request(op: string, request: S3RequestParts): string[]
     // httpChecksum operations take Content-MD5 and a checksum of the body even when their input does not list them (DeleteObjects).
     if (checksummed && (name === 'content-md5' || name === 'x-amz-sdk-checksum-algorithm' || checksumHeaders.has(name))) continue;
     if (TRANSPORT_HEADERS.has(name)) continue;
-    // fetch adds these to a conditional GET (the Fetch standard's "no-store" mode); S3 ignores them on reads.
-    if ((op === 'GetObject' || op === 'HeadObject') && (name === 'cache-control' || name === 'pragma')) continue;
     if (queryMembers.has(name) || knownQueries.has(name)) errors.push(`${op}: ${name} is a query parameter, not a header`);
     else if (knownHeaders.has(name)) errors.push(`${op}: the header ${name} is not a member of ${op}`);
   }

@@ -73,7 +73,11 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
   let published: PublishedRun | undefined;
   const started = Date.now();
   try {
-    transfer.abortedUploads = await lake.abortLeftoverUploads();
+    // Housekeeping only: a local S3 without ListMultipartUploads (s3rver), or a role without it, must not stop the export.
+    transfer.abortedUploads = await lake.abortLeftoverUploads().catch((error: unknown) => {
+      say(`Could not look for multipart uploads a dead run left (${(error as Error).message}); the bucket's AbortIncompleteMultipartUpload rule removes them.`);
+      return 0;
+    });
     const current = await lake.readManifest();
     transfer.downloadedBytes = await mirrorCurrent(lake, current?.manifest, workDir, say);
     const result = await exportLake({
@@ -105,12 +109,13 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
   } catch (error) {
     // What this run uploaded goes, so no snapshot that was never served is listed (retention catches what this misses).
     if (!published) await lake.deleteSnapshot(runId).catch(() => undefined);
-    // The refused run's report and every run's history line belong to the S3 lake too.
-    await lake.store
-      .putObject(lake.bucket, lake.key(qualityReportPath(runId)), readFileSync(join(workDir, ...qualityReportPath(runId).split('/'))), {
-        contentType: 'application/json',
-      })
-      .catch(() => undefined);
+    // The refused run's report (when the run got that far) and every run's history line belong to the S3 lake too.
+    const report = join(workDir, ...qualityReportPath(runId).split('/'));
+    if (existsSync(report)) {
+      await lake.store
+        .putObject(lake.bucket, lake.key(qualityReportPath(runId)), readFileSync(report), { contentType: 'application/json' })
+        .catch(() => undefined);
+    }
     await recordRun(lake, workDir, runId, published, started, error).catch(() => undefined);
     throw asLakeError(error, lake);
   } finally {

@@ -292,6 +292,17 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       expect(s3.calls.filter((call) => call.status >= 500).length).toBe(5);
     }, 120_000);
 
+    it('S3 failing before the export begins is that failure, one LakeError naming the lake, and nothing is published', async () => {
+      const served = (await rootManifest()).snapshotId;
+      s3.failNext(6, { status: 500, code: 'InternalError', op: 'GetObject', keyPrefix: `${PREFIX}manifest.json` });
+      const failure = await run().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(LakeError);
+      expect((failure as LakeError).message).toMatch(
+        /could not be read or written: GetObject s3:\/\/snaq-lake\/aurora-export\/snaq\/manifest\.json: InternalError/,
+      );
+      await expectUnchangedAfterFailure(served, failure);
+    }, 60_000);
+
     it('a multipart upload that dies half-way is aborted; the served snapshot stays, and the rerun succeeds', async () => {
       const served = (await rootManifest()).snapshotId;
       // Small parts here, so the test's Parquet files go multipart; the second part's connection always drops.

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { AwsV4Signer } from 'aws4fetch';
 import { verifySigV4 } from '../../src/api/auth/verifySigV4';
 import { partSizeFor } from '../../src/lake/s3/multipart';
-import { S3Error } from '../../src/lake/s3/s3Error';
+import { errorDocumentFields, isRetryable, S3Error } from '../../src/lake/s3/s3Error';
 import { s3ClientFromEnv } from '../../src/lake/s3/s3Client';
 import { encodeKey } from '../../src/lake/s3/s3Transport';
 import { parseXml, text, xmlEscape } from '../../src/lake/s3/s3Xml';
@@ -248,5 +248,25 @@ describeIfAvailable(S3_MODEL, 'the operation the S3 model sees in a request', ()
     [request('GET', 'k', [['tagging', '']]), 'GetObjectTagging'],
   ])('%j is %s', (parts, op) => {
     expect(identifyOperation(parts)).toBe(op);
+  });
+});
+
+describe('S3 error documents and what is retried', () => {
+  test('Code and Message are read from the flat <Error> document, entities decoded; other bodies have no fields', () => {
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>No &amp; never &lt;here&gt; &#x263A;</Message><RequestId>1</RequestId></Error>';
+    expect(errorDocumentFields(xml)).toEqual({ code: 'AccessDenied', message: 'No & never <here> \u263a' });
+    expect(errorDocumentFields('<html><body>502 Bad Gateway</body></html>')).toEqual({});
+    expect(errorDocumentFields('')).toEqual({});
+  });
+
+  test('5xx, 429 and throttling codes are retried; 501 NotImplemented and other 4xx are not', () => {
+    expect(isRetryable(500, 'InternalError')).toBe(true);
+    expect(isRetryable(503, 'SlowDown')).toBe(true);
+    expect(isRetryable(0, 'NetworkError')).toBe(true);
+    expect(isRetryable(400, 'RequestTimeout')).toBe(true);
+    expect(isRetryable(501, 'NotImplemented')).toBe(false);
+    expect(isRetryable(403, 'AccessDenied')).toBe(false);
+    expect(isRetryable(412, 'PreconditionFailed')).toBe(false);
   });
 });

@@ -83,6 +83,8 @@ export class S3Error extends Error {
 }
 
 export function isRetryable(status: number, code: string): boolean {
+  // 501 NotImplemented is an answer, not a hiccup: a local S3 (s3rver) lacking an operation says so every time.
+  if (status === 501) return false;
   return status === 0 || status >= 500 || status === 429 || RETRYABLE_CODES.has(code);
 }
 

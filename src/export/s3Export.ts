@@ -71,6 +71,7 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'snaq-s3-mirror-'));
   const transfer = { downloadedBytes: 0, uploadedFiles: 0, copiedFiles: 0, uploadedBytes: 0, abortedUploads: 0 };
   let published: PublishedRun | undefined;
+  let recorded = false;
   const started = Date.now();
   try {
     // Housekeeping only: a local S3 without ListMultipartUploads (s3rver), or a role without it, must not stop the export.
@@ -100,11 +101,14 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
       },
     });
     await recordRun(lake, workDir, runId, published, started);
-    const retiredOnS3 = await lake.retire(
-      { keep: options.keep ?? DEFAULT_KEEP_SNAPSHOTS, retireAfterMs: options.retireAfterMs ?? SNAPSHOT_RETIRE_AFTER_MS },
-      Date.now(),
-      runId,
-    );
+    recorded = true;
+    // Published and recorded: a retention that fails now is retried by the next run, not this one's failure.
+    const retiredOnS3 = await lake
+      .retire({ keep: options.keep ?? DEFAULT_KEEP_SNAPSHOTS, retireAfterMs: options.retireAfterMs ?? SNAPSHOT_RETIRE_AFTER_MS }, Date.now(), runId)
+      .catch((error: unknown) => {
+        say(`Old snapshots were not deleted this time (${(error as Error).message}); the next run tries again.`);
+        return [];
+      });
     return { ...result, lake: lake.where(), transfer, retiredOnS3 };
   } catch (error) {
     // What this run uploaded goes, so no snapshot that was never served is listed (retention catches what this misses).
@@ -116,7 +120,7 @@ export async function exportToS3(options: S3ExportOptions): Promise<S3ExportResu
         .putObject(lake.bucket, lake.key(qualityReportPath(runId)), readFileSync(report), { contentType: 'application/json' })
         .catch(() => undefined);
     }
-    await recordRun(lake, workDir, runId, published, started, error).catch(() => undefined);
+    if (!recorded) await recordRun(lake, workDir, runId, published, started, error).catch(() => undefined);
     throw asLakeError(error, lake);
   } finally {
     clearInterval(heartbeat);

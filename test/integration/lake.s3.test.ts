@@ -373,4 +373,26 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       await expect(lake.readManifest()).rejects.toThrow(/AccessDenied/);
     });
   });
+
+  describe('retention on S3', () => {
+    it('keeps superseded snapshots for the grace, deletes them after it, and a retention that fails does not fail the published run', async () => {
+      const before = (await lake.listSnapshots()).snapshots.map((snapshot) => snapshot.snapshotId);
+      expect(before.length).toBeGreaterThan(2);
+      // Within the grace (every snapshot here was replaced minutes ago), keep 1 deletes nothing.
+      const kept = await run({ keep: 1 });
+      expect(kept.retiredOnS3).toEqual([]);
+      // Deletes refused: the run is still published and recorded once; the next run retires.
+      s3.denyDelete(`${PREFIX}snapshots/`);
+      const said: string[] = [];
+      const denied = await run({ keep: 1, retireAfterMs: 0, say: (line) => said.push(line) });
+      s3.reset();
+      expect((await rootManifest()).snapshotId).toBe(denied.runId);
+      expect(said.some((line) => /Old snapshots were not deleted this time/.test(line))).toBe(true);
+      expect((await lake.readHistory()).filter((entry) => entry.runId === denied.runId).map((entry) => entry.outcome)).toEqual(['published']);
+      const retired = await run({ keep: 1, retireAfterMs: 0 });
+      expect(retired.retiredOnS3.length).toBeGreaterThan(2);
+      expect((await lake.listSnapshots()).snapshots.map((snapshot) => snapshot.snapshotId)).toEqual([retired.runId]);
+      for (const id of retired.retiredOnS3) expect(s3.objects(BUCKET, `${PREFIX}snapshots/${id}/`)).toEqual([]);
+    }, 180_000);
+  });
 });

@@ -6,7 +6,7 @@
  * Environment: SNAQ_LAKE (s3://bucket/prefix); the source as SNAQ_SOURCE_URL, or SNAQ_SOURCE_HOST,
  * SNAQ_SOURCE_PORT (3306), SNAQ_SOURCE_DATABASE, SNAQ_SOURCE_USER and SNAQ_SOURCE_PASSWORD (the
  * last two injected from Secrets Manager); SNAQ_PSEUDONYM_KEY; AWS_REGION and the task role's
- * credentials; SNAQ_EXPORT_WORK_DIR (optional, the local mirror).
+ * credentials; SNAQ_SOURCE_TLS=rds for TLS to Aurora (the stack sets it); SNAQ_EXPORT_WORK_DIR (optional, the local mirror).
  */
 import { EXPORT_JOB_EVENTS, EXPORT_JOB_EXIT, type ExportJobEvent } from '../contract/exportJob';
 import { oneLineError } from '../lake/lakeHistory';
@@ -79,7 +79,11 @@ export async function runExportJob(options: ExportJobOptions): Promise<number> {
 export function jobConfig(env: NodeJS.ProcessEnv): { lake: string; source: SourceLocation } {
   const lake = env.SNAQ_LAKE ?? '';
   if (!isS3Url(lake)) throw new Error(`SNAQ_LAKE must name the S3 lake, s3://bucket/prefix, not "${lake}".`);
-  if (env.SNAQ_SOURCE_URL) return { lake, source: sourceLocationFrom(undefined, env) };
+  const tls = env.SNAQ_SOURCE_TLS ?? '';
+  if (tls !== '' && tls !== 'rds')
+    throw new Error(`SNAQ_SOURCE_TLS must be "rds" (TLS against the Amazon RDS certificate authorities) or unset, not "${tls}".`);
+  const withTls = (source: SourceLocation): SourceLocation => (tls === 'rds' ? { ...source, tls } : source);
+  if (env.SNAQ_SOURCE_URL) return { lake, source: withTls(sourceLocationFrom(undefined, env)) };
   const missing = ['SNAQ_SOURCE_HOST', 'SNAQ_SOURCE_DATABASE', 'SNAQ_SOURCE_USER', 'SNAQ_SOURCE_PASSWORD'].filter((name) => !env[name]);
   if (missing.length) throw new Error(`The source is not configured: set SNAQ_SOURCE_URL, or ${missing.join(', ')}.`);
   const port = env.SNAQ_SOURCE_PORT ?? '3306';
@@ -88,5 +92,5 @@ export function jobConfig(env: NodeJS.ProcessEnv): { lake: string; source: Sourc
   const location = parseSourceUrl(
     `mysql://${encodeURIComponent(env.SNAQ_SOURCE_USER!)}@${env.SNAQ_SOURCE_HOST}:${port}/${encodeURIComponent(env.SNAQ_SOURCE_DATABASE!)}`,
   );
-  return { lake, source: { ...location, password: env.SNAQ_SOURCE_PASSWORD! } };
+  return { lake, source: withTls({ ...location, password: env.SNAQ_SOURCE_PASSWORD! }) };
 }

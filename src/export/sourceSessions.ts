@@ -51,6 +51,8 @@ export class SourceSessions {
       bigNumberStrings: true,
       decimalNumbers: false,
       dateStrings: true,
+      // Aurora's certificates are signed by the RDS authorities, which Node's trust store lacks.
+      ...(location.tls === 'rds' ? { ssl: 'Amazon RDS' } : {}),
     });
     // A driver error on an idle connection (say, the server killed it) only removes it from the pool;
     // the next statement reports what happened to it.

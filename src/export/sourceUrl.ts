@@ -11,6 +11,8 @@ export interface SourceLocation {
   user: string;
   password: string;
   database: string;
+  /** `rds`: TLS, verified against the Amazon RDS certificate authorities (mysql2's built-in profile). */
+  tls?: 'rds';
 }
 
 const DEFAULT_PORT = 3306;

@@ -173,6 +173,8 @@ export class LakeExportJob extends Construct {
         SNAQ_SOURCE_HOST: props.sourceHost,
         SNAQ_SOURCE_PORT: String(props.sourcePort),
         SNAQ_SOURCE_DATABASE: props.sourceDatabase,
+        // TLS to the reader, verified against the RDS certificate authorities (src/export/sourceSessions.ts).
+        SNAQ_SOURCE_TLS: 'rds',
         AWS_REGION: stack.region,
         // Half the task's memory for the JS heap; DuckDB's memory is native and lives beside it.
         NODE_OPTIONS: `--max-old-space-size=${EXPORT_TASK_SIZE.memoryLimitMiB / 2}`,

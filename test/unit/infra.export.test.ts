@@ -82,6 +82,7 @@ describe('the lake export job', () => {
         SNAQ_SOURCE_HOST: 'snaq.cluster-ro-abc.ap-northeast-1.rds.amazonaws.com',
         SNAQ_SOURCE_PORT: '3306',
         SNAQ_SOURCE_DATABASE: 'snaq',
+        SNAQ_SOURCE_TLS: 'rds',
         AWS_REGION: 'ap-northeast-1',
         NODE_OPTIONS: '--max-old-space-size=1024',
       });

@@ -49,6 +49,8 @@ const JA_LAKE: Record<LakeProblem, (error: LakeError) => string> = {
   cursors_unreadable: (e) => `エクスポートのカーソル ${e.path} が JSON として読めません（${e.detail}）。--full で全件エクスポートしてください。`,
   lake_unreachable: (e) =>
     `S3 のレイク ${e.path} を読み書きできません（${e.detail}）。認証情報（AWS_* か SNAQ_S3_ENDPOINT）、バケットとプレフィックスを確認してください。`,
+  lake_on_s3: (e) =>
+    `${e.path} は S3 上のレイクです。ここで読めるのは export・status・rollback だけです（DuckDB の S3 拡張はここでは入れられません）。serve や query にはレイクのフォルダーを指定するか、--url で AWS 上の API に問い合わせてください。`,
   lock_lost: (e) => `この実行のロック ${e.path} は、期限切れのため別の実行に引き継がれました。この実行からは何も公開しません。`,
   no_previous_snapshot: (e) => `現在のスナップショット（${e.facts.id}）より古いものが ${e.path} に残っていません。ロールバックできません。`,
 };

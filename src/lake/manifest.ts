@@ -47,7 +47,9 @@ export type LakeProblem =
   | 'cursors_unreadable'
   // A lake on S3 (src/lake/s3/): S3 refused or did not answer; another run took an expired lock over.
   | 'lake_unreachable'
-  | 'lock_lost';
+  | 'lock_lost'
+  // An s3:// lake named where only a folder is read (serve, query).
+  | 'lake_on_s3';
 
 /** A lake that cannot be used or replaced: `path` is the file or folder at fault; the message is one English line. */
 export class LakeError extends Error {
@@ -114,6 +116,14 @@ export function defaultLakeDir(): string {
  * so a typo is an error rather than made-up numbers served as real.
  */
 export function chooseLakeDir(flag?: string): { dir: string; named: boolean } {
+  const named = flag ?? (process.env.SNAQ_LAKE_DIR?.trim() || undefined);
+  if (named !== undefined && /^s3:\/\//i.test(named)) {
+    throw new LakeError(
+      'lake_on_s3',
+      named,
+      `${named} is a lake on S3, which only export, status and rollback read here (DuckDB's S3 extension cannot be installed); serve or query a lake folder, or ask the API on AWS with --url.`,
+    );
+  }
   if (flag !== undefined) return { dir: resolve(flag), named: true };
   const fromEnv = process.env.SNAQ_LAKE_DIR;
   if (fromEnv !== undefined && fromEnv.trim() !== '') return { dir: resolve(fromEnv), named: true };

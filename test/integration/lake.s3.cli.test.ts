@@ -96,6 +96,20 @@ describeIfAvailable([MARIADBD, S3_MODEL], 'the S3 lake from the command line and
     expect(rollback.stdout).toContain(current);
   }, 180_000);
 
+  test('serve and query name an S3 lake as one only export, status and rollback read here, in either language', async () => {
+    for (const args of [
+      ['query', 'revenue', '--from', '2024-01-01', '--to', '2024-02-01', '--lake', LAKE],
+      ['serve', '--lake', LAKE],
+    ]) {
+      const en = await snaq(args, env);
+      expect(en.status).toBe(1);
+      expect(en.stderr.trim().split('\n')).toHaveLength(1);
+      expect(en.stderr).toContain(`${LAKE} is a lake on S3, which only export, status and rollback read here`);
+    }
+    const ja = await snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2024-02-01'], { ...env, SNAQ_LAKE_DIR: LAKE, SNAQ_LANG: 'ja' });
+    expect(ja.stderr).toContain('は S3 上のレイクです');
+  }, 60_000);
+
   test('S3 refusing the credentials is one sentence naming the lake, in either language', async () => {
     const wrong = { ...env, AWS_SECRET_ACCESS_KEY: 'not-the-secret' };
     const en = await snaq(['lake', 'status', '--lake', LAKE], wrong);

@@ -15,6 +15,7 @@ import { RequestLedger } from './executionLedger';
 import { PendingQueries, type PendingOptions } from './pendingQueries';
 import type { QueryTokenPayload, QueryTokens, ReplayKind } from './queryTokens';
 import type { PolledOutcome } from './service';
+import { noteAuditSubject, type AuditSubject } from './auditScope';
 
 type Answer = QueryResult | ForecastResult | AnomalyResult;
 
@@ -27,6 +28,8 @@ export interface AcceptedWork {
   work: Promise<unknown>;
   answer(result: unknown, queryId: string): Answer;
   ledger: RequestLedger;
+  /** What the request asked, for the audit line of the poll that answers it (locally; a replay resolves it again). */
+  audit?: AuditSubject;
   /** When the first request was accepted (a replay keeps it, with its expiry). */
   issuedAtMs: number;
   expiresAtMs?: number;
@@ -50,7 +53,7 @@ export function unknownQuery(): ApiError {
 type Running = (queryId: string, metric: MetricDef) => { status: 202; body: QueryAccepted };
 
 export class LocalAnswers implements AsyncAnswers {
-  private readonly pending: PendingQueries<unknown, Pick<AcceptedWork, 'metric' | 'answer'>>;
+  private readonly pending: PendingQueries<unknown, Pick<AcceptedWork, 'metric' | 'answer' | 'audit'>>;
 
   constructor(
     pending: PendingOptions,
@@ -63,7 +66,7 @@ export class LocalAnswers implements AsyncAnswers {
 
   accept(work: AcceptedWork): string {
     const queryId = this.newId();
-    this.pending.add(queryId, work.principal, { metric: work.metric, answer: work.answer }, work.work);
+    this.pending.add(queryId, work.principal, { metric: work.metric, answer: work.answer, audit: work.audit }, work.work);
     return queryId;
   }
 
@@ -71,7 +74,8 @@ export class LocalAnswers implements AsyncAnswers {
     if (waitMs > 0) await this.pending.settledWithin(queryId, Math.min(waitMs, this.syncBudgetMs));
     const pending = this.pending.find(queryId, principal);
     if (!pending) throw unknownQuery();
-    const { metric, answer } = pending.context;
+    const { metric, answer, audit } = pending.context;
+    noteAuditSubject(audit);
     if (!pending.settled) return this.running(queryId, metric);
     if ('error' in pending.settled) throw pending.settled.error;
     if ('evicted' in pending.settled) {

@@ -5,6 +5,8 @@
  */
 import { ApiError } from '../contract/errors';
 import type { AccessLogger } from './accessLog';
+import { auditedRoute, auditLineOf, isAnswer } from './auditLine';
+import { withAuditScope, type AuditSubject } from './auditScope';
 import type { RateLimiter } from './rateLimit';
 import { matchRoute } from './routes';
 import type { MetricsService } from './service';
@@ -17,6 +19,8 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   body: string;
   principal: string;
+  /** The person whose Google ID token was verified, when there is one: logged in the audit line. */
+  verifiedEmail?: string;
 }
 
 export interface ApiResponse {
@@ -71,6 +75,7 @@ function retryAfterSeconds(error: ApiError): number {
 interface LogFields {
   metric?: string;
   code?: string;
+  reason?: string;
   cached?: boolean;
   queryId?: string;
 }
@@ -80,6 +85,8 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
   let routeName = request.path;
   let fields: LogFields;
   let response: ApiResponse;
+  let answerBody: unknown;
+  let subject: AuditSubject | undefined;
   try {
     let match: ReturnType<typeof matchRoute>;
     try {
@@ -101,14 +108,21 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       });
     }
     const body = request.method === 'POST' ? decodeBody(request) : undefined;
-    const result = await match.route.handle({
-      service: context.service,
-      params: match.params,
-      query: request.query,
-      body,
-      principal: request.principal,
-      waitMs: preferredWaitMs(request.headers.prefer),
-    });
+    const route = match.route;
+    const scoped = await withAuditScope(() =>
+      route.handle({
+        service: context.service,
+        params: match.params,
+        query: request.query,
+        body,
+        principal: request.principal,
+        waitMs: preferredWaitMs(request.headers.prefer),
+      }),
+    );
+    subject = scoped.subject;
+    if ('error' in scoped) throw scoped.error;
+    const result = scoped.result;
+    answerBody = result.body;
     const meta = (result.body as { meta?: { cached?: boolean; queryId?: string } }).meta;
     fields = { metric: result.metric, cached: meta?.cached, queryId: meta?.queryId };
     response = { status: result.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(result.body) };
@@ -116,22 +130,44 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
     if (error instanceof ApiError) {
       const retry: Record<string, string> = error.code === 'RATE_LIMITED' ? { 'retry-after': String(retryAfterSeconds(error)) } : {};
       response = errorResponse(error, retry);
-      fields = { code: error.code, metric: typeof error.details?.metric === 'string' ? error.details.metric : undefined };
+      const named = error.details?.metric;
+      // Only a name the catalog knows: an unknown one is the caller's free text.
+      const metric = typeof named === 'string' && context.service.catalog.get(named) ? named : undefined;
+      fields = { code: error.code, metric, reason: typeof error.details?.reason === 'string' ? error.details.reason : undefined };
     } else {
       context.reportInternal(error);
       response = errorResponse(new ApiError('INTERNAL', INTERNAL_MESSAGE));
       fields = { code: 'INTERNAL' };
     }
   }
+  const time = new Date().toISOString();
+  const durationMs = Math.round((performance.now() - started) * 100) / 100;
+  const audited = auditedRoute(request.method, routeName);
+  if (audited && isAnswer(response.status)) {
+    context.log(
+      auditLineOf({
+        time,
+        principal: request.principal,
+        ...(request.verifiedEmail ? { email: request.verifiedEmail } : {}),
+        method: request.method,
+        route: audited,
+        status: response.status,
+        durationMs,
+        subject,
+        ...(fields.code ? { error: { code: fields.code, reason: fields.reason, metric: fields.metric } } : { body: answerBody }),
+      }),
+    );
+    return response;
+  }
   context.log({
-    time: new Date().toISOString(),
+    time,
     principal: request.principal,
     method: request.method,
     route: routeName,
     ...(fields.metric ? { metric: fields.metric } : {}),
     status: response.status,
     ...(fields.code ? { code: fields.code } : {}),
-    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    durationMs,
     ...(fields.cached !== undefined ? { cached: fields.cached } : {}),
     ...(fields.queryId ? { queryId: fields.queryId } : {}),
   });

@@ -37,6 +37,7 @@ import { LocalAnswers, SignedAnswers, type AsyncAnswers } from './asyncAnswers';
 import { RequestLedger } from './executionLedger';
 import { QueryTokens, type QueryTokenPayload, type ReplayKind } from './queryTokens';
 import { ResultCache } from './resultCache';
+import { currentAuditSubject, metricSubject, noteAuditSubject, resolvedSubject } from './auditScope';
 import { LIMITS } from '../contract/limits';
 import type { LakeManifest } from '../contract/snapshot';
 
@@ -201,6 +202,7 @@ export class MetricsService implements SeriesSource {
 
   async getMetric(name: string): Promise<MetricDetail & { meta: Meta }> {
     const metric = resolveMetric(this.catalog, name);
+    noteAuditSubject(metricSubject('metric', metric));
     const sources = sourceTablesOf(metric);
     const tables = tableFreshness(await this.engine.snapshot(), sources, this.options.now());
     return {
@@ -217,6 +219,7 @@ export class MetricsService implements SeriesSource {
     const started = this.options.now();
     const metric = resolveMetric(this.catalog, name);
     const definition = resolveDimension(this.catalog, metric, dimension, 'dimension');
+    noteAuditSubject(metricSubject('dimension_values', metric, { dimension }));
     const baseMeta = { metric: metric.name, metricVersion: metric.version, engine: this.engine.name };
     if (definition.values) {
       return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
@@ -246,7 +249,9 @@ export class MetricsService implements SeriesSource {
   /** Validates and resolves a query body: bad input fails here, before the engine is asked anything. */
   check(body: unknown): { request: ResolvedQuery; limit?: number } {
     const parsed = parseQueryRequest(body);
-    return { request: resolveQuery(this.catalog, parsed), limit: parsed.limit };
+    const request = resolveQuery(this.catalog, parsed);
+    noteAuditSubject(resolvedSubject('query', request));
+    return { request, limit: parsed.limit };
   }
 
   /** Validates, resolves and compiles at a snapshot without running anything: what benches and tests pin. */
@@ -310,6 +315,7 @@ export class MetricsService implements SeriesSource {
       work,
       answer: (result, id) => answer(result as T, id),
       ledger,
+      audit: currentAuditSubject(),
       issuedAtMs: resumed?.issuedAtMs ?? this.options.now(),
       ...(resumed ? { expiresAtMs: resumed.expiresAtMs } : {}),
     });
@@ -484,6 +490,7 @@ export class MetricsService implements SeriesSource {
   forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<ForecastResult>> {
     const request = parseForecastRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
+    this.noteInsightSubject('forecast', metric, request, { horizon: request.horizon });
     return this.within(
       () => this.admission.admit(principal, () => this.insights.forecast(request)),
       { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed },
@@ -495,11 +502,25 @@ export class MetricsService implements SeriesSource {
   anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<AnomalyResult>> {
     const request = parseAnomalyRequest(body);
     const metric = resolveMetric(this.catalog, request.metric);
+    this.noteInsightSubject('anomalies', metric, request, request.dimensions?.length ? { dimensions: [...request.dimensions] } : {});
     return this.within(
       () => this.admission.admit(principal, () => this.insights.anomalies(request)),
       { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed },
       (result) => result,
     );
+  }
+
+  /** For the audit: the series a forecast or anomaly search reads, as the catalog resolves it (its own errors surface later, as before). */
+  private noteInsightSubject(kind: 'forecast' | 'anomalies', metric: MetricDef, request: QueryRequest, extra: { horizon?: number; dimensions?: string[] }): void {
+    const { metric: name, from, to, grain, filters } = request;
+    // Only names the catalog knows for this metric; a wrong one fails the request later anyway.
+    const dimensions = extra.dimensions?.filter((dimension) => metric.dimensions.includes(dimension));
+    const known = { ...extra, ...(dimensions ? { dimensions } : {}) };
+    try {
+      noteAuditSubject(resolvedSubject(kind, resolveQuery(this.catalog, { metric: name, from, to, grain, ...(filters ? { filters } : {}) }), known));
+    } catch {
+      noteAuditSubject(metricSubject(kind, metric));
+    }
   }
 
   /** A metric's series and its forecast, answered in full (the CLI and tests; no 202). */

@@ -64,7 +64,7 @@ export function auditLineOf(answered: AnsweredRequest): AuditLine {
     principal: answered.principal,
     ...(answered.email ? { email: answered.email } : {}),
     method: answered.method,
-    route: answered.route,
+    route: answered.route.slice(answered.route.indexOf(' ') + 1),
     ...subject,
     status: answered.status,
     ...(answered.error ? { code: answered.error.code, ...(answered.error.reason ? { reason: answered.error.reason } : {}) } : {}),

@@ -1,5 +1,7 @@
 /** `snaq serve` (what `npm start` runs): the local stack, with a clean stop on SIGINT/SIGTERM. */
-import { jsonLinesTo } from '../api/accessLog';
+import { jsonLinesTo, teeLoggers } from '../api/accessLog';
+import { AuditFileWriter, auditLogConfigFromEnv } from '../api/auditFiles';
+import { isAuditLine } from '../contract/audit';
 import { serverConfigFromEnv } from '../api/config';
 import { startLocalServer } from '../api/server';
 import { DEV_CREDENTIALS } from '../contract/devCredentials';
@@ -11,6 +13,7 @@ import { openLocalService } from './localStack';
 
 export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
   const config = serverConfigFromEnv();
+  const auditConfig = auditLogConfigFromEnv();
   if (flags.port !== undefined) config.port = flags.port;
   if (flags.host !== undefined) config.host = flags.host;
   const lakeDir = chooseLakeDir(flags.lake).dir;
@@ -20,9 +23,17 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
     say,
     service: { queryTimeoutMs: config.queryTimeoutMs, syncBudgetMs: config.syncBudgetMs },
   });
+  // Every line to stdout; audit lines also to the rotating files `snaq audit` reads.
+  const auditFiles = new AuditFileWriter({ ...auditConfig, warn: say });
+  const log = teeLoggers(
+    jsonLinesTo((line) => process.stdout.write(line)),
+    (entry) => {
+      if (isAuditLine(entry)) auditFiles.write(entry);
+    },
+  );
   let server;
   try {
-    server = await startLocalServer({ service, config, log: jsonLinesTo((line) => process.stdout.write(line)) });
+    server = await startLocalServer({ service, config, log });
   } catch (error) {
     await service.engine.close();
     throw error;
@@ -42,6 +53,7 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
     [
       `snaq metrics API listening on ${server.url} (engine: duckdb, lake: ${lakeDir})`,
       workbench ? `  Workbench (the sidebar on an emulated sheet): ${server.url}/` : '  No workbench: run `npm run build` first.',
+      `  Audit trail: ${path.resolve(auditConfig.dir)} (one file per UTC day, kept ${auditConfig.retentionDays} days; read it with npx snaq audit)`,
       `  Requests must be SigV4-signed: service execute-api, region ${config.region}.`,
       config.usesDevCredentials
         ? `  Development key: ${DEV_CREDENTIALS.accessKeyId} / ${DEV_CREDENTIALS.secretAccessKey}`
@@ -56,6 +68,7 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
       await server.close();
       await workbench?.close();
       await service.engine.close();
+      await auditFiles.flush();
       say('Stopped.');
       resolve();
     };

@@ -13,7 +13,7 @@ import type { FilterScalar } from './types';
 /** The `type` of every audit line; other lines of the same stream (access lines, operator logs) lack it. */
 export const AUDIT_LINE_TYPE = 'snaq.audit';
 
-/** Routes whose answers are audited: those that answer about a metric. */
+/** Routes whose answers are audited (method and pattern): those that answer about a metric. */
 export const AUDITED_ROUTES = [
   'POST /v1/query',
   'GET /v1/query/{id}',
@@ -48,7 +48,8 @@ export interface AuditLine {
   email?: string;
   // what
   method: string;
-  route: AuditedRoute;
+  /** The route pattern, as in access lines: `/v1/query`, `/v1/metrics/{name}`. */
+  route: string;
   kind: AuditKind;
   metric?: string;
   metricVersion?: number;

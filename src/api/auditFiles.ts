@@ -11,6 +11,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { AuditLine } from '../contract/audit';
+import { parseAuditLines, utcDay } from './auditQuery';
 
 export const DEFAULT_LOG_DIR = path.join('.snaq', 'logs');
 export const DEFAULT_LOG_RETENTION_DAYS = 90;
@@ -181,4 +182,18 @@ export class AuditFileWriter {
       if (file.day < oldestKept) await fsp.rm(path.join(this.options.dir, file.name), { force: true });
     }
   }
+}
+
+/** Every audit line of the files that can hold lines at or after `sinceMs` (by their day), oldest file first. */
+export async function readAuditTrail(dir: string, sinceMs: number): Promise<{ lines: AuditLine[]; skipped: number; files: number }> {
+  const fromDay = utcDay(sinceMs);
+  const files = (await listAuditFiles(dir)).filter((file) => file.day >= fromDay);
+  const lines: AuditLine[] = [];
+  let skipped = 0;
+  for (const file of files) {
+    const parsed = parseAuditLines(await fsp.readFile(path.join(dir, file.name), 'utf8'));
+    lines.push(...parsed.lines);
+    skipped += parsed.skipped;
+  }
+  return { lines, skipped, files: files.length };
 }

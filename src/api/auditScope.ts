@@ -18,7 +18,9 @@ interface Scope {
 const scopes = new AsyncLocalStorage<Scope>();
 
 /** Runs one request's handling; `subject()` says what the service noted during it. */
-export async function withAuditScope<T>(handle: () => Promise<T>): Promise<{ result: T; subject: AuditSubject | undefined } | { error: unknown; subject: AuditSubject | undefined }> {
+export async function withAuditScope<T>(
+  handle: () => Promise<T>,
+): Promise<{ result: T; subject: AuditSubject | undefined } | { error: unknown; subject: AuditSubject | undefined }> {
   const scope: Scope = {};
   try {
     const result = await scopes.run(scope, handle);

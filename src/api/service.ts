@@ -511,7 +511,12 @@ export class MetricsService implements SeriesSource {
   }
 
   /** For the audit: the series a forecast or anomaly search reads, as the catalog resolves it (its own errors surface later, as before). */
-  private noteInsightSubject(kind: 'forecast' | 'anomalies', metric: MetricDef, request: QueryRequest, extra: { horizon?: number; dimensions?: string[] }): void {
+  private noteInsightSubject(
+    kind: 'forecast' | 'anomalies',
+    metric: MetricDef,
+    request: QueryRequest,
+    extra: { horizon?: number; dimensions?: string[] },
+  ): void {
     const { metric: name, from, to, grain, filters } = request;
     // Only names the catalog knows for this metric; a wrong one fails the request later anyway.
     const dimensions = extra.dimensions?.filter((dimension) => metric.dimensions.includes(dimension));

@@ -1,5 +1,5 @@
 /**
- * `snaq`: the data team's command line. serve · metrics · query · forecast · anomalies · lake generate/status/rollback · source seed.
+ * `snaq`: the data team's command line. serve · metrics · query · forecast · anomalies · audit · lake generate/status/rollback · source seed.
  * Errors are one line on stderr and a non-zero exit; results go to stdout.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -30,7 +30,17 @@ import { serve } from './serve';
 import { parseFilters } from './filters';
 import { runAnomalies } from './anomaliesCommand';
 import { runLakeExport, runLakeExportJob, runLakeRollback, runLakeStatus } from './lakeCommands';
-import { CliError, exportErrorSentence, keptAsideSentence, pseudonymKeyErrorSentence, lakeErrorSentence, sourceErrorSentence } from './messages';
+import { AuditFlagError } from '../api/auditQuery';
+import { runAudit } from './auditCommand';
+import {
+  CliError,
+  auditFlagSentence,
+  exportErrorSentence,
+  keptAsideSentence,
+  pseudonymKeyErrorSentence,
+  lakeErrorSentence,
+  sourceErrorSentence,
+} from './messages';
 
 function numeric(name: string) {
   return (raw: string): number => {
@@ -193,6 +203,16 @@ export function buildProgram(): Command {
     .option('--lake <dir>', 'lake directory')
     .action(runAnomalies);
 
+  program
+    .command('audit')
+    .description("Who pulled which metric, from the local server's audit files (SNAQ_LOG_DIR, default .snaq/logs); --unused: metrics nobody used.")
+    .option('--since <when>', 'window start: 7d, 12h, 2w, a day YYYY-MM-DD (JST) or an instant with its zone', '7d')
+    .option('--metric <name>', 'only answers about this metric')
+    .option('--who <email|principal>', 'only answers to this person (e-mail) or IAM principal (full ARN or its last part)')
+    .option('--unused', "list the catalog's metrics with no successful query, forecast or anomaly answer in the window")
+    .option('--format <format>', 'table, csv (RFC 4180) or json', 'table')
+    .action(runAudit);
+
   const lake = program.command('lake').description('The lake: a sample to generate, its snapshots, history and freshness, rollback.');
   lake
     .command('generate')
@@ -303,6 +323,7 @@ export async function main(argv: string[]): Promise<number> {
 function errorSentence(error: unknown, lang: Lang): string {
   if (error instanceof ApiError) return `${error.code}: ${localizeError({ code: error.code, message: error.message, details: error.details }, lang)}`;
   if (error instanceof CliError) return error.sentence(lang);
+  if (error instanceof AuditFlagError) return auditFlagSentence(error, lang);
   if (error instanceof LakeError) return lakeErrorSentence(error, lang);
   if (error instanceof SourceError) return sourceErrorSentence(error, lang);
   if (error instanceof ExportError) return exportErrorSentence(error, lang);

@@ -9,6 +9,7 @@ import { qualitySummary } from '../lake/quality';
 import { MIN_PSEUDONYM_KEY_BYTES, PSEUDONYM_KEY_ENV, type PseudonymKeyError } from '../lake/pseudonym';
 import type { LakeError, LakeProblem } from '../lake/manifest';
 import type { Lang } from '../contract/types';
+import type { AuditFlagError, AuditFlagProblem } from '../api/auditQuery';
 
 /** An error the CLI prints as one sentence in the reader's language; `message` is the English one. */
 export class CliError extends Error {
@@ -143,4 +144,16 @@ export function exportSummary(result: ExportResult, lang: Lang): string {
     return `スナップショット ${result.manifest.snapshotId} を公開しました（${result.full ? '全件' : '差分'}、${tables.length} テーブル ${rows} 行、読んだ行 ${read}、変わった行 ${changed}、品質チェック合格、${seconds} 秒）。`;
   }
   return `Published snapshot ${result.manifest.snapshotId} (${result.full ? 'full' : 'incremental'}: ${rows} rows in ${tables.length} tables, ${read} read, ${changed} changed; quality gate passed) in ${seconds} s.`;
+}
+
+/** Japanese for `snaq audit`'s flag problems; the English is the AuditFlagError's own message (src/api/auditQuery.ts). */
+const JA_AUDIT_FLAG: Record<AuditFlagProblem, (value: string) => string> = {
+  bad_since: (v) =>
+    `--since には 7d・12h・2w のような期間、日付 YYYY-MM-DD（JST）、またはタイムゾーン付きの時刻（2026-11-30T09:00+09:00）を指定してください（"${v}" は使えません）。`,
+  unused_with_filter: (v) => `--unused は誰も使っていない指標の一覧なので、${v} とは一緒に使えません（--since だけ指定できます）。`,
+  bad_format: (v) => `--format には table・csv・json のどれかを指定してください（"${v}" は使えません）。`,
+};
+
+export function auditFlagSentence(error: AuditFlagError, lang: Lang): string {
+  return lang === 'ja' ? JA_AUDIT_FLAG[error.reason](error.value) : error.message;
 }

@@ -1,0 +1,82 @@
+/** `snaq audit`: who pulled what from the local server's audit files (SNAQ_LOG_DIR), and which metrics nobody used. */
+import path from 'node:path';
+import { auditLogConfigFromEnv, readAuditTrail } from '../api/auditFiles';
+import { AUDIT_COLUMNS, AuditFlagError, auditRow, parseSince, selectAuditLines, toCsv, unusedMetrics } from '../api/auditQuery';
+import { jstMinute } from '../contract/dates';
+import type { Lang } from '../contract/types';
+import { loadCatalog } from '../catalog/catalog';
+import { searchMetrics } from '../catalog/describe';
+import { langFromEnv, newTable } from './format';
+
+export interface AuditFlags {
+  since: string;
+  metric?: string;
+  who?: string;
+  unused?: boolean;
+  format: string;
+}
+
+const FORMATS = ['table', 'csv', 'json'] as const;
+
+export async function runAudit(flags: AuditFlags): Promise<void> {
+  const lang = langFromEnv();
+  const format = flags.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new AuditFlagError('bad_format', flags.format, `--format takes table, csv or json, not "${flags.format}".`);
+  if (flags.unused && (flags.metric !== undefined || flags.who !== undefined)) {
+    throw new AuditFlagError(
+      'unused_with_filter',
+      flags.metric !== undefined ? '--metric' : '--who',
+      '--unused lists the metrics nobody used, so it takes only --since.',
+    );
+  }
+  const now = Date.now();
+  const sinceMs = parseSince(flags.since, now);
+  const { dir } = auditLogConfigFromEnv();
+  const trail = await readAuditTrail(dir, sinceMs);
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (trail.files === 0)
+    say(lang === 'ja' ? `${path.resolve(dir)} にこの期間の監査ログはありません。` : `No audit files for this window in ${path.resolve(dir)}.`);
+  if (trail.skipped > 0) {
+    say(
+      lang === 'ja'
+        ? `読めない行を ${trail.skipped} 行とばしました（書き込み途中の行など）。`
+        : `Skipped ${trail.skipped} unreadable line(s) (for example one torn by a crash).`,
+    );
+  }
+  const lines = selectAuditLines(trail.lines, { sinceMs, metric: flags.metric, who: flags.who });
+  const window = lang === 'ja' ? `${jstMinute(new Date(sinceMs).toISOString())} 以降` : `since ${jstMinute(new Date(sinceMs).toISOString())}`;
+
+  if (flags.unused) {
+    const unused = unusedMetrics(searchMetrics(loadCatalog()), lines);
+    if (format === 'json')
+      return print(
+        JSON.stringify(
+          unused.map(({ name, title, owner, status, version }) => ({ name, title, owner, status, version })),
+          null,
+          2,
+        ),
+      );
+    const header = ['metric', lang === 'ja' ? '名前' : 'title', 'owner', 'status', 'version'];
+    const rows = unused.map((metric) => [metric.name, metric.title[lang], metric.owner, metric.status, String(metric.version)]);
+    if (format === 'csv') return print(toCsv([header, ...rows]), '');
+    const table = newTable(header);
+    table.push(...rows);
+    return print(`${table.toString()}\n${unusedFooter(unused.length, window, lang)}`);
+  }
+
+  if (format === 'json') return print(JSON.stringify(lines, null, 2));
+  if (format === 'csv') return print(toCsv([[...AUDIT_COLUMNS], ...lines.map((line) => auditRow(line, 'iso'))]), '');
+  const table = newTable([...AUDIT_COLUMNS]);
+  table.push(...lines.map((line) => auditRow(line, 'jst')));
+  print(`${table.toString()}\n${lang === 'ja' ? `${lines.length} 件の回答（${window}）` : `${lines.length} answer(s) ${window}`}`);
+}
+
+function unusedFooter(count: number, window: string, lang: Lang): string {
+  return lang === 'ja'
+    ? `${window}、誰も使っていない指標は ${count} 個です（クエリ・予測・異常検知で成功した回答を利用と数えます）。`
+    : `${count} metric(s) nobody used ${window} (a use is a successful query, forecast or anomaly answer).`;
+}
+
+function print(text: string, end = '\n'): void {
+  process.stdout.write(`${text}${end}`);
+}

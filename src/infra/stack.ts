@@ -39,6 +39,7 @@ import { LAKE_TABLES } from '../contract/lakeSchema';
 import { GLUE_DATABASE_NAME, addLakeGlueTables } from './glueTables';
 import { DEFAULT_EXPORT_IMAGE_DIR, DEFAULT_EXPORT_SCHEDULE, EXPORT_CONTAINER_NAME, EXPORT_JOB_COMMAND, LakeExportJob } from './exportJob';
 import { ExportAlarms } from './exportAlarms';
+import { AuditQueries } from './auditQueries';
 
 export { GLUE_DATABASE_NAME, GLUE_TYPES } from './glueTables';
 
@@ -56,6 +57,9 @@ const NOT_BUILT_HANDLER = 'exports.handler=async()=>({statusCode:503,body:"not b
 export function lambdaBundleExists(dir: string = DEFAULT_LAMBDA_CODE_DIR): boolean {
   return fs.existsSync(path.join(dir, LAMBDA_BUNDLE_FILE));
 }
+
+/** The audit trail's retention in CloudWatch, matching the local server's default (api/auditFiles.ts). */
+export const AUDIT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
 
 export interface SnaqMetricsStackProps extends StackProps {
   /** The bucket holding the Parquet lake (the Aurora export). */
@@ -84,6 +88,8 @@ export interface SnaqMetricsStackProps extends StackProps {
   lambdaCodeDir?: string;
   /** Athena result reuse, in minutes (SNAQ_ATHENA_REUSE_MINUTES; default 60). */
   athenaReuseMinutes?: number;
+  /** How long the function's log group (the audit trail) is kept (default 90 days, as the local files). */
+  auditLogRetention?: logs.RetentionDays;
 
   // ---------------------------------------------------------------- The lake export job (exportJob.ts)
   /** The VPC of the Aurora cluster, where the job runs (imported by id: no lookups). */
@@ -128,6 +134,9 @@ export interface SnaqMetricsStackProps extends StackProps {
 export class SnaqMetricsStack extends Stack {
   readonly api: apigw.RestApi;
   readonly handler: lambda.Function;
+  /** The function's log group: its audit lines, and the saved Logs Insights queries over them. */
+  readonly functionLogGroup: logs.LogGroup;
+  readonly auditQueries: AuditQueries;
   readonly workGroup: athena.CfnWorkGroup;
   readonly addonPolicy: iam.ManagedPolicy;
   readonly alarmTopic: sns.Topic;
@@ -185,7 +194,10 @@ export class SnaqMetricsStack extends Stack {
     const workGroupArn = this.formatArn({ service: 'athena', resource: 'workgroup', resourceName: workGroupName });
 
     // ---------------------------------------------------------------- Lambda
-    const functionLogGroup = new logs.LogGroup(this, 'FunctionLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    // The function's stdout holds the audit trail (one line per answer, contract/audit.ts): kept as long as the local files.
+    const functionLogGroup = new logs.LogGroup(this, 'FunctionLogs', { retention: props.auditLogRetention ?? AUDIT_LOG_RETENTION });
+    this.functionLogGroup = functionLogGroup;
+    this.auditQueries = new AuditQueries(this, 'AuditQueries', { logGroup: functionLogGroup, folder: this.stackName });
     const role = new iam.Role(this, 'FunctionRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'snaq metrics API: Athena on one workgroup, Glue on snaq_lake, S3 on the lake prefix and the results prefix.',

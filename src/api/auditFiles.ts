@@ -5,7 +5,7 @@
  *
  * Writing never holds a request: `write` queues the line and returns; one loop appends the queue in
  * order. A failed append (a full disk, a folder removed) drops that batch, tells the operator once
- * per kind of failure, and the next lines try again; the request that logged never sees it. The
+ * until an append succeeds again, and the next lines try again; the request that logged never sees it. The
  * queue is bounded, so a disk that stalls cannot eat the server's memory.
  */
 import { promises as fsp } from 'node:fs';
@@ -73,7 +73,7 @@ export interface AuditFileWriterOptions extends AuditLogConfig {
   maxFileBytes?: number;
   maxPendingBytes?: number;
   now?: () => number;
-  /** The operator's log: a failure, once per kind until writing works again. */
+  /** The operator's log: a failure, once until writing works again. */
   warn?: (message: string) => void;
 }
 
@@ -146,7 +146,7 @@ export class AuditFileWriter {
       } catch (error) {
         this.dropped += batch.length;
         const code = (error as NodeJS.ErrnoException).code ?? 'error';
-        this.failed(code, `audit files: could not append to ${this.options.dir} (${code}); ${batch.length} line(s) dropped. Requests are unaffected.`);
+        this.failed('append', `audit files: could not append to ${this.options.dir} (${code}); ${batch.length} line(s) dropped. Requests are unaffected.`);
         // Start from what is on disk next time: the size we knew may be wrong now.
         this.current = undefined;
       }

@@ -249,7 +249,15 @@ export class MetricsService implements SeriesSource {
   /** Validates and resolves a query body: bad input fails here, before the engine is asked anything. */
   check(body: unknown): { request: ResolvedQuery; limit?: number } {
     const parsed = parseQueryRequest(body);
-    const request = resolveQuery(this.catalog, parsed);
+    let request: ResolvedQuery;
+    try {
+      request = resolveQuery(this.catalog, parsed);
+    } catch (error) {
+      // A refusal still says which metric it was about, when the catalog knows the name.
+      const metric = this.catalog.get(parsed.metric);
+      if (metric) noteAuditSubject(metricSubject('query', metric));
+      throw error;
+    }
     noteAuditSubject(resolvedSubject('query', request));
     return { request, limit: parsed.limit };
   }

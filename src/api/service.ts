@@ -253,9 +253,9 @@ export class MetricsService implements SeriesSource {
     try {
       request = resolveQuery(this.catalog, parsed);
     } catch (error) {
-      // A refusal still says which metric it was about, when the catalog knows the name.
+      // A refusal still says which metric and range it was about (dates and grain are validated words, not free text).
       const metric = this.catalog.get(parsed.metric);
-      if (metric) noteAuditSubject(metricSubject('query', metric));
+      if (metric) noteAuditSubject(metricSubject('query', metric, { from: parsed.from, to: parsed.to, ...(parsed.grain ? { grain: parsed.grain } : {}) }));
       throw error;
     }
     noteAuditSubject(resolvedSubject('query', request));

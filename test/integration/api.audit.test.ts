@@ -95,6 +95,7 @@ test('refusals are audited with their code and reason, and nothing the catalog d
     [AUDIT_LINE_TYPE, 'query', 404, 'UNKNOWN_METRIC', 'unknown_metric', undefined],
     [AUDIT_LINE_TYPE, 'forecast', 400, 'INVALID_ARGUMENT', expect.any(String), undefined],
   ]);
+  expect(lines[0]).toMatchObject({ from: '2024-01-01', to: '2024-02-01' });
   for (const line of lines) {
     expect(JSON.stringify(line)).not.toContain(secret);
     expect(line).not.toHaveProperty('filters');

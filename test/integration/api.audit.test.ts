@@ -8,6 +8,8 @@ import { startLocalApi, type LocalApi } from '../support/localApi';
 import { AUDIT_LINE_TYPE, isAuditLine, type AuditLine } from '../../src/contract/audit';
 import { handleApiRequest } from '../../src/api/http';
 import type { LogLine } from '../../src/api/accessLog';
+import { MetricsService } from '../../src/api/service';
+import { loadCatalog } from '../../src/catalog/catalog';
 
 let lake: TestLake;
 let api: LocalApi;
@@ -194,4 +196,36 @@ test('the verified person is logged beside the principal when the request carrie
   await handleApiRequest(request, context);
   expect(log[0]).toMatchObject({ type: AUDIT_LINE_TYPE, principal: 'local-developer', email: 'hanako@snaq.me', metric: 'boxes_shipped', status: 200 });
   expect(log[1]).not.toHaveProperty('email');
+});
+
+test('on Lambda (signed 202 ids, any instance answers the poll) the poll replays the request and is audited once with it', async () => {
+  const signed = new MetricsService(loadCatalog(), api.engine, { queryTokenKey: 'a-test-key-of-at-least-32-bytes-long!' });
+  const log: LogLine[] = [];
+  const context = { service: signed, log: (line: LogLine) => log.push(line), reportInternal: (error: unknown) => log.push({ error } as never) };
+  const request = (method: string, path: string, body: unknown, prefer: string) => ({
+    method,
+    path,
+    query: {},
+    headers: { 'content-type': 'application/json', prefer },
+    body: body === undefined ? '' : JSON.stringify(body),
+    principal: 'arn:aws:iam::123456789012:user/snaq-addon',
+  });
+  const body = { metric: 'box_revenue', from: '2022-01-01', to: '2023-01-01', grain: 'month', filters: { plan: 'every4weeks' } };
+  const accepted = await handleApiRequest(request('POST', '/v1/query', body, 'wait=0'), context);
+  expect(accepted.status).toBe(202);
+  const { queryId } = JSON.parse(accepted.body);
+  const polled = await handleApiRequest(request('GET', `/v1/query/${encodeURIComponent(queryId)}`, undefined, 'wait=20'), context);
+  expect(polled.status).toBe(200);
+  expect(log).toHaveLength(2);
+  expect(isAuditLine(log[0])).toBe(false);
+  expect(log[1]).toMatchObject({
+    type: AUDIT_LINE_TYPE,
+    route: '/v1/query/{id}',
+    kind: 'query',
+    metric: 'box_revenue',
+    grain: 'month',
+    filters: [{ dimension: 'plan', values: ['every4weeks'] }],
+    status: 200,
+    rows: 12,
+  });
 });

@@ -1,6 +1,15 @@
 /** Builds the audit line of an answered request from what the route returned or threw, and what the service noted. */
 import { AUDIT_LINE_TYPE, AUDITED_ROUTES, type AuditedRoute, type AuditKind, type AuditLine } from '../contract/audit';
+import { createHash } from 'node:crypto';
 import type { AuditSubject } from './auditScope';
+
+/**
+ * A query id as logs may hold it: a local id (a UUID) as it is; a signed Lambda id, which carries the
+ * request itself (queryTokens.ts), as a short digest, so no body reaches the log by that road.
+ */
+export function loggedQueryId(queryId: string): string {
+  return queryId.length <= 64 ? queryId : `sha256:${createHash('sha256').update(queryId).digest('hex').slice(0, 16)}`;
+}
 
 const KIND_OF_ROUTE: Record<AuditedRoute, AuditKind> = {
   'POST /v1/query': 'query',
@@ -72,7 +81,7 @@ export function auditLineOf(answered: AnsweredRequest): AuditLine {
     ...(typeof meta.bytesScanned === 'number' ? { bytesScanned: meta.bytesScanned } : {}),
     ...(typeof meta.cached === 'boolean' ? { cached: meta.cached } : {}),
     ...(meta.snapshotId ? { snapshotId: meta.snapshotId } : {}),
-    ...(meta.queryId ? { queryId: meta.queryId } : {}),
+    ...(meta.queryId ? { queryId: loggedQueryId(meta.queryId) } : {}),
     durationMs: answered.durationMs,
   };
 }

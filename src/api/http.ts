@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../contract/errors';
 import type { AccessLogger } from './accessLog';
-import { auditedRoute, auditLineOf, isAnswer } from './auditLine';
+import { auditedRoute, auditLineOf, isAnswer, loggedQueryId } from './auditLine';
 import { withAuditScope, type AuditSubject } from './auditScope';
 import type { RateLimiter } from './rateLimit';
 import { matchRoute } from './routes';
@@ -169,7 +169,7 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
     ...(fields.code ? { code: fields.code } : {}),
     durationMs,
     ...(fields.cached !== undefined ? { cached: fields.cached } : {}),
-    ...(fields.queryId ? { queryId: fields.queryId } : {}),
+    ...(fields.queryId ? { queryId: loggedQueryId(fields.queryId) } : {}),
   });
   return response;
 }

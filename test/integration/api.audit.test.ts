@@ -218,6 +218,10 @@ test('on Lambda (signed 202 ids, any instance answers the poll) the poll replays
   expect(polled.status).toBe(200);
   expect(log).toHaveLength(2);
   expect(isAuditLine(log[0])).toBe(false);
+  // The signed id carries the request: the log keeps a digest of it, never the id.
+  expect(queryId.length).toBeGreaterThan(64);
+  expect(log[0]!.queryId).toMatch(/^sha256:[0-9a-f]{16}$/);
+  expect(JSON.stringify(log)).not.toContain(queryId.slice(0, 40));
   expect(log[1]).toMatchObject({
     type: AUDIT_LINE_TYPE,
     route: '/v1/query/{id}',

@@ -46,6 +46,15 @@ export function queryColumns(query: ResolvedQuery): Map<string, Set<string>> {
  * top of that (the dimension's column and the keys of any join it needs). Filtering by `d` reads the same.
  */
 export function metricLineage(metric: MetricDef): MetricLineage {
+  let lineage = computed.get(metric);
+  if (!lineage) computed.set(metric, (lineage = lineageOf(metric)));
+  return lineage;
+}
+
+/** Definitions never change while the process runs: each metric's lineage is worked out once. */
+const computed = new WeakMap<MetricDef, MetricLineage>();
+
+function lineageOf(metric: MetricDef): MetricLineage {
   const base = queryColumns({ metric, ...RANGE, dimensions: [], filters: [] });
   const byDimension: Record<string, TableColumns> = {};
   for (const dimension of metric.dimensions) {

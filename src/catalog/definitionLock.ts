@@ -139,8 +139,10 @@ export function formatLock(lock: DefinitionLock): string {
 }
 
 export interface LockProblems {
-  /** Definition changed under the same (or a lower) version: only a person can fix these. */
+  /** Definition changed under the same version: only a person can fix these. */
   silentChanges: string[];
+  /** Version lower than the locked one: caches and sheets key on versions, which only go up. */
+  lowered: string[];
   /** New, removed or re-versioned metrics: the lock is behind; regenerating records them. */
   stale: string[];
   /** Same definition, same version, different SQL: the compiler changed. */
@@ -149,12 +151,13 @@ export interface LockProblems {
 
 /** Compares the committed lock with the catalog as it is now. */
 export function compareLocks(committed: DefinitionLock, current: DefinitionLock): LockProblems {
-  const problems: LockProblems = { silentChanges: [], stale: [], compilerChanges: [] };
+  const problems: LockProblems = { silentChanges: [], lowered: [], stale: [], compilerChanges: [] };
   for (const name of [...new Set([...Object.keys(committed), ...Object.keys(current)])].sort()) {
     const before = committed[name];
     const now = current[name];
     if (!before || !now) problems.stale.push(name);
-    else if (now.version <= before.version && now.definitionHash !== before.definitionHash) problems.silentChanges.push(name);
+    else if (now.version < before.version) problems.lowered.push(name);
+    else if (now.version === before.version && now.definitionHash !== before.definitionHash) problems.silentChanges.push(name);
     else if (now.version !== before.version) problems.stale.push(name);
     else if (now.sqlHash !== before.sqlHash) problems.compilerChanges.push(name);
   }
@@ -167,6 +170,7 @@ export function lockMessages(problems: LockProblems): string[] {
   for (const name of problems.silentChanges) {
     messages.push(`Metric ${name}'s definition changed: raise its version and add a changelog entry (then ${LOCK_COMMAND}).`);
   }
+  for (const name of problems.lowered) messages.push(`Metric ${name}'s version went down: versions only go up; raise it above the locked one instead.`);
   if (problems.stale.length) {
     messages.push(`The definition lock is out of date for ${problems.stale.join(', ')} (new, removed or re-versioned): run ${LOCK_COMMAND}.`);
   }
@@ -180,11 +184,11 @@ export type Regeneration = { ok: true; text: string; problems: LockProblems } | 
 
 /**
  * The new lock text, or a refusal naming the metrics whose definition changed under the same
- * version: regenerating must never launder a silent change into the lock.
+ * version (or whose version went down): regenerating must never launder a silent change into the lock.
  */
 export function regenerateLock(committed: DefinitionLock | undefined, catalog: Catalog): Regeneration {
   const current = buildLock(catalog);
   const problems = compareLocks(committed ?? {}, current);
-  if (problems.silentChanges.length) return { ok: false, messages: lockMessages({ ...problems, stale: [], compilerChanges: [] }) };
+  if (problems.silentChanges.length || problems.lowered.length) return { ok: false, messages: lockMessages({ ...problems, stale: [], compilerChanges: [] }) };
   return { ok: true, text: formatLock(current), problems };
 }

@@ -106,7 +106,7 @@ describe('the check names the metric and says what to do', () => {
     const raised = buildLock(
       catalogWith({ ...metric('box_revenue'), minGroupSize: 10, version: 2, changelog: [...metric('box_revenue').changelog, secondVersion] }),
     );
-    expect(compareLocks(committed, raised)).toEqual({ silentChanges: [], stale: ['box_revenue'], compilerChanges: [] });
+    expect(compareLocks(committed, raised)).toEqual({ silentChanges: [], lowered: [], stale: ['box_revenue'], compilerChanges: [] });
     const added = { ...metric('box_revenue'), name: 'box_revenue_net' };
     const withNew = buildLock(createCatalog([...METRIC_DEFINITIONS, added], TODAY));
     const messages = lockMessages(compareLocks(committed, withNew));
@@ -119,8 +119,16 @@ describe('the check names the metric and says what to do', () => {
       Object.entries(current).map(([name, entry]) => [name, name === 'skip_rate' || name === 'revenue' ? { ...entry, sqlHash: '0'.repeat(64) } : entry]),
     );
     const problems = compareLocks(compiledBefore, current);
-    expect(problems).toEqual({ silentChanges: [], stale: [], compilerChanges: ['revenue', 'skip_rate'] });
+    expect(problems).toEqual({ silentChanges: [], lowered: [], stale: [], compilerChanges: ['revenue', 'skip_rate'] });
     expect(lockMessages(problems)).toEqual(['The compiler changed the SQL of revenue, skip_rate: run npm run catalog:lock and review the diff.']);
+  });
+
+  test('a version that went down is refused, even with the definition unchanged', () => {
+    const lowered: DefinitionLock = { ...committed, churn_rate: { ...committed.churn_rate!, version: 3 } };
+    const problems = compareLocks(lowered, buildLock(loadCatalog()));
+    expect(problems.lowered).toEqual(['churn_rate']);
+    expect(lockMessages(problems)).toEqual(["Metric churn_rate's version went down: versions only go up; raise it above the locked one instead."]);
+    expect(regenerateLock(lowered, loadCatalog()).ok).toBe(false);
   });
 
   test('a removed metric makes the lock stale too', () => {
@@ -143,12 +151,16 @@ describe('regenerating the lock', () => {
     const reshuffled = Object.fromEntries(Object.entries(committed).reverse());
     const outcome = regenerateLock({ ...reshuffled, revenue: { ...committed.revenue!, sqlHash: 'f'.repeat(64) } }, catalog);
     if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
-    expect(outcome.problems).toEqual({ silentChanges: [], stale: ['box_revenue'], compilerChanges: ['revenue'] });
+    expect(outcome.problems).toEqual({ silentChanges: [], lowered: [], stale: ['box_revenue'], compilerChanges: ['revenue'] });
     const written = JSON.parse(outcome.text) as DefinitionLock;
     expect(Object.keys(written)).toEqual(Object.keys(written).sort());
     expect(written.box_revenue!.version).toBe(2);
     expect(written.revenue).toEqual(committed.revenue);
-    expect(regenerateLock(written, catalog)).toEqual({ ok: true, text: outcome.text, problems: { silentChanges: [], stale: [], compilerChanges: [] } });
+    expect(regenerateLock(written, catalog)).toEqual({
+      ok: true,
+      text: outcome.text,
+      problems: { silentChanges: [], lowered: [], stale: [], compilerChanges: [] },
+    });
   });
 
   test('a first lock (no file yet) records every metric', () => {

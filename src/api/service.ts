@@ -28,6 +28,7 @@ import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
 import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
+import { metricLineage } from '../catalog/lineage';
 import { sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { EngineHealth, QueryEngine } from '../engine/types';
@@ -211,6 +212,8 @@ export class MetricsService implements SeriesSource {
       minGroupSize: metric.minGroupSize,
       sources,
       freshness: { dataAsOf: oldestSnapshot(tables), met: tables.every((table) => table.met), tables },
+      changelog: metric.changelog,
+      lineage: metricLineage(metric),
       meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name }),
     };
   }

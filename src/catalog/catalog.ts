@@ -84,7 +84,55 @@ function checkText(metric: MetricDef, field: 'title' | 'description' | 'definiti
   }
 }
 
-function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>): void {
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar day in YYYY-MM-DD, not after `today` (also YYYY-MM-DD, so text order is date order). */
+function checkChangeDate(name: string, version: number, date: unknown, today: string): void {
+  const match = typeof date === 'string' ? ISO_DAY.exec(date) : null;
+  const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+  if (!parsed || parsed.toISOString().slice(0, 10) !== date) {
+    throw new CatalogError(name, `the changelog entry for version ${version} has date "${String(date)}"; write a real day as YYYY-MM-DD.`);
+  }
+  if ((date as string) > today) throw new CatalogError(name, `the changelog entry for version ${version} is dated ${date as string}, in the future.`);
+}
+
+/**
+ * Versions 1…version each have one entry, in order, dated in order and not in the future, saying
+ * what changed and why in both languages: a raised version always explains itself.
+ */
+function checkChangelog(metric: MetricDef, today: string): void {
+  const name = metric.name;
+  const changelog = metric.changelog;
+  if (!Array.isArray(changelog)) throw new CatalogError(name, 'it has no changelog; version 1 needs an entry saying it is the first definition.');
+  changelog.forEach((entry, index) => {
+    if (entry.version !== index + 1) {
+      throw new CatalogError(name, `changelog entry ${index + 1} is for version ${entry.version}; list versions 1, 2, 3… once each, oldest first.`);
+    }
+    checkChangeDate(name, entry.version, entry.date, today);
+    const previous = changelog[index - 1];
+    if (previous && entry.date < previous.date)
+      throw new CatalogError(name, `the changelog entry for version ${entry.version} is dated before version ${previous.version}'s.`);
+    for (const field of ['change', 'why'] as const) {
+      for (const lang of ['ja', 'en'] as const) {
+        if (!entry[field]?.[lang]?.trim())
+          throw new CatalogError(name, `the changelog entry for version ${entry.version} has no ${lang === 'ja' ? 'Japanese' : 'English'} "${field}".`);
+      }
+    }
+  });
+  if (changelog.length !== metric.version) {
+    throw new CatalogError(
+      name,
+      changelog.length < metric.version
+        ? `version ${metric.version} has no changelog entry; add one with its date, what changed and why.`
+        : `the changelog has an entry for version ${changelog.length}, but the metric is at version ${metric.version}.`,
+    );
+  }
+}
+
+/** The compiler's own names for the statement's parts; a model alias must not shadow them. */
+const COMPILER_ALIASES = new Set(['pr', 'c', 'num', 'den', 'parts']);
+
+function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>, today: string): void {
   const name = metric.name;
   if (!SNAKE_CASE.test(name)) throw new CatalogError(name, 'the name must be snake_case.');
   checkText(metric, 'title');
@@ -93,6 +141,7 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
   if (!metric.owner.trim()) throw new CatalogError(name, 'it has no owner.');
   if (!UNITS.has(metric.unit)) throw new CatalogError(name, `unit "${metric.unit}" is not one of JPY, count, ratio, score.`);
   if (!Number.isInteger(metric.version) || metric.version < 1) throw new CatalogError(name, 'version must be a positive integer.');
+  checkChangelog(metric, today);
   if (!Number.isInteger(metric.minGroupSize) || metric.minGroupSize < 1) {
     throw new CatalogError(name, 'minGroupSize must be a positive integer.');
   }
@@ -107,6 +156,9 @@ function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>):
 
   const measures = measuresOf(metric);
   for (const measure of measures) {
+    for (const alias of [measure.model.alias, ...measure.model.joins.map((join) => join.alias)]) {
+      if (COMPILER_ALIASES.has(alias)) throw new CatalogError(name, `model "${measure.model.name}" uses alias "${alias}", which the compiler uses itself.`);
+    }
     const checkExpr = checkModel(name, measure.model);
     for (const [where, expr] of measureExprs(measure)) checkExpr(where, expr);
     const declared = (measure.aggregate as { nonNegative?: unknown }).nonNegative;
@@ -148,13 +200,14 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-export function createCatalog(definitions: readonly MetricDef[]): Catalog {
+/** `today` is the JST day changelog dates may not be after (default: now). */
+export function createCatalog(definitions: readonly MetricDef[], today: string = jstToday()): Catalog {
   const byName = new Map<string, MetricDef>();
   for (const metric of definitions) {
     if (byName.has(metric.name)) throw new CatalogError(metric.name, 'the name is used twice.');
     byName.set(metric.name, metric);
   }
-  for (const metric of definitions) checkMetric(metric, byName);
+  for (const metric of definitions) checkMetric(metric, byName, today);
 
   return {
     list: () => definitions,
@@ -178,6 +231,10 @@ export function createCatalog(definitions: readonly MetricDef[]): Catalog {
       return measuresOf(metric).some((measure) => Object.prototype.hasOwnProperty.call(measure.model.personalData ?? {}, name));
     },
   };
+}
+
+function jstToday(): string {
+  return new Date(Date.now() + 9 * 3_600_000).toISOString().slice(0, 10);
 }
 
 let loaded: Catalog | undefined;

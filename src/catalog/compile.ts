@@ -240,6 +240,15 @@ export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: Co
   return { dialect: dialect.name, sql, params: builder.params, columns: publicColumns(query), hasGroupSize: true };
 }
 
+/**
+ * Each measure's statement exactly as compileQuery writes it into m0, m1…, beside the model it reads:
+ * lineage.ts reads the columns from these, so what a metric is said to read is what it runs.
+ */
+export function measureStatements(query: ResolvedQuery, dialect: Dialect, options: CompileOptions): Array<{ model: ModelDef; sql: string }> {
+  const builder = new StatementBuilder(query, dialect, options.snapshotId);
+  return measuresOf(query.metric).map((measure) => ({ model: measure.model, sql: builder.measure(measure) }));
+}
+
 /** The distinct values of one dimension, read from the smallest table that holds it. */
 export function compileDimensionValues(metric: MetricDef, name: string, dialect: Dialect, options: CompileOptions): CompiledQuery {
   const model = measuresOf(metric)[0]!.model;

@@ -5,7 +5,7 @@
  */
 import type { Grain } from '../contract/dates';
 import type { TableName } from '../contract/lakeSchema';
-import type { LocalizedText, MetricStatus, Unit } from '../contract/types';
+import type { LocalizedText, MetricChangelogEntry, MetricStatus, Unit } from '../contract/types';
 
 export interface DimensionDef {
   title: LocalizedText;
@@ -99,6 +99,11 @@ export interface MetricDef {
   status: MetricStatus;
   replacedBy?: string;
   version: number;
+  /**
+   * One entry per version, oldest first, the last for `version`: raising the version needs its entry,
+   * and the definition lock (definitionLock.ts) needs the raise whenever the definition changes.
+   */
+  changelog: readonly MetricChangelogEntry[];
   compute: Computation;
   /**
    * Whether a value can never be below 0, so forecast and anomaly bounds are clamped at 0. A property

@@ -131,6 +131,31 @@ export interface MetricDetail extends MetricSummary {
   minGroupSize: number;
   sources: string[];
   freshness: { dataAsOf: string | null; met: boolean; tables: TableFreshness[] };
+  /** Every version of the definition, oldest first: when, what changed and why. */
+  changelog: readonly MetricChangelogEntry[];
+  /** The lake tables and columns the compiled SQL reads. */
+  lineage: MetricLineage;
+}
+
+/** One version of a metric's definition. */
+export interface MetricChangelogEntry {
+  version: number;
+  /** YYYY-MM-DD (JST) the version took effect. */
+  date: string;
+  change: LocalizedText;
+  why: LocalizedText;
+}
+
+/** Columns per lake table, each list sorted: `{ boxes: ['price_jpy', 'shipped_at'] }`. */
+export type TableColumns = Record<string, string[]>;
+
+/**
+ * What a metric reads, taken from its compiled SQL: `base` without dimensions, and per dimension
+ * the columns splitting or filtering by it reads on top (its column and the join keys to reach it).
+ */
+export interface MetricLineage {
+  base: TableColumns;
+  byDimension: Record<string, TableColumns>;
 }
 
 export interface MetricList {

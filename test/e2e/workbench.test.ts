@@ -94,6 +94,19 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-block-ja.png') });
   }, 120_000);
 
+  test('a metric page shows its changelog and the lake columns it reads, in the reader’s language', async () => {
+    await sidebar.locator('button.link').first().click();
+    await sidebar.locator('#search').fill('解約率');
+    await sidebar.locator('button[data-metric="churn_rate"]').click();
+    await sidebar.locator('#changelog summary').click();
+    expect(await sidebar.locator('#changelog summary').innerText()).toBe('変更履歴 (v1)');
+    expect(await sidebar.locator('#changelog li[data-version="1"]').innerText()).toMatch(/^v1 · 2026-11-29 最初の定義。 理由: /);
+    await sidebar.locator('#lineage summary').click();
+    expect(await sidebar.locator('.lineage-base li').allInnerTexts()).toEqual(['subscriptions → canceled_at, started_at']);
+    expect(await sidebar.locator('li[data-dimension="prefecture"] li').allInnerTexts()).toEqual(['subscriptions → user_id', 'users → prefecture, user_id']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-metric-lineage-ja.png') });
+  }, 60_000);
+
   test('insert a row above → refresh all → the block moved and refreshed', async () => {
     await page.locator('#cell-A1').click();
     await page.locator('#insert-row').click();

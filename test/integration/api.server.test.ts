@@ -65,6 +65,17 @@ describe('catalog routes', () => {
     expect(body.freshness.met).toBe(false); // the test lake is a fixed, old snapshot
   });
 
+  test('GET /v1/metrics/{name} has its changelog and the lake columns its compiled SQL reads', async () => {
+    const { body } = await getJson<any>('/v1/metrics/churn_rate');
+    expect(body.changelog).toEqual([
+      { version: 1, date: '2026-11-29', change: { ja: '最初の定義。', en: 'First definition.' }, why: expect.objectContaining({ en: expect.any(String) }) },
+    ]);
+    expect(body.changelog).toHaveLength(body.version);
+    expect(body.lineage.base).toEqual({ subscriptions: ['canceled_at', 'started_at'] });
+    expect(body.lineage.byDimension.prefecture).toEqual({ subscriptions: ['user_id'], users: ['prefecture', 'user_id'] });
+    expect(Object.keys(body.lineage.byDimension)).toEqual(body.dimensions.map((d: any) => d.name));
+  });
+
   test('dimension values: enumerated ones from the catalog, others from the lake', async () => {
     const plan = await getJson<any>('/v1/metrics/box_revenue/dimensions/plan/values');
     expect(plan.body.values).toEqual(['biweekly', 'every4weeks']);

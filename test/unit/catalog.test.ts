@@ -7,11 +7,23 @@ import { boxesModel, diagnosesModel, ratingsModel, shopOrdersModel, snackRequest
 import { resolveQuery } from '../../src/catalog/resolve';
 import { ApiError } from '../../src/contract/errors';
 import { AGE_BANDS } from '../../src/contract/privacyPolicy';
+import type { MetricChangelogEntry } from '../../src/contract/types';
+
+/** The day the changelog checks treat as today, so "the future" does not move under the tests. */
+const TODAY = '2026-12-01';
 
 const PII_DIMENSIONS = ['email', 'user_name', 'name_kana', 'phone', 'address', 'birth_date', 'user_id'];
 
 const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
 const withChange = (change: Partial<MetricDef>): MetricDef[] => [...METRIC_DEFINITIONS.filter((m) => m.name !== 'box_revenue'), { ...base(), ...change }];
+/** A well-formed entry for version 2, dated after version 1 and before the tests' "today". */
+const secondVersion = (change: Partial<MetricChangelogEntry> = {}): MetricChangelogEntry => ({
+  version: 2,
+  date: '2026-11-30',
+  change: { ja: '割引を除外', en: 'Discounts excluded' },
+  why: { ja: '経理の定義に合わせるため', en: 'To match the accounting definition' },
+  ...change,
+});
 /** box_revenue's sum over a changed copy of the boxes model. */
 const withBoxesModel = (change: Partial<typeof boxesModel>): MetricDef[] =>
   withChange({
@@ -153,6 +165,48 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
     ['a missing English definition', withChange({ definition: { ja: '定義', en: '' } }), /"box_revenue": definition has no English text/],
     ['an unknown unit', withChange({ unit: 'USD' as never }), /"box_revenue": unit "USD"/],
     ['a zero version', withChange({ version: 0 }), /"box_revenue": version must be a positive integer/],
+    ['a raised version without its changelog entry', withChange({ version: 2 }), /"box_revenue": version 2 has no changelog entry/],
+    ['no changelog at all', withChange({ changelog: undefined as never }), /"box_revenue": it has no changelog/],
+    [
+      'a changelog entry ahead of the version',
+      withChange({ changelog: [...base().changelog, secondVersion()] }),
+      /"box_revenue": the changelog has an entry for version 2, but the metric is at version 1/,
+    ],
+    [
+      'changelog entries out of order',
+      withChange({ version: 2, changelog: [secondVersion(), ...base().changelog] }),
+      /"box_revenue": changelog entry 1 is for version 2/,
+    ],
+    [
+      'a version listed twice',
+      withChange({ version: 2, changelog: [...base().changelog, { ...secondVersion(), version: 1 }] }),
+      /"box_revenue": changelog entry 2 is for version 1/,
+    ],
+    [
+      'a change dated in the future',
+      withChange({ version: 2, changelog: [...base().changelog, secondVersion({ date: '2999-01-01' })] }),
+      /"box_revenue": .*version 2 is dated 2999-01-01, in the future/,
+    ],
+    [
+      'a change dated on no real day',
+      withChange({ version: 2, changelog: [...base().changelog, secondVersion({ date: '2026-02-30' })] }),
+      /"box_revenue": .*version 2 has date "2026-02-30"; write a real day as YYYY-MM-DD/,
+    ],
+    [
+      'a change dated in another format',
+      withChange({ version: 2, changelog: [...base().changelog, secondVersion({ date: '2026/12/01' })] }),
+      /"box_revenue": .*version 2 has date "2026\/12\/01"/,
+    ],
+    [
+      'a change dated before the previous one',
+      withChange({ version: 2, changelog: [...base().changelog, secondVersion({ date: '2026-01-01' })] }),
+      /"box_revenue": .*version 2 is dated before version 1/,
+    ],
+    [
+      'a change that does not say why',
+      withChange({ version: 2, changelog: [...base().changelog, secondVersion({ why: { ja: '理由', en: ' ' } })] }),
+      /"box_revenue": .*version 2 has no English "why"/,
+    ],
     ['a fractional minimum group size', withChange({ minGroupSize: 2.5 }), /"box_revenue": minGroupSize/],
     ['a deprecated metric without replacement', withChange({ status: 'deprecated' }), /"box_revenue": a deprecated metric must name an active replacement/],
     ['an active metric with a replacement', withChange({ replacedBy: 'revenue' }), /"box_revenue": only a deprecated metric has a replacement/],
@@ -199,7 +253,17 @@ describe('catalog validation fails fast, naming the metric and the problem', () 
       /"box_revenue": the aggregate reads b\.price_yen, but table boxes has no column "price_yen"/,
     ],
   ])('%s', (_name, definitions, message) => {
-    expect(() => createCatalog(definitions)).toThrow(message);
+    expect(() => createCatalog(definitions, TODAY)).toThrow(message);
+  });
+
+  test('a raised version with a well-formed entry loads, and every metric of the real catalog explains each of its versions', () => {
+    expect(() => createCatalog(withChange({ version: 2, changelog: [...base().changelog, secondVersion()] }), TODAY)).not.toThrow();
+    for (const metric of loadCatalog().list())
+      expect(metric.changelog.map((entry) => entry.version)).toEqual(Array.from({ length: metric.version }, (_, i) => i + 1));
+  });
+
+  test('a change dated today (JST) is not in the future', () => {
+    expect(() => createCatalog(withChange({ version: 2, changelog: [...base().changelog, secondVersion({ date: TODAY })] }), TODAY)).not.toThrow();
   });
 });
 

@@ -3,13 +3,14 @@
  * typed for Sheets (periods and timestamps as Dates, numbers as numbers); headers follow the
  * spreadsheet's language unless `lang=` says otherwise.
  */
-import type { Cell, Column, FreshnessReport, Lang, MetricDetail, MetricList, QueryRequest, QueryResult, TableFreshness } from '../../contract/types';
+import type { Cell, Column, FreshnessReport, Lang, Meta, MetricDetail, MetricList, QueryRequest, QueryResult, TableFreshness } from '../../contract/types';
 import { callApi } from './apiClient';
 import { dataEdgeNotes, footnoteRows } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
-import { sharedResult, ttlUntil } from './sharedResults';
+import { versionedBy } from './metricVersions';
+import { cacheKeyOf, sharedResult, ttlUntil, type VersionedBy } from './sharedResults';
 import { parseDimensions, parseFilters, parseGrain, parseMetricName, parseOptions, parseRange, type ArgumentContext } from './sheetArguments';
 
 /** A custom function has 30 s; bundle loading and writing the cells need some of it. */
@@ -30,14 +31,40 @@ export function startCall(platform: Platform): Call {
   return { platform, lang, deadline: now + CUSTOM_FUNCTION_BUDGET_MS, args: { lang, today: platform.dayOf(new Date(now)), dayOf: platform.dayOf } };
 }
 
+/** The metric a request is about (a query, forecast, anomalies or a metric's page), if any. */
+function metricOf(path: string, body: unknown): string | undefined {
+  const named = (body as { metric?: unknown } | null | undefined)?.metric;
+  if (typeof named === 'string') return named;
+  const page = /^\/v1\/metrics\/([^/?]+)$/.exec(path);
+  return page ? decodeURIComponent(page[1]!) : undefined;
+}
+
 export function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: unknown, ttlSeconds: (result: T) => number): T {
   const settings = readSettings(call.platform.scriptProperties, call.lang);
+  const api = { platform: call.platform, settings, lang: call.lang, deadline: call.deadline };
+  const request = JSON.stringify([settings.endpoint, method, path, body ?? null]);
+  const metric = metricOf(path, body);
+  // An answer about a metric is cached per version of its definition: a new version is never answered from an old entry.
+  const version =
+    metric === undefined
+      ? undefined
+      : versionedBy<T & { meta?: Meta }>(
+          {
+            platform: call.platform,
+            endpoint: settings.endpoint,
+            deadline: call.deadline,
+            loadCatalog: () => callApi(api, 'get', '/v1/metrics') as MetricList,
+          },
+          metric,
+          (known) => call.platform.cache.get(cacheKeyOf(call.platform, request, known)) !== null,
+        );
   return sharedResult<T>({
     platform: call.platform,
-    request: JSON.stringify([settings.endpoint, method, path, body ?? null]),
+    request,
     deadline: call.deadline,
-    load: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline }, method, path, body) as T,
+    load: () => callApi(api, method, path, body) as T,
     ttlSeconds,
+    ...(version ? { version: version as VersionedBy<T> } : {}),
   });
 }
 

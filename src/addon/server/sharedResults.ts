@@ -52,6 +52,21 @@ export function writeChunked(cache: CacheLike, key: string, value: string, ttlSe
   return true;
 }
 
+/**
+ * A result about one metric is cached per version of its definition (metricVersions.ts):
+ * - `expected` is the version the catalog says the service is at now, or undefined when nobody
+ *   knows (the entry is then only for executions waiting on the same request, for seconds);
+ * - an entry whose own version (`of`) is not `expected` is never served, and an answer of another
+ *   version is stored under that version's key, never under `expected`'s;
+ * - an answer that names no version (a service older than versions) is cached as before.
+ */
+export interface VersionedBy<T> {
+  expected: number | undefined;
+  of(result: T): number | undefined;
+  /** Told the version an answer came with, so the next request's key can follow it. */
+  learned(version: number | undefined): void;
+}
+
 export interface SharedResultOptions<T> {
   platform: Pick<Platform, 'cache' | 'documentProperties' | 'crypto' | 'sleep' | 'now'>;
   /** The normalised request: equal requests must give equal text. */
@@ -61,17 +76,35 @@ export interface SharedResultOptions<T> {
   load(): T;
   /** How long the result may be served, in seconds (the cache caps it at 6 h). */
   ttlSeconds(result: T): number;
+  /** For a result about one metric: the version its entry must have. */
+  version?: VersionedBy<T>;
 }
 
-export function cacheKeyOf(platform: SharedResultOptions<unknown>['platform'], request: string): string {
+/** `version`: the metric version the entry is for; `null` for "not known yet" (a short-lived slot). */
+export function cacheKeyOf(platform: SharedResultOptions<unknown>['platform'], request: string, version?: number | null): string {
   const epoch = platform.documentProperties.getProperty(EPOCH_PROPERTY) ?? '0';
+  const versioned = version === undefined ? request : `${request}|v${version ?? '?'}`;
   // Cache keys are limited to 250 characters, so the request is hashed.
-  return `snaq:r:${platform.crypto.sha256Hex(`${epoch}|${request}`).slice(0, 48)}`;
+  return `snaq:r:${platform.crypto.sha256Hex(`${epoch}|${versioned}`).slice(0, 48)}`;
 }
 
-function cached<T>(cache: CacheLike, key: string): T | undefined {
-  const text = readChunked(cache, key);
-  return text === null ? undefined : (JSON.parse(text) as T);
+/** What the not-yet-known slot holds: which version's entry the answer is under (never a second copy). */
+const ANSWERED_BY = 'snaq:answeredBy';
+
+/**
+ * The entry for `request` at `key`: followed from the not-yet-known slot to the version that
+ * answered, and refused when another version than the one now known answered it.
+ */
+function cached<T>(platform: SharedResultOptions<T>['platform'], key: string, request: string, version?: VersionedBy<T>): T | undefined {
+  const text = readChunked(platform.cache, key);
+  if (text === null) return undefined;
+  const result = JSON.parse(text) as T;
+  if (!version) return result;
+  const pointer = (result as Record<string, unknown> | null)?.[ANSWERED_BY];
+  if (typeof pointer === 'number') return cached(platform, cacheKeyOf(platform, request, pointer), request, { ...version, expected: undefined });
+  const answered = version.of(result);
+  if (version.expected !== undefined && answered !== undefined && answered !== version.expected) return undefined;
+  return result;
 }
 
 type Claim<T> = { mine: true; token: string } | { mine: false; arrived?: T };
@@ -82,10 +115,10 @@ type Claim<T> = { mine: true; token: string } | { mine: false; arrived?: T };
  * the key. The owner stores its result before it clears its claim, so seeing no claim and no result
  * in the same read means nobody has it.
  */
-function claim<T>(platform: SharedResultOptions<T>['platform'], key: string, inFlightKey: string): Claim<T> {
+function claim<T>(platform: SharedResultOptions<T>['platform'], key: string, inFlightKey: string, lookup: () => T | undefined): Claim<T> {
   const seen = platform.cache.getAll([inFlightKey, key]);
   if (seen[key] !== undefined) {
-    const arrived = cached<T>(platform.cache, key);
+    const arrived = lookup();
     if (arrived !== undefined) return { mine: false, arrived };
   }
   if (seen[inFlightKey] !== undefined) return { mine: false };
@@ -98,30 +131,48 @@ function claim<T>(platform: SharedResultOptions<T>['platform'], key: string, inF
 
 /** The cached result, the result of an identical request in flight, or a fresh one. */
 export function sharedResult<T>(options: SharedResultOptions<T>): T {
-  const { platform } = options;
-  const key = cacheKeyOf(platform, options.request);
+  const { platform, version } = options;
+  const key = cacheKeyOf(platform, options.request, version ? (version.expected ?? null) : undefined);
   const inFlightKey = `${key}:in-flight`;
-  const hit = cached<T>(platform.cache, key);
+  const lookup = () => cached<T>(platform, key, options.request, version);
+  const hit = lookup();
   if (hit !== undefined) return hit;
 
-  const outcome = claim<T>(platform, key, inFlightKey);
+  const outcome = claim<T>(platform, key, inFlightKey, lookup);
   if (!outcome.mine) {
     if (outcome.arrived !== undefined) return outcome.arrived;
     // Another execution is fetching this very request: wait for its result while time allows.
     while (platform.now() + POLL_MS < options.deadline - 8_000) {
       platform.sleep(POLL_MS);
       if (platform.cache.get(inFlightKey) === null) break; // finished or gave up: look once more below
-      const arrived = cached<T>(platform.cache, key);
+      const arrived = lookup();
       if (arrived !== undefined) return arrived;
     }
     // The owner writes the result before it clears its claim, so a result is there unless it failed.
-    const arrived = cached<T>(platform.cache, key);
+    const arrived = lookup();
     if (arrived !== undefined) return arrived;
   }
 
   try {
     const result = options.load();
-    writeChunked(platform.cache, key, JSON.stringify(result), Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result)))));
+    const ttl = Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result))));
+    if (!version) {
+      writeChunked(platform.cache, key, JSON.stringify(result), ttl);
+      return result;
+    }
+    const answered = version.of(result);
+    version.learned(answered);
+    const text = JSON.stringify(result);
+    // A service too old to say its version: cached as before versions were known.
+    if (answered === undefined) {
+      writeChunked(platform.cache, key, text, ttl);
+      return result;
+    }
+    // Kept under the version that answered, so it is served exactly while that version is current.
+    const stored = writeChunked(platform.cache, cacheKeyOf(platform, options.request, answered), text, ttl);
+    // The not-yet-known slot only points executions already waiting on this request to it.
+    if (stored && version.expected === undefined)
+      writeChunked(platform.cache, key, JSON.stringify({ [ANSWERED_BY]: answered }), Math.min(ttl, IN_FLIGHT_TTL_S));
     return result;
   } finally {
     // Clear only our own claim: after its TTL someone else may hold the key.

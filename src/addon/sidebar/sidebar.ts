@@ -4,7 +4,7 @@
  * refresh schedule; and the connection settings. Everything is reachable from the keyboard.
  */
 import { jstMinute } from '../../contract/dates';
-import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult } from '../../contract/types';
+import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
 import type { ScheduleView } from '../server/schedule';
@@ -108,7 +108,55 @@ async function showMetric(name: string): Promise<void> {
       { class: `badge ${fresh.met ? 'ok' : 'warn'}`, id: 'freshness' },
       `${text.dataAsOf}: ${jstOrDash(fresh.dataAsOf)} · ${fresh.met ? text.sloMet : text.sloMissed}`,
     ),
+    changelogSection(metric),
+    lineageSection(metric),
     queryBuilder(metric),
+  );
+}
+
+/** Every version, newest first: when, what changed, and why. Folded: most visits want the numbers. */
+function changelogSection(metric: MetricDetail): HTMLElement {
+  return h(
+    'details',
+    { id: 'changelog' },
+    h('summary', {}, `${text.changelog} (v${metric.version})`),
+    h(
+      'ol',
+      { reversed: true },
+      ...[...(metric.changelog ?? [])]
+        .reverse()
+        .map((entry) =>
+          h(
+            'li',
+            { 'data-version': String(entry.version) },
+            h('strong', {}, `v${entry.version} · ${entry.date}`),
+            ` ${entry.change[lang]}`,
+            h('span', { class: 'hint' }, ` ${text.changeWhy}: ${entry.why[lang]}`),
+          ),
+        ),
+    ),
+  );
+}
+
+function tableColumnItems(columns: TableColumns): HTMLLIElement[] {
+  return Object.entries(columns).map(([table, names]) => h('li', { 'data-table': table }, h('code', {}, table), ` → ${names.join(', ')}`));
+}
+
+/** The lake tables and columns the metric's SQL reads, and what each dimension adds. */
+function lineageSection(metric: MetricDetail): HTMLElement | null {
+  if (!metric.lineage) return null; // a service older than the lineage
+  const byDimension = metric.dimensions
+    .filter((dimension) => metric.lineage.byDimension[dimension.name])
+    .map((dimension) =>
+      h('li', { 'data-dimension': dimension.name }, dimension.title[lang], h('ul', {}, ...tableColumnItems(metric.lineage.byDimension[dimension.name]!))),
+    );
+  return h(
+    'details',
+    { id: 'lineage' },
+    h('summary', {}, text.lineage),
+    h('ul', { class: 'lineage-base' }, ...tableColumnItems(metric.lineage.base)),
+    byDimension.length ? h('p', { class: 'hint' }, text.lineageByDimension) : null,
+    byDimension.length ? h('ul', { class: 'lineage-dimensions' }, ...byDimension) : null,
   );
 }
 

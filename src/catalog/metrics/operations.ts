@@ -1,5 +1,6 @@
 /** Fulfilment metrics. Owner: operations. */
 import type { MetricDef } from '../vocabulary';
+import { FIRST_DEFINITION } from './changelog';
 import { boxesDue, boxesShipped } from './measures';
 
 export const operationsMetrics: MetricDef[] = [
@@ -19,6 +20,7 @@ export const operationsMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: boxesShipped },
   },
   {
@@ -37,6 +39,7 @@ export const operationsMetrics: MetricDef[] = [
     minGroupSize: 10,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: {
       type: 'ratio',
       numerator: boxesDue("b.status = 'skipped'"),

@@ -1,5 +1,6 @@
 /** Merchandising metrics. Owner: merchandising. */
 import type { MetricDef } from '../vocabulary';
+import { FIRST_DEFINITION } from './changelog';
 import { ratingsModel, snackRequestsModel } from '../models';
 import { boxUnits, eventsAt, shopUnits } from './measures';
 
@@ -25,6 +26,7 @@ export const productMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'sum', parts: [boxUnits, shopUnits] },
   },
   {
@@ -43,6 +45,7 @@ export const productMetrics: MetricDef[] = [
     minGroupSize: 10,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     // Ratings are 1 to 5: a mean of them is never below 0 (an average is not derived as such).
     nonNegative: true,
     compute: {
@@ -71,6 +74,7 @@ export const productMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: eventsAt(snackRequestsModel, 'q.requested_at') },
   },
 ];

@@ -1,5 +1,6 @@
 /** Money metrics. Owner: finance. All amounts are tax-inclusive yen as charged. */
 import type { MetricDef } from '../vocabulary';
+import { FIRST_DEFINITION } from './changelog';
 import { activeSubscriptions, boxRevenue, shopRevenue } from './measures';
 
 const ALL_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -28,6 +29,7 @@ export const revenueMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
   },
   {
@@ -46,6 +48,7 @@ export const revenueMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: boxRevenue },
   },
   {
@@ -64,6 +67,7 @@ export const revenueMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: shopRevenue },
   },
   {
@@ -85,6 +89,7 @@ export const revenueMetrics: MetricDef[] = [
     minGroupSize: 10,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'ratio', numerator: boxRevenue, denominator: activeSubscriptions('period_end') },
   },
   {
@@ -100,6 +105,7 @@ export const revenueMetrics: MetricDef[] = [
     status: 'deprecated',
     replacedBy: 'revenue',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
   },
 ];

@@ -1,5 +1,6 @@
 /** Subscription metrics. Owner: growth. A "subscriber" is one subscription contract. */
 import type { MetricDef } from '../vocabulary';
+import { FIRST_DEFINITION } from './changelog';
 import { diagnosesModel } from '../models';
 import { activeSubscriptions, canceledSubscriptions, eventsAt, newSubscriptions } from './measures';
 
@@ -22,6 +23,7 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: activeSubscriptions('period_end') },
   },
   {
@@ -40,6 +42,7 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: newSubscriptions },
   },
   {
@@ -58,6 +61,7 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: canceledSubscriptions },
   },
   {
@@ -79,6 +83,7 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 10,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'ratio', numerator: canceledSubscriptions, denominator: activeSubscriptions('period_start') },
   },
   {
@@ -97,6 +102,7 @@ export const subscriberMetrics: MetricDef[] = [
     minGroupSize: 1,
     status: 'active',
     version: 1,
+    changelog: [FIRST_DEFINITION],
     compute: { type: 'measure', measure: eventsAt(diagnosesModel, 'dg.answered_at') },
   },
 ];

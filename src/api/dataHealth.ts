@@ -59,7 +59,8 @@ export class DataHealth {
     }
     const failedChecks = freshness.flatMap((table) => {
       const last = figures.byTable[table.table]?.lastQuality;
-      return last && !last.passed ? [{ table: table.table, checks: last.failedChecks, at: last.at, report: last.report }] : [];
+      const failedHere = last && !last.passed && (last.failedChecks === null || last.failedChecks.length > 0);
+      return last && failedHere ? [{ table: table.table, checks: last.failedChecks, at: last.at, report: last.report }] : [];
     });
     return { lateTables, failedChecks };
   }

@@ -138,8 +138,8 @@ export interface MetricDetail extends MetricSummary {
 export interface MetricHealth {
   /** Source tables whose served snapshot is older than their SLO now. */
   lateTables: string[];
-  /** Source tables whose last quality gate run failed, with the checks that failed on them. */
-  failedChecks: Array<{ table: string; checks: string[]; at: string; report: string }>;
+  /** Source tables that failed checks in the last quality gate run over them (checks null: the run's line does not say which). */
+  failedChecks: Array<{ table: string; checks: string[] | null; at: string; report: string }>;
   /** Set when the lake's history could not be read: quality results are then unknown, not good. */
   historyUnavailable?: true;
 }
@@ -152,8 +152,8 @@ export interface QualityGateResult {
   passed: boolean;
   /** The full report, relative to the lake's root (`quality/<runId>.json`). */
   report: string;
-  /** The checks that failed on this table (empty when it passed, or when other tables failed the run). */
-  failedChecks: string[];
+  /** The checks that failed on this table (empty when it passed, or when only other tables failed the run); null when the run's line does not say (written before issue 13: see the report). */
+  failedChecks: string[] | null;
 }
 
 /** One JST day of freshness SLO attainment: the share of its whole hours within the SLO. */

@@ -32,7 +32,8 @@ export function lastQualityOf(history: readonly HistoryEntry[], table: string): 
     if (!last || Date.parse(entry.at) >= Date.parse(last.at)) last = entry;
   }
   if (!last?.quality) return null;
-  const failedChecks = (last.quality.failed ?? []).filter((failure) => failure.table === table).map((failure) => failure.check);
+  const failed = last.quality.failed ?? (last.quality.passed ? [] : undefined);
+  const failedChecks = failed ? failed.filter((failure) => failure.table === table).map((failure) => failure.check) : null;
   return { at: last.at, runId: last.runId, passed: last.quality.passed, report: last.quality.report, failedChecks };
 }
 

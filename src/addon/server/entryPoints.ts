@@ -106,7 +106,8 @@ export const ENTRY_POINTS = {
   },
   SNAQ_FRESHNESS: {
     kind: 'customFunction',
-    summary: 'When the data was taken and whether it is as fresh as promised. データの鮮度を返します。',
+    summary:
+      'When the data was taken, whether it is as fresh as promised, the last quality check and 30-day SLO attainment. データの鮮度・品質チェック・30日間の達成率を返します。',
     params: [{ name: 'metric', type: 'string', description: 'Only the tables this metric reads. 指標名。', optional: true }],
     returns: { type: 'Array<Array<Date|string|number|boolean>>', description: 'One source table per row. 1行に1テーブル。' },
   },

@@ -20,7 +20,7 @@ export interface EntryPointDoc {
 }
 
 import { BUNDLE_GLOBAL } from './bundleGlobal';
-import type { DimensionValues, MetricDetail, MetricList, QueryResult } from '../../contract/types';
+import type { DimensionValues, FreshnessReport, MetricDetail, MetricList, QueryResult } from '../../contract/types';
 import type { BlockSummary, RefreshOutcome } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
 import type { StillRunning } from './apiClient';
@@ -132,6 +132,11 @@ export const ENTRY_POINTS = {
     summary: 'One metric with its definition and freshness.',
     params: [{ name: 'name', type: 'string', description: 'Metric name.' }],
   },
+  snaqDataHealth: {
+    kind: 'rpc',
+    summary: 'Per lake table: the last snapshot, the quality gate’s last result and 30 days of freshness SLO attainment.',
+    params: [],
+  },
   snaqDimensionValues: {
     kind: 'rpc',
     summary: 'The values a filter on a dimension can take.',
@@ -185,6 +190,7 @@ export interface RpcApi {
   snaqListMetrics(search?: string): MetricList;
   snaqMetricDetail(name: string): MetricDetail;
   snaqDimensionValues(metric: string, dimension: string): DimensionValues;
+  snaqDataHealth(): FreshnessReport;
   snaqPreview(query: BlockQuery): QueryResult | StillRunning;
   snaqPollQuery(queryId: string): QueryResult | StillRunning;
   snaqInsertBlock(query: BlockQuery): BlockSummary;

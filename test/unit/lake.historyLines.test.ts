@@ -1,8 +1,10 @@
 /**
  * The history as the Lambda reads it: `parseHistoryLines` (no zod) keeps exactly the lines the zod
  * schema keeps, and `s3HistoryReader` reads `<prefix>history/runs.jsonl` like the manifest (15 s,
- * conditional, shared), a missing object being an empty history.
+ * conditional, shared), a missing object being an empty history; AthenaEngine.history maps a failure to 503.
  */
+import { AthenaEngine } from '../../src/engine/athena';
+import { ApiError } from '../../src/contract/errors';
 import { s3HistoryReader } from '../../src/engine/s3History';
 import type { ManifestObjectReader } from '../../src/engine/s3Manifest';
 import { LAKE_TABLES } from '../../src/contract/lakeSchema';
@@ -99,5 +101,36 @@ describe('s3HistoryReader', () => {
     state.failing = true;
     clock += 15_000;
     await expect(read()).rejects.toThrow(/no answer/);
+  });
+});
+
+describe('AthenaEngine.history', () => {
+  const options = {
+    region: 'ap-northeast-1',
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+    workGroup: 'wg',
+    database: 'db',
+    manifest: async () => {
+      throw new Error('not read here');
+    },
+  };
+
+  test('without a history reader: an empty history; with one: its answer; a failing one: 503 lake_history_unreadable, the cause to the operator log only', async () => {
+    expect(await new AthenaEngine(options).history()).toEqual({ entries: [], version: 'none' });
+    const history = { entries: synthetic.slice(0, 1), version: '"h1"' };
+    expect(await new AthenaEngine({ ...options, history: async () => history }).history()).toBe(history);
+    const logged: Array<Record<string, unknown>> = [];
+    const failing = new AthenaEngine({
+      ...options,
+      history: async () => {
+        throw new Error('GetObject s3://lake/history/runs.jsonl: AccessDenied');
+      },
+      operatorLog: (entry) => logged.push(entry),
+    });
+    const error = await failing.history().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'ENGINE_UNAVAILABLE', details: { reason: 'lake_history_unreadable' } });
+    expect((error as Error).message).not.toContain('AccessDenied');
+    expect(logged).toEqual([expect.objectContaining({ event: 'lake_history_unreadable', message: expect.stringContaining('AccessDenied') })]);
   });
 });

@@ -38,7 +38,12 @@ export class DataHealth {
       entries: history.entries.length,
       synthetic: isSyntheticHistory(history.entries),
     }));
-    this.held = { key, figures };
+    const held = { key, figures };
+    this.held = held;
+    // A computation that failed is not kept for the rest of the hour.
+    figures.catch(() => {
+      if (this.held === held) this.held = undefined;
+    });
     return { figures: await figures, cached: false };
   }
 

@@ -5,6 +5,7 @@
 import { loadCatalog } from '../catalog/catalog';
 import { AthenaEngine } from '../engine/athena';
 import { s3ManifestReader } from '../engine/s3Manifest';
+import { s3HistoryReader } from '../engine/s3History';
 import { s3ObjectReaderFromEnv } from '../lake/s3/s3ObjectReader';
 import { checkTestEndpoint } from '../lake/s3/endpoint';
 import { jsonLinesTo } from './accessLog';
@@ -33,12 +34,10 @@ async function create(): Promise<LambdaDeps> {
   const secretsEndpoint = env.SNAQ_SECRETS_ENDPOINT;
   if (secretsEndpoint) checkTestEndpoint(secretsEndpoint, 'SNAQ_SECRETS_ENDPOINT');
   const operatorLog = (entry: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
-  const manifest = s3ManifestReader({
-    url: manifestUrl,
-    client: s3ObjectReaderFromEnv({ ...env, AWS_REGION: region }, { log: operatorLog }),
-    log: operatorLog,
-  });
-  const engine = AthenaEngine.fromEnv(env, { manifest, operatorLog });
+  const s3 = s3ObjectReaderFromEnv({ ...env, AWS_REGION: region }, { log: operatorLog });
+  const manifest = s3ManifestReader({ url: manifestUrl, client: s3, log: operatorLog });
+  const history = s3HistoryReader({ manifestUrl, client: s3 });
+  const engine = AthenaEngine.fromEnv(env, { manifest, history, operatorLog });
   // Once per cold start: 202 ids are signed with it, so any instance can answer their polls.
   const queryTokenKey = await readSecretString({ secretId, region, credentials, ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}) });
   const service = new MetricsService(loadCatalog(), engine, { syncBudgetMs: SYNC_BUDGET_MS, queryTimeoutMs: 10 * 60_000, queryTokenKey });

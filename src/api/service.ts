@@ -33,6 +33,7 @@ import { sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { EngineHealth, QueryEngine } from '../engine/types';
 import { Admission } from './admission';
+import { DataHealth } from './dataHealth';
 import { estimateHeapBytes } from './heapSize';
 import { LocalAnswers, SignedAnswers, type AsyncAnswers } from './asyncAnswers';
 import { RequestLedger } from './executionLedger';
@@ -146,6 +147,7 @@ export class MetricsService implements SeriesSource {
   private readonly inFlight = new Map<string, { result: Promise<ComputedResult>; ledger: RequestLedger }>();
   private readonly answers: AsyncAnswers;
   private readonly insights: InsightsService;
+  private readonly dataHealth: DataHealth;
 
   constructor(
     readonly catalog: Catalog,
@@ -177,6 +179,7 @@ export class MetricsService implements SeriesSource {
         );
     this.admission = new Admission({ perPrincipal: this.options.maxWorkPerPrincipal, total: this.options.maxWorkTotal, retryAfterMs: POLL_AFTER_MS });
     this.insights = new InsightsService(this);
+    this.dataHealth = new DataHealth(engine, this.options.now);
   }
 
   /** The service's clock (tests pass their own). */
@@ -205,7 +208,8 @@ export class MetricsService implements SeriesSource {
     const metric = resolveMetric(this.catalog, name);
     noteAuditSubject(metricSubject('metric', metric));
     const sources = sourceTablesOf(metric);
-    const tables = tableFreshness(await this.engine.snapshot(), sources, this.options.now());
+    const manifest = await this.engine.snapshot();
+    const tables = tableFreshness(manifest, sources, this.options.now());
     return {
       ...describeMetric(metric),
       definition: metric.definition,
@@ -214,6 +218,7 @@ export class MetricsService implements SeriesSource {
       freshness: { dataAsOf: oldestSnapshot(tables), met: tables.every((table) => table.met), tables },
       changelog: metric.changelog,
       lineage: metricLineage(metric),
+      health: await this.dataHealth.metricHealth(manifest, tables),
       meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name }),
     };
   }
@@ -549,9 +554,11 @@ export class MetricsService implements SeriesSource {
     return this.insights.anomalies(parseAnomalyRequest(body));
   }
 
+  /** Per lake table: freshness now, the quality gate's last result, 30 days of SLO attainment (dataHealth.ts). */
   async freshness(): Promise<FreshnessReport> {
-    const tables = tableFreshness(await this.engine.snapshot(), undefined, this.options.now());
-    return { tables, meta: this.meta({ engine: this.engine.name }) };
+    const manifest = await this.engine.snapshot();
+    const { cached, ...report } = await this.dataHealth.report(manifest);
+    return { ...report, meta: this.meta({ engine: this.engine.name, snapshotId: manifest.snapshotId, cached }) };
   }
 
   /** The engine's reachability and the lake's files, reused for `healthCacheMs` so frequent probes stay cheap. */

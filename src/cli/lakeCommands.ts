@@ -113,8 +113,12 @@ export function formatLakeStatus(lakeDir: string, status: LakeStatus, lang: Lang
     ]);
   }
   const noHistory = ja ? '（履歴はまだありません）' : '(no history yet)';
+  const synthetic = ja
+    ? 'この履歴はサンプルの合成履歴です（実際のエクスポートではありません）。'
+    : 'This history is a synthetic sample history (not real exports).';
   return [
     current,
+    ...(status.syntheticHistory ? [synthetic] : []),
     ja ? '最近の実行（新しい順）:' : 'Recent runs (newest first):',
     status.recent.length ? recent.toString() : noHistory,
     ja ? 'テーブルごとの鮮度 SLO 達成率:' : 'Freshness SLO attainment per table:',

@@ -46,7 +46,7 @@ export async function ensureLake(lakeFlag: string | undefined, say: (line: strin
       ? `The sample lake at ${dir} was made for an older lake contract (it still holds personal data); regenerating it in place (scale ${inputs.scale}, seed ${inputs.seed})…`
       : `No sample lake at ${dir} yet; generating it (scale 1, seed 42)…`,
   );
-  const { manifest, elapsedMs } = await generateLake({ outDir: dir, ...inputs });
+  const { manifest, elapsedMs } = await generateLake({ outDir: dir, ...inputs, syntheticHistory: true });
   say(formatGenerateSummary(manifest, elapsedMs));
   return dir;
 }

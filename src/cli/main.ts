@@ -222,11 +222,19 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output directory (default $SNAQ_LAKE_DIR or .snaq/lake)')
     .option('--as-of <iso>', 'snapshot moment (default: now, to the hour)')
     .option('--force', 'also replace a lake that is not a sample (it is kept beside, renamed)')
-    .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string; force?: boolean }) => {
+    .option('--no-synthetic-history', 'write no synthetic export history (by default 35 made-up nightly runs, marked synthetic)')
+    .action(async (flags: { scale: number; seed: number; out?: string; asOf?: string; force?: boolean; syntheticHistory: boolean }) => {
       const asOf = flags.asOf === undefined ? undefined : new Date(flags.asOf);
       if (asOf && Number.isNaN(asOf.getTime())) throw new InvalidArgumentError('--as-of must be an ISO date or timestamp.');
       const outDir = flags.out ?? defaultLakeDir();
-      const { manifest, elapsedMs, keptAside } = await generateLake({ outDir, scale: flags.scale, seed: flags.seed, asOf, force: flags.force });
+      const { manifest, elapsedMs, keptAside } = await generateLake({
+        outDir,
+        scale: flags.scale,
+        seed: flags.seed,
+        asOf,
+        force: flags.force,
+        syntheticHistory: flags.syntheticHistory,
+      });
       process.stdout.write(`${formatGenerateSummary(manifest, elapsedMs)}\n`);
       if (keptAside) process.stdout.write(`${keptAsideSentence(keptAside, langFromEnv())}\n`);
     });

@@ -57,6 +57,7 @@ const JA_BY_REASON: Record<string, Phrase> = {
   lake_unreadable: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
   lake_corrupt: () => 'データのファイルが壊れているため読み込めません。データチームに連絡してください。',
   lake_manifest_invalid: () => 'データの目録（manifest）を読み込めません。データチームに連絡してください。',
+  lake_history_unreadable: () => 'データの更新履歴を読み込めません。データチームに連絡してください。',
   athena_refused: () => 'データ基盤が要求を受け付けませんでした。データチームに連絡してください。',
   athena_failed: () => 'データ基盤で集計に失敗しました。しばらくしてからもう一度お試しください。',
   athena_cancelled: () => 'データ基盤で集計が取り消されました。しばらくしてからもう一度お試しください。',

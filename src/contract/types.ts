@@ -135,6 +135,8 @@ export interface MetricDetail extends MetricSummary {
   changelog: readonly MetricChangelogEntry[];
   /** The lake tables and columns the compiled SQL reads. */
   lineage: MetricLineage;
+  /** Which of its source tables are late now, or were last refused by the quality gate. */
+  health?: MetricHealth;
 }
 
 /** One version of a metric's definition. */
@@ -158,6 +160,48 @@ export interface MetricLineage {
   byDimension: Record<string, TableColumns>;
 }
 
+export interface MetricHealth {
+  /** Source tables whose served snapshot is older than their SLO now. */
+  lateTables: string[];
+  /** Source tables that failed checks in the last quality gate run over them (checks null: the run's line does not say which). */
+  failedChecks: Array<{ table: string; checks: string[] | null; at: string; report: string }>;
+  /** Set when the lake's history could not be read: quality results are then unknown, not good. */
+  historyUnavailable?: true;
+}
+
+/** The quality gate's last run over a table (an export run; samples have none). */
+export interface QualityGateResult {
+  at: string;
+  runId: string;
+  /** The gate's verdict on the run: a refused run published nothing. */
+  passed: boolean;
+  /** The full report, relative to the lake's root (`quality/<runId>.json`). */
+  report: string;
+  /** The checks that failed on this table (empty when it passed, or when only other tables failed the run); null when the run's line does not say (written before issue 13: see the report). */
+  failedChecks: string[] | null;
+}
+
+/** One JST day of freshness SLO attainment: the share of its whole hours within the SLO. */
+export interface DailyAttainmentPoint {
+  /** `YYYY-MM-DD`, JST. */
+  day: string;
+  /** Null for a day before the history begins. */
+  attainment: number | null;
+  hoursMet: number;
+  hours: number;
+}
+
+/** A table's freshness now, its last quality result and its SLO attainment over the last 30 days. */
+export interface TableHealth extends TableFreshness {
+  lastQuality: QualityGateResult | null;
+  /** The share of the last 30 × 24 whole hours within the SLO; null when the history holds none. */
+  attainment30d: number | null;
+  hoursMet: number;
+  hours: number;
+  /** 30 points, oldest first, ending with today (JST). */
+  daily: DailyAttainmentPoint[];
+}
+
 export interface MetricList {
   metrics: MetricSummary[];
   meta: Meta;
@@ -171,7 +215,9 @@ export interface DimensionValues {
 }
 
 export interface FreshnessReport {
-  tables: TableFreshness[];
+  tables: TableHealth[];
+  /** The lake's run history the figures come from. `synthetic`: made up for the sample lake, not real exports. */
+  history: { entries: number; synthetic: boolean; windowDays: number };
   meta: Meta;
 }
 

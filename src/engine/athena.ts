@@ -13,7 +13,7 @@ import type { LakeManifest } from '../contract/snapshot';
 import { AthenaCallError, AthenaClient, DeadlineError, UnavailableError } from './athena/client';
 import { athenaOptionsFromEnv, checkOptions, stderrOperatorLog, type AthenaEngineOptions, type FromEnvExtras, type OperatorLog } from './athena/config';
 import { QueryLifecycle, type QueryExecutionStatus } from './athena/lifecycle';
-import type { EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
+import type { EngineResult, EngineStatement, ExecuteOptions, LakeHistory, QueryEngine } from './types';
 
 export type { AthenaCredentials, AthenaEngineOptions } from './athena/config';
 
@@ -215,6 +215,16 @@ export class AthenaEngine implements QueryEngine {
       if (error instanceof ApiError) throw error;
       this.log({ event: 'lake_manifest_unreadable', message: causeOf(error) });
       throw new ApiError('ENGINE_UNAVAILABLE', 'The lake manifest cannot be read.', { reason: 'lake_missing' });
+    }
+  }
+
+  async history(): Promise<LakeHistory> {
+    if (!this.options.history) return { entries: [], version: 'none' };
+    try {
+      return await this.options.history();
+    } catch (error) {
+      this.log({ event: 'lake_history_unreadable', message: causeOf(error) });
+      throw new ApiError('ENGINE_UNAVAILABLE', 'The lake history cannot be read.', { reason: 'lake_history_unreadable' });
     }
   }
 

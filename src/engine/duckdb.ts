@@ -8,15 +8,21 @@
  * so a query reads the old snapshot or the new one, never a mix. Queries already running finish on
  * the old files, which retention keeps (src/lake/lakeStore.ts never deletes the recent snapshots).
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBTypeId } from '@duckdb/node-api';
 import { ApiError } from '../contract/errors';
 import type { LakeManifest } from '../contract/snapshot';
 import type { Cell } from '../contract/types';
 import { readManifest } from '../lake/manifest';
+import { parseHistory } from '../lake/lakeHistory';
+import { lakePaths } from '../lake/lakeLayout';
 import { findLakeFault, type LakeFault } from './lakeFiles';
-import type { EngineHealth, EngineResult, EngineStatement, ExecuteOptions, QueryEngine } from './types';
+import type { EngineHealth, EngineResult, EngineStatement, ExecuteOptions, LakeHistory, QueryEngine } from './types';
+
+function historyUnreadable(error: unknown): ApiError {
+  return new ApiError('ENGINE_UNAVAILABLE', `The lake history cannot be read: ${(error as Error).message}`, { reason: 'lake_history_unreadable' });
+}
 
 export interface DuckDbEngineOptions {
   lakeDir: string;
@@ -83,6 +89,7 @@ export class DuckDbEngine implements QueryEngine {
   private readonly idle: PooledConnection[] = [];
   private readonly waiting: Array<(connection: PooledConnection) => void> = [];
   private manifestCache?: { version: string; manifest: LakeManifest };
+  private historyCache?: LakeHistory;
   /** The snapshot the views read now. */
   private viewsSnapshotId: string;
   /** The one redefinition of the views in progress: every query arriving meanwhile waits for it. */
@@ -248,6 +255,27 @@ export class DuckDbEngine implements QueryEngine {
       clearTimeout(timer);
       this.release(pooled);
     }
+  }
+
+  /** The local lake's history file, re-read only when it changed (an export or rollback appends a line). */
+  async history(): Promise<LakeHistory> {
+    const file = lakePaths(this.lakeDir).history;
+    let version: string;
+    try {
+      const stat = statSync(file);
+      version = `${stat.ino}:${stat.mtimeMs}:${stat.size}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], version: 'none' };
+      throw historyUnreadable(error);
+    }
+    if (this.historyCache?.version !== version) {
+      try {
+        this.historyCache = { version, entries: parseHistory(readFileSync(file, 'utf8')) };
+      } catch (error) {
+        throw historyUnreadable(error);
+      }
+    }
+    return this.historyCache;
   }
 
   async snapshot(): Promise<LakeManifest> {

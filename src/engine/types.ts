@@ -5,6 +5,7 @@
 import type { Cell, EngineName } from '../contract/types';
 import type { FilterScalar } from '../contract/types';
 import type { LakeManifest } from '../contract/snapshot';
+import type { HistoryEntry } from '../lake/lakeHistory';
 
 export interface EngineStatement {
   sql: string;
@@ -57,5 +58,17 @@ export interface QueryEngine {
   /** The snapshot the engine currently reads; its id keys the result cache. */
   snapshot(): Promise<LakeManifest>;
   health(): Promise<EngineHealth>;
+  /**
+   * The lake's run history (`history/runs.jsonl`), for freshness SLO attainment and quality results.
+   * A lake without one answers no entries; an engine without the method is treated the same way.
+   */
+  history?(): Promise<LakeHistory>;
   close(): Promise<void>;
+}
+
+export interface LakeHistory {
+  /** Valid lines, in file order (oldest first); torn or invalid lines are skipped. */
+  entries: readonly HistoryEntry[];
+  /** Changes whenever the file does: answers computed from it are cached under it. */
+  version: string;
 }

@@ -249,7 +249,10 @@ export async function exportLake(options: ExportOptions): Promise<ExportResult> 
     const report = await checkLakeQuality({ dir: stagingDir, snapshotAt: gateInstant, manifest: staged, ...(previous ? { previous: previous.manifest } : {}) });
     const reportFile = qualityReportFile(lakeDir, runId);
     writeQualityReport(report, reportFile);
-    const quality = { passed: report.passed, report: qualityReportPath(runId) };
+    const failed = report.tables.flatMap((table) =>
+      table.checks.filter((check) => check.outcome === 'failed').map((check) => ({ table: table.table, check: check.check })),
+    );
+    const quality = { passed: report.passed, report: qualityReportPath(runId), ...(failed.length ? { failed } : {}) };
     const tableFacts = Object.fromEntries(LAKE_TABLES.map((t) => [t, { ...ordered[t], path: snapshotTablePath(runId, t) }])) as Record<
       TableName,
       TableSnapshot

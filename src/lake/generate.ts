@@ -17,6 +17,7 @@ import { HORIZON_END, HORIZON_START } from './horizon';
 import { macroStatements } from './macros.sql';
 import { inspectLake, LakeError, MANIFEST_FILE, type SampleLakeManifest, type TableSnapshot } from './manifest';
 import { appendHistory, historyTablesOf } from './lakeHistory';
+import { syntheticExportHistory } from './syntheticHistory';
 import { newRunId, snapshotDir, snapshotTablePath } from './lakeLayout';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../contract/lakeSchema';
 import { SOURCE_SCHEMA } from '../contract/privacyPolicy';
@@ -40,6 +41,8 @@ export interface LakeOptions {
   seed?: number;
   /** The snapshot moment. Default: now, truncated to the hour (UTC). */
   asOf?: Date;
+  /** Also write a made-up export history before the sample (syntheticHistory.ts), marked synthetic: `npm start`'s lake. */
+  syntheticHistory?: boolean;
   /** Replace a lake that is not a sample (an export); it is moved aside, never deleted. */
   force?: boolean;
 }
@@ -90,6 +93,9 @@ export async function generateLake(opts: LakeOptions): Promise<GeneratedLake> {
     const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
     writeFileSync(join(snapshotDir(stagingDir, snapshotId), MANIFEST_FILE), manifestText);
     writeFileSync(join(stagingDir, MANIFEST_FILE), manifestText);
+    if (opts.syntheticHistory) {
+      for (const entry of syntheticExportHistory({ seed, asOf, rows: rowCounts })) appendHistory(stagingDir, entry);
+    }
     appendHistory(stagingDir, {
       at: new Date().toISOString(),
       kind: 'generate',

@@ -32,13 +32,22 @@ export const historyEntrySchema = z.object({
   previousSnapshotId: z.string().min(1).nullable().optional(),
   /** What is served after the event (published, rolled back) or what was staged (refused). */
   tables: z.record(z.string(), historyTable).optional(),
-  quality: z.object({ passed: z.boolean(), report: z.string().min(1) }).optional(),
+  quality: z
+    .object({
+      passed: z.boolean(),
+      report: z.string().min(1),
+      /** Which checks failed on which table (lines written before issue 13 lack it: the report says). */
+      failed: z.array(z.object({ table: z.string().min(1), check: z.string().min(1) })).optional(),
+    })
+    .optional(),
   /** One line, never personal data. */
   error: z
     .string()
     .refine((s) => !/[\r\n]/.test(s), 'expected one line')
     .optional(),
   elapsedMs: count.optional(),
+  /** Made up by the sample generator so the data-health view has something to show; never written by an export. */
+  synthetic: z.literal(true).optional(),
 });
 
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { LakeError, MANIFEST_FILE } from './manifest';
+import { LAKE_RELATIVE } from './lakeRelative';
 
 export interface LakePaths {
   root: string;
@@ -28,16 +29,8 @@ export interface LakePaths {
   lock: string;
 }
 
-/** The same places relative to the lake's root, with `/`: S3 keys are `<prefix><relative path>`. */
-export const LAKE_RELATIVE = {
-  manifest: MANIFEST_FILE,
-  snapshots: 'snapshots',
-  history: 'history/runs.jsonl',
-  cursors: 'cursors',
-  quality: 'quality',
-  staging: 'staging',
-  lock: 'export.lock',
-} as const;
+/** The same places relative to the lake's root, with `/` (lakeRelative.ts: the Lambda reads them without this module's imports). */
+export { LAKE_RELATIVE };
 
 export function lakePaths(lakeDir: string): LakePaths {
   const root = resolve(lakeDir);

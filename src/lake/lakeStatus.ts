@@ -33,6 +33,8 @@ export interface LakeStatus {
   /** Up to 10 history lines, newest first. */
   recent: HistoryEntry[];
   tables: TableStatus[];
+  /** The history holds made-up lines (the sample's, syntheticHistory.ts): its figures show the view, not a real export. */
+  syntheticHistory: boolean;
 }
 
 /**
@@ -71,5 +73,6 @@ export function statusOf(
     ...(currentProblem ? { currentProblem } : {}),
     recent: history.slice(-STATUS_RECENT_LINES).reverse(),
     tables,
+    syntheticHistory: history.some((entry) => entry.synthetic === true),
   };
 }

@@ -85,3 +85,30 @@ function floorToHour(ms: number): number {
 function ceilToHour(ms: number): number {
   return Math.ceil(ms / HOUR_MS) * HOUR_MS;
 }
+
+/** JST (UTC+9, no daylight saving): the business's days, as the sidebar shows them. */
+const JST_OFFSET_MS = 9 * HOUR_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export interface DailyAttainment extends SloAttainment {
+  /** The JST day, `YYYY-MM-DD`. */
+  day: string;
+}
+
+/**
+ * Attainment per JST day, for a chart: the `days` JST days ending with the one holding `to` (the
+ * last of them only up to `to`), oldest first, each judged hour by hour as `sloAttainment` does.
+ * A day before the first serving event, or with no whole hour yet, has attainment null.
+ */
+export function dailySloAttainment(events: readonly AttainmentEvent[], table: string, sloHours: number, to: Date, days = 30): DailyAttainment[] {
+  const end = floorToHour(to.getTime());
+  const lastDayStart = Math.floor((end - 1 + JST_OFFSET_MS) / DAY_MS) * DAY_MS - JST_OFFSET_MS;
+  const points: DailyAttainment[] = [];
+  for (let i = days - 1; i >= 0; i--) {
+    const dayStart = lastDayStart - i * DAY_MS;
+    const dayEnd = Math.min(dayStart + DAY_MS, end);
+    const day = new Date(dayStart + JST_OFFSET_MS).toISOString().slice(0, 10);
+    points.push({ day, ...sloAttainment(events, table, sloHours, { from: new Date(dayStart), to: new Date(dayEnd) }) });
+  }
+  return points;
+}

@@ -129,8 +129,16 @@ describe('SNAQ_VALUE, SNAQ_METRICS, SNAQ_FRESHNESS', () => {
     expect((value[1]![1] as Date).toISOString()).toBe(lake.manifest.tables.boxes!.snapshotAt);
     expect(value[1]![2]).toBe(false); // the test lake is an old snapshot
     const all = (await cell('SNAQ_FRESHNESS', [])) as unknown[][];
-    expect(all).toHaveLength(11);
-    expect(all[0]).toEqual(['テーブル', 'スナップショット時刻', 'SLO（時間）', '経過（時間）', 'SLO 達成']);
+    expect(all).toHaveLength(11); // no footnote: this lake's history is not synthetic
+    expect(all[0]).toEqual([
+      'テーブル',
+      'スナップショット時刻',
+      'SLO（時間）',
+      '経過（時間）',
+      'SLO 達成',
+      '最後の品質チェック',
+      '30日間の SLO 達成率（0〜1 の割合）',
+    ]);
   });
 });
 

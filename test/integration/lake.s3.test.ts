@@ -16,7 +16,7 @@ import { duckdb, trino } from '../../src/catalog/dialect';
 import { resolveQuery } from '../../src/catalog/resolve';
 import { LAKE_TABLES, type TableName } from '../../src/contract/lakeSchema';
 import { LIMITS } from '../../src/contract/limits';
-import type { QueryRequest } from '../../src/contract/types';
+import type { FreshnessReport, QueryRequest } from '../../src/contract/types';
 import { parseQueryRequest } from '../../src/contract/validate';
 import { MetricsService } from '../../src/api/service';
 import type { LambdaResult } from '../../src/api/lambda';
@@ -225,6 +225,27 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       expect(fetched.length).toBeGreaterThan(compared);
       expect(fetched.every((key) => key.startsWith(`${PREFIX}snapshots/${manifest.snapshotId}/`))).toBe(true);
     }, 240_000);
+
+    it('the Lambda answers GET /v1/freshness from history/runs.jsonl on S3: the export as every table’s last quality result, the same figures as DuckDB on the mirror', async () => {
+      const manifest = await rootManifest();
+      const [entry] = await lake.readHistory();
+      const viaLambda = await handler({ ...event(undefined), httpMethod: 'GET', path: '/v1/freshness', body: null });
+      expect(viaLambda.statusCode).toBe(200);
+      const body = JSON.parse(viaLambda.body) as FreshnessReport;
+      expect(body.history).toEqual({ entries: 1, synthetic: false, windowDays: 30 });
+      expect(body.meta).toMatchObject({ engine: 'athena', snapshotId: manifest.snapshotId });
+      for (const table of body.tables) {
+        expect(table.lastQuality).toEqual({ at: entry!.at, runId: manifest.snapshotId, passed: true, report: manifest.quality!.report, failedChecks: [] });
+      }
+      // The mirror holds the same history file: DuckDB's answer has the same figures.
+      const duck = await DuckDbEngine.open({ lakeDir: mirror, connections: 1 });
+      try {
+        const local = await new MetricsService(catalog, duck).freshness();
+        expect(body.tables.map(({ ageHours: _a, ...rest }) => rest)).toEqual(local.tables.map(({ ageHours: _a, ...rest }) => rest));
+      } finally {
+        await duck.close();
+      }
+    });
 
     it('Athena refuses a statement that reads a table without naming its snapshot', () => {
       expect(athenaLake.refusal('SELECT COUNT(*) FROM boxes b')).toMatch(/CONSTRAINT_VIOLATION.*snapshot/);

@@ -13,6 +13,7 @@ import { pseudonymise, pseudonymKeyFingerprint, samplePseudonymKey, SAMPLE_PSEUD
 import { FAMILY_NAMES, GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE } from '../../src/lake/reference-data';
 import { AGE_BANDS, ageBand, SOURCE_SCHEMA } from '../../src/contract/privacyPolicy';
 import { readHistory } from '../../src/lake/lakeHistory';
+import { syntheticExportHistory } from '../../src/lake/syntheticHistory';
 import { tableDir } from '../support/lakeFolders';
 
 const AS_OF = new Date('2026-11-01T00:00:00Z');
@@ -131,6 +132,20 @@ describe('files and manifest', () => {
     const second = await generateLake({ outDir: dir, scale: 0.05, seed: 9, asOf: AS_OF });
     expect(readManifest(dir).snapshotId).toBe(second.manifest.snapshotId);
     expect(readdirSync(root).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('with a synthetic history: the made-up nightly runs before the generate line, the same for the same seed and asOf', async () => {
+    const dir = join(root, 'synthetic');
+    const { manifest } = await generateLake({ outDir: dir, scale: 0.02, asOf: AS_OF, syntheticHistory: true });
+    const history = readHistory(dir);
+    const rows = Object.fromEntries(LAKE_TABLES.map((t) => [t, manifest.tables[t].rows]));
+    expect(history.slice(0, -1)).toEqual(syntheticExportHistory({ seed: 42, asOf: AS_OF, rows }));
+    expect(history.at(-1)).toMatchObject({ kind: 'generate', outcome: 'published', snapshotId: manifest.snapshotId });
+    expect(history.at(-1)!.synthetic).toBeUndefined();
+    // No quality reports or snapshots are made up: only history lines.
+    expect(readdirSync(dir).sort()).toEqual(['history', 'manifest.json', 'snapshots']);
+    expect(readdirSync(join(dir, 'snapshots'))).toEqual([manifest.snapshotId]);
     rmSync(dir, { recursive: true, force: true });
   });
 

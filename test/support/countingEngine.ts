@@ -5,6 +5,7 @@ export class CountingEngine implements QueryEngine {
   readonly name;
   readonly dialect;
   executions = 0;
+  historyReads = 0;
   readonly statements: EngineStatement[] = [];
 
   constructor(private readonly inner: QueryEngine) {
@@ -24,6 +25,11 @@ export class CountingEngine implements QueryEngine {
 
   health() {
     return this.inner.health();
+  }
+
+  history() {
+    this.historyReads++;
+    return this.inner.history ? this.inner.history() : Promise.resolve({ entries: [], version: 'none' });
   }
 
   close() {

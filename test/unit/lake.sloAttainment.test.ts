@@ -1,6 +1,6 @@
 /** Freshness SLO attainment (src/lake/sloAttainment.ts): the share of whole hours a table's served snapshot was within its SLO. */
 import path from 'node:path';
-import { sloAttainment, type AttainmentEvent } from '../../src/lake/sloAttainment';
+import { dailySloAttainment, sloAttainment, type AttainmentEvent } from '../../src/lake/sloAttainment';
 import { importsOf, typecheckWithEcmaScriptOnly } from '../support/pureModules';
 
 const H = 3_600_000;
@@ -85,6 +85,51 @@ describe('sloAttainment', () => {
     const events: AttainmentEvent[] = [{ at: at(0), outcome: 'published', tables: { users: { snapshotAt: at(0) }, products: { snapshotAt: at(0) } } }];
     expect(sloAttainment(events, 'users', 26, window(0, 100)).hoursMet).toBe(26);
     expect(sloAttainment(events, 'products', 170, window(0, 100)).hoursMet).toBe(100);
+  });
+});
+
+describe('dailySloAttainment (the chart of the data-health view)', () => {
+  // Nightly publishes at 03:00 JST (18:00 UTC, T0 − 6 h − 24k) of a snapshot taken an hour before,
+  // for ten nights, except the fifth-last (k = 4), which never came.
+  const nightly = [0, 1, 2, 3, 5, 6, 7, 8, 9].map((k) => published(-6 - 24 * k, -7 - 24 * k));
+  const to = new Date(T0 + 3 * H); // 12:00 JST on 2026-11-01
+  const points = dailySloAttainment(nightly, 'users', 26, to);
+
+  test('30 JST days, oldest first, ending with the day of `to`', () => {
+    expect(points).toHaveLength(30);
+    expect(points.at(-1)!.day).toBe('2026-11-01');
+    expect(points[0]!.day).toBe('2026-10-03');
+    expect(new Set(points.map((point) => point.day)).size).toBe(30);
+  });
+
+  test('days before the first publish are null; the first day counts from its hour; today only up to `to`', () => {
+    // The first publish is at T0 − 222 h (2026-10-23 03:00 JST): that JST day began at T0 − 225 h.
+    const before = points.filter((point) => point.day < '2026-10-23');
+    expect(before.every((point) => point.attainment === null && point.hours === 0)).toBe(true);
+    expect(points.find((point) => point.day === '2026-10-23')).toEqual({ day: '2026-10-23', attainment: 1, hoursMet: 21, hours: 21 });
+    // 2026-11-01 JST began at T0 − 9 h: hours ending −8 … +3.
+    expect(points.at(-1)).toEqual({ day: '2026-11-01', attainment: 1, hoursMet: 12, hours: 12 });
+  });
+
+  test('the missed night shows as unmet hours on the two JST days it spans', () => {
+    // Served: the snapshot of T0 − 127 h until the publish at T0 − 78 h: hours ending −100 … −79 are
+    // past 26 h. Those ending −100 … −81 are in the JST day from −105 (10-28), −80 and −79 in the next (10-29).
+    expect(points.find((point) => point.day === '2026-10-28')).toEqual({ day: '2026-10-28', attainment: 4 / 24, hoursMet: 4, hours: 24 });
+    expect(points.find((point) => point.day === '2026-10-29')).toEqual({ day: '2026-10-29', attainment: 22 / 24, hoursMet: 22, hours: 24 });
+    expect(points.filter((point) => point.attainment !== null && point.attainment < 1).map((point) => point.day)).toEqual(['2026-10-28', '2026-10-29']);
+  });
+
+  test('the days add up to the same hours as the window they cover', () => {
+    const whole = sloAttainment(nightly, 'users', 26, window(-225, 3));
+    expect(points.reduce((sum, point) => sum + point.hours, 0)).toBe(whole.hours);
+    expect(points.reduce((sum, point) => sum + point.hoursMet, 0)).toBe(whole.hoursMet);
+  });
+
+  test('`to` at JST midnight ends with the day just finished, whole', () => {
+    const midnight = new Date(T0 - 9 * H);
+    const last = dailySloAttainment(nightly, 'users', 26, midnight, 2);
+    expect(last.map((point) => point.day)).toEqual(['2026-10-30', '2026-10-31']);
+    expect(last[1]!.hours).toBe(24);
   });
 });
 

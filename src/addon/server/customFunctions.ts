@@ -3,7 +3,20 @@
  * typed for Sheets (periods and timestamps as Dates, numbers as numbers); headers follow the
  * spreadsheet's language unless `lang=` says otherwise.
  */
-import type { Cell, Column, FreshnessReport, Lang, Meta, MetricDetail, MetricList, QueryRequest, QueryResult, TableFreshness } from '../../contract/types';
+import type {
+  Cell,
+  Column,
+  FreshnessReport,
+  Lang,
+  Meta,
+  MetricDetail,
+  MetricList,
+  QualityGateResult,
+  QueryRequest,
+  QueryResult,
+  TableFreshness,
+  TableHealth,
+} from '../../contract/types';
 import { callApi } from './apiClient';
 import { dataEdgeNotes, footnoteRows } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
@@ -154,13 +167,34 @@ export function snaqMetrics(platform: Platform, searchArg?: unknown): SheetValue
   ]);
 }
 
-const FRESHNESS_HEADER: Record<Lang, { metric: string[]; tables: string[] }> = {
-  ja: { metric: ['指標', 'データ時点', 'SLO 達成'], tables: ['テーブル', 'スナップショット時刻', 'SLO（時間）', '経過（時間）', 'SLO 達成'] },
-  en: { metric: ['metric', 'data as of', 'SLO met'], tables: ['table', 'snapshot at', 'SLO (hours)', 'age (hours)', 'SLO met'] },
+const FRESHNESS_HEADER: Record<Lang, { metric: string[]; tables: string[]; health: string[] }> = {
+  ja: {
+    metric: ['指標', 'データ時点', 'SLO 達成'],
+    tables: ['テーブル', 'スナップショット時刻', 'SLO（時間）', '経過（時間）', 'SLO 達成'],
+    // A custom function cannot format a cell as %: the fraction is returned and the header says so.
+    health: ['最後の品質チェック', '30日間の SLO 達成率（0〜1 の割合）'],
+  },
+  en: {
+    metric: ['metric', 'data as of', 'SLO met'],
+    tables: ['table', 'snapshot at', 'SLO (hours)', 'age (hours)', 'SLO met'],
+    health: ['last quality check', '30-day SLO attainment (fraction, 0–1)'],
+  },
 };
 
 function tableRows(tables: readonly TableFreshness[]): SheetValue[][] {
   return tables.map((table) => [table.table, table.snapshotAt ? new Date(table.snapshotAt) : '', table.sloHours, table.ageHours ?? '', table.met]);
+}
+
+/** The gate's last result over a table, in words: passed, failed (with this table's failed checks), or none yet. */
+export function qualityText(quality: QualityGateResult | null, lang: Lang): string {
+  if (!quality) return '';
+  if (quality.passed) return lang === 'ja' ? '合格' : 'passed';
+  const checks = quality.failedChecks?.length ? `: ${quality.failedChecks.join(', ')}` : '';
+  return `${lang === 'ja' ? '不合格' : 'failed'}${checks}`;
+}
+
+function healthRows(tables: readonly TableHealth[], lang: Lang): SheetValue[][] {
+  return tableRows(tables).map((row, i) => [...row, qualityText(tables[i]!.lastQuality, lang), tables[i]!.attainment30d ?? '']);
 }
 
 export function snaqFreshness(platform: Platform, metricArg?: unknown): SheetValue[][] {
@@ -168,7 +202,8 @@ export function snaqFreshness(platform: Platform, metricArg?: unknown): SheetVal
   const header = FRESHNESS_HEADER[call.lang];
   if (metricArg === undefined || metricArg === null || String(metricArg).trim() === '') {
     const report = fetchShared<FreshnessReport>(call, 'get', '/v1/freshness', undefined, () => 300);
-    return rectangular([header.tables, ...tableRows(report.tables)]);
+    const notes = report.history?.synthetic ? footnoteRows([say(call.lang, 'noteSyntheticHistory')]) : [];
+    return rectangular([[...header.tables, ...header.health], ...healthRows(report.tables, call.lang), ...notes]);
   }
   const name = parseMetricName(metricArg, call.args);
   const detail = fetchShared<MetricDetail>(call, 'get', `/v1/metrics/${encodeURIComponent(name)}`, undefined, () => 300);

@@ -21,7 +21,7 @@ import type { BlockQuery } from './blocks/blockSpec';
 import type { SheetLike, SpreadsheetLike } from './blocks/sheetTypes';
 import { formulaFor } from './formulaText';
 import { runScheduledRefresh, saveSchedule, scheduleView, validSchedule, type Schedule } from './schedule';
-import { dimensionValues, listMetricsFor, metricDetail, pollQuery, preview } from './sidebarQueries';
+import { dataHealth, dimensionValues, listMetricsFor, metricDetail, pollQuery, preview } from './sidebarQueries';
 
 type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
@@ -167,6 +167,7 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
   },
   snaqListMetrics: (search?: string) => listMetricsFor(platform(), userLang(), search),
   snaqMetricDetail: (name: string) => metricDetail(platform(), userLang(), name),
+  snaqDataHealth: () => dataHealth(platform(), userLang()),
   snaqDimensionValues: (metric: string, dimension: string) => dimensionValues(platform(), userLang(), metric, dimension),
   snaqPreview: (query: BlockQuery) => preview(platform(), userLang(), sheets(), query),
   snaqPollQuery: (queryId: string) => pollQuery(platform(), userLang(), queryId),

@@ -20,7 +20,7 @@ export interface EntryPointDoc {
 }
 
 import { BUNDLE_GLOBAL } from './bundleGlobal';
-import type { DimensionValues, MetricDetail, MetricList, QueryResult } from '../../contract/types';
+import type { DimensionValues, FreshnessReport, MetricDetail, MetricList, QueryResult } from '../../contract/types';
 import type { BlockSummary, RefreshOutcome } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
 import type { StillRunning } from './apiClient';
@@ -106,7 +106,8 @@ export const ENTRY_POINTS = {
   },
   SNAQ_FRESHNESS: {
     kind: 'customFunction',
-    summary: 'When the data was taken and whether it is as fresh as promised. データの鮮度を返します。',
+    summary:
+      'When the data was taken, whether it is as fresh as promised, the last quality check and 30-day SLO attainment. データの鮮度・品質チェック・30日間の達成率を返します。',
     params: [{ name: 'metric', type: 'string', description: 'Only the tables this metric reads. 指標名。', optional: true }],
     returns: { type: 'Array<Array<Date|string|number|boolean>>', description: 'One source table per row. 1行に1テーブル。' },
   },
@@ -130,6 +131,11 @@ export const ENTRY_POINTS = {
     kind: 'rpc',
     summary: 'One metric with its definition and freshness.',
     params: [{ name: 'name', type: 'string', description: 'Metric name.' }],
+  },
+  snaqDataHealth: {
+    kind: 'rpc',
+    summary: 'Per lake table: the last snapshot, the quality gate’s last result and 30 days of freshness SLO attainment.',
+    params: [],
   },
   snaqDimensionValues: {
     kind: 'rpc',
@@ -184,6 +190,7 @@ export interface RpcApi {
   snaqListMetrics(search?: string): MetricList;
   snaqMetricDetail(name: string): MetricDetail;
   snaqDimensionValues(metric: string, dimension: string): DimensionValues;
+  snaqDataHealth(): FreshnessReport;
   snaqPreview(query: BlockQuery): QueryResult | StillRunning;
   snaqPollQuery(queryId: string): QueryResult | StillRunning;
   snaqInsertBlock(query: BlockQuery): BlockSummary;

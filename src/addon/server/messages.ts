@@ -64,6 +64,10 @@ const MESSAGES = {
     ja: (p) => `${p.period} は途中までの値です（データは ${p.asOf} まで）。それより後の期間は空欄です。`,
     en: (p) => `${p.period} is partial: data up to ${p.asOf}. Later periods are empty.`,
   },
+  noteSyntheticHistory: {
+    ja: () => '達成率と品質の結果はサンプルの合成履歴によるものです（実際のエクスポートではありません）。',
+    en: () => 'Attainment and quality results come from a synthetic sample history, not real exports.',
+  },
   noteDataEnds: {
     ja: (p) => `データは ${p.asOf} までです。それより後の期間は空欄です。`,
     en: (p) => `Data runs to ${p.asOf}. Later periods are empty.`,

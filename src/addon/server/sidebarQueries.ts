@@ -1,5 +1,5 @@
-/** What the sidebar asks the metrics API for: the catalog, one metric, filter values, a preview. */
-import type { DimensionValues, ForecastResult, Lang, MetricDetail, MetricList, QueryResult } from '../../contract/types';
+/** What the sidebar asks the metrics API for: the catalog, one metric, filter values, a preview, data health. */
+import type { DimensionValues, ForecastResult, FreshnessReport, Lang, MetricDetail, MetricList, QueryResult } from '../../contract/types';
 import { callApi, QueryStillRunning, type StillRunning } from './apiClient';
 import { forecastRequestOf, requestOf } from './blocks/blockService';
 import type { BlockQuery } from './blocks/blockSpec';
@@ -21,6 +21,9 @@ export const listMetricsFor = (platform: Platform, lang: Lang, search?: string):
 
 export const metricDetail = (platform: Platform, lang: Lang, name: string): MetricDetail =>
   get(platform, lang, 'get', `/v1/metrics/${encodeURIComponent(name)}`);
+
+/** The data-health view: every lake table's freshness, last quality result and 30 days of SLO attainment. */
+export const dataHealth = (platform: Platform, lang: Lang): FreshnessReport => get(platform, lang, 'get', '/v1/freshness');
 
 export const dimensionValues = (platform: Platform, lang: Lang, metric: string, dimension: string): DimensionValues =>
   get(platform, lang, 'get', `/v1/metrics/${encodeURIComponent(metric)}/dimensions/${encodeURIComponent(dimension)}/values`);

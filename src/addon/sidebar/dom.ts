@@ -56,3 +56,33 @@ export function sparkline(values: Array<number | null>, width = 260, height = 40
   svg.append(line);
   return svg;
 }
+
+/**
+ * Bars of shares from 0 to 1 (daily SLO attainment): full height is 100 %, a day below it is drawn
+ * in the warning colour, and a day without data is a thin grey mark, not a zero. Each bar's title
+ * is its tooltip (text, so never markup).
+ */
+export function shareBars(points: Array<{ label: string; share: number | null }>, width = 276, height = 44): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', String(width));
+  svg.setAttribute('height', String(height));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('class', 'share-bars');
+  const slot = width / Math.max(1, points.length);
+  points.forEach((point, i) => {
+    const bar = document.createElementNS(SVG, 'rect');
+    const barHeight = point.share === null ? 2 : Math.max(2, point.share * (height - 2));
+    bar.setAttribute('x', (i * slot + 1).toFixed(1));
+    bar.setAttribute('y', (height - barHeight).toFixed(1));
+    bar.setAttribute('width', Math.max(1, slot - 2).toFixed(1));
+    bar.setAttribute('height', barHeight.toFixed(1));
+    bar.setAttribute('fill', point.share === null ? '#dadce0' : point.share < 1 ? '#e37400' : '#1e8e3e');
+    bar.setAttribute('data-share', point.share === null ? '' : String(point.share));
+    const title = document.createElementNS(SVG, 'title');
+    title.textContent = `${point.label}: ${point.share === null ? '—' : `${(point.share * 100).toFixed(0)}%`}`;
+    bar.append(title);
+    svg.append(bar);
+  });
+  return svg;
+}

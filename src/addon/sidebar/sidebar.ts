@@ -1,7 +1,7 @@
 /**
  * The SNAQ sidebar: find a metric, read its definition and freshness, build a query with a
  * preview, insert it as a block or a formula; list and refresh the document's blocks; set the
- * refresh schedule; and the connection settings. Everything is reachable from the keyboard.
+ * refresh schedule; the data's health (dataHealthView.ts); and the connection settings. Everything is reachable from the keyboard.
  */
 import { jstMinute } from '../../contract/dates';
 import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
@@ -10,6 +10,7 @@ import type { BlockQuery } from '../server/blocks/blockSpec';
 import type { ScheduleView } from '../server/schedule';
 import { h, replaceChildren, sparkline } from './dom';
 import { callServer } from './rpc';
+import { dataHealthView, metricHealthNote } from './dataHealthView';
 import { settingsPanel } from './settingsPanel';
 import { browserLang, TEXT } from './text';
 
@@ -110,6 +111,7 @@ async function showMetric(name: string): Promise<void> {
     ),
     changelogSection(metric),
     lineageSection(metric),
+    metricHealthNote(metric.health, text),
     queryBuilder(metric),
   );
 }
@@ -463,12 +465,21 @@ async function showSchedule(): Promise<void> {
   replaceChildren(main, form);
 }
 
+// ── Data health ─────────────────────────────────────────────────────────────────────────────
+
+async function showHealth(): Promise<void> {
+  replaceChildren(main, text.loading);
+  const report = await guarded(() => callServer('snaqDataHealth'));
+  if (report) replaceChildren(main, dataHealthView(report, text));
+}
+
 // ── Tabs ────────────────────────────────────────────────────────────────────────────────────
 
 const TABS: Array<[string, string, () => unknown]> = [
   ['find', text.tabFind, () => showFind()],
   ['blocks', text.tabBlocks, () => showBlocks()],
   ['schedule', text.tabSchedule, () => showSchedule()],
+  ['health', text.tabHealth, () => showHealth()],
   ['settings', text.tabSettings, () => replaceChildren(main, settingsPanel(text))],
 ];
 

@@ -3,6 +3,7 @@
  * (the Lambda function's variables, or a developer's shell pointed at a test double).
  */
 import type { LakeManifest } from '../../contract/snapshot';
+import type { LakeHistory } from '../types';
 import { checkTestEndpoint } from '../../lake/s3/endpoint';
 
 // Moved to src/lake (which must not import src/engine); re-exported for existing callers.
@@ -32,6 +33,8 @@ export interface AthenaEngineOptions {
   maxPollIntervalMs?: number;
   /** The lake snapshot Athena reads (in production, a manifest object in S3). */
   manifest: () => Promise<LakeManifest>;
+  /** The lake's run history (in production, `history/runs.jsonl` beside the manifest); none: an empty history. */
+  history?: () => Promise<LakeHistory>;
   now?: () => number;
   /** Identical statements within one bucket of this length share a ClientRequestToken. Default 60 s. */
   tokenBucketMs?: number;
@@ -59,6 +62,7 @@ export function checkOptions(options: AthenaEngineOptions): void {
 
 export interface FromEnvExtras {
   manifest: () => Promise<LakeManifest>;
+  history?: () => Promise<LakeHistory>;
   now?: () => number;
   pollIntervalMs?: number;
   operatorLog?: OperatorLog;
@@ -113,6 +117,7 @@ export function athenaOptionsFromEnv(env: Record<string, string | undefined>, ex
     ...(resultReuseMaxAgeMinutes !== undefined ? { resultReuseMaxAgeMinutes } : {}),
     ...(extra.pollIntervalMs !== undefined ? { pollIntervalMs: extra.pollIntervalMs } : {}),
     manifest: extra.manifest,
+    ...(extra.history ? { history: extra.history } : {}),
     ...(extra.now ? { now: extra.now } : {}),
     ...(extra.operatorLog ? { operatorLog: extra.operatorLog } : {}),
   };

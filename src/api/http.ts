@@ -8,6 +8,8 @@ import type { AccessLogger } from './accessLog';
 import type { RateLimiter } from './rateLimit';
 import { matchRoute } from './routes';
 import type { MetricsService } from './service';
+import { identify } from './identity/identify';
+import type { IdTokenVerifier } from './identity/idToken';
 
 export interface ApiRequest {
   method: string;
@@ -31,6 +33,8 @@ export interface HttpContext {
   log: AccessLogger;
   /** Reports unexpected failures (with stacks) to the operator, never to the caller. */
   reportInternal: (error: unknown) => void;
+  /** Verifies the person's ID token (`X-Snaq-Id-Token`); absent: no person is ever identified. */
+  idTokens?: IdTokenVerifier;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -101,12 +105,15 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       });
     }
     const body = request.method === 'POST' ? decodeBody(request) : undefined;
+    // Before any route runs: a token that fails is refused, whatever was asked.
+    const person = await identify(request.headers, context.idTokens);
     const result = await match.route.handle({
       service: context.service,
       params: match.params,
       query: request.query,
       body,
       principal: request.principal,
+      caller: context.service.callerFor(request.principal, person?.email),
       waitMs: preferredWaitMs(request.headers.prefer),
     });
     const meta = (result.body as { meta?: { cached?: boolean; queryId?: string } }).meta;

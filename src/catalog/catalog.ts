@@ -8,6 +8,7 @@ import { measuresOf } from './vocabulary';
 import { columnsIn, joinsFor } from './aliases';
 import { LAKE_SCHEMA, type TableName } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';
+import { ACCESS_POLICY, checkAccessPolicy, type AccessPolicy } from './accessPolicy';
 
 export class CatalogError extends Error {
   constructor(metric: string, problem: string) {
@@ -19,8 +20,8 @@ export class CatalogError extends Error {
 export interface Catalog {
   list(): readonly MetricDef[];
   get(name: string): MetricDef | undefined;
-  /** The closest metric name, for "did you mean" messages. */
-  suggest(name: string): string | undefined;
+  /** The closest metric name, for "did you mean" messages; only among the metrics `visible` lets through. */
+  suggest(name: string, visible?: (metric: MetricDef) => boolean): string | undefined;
   /** A dimension as any of the metric's models define it. */
   modelDimension(metric: MetricDef, name: string): DimensionDef | undefined;
   /** Whether any of the metric's models declares `name` as personal data, to refuse it by name. */
@@ -81,6 +82,20 @@ function checkText(metric: MetricDef, field: 'title' | 'description' | 'definiti
   const text = metric[field];
   for (const lang of ['ja', 'en'] as const) {
     if (!text?.[lang]?.trim()) throw new CatalogError(metric.name, `${field} has no ${lang === 'ja' ? 'Japanese' : 'English'} text.`);
+  }
+}
+
+/** A restricted metric names groups the policy defines, at least one. */
+export function checkAccess(metric: MetricDef, policy: AccessPolicy): void {
+  const access = metric.access;
+  if (access === undefined || access === 'everyone') return;
+  if (typeof access !== 'object' || !Array.isArray(access.groups) || access.groups.length === 0) {
+    throw new CatalogError(metric.name, "access must be 'everyone' or { groups: [...] } naming at least one group.");
+  }
+  for (const group of access.groups) {
+    if (!Object.prototype.hasOwnProperty.call(policy.groups, group)) {
+      throw new CatalogError(metric.name, `access names group "${group}", which the access policy does not define (${Object.keys(policy.groups).join(', ')}).`);
+    }
   }
 }
 
@@ -148,21 +163,26 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-export function createCatalog(definitions: readonly MetricDef[]): Catalog {
+export function createCatalog(definitions: readonly MetricDef[], policy: AccessPolicy = ACCESS_POLICY): Catalog {
   const byName = new Map<string, MetricDef>();
   for (const metric of definitions) {
     if (byName.has(metric.name)) throw new CatalogError(metric.name, 'the name is used twice.');
     byName.set(metric.name, metric);
   }
-  for (const metric of definitions) checkMetric(metric, byName);
+  checkAccessPolicy(policy);
+  for (const metric of definitions) {
+    checkMetric(metric, byName);
+    checkAccess(metric, policy);
+  }
 
   return {
     list: () => definitions,
     get: (name) => byName.get(name),
-    suggest(name) {
+    suggest(name, visible = () => true) {
       const wanted = name.toLowerCase().trim();
       let best: { name: string; distance: number } | undefined;
-      for (const candidate of byName.keys()) {
+      for (const [candidate, metric] of byName) {
+        if (!visible(metric)) continue;
         const distance = editDistance(wanted, candidate);
         if (!best || distance < best.distance) best = { name: candidate, distance };
       }

@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startWorkbench } from '../workbench/workbench';
 import { openLocalService } from './localStack';
+import { identityConfigFromEnv, idTokenVerifier } from '../api/identity/config';
+import { loadOrCreateLocalIssuer } from '../api/identity/localIssuer';
 
 export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
   const config = serverConfigFromEnv();
@@ -20,9 +22,14 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
     say,
     service: { queryTimeoutMs: config.queryTimeoutMs, syncBudgetMs: config.syncBudgetMs },
   });
+  // Google's issuer when configured; otherwise a local one whose key lives in .snaq/identity, so people can be tried offline.
+  const google = identityConfigFromEnv();
+  const identity = google
+    ? { idTokens: idTokenVerifier(google) }
+    : { localIssuer: loadOrCreateLocalIssuer(path.resolve('.snaq', 'identity', 'local-issuer.json')) };
   let server;
   try {
-    server = await startLocalServer({ service, config, log: jsonLinesTo((line) => process.stdout.write(line)) });
+    server = await startLocalServer({ service, config, log: jsonLinesTo((line) => process.stdout.write(line)), ...identity });
   } catch (error) {
     await service.engine.close();
     throw error;

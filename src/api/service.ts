@@ -261,7 +261,12 @@ export class MetricsService implements SeriesSource {
       minGroupSize: metric.minGroupSize,
       sources,
       freshness: { dataAsOf: oldestSnapshot(tables), met: tables.every((table) => table.met), tables },
-      meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name }),
+      meta: this.meta({
+        metric: metric.name,
+        metricVersion: metric.version,
+        ...(isRestricted(metric.access) ? { restricted: true } : {}),
+        engine: this.engine.name,
+      }),
     };
   }
 
@@ -270,7 +275,12 @@ export class MetricsService implements SeriesSource {
     const caller = asCaller(who);
     const metric = resolveMetric(this.catalog, name, caller);
     const definition = resolveDimension(this.catalog, metric, dimension, 'dimension');
-    const baseMeta = { metric: metric.name, metricVersion: metric.version, engine: this.engine.name };
+    const baseMeta = {
+      metric: metric.name,
+      metricVersion: metric.version,
+      ...(isRestricted(metric.access) ? { restricted: true } : {}),
+      engine: this.engine.name,
+    };
     if (definition.values) {
       return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
     }
@@ -392,7 +402,13 @@ export class MetricsService implements SeriesSource {
         queryId,
         status: 'running',
         retryAfterMs: POLL_AFTER_MS,
-        meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }),
+        meta: this.meta({
+          metric: metric.name,
+          metricVersion: metric.version,
+          ...(isRestricted(metric.access) ? { restricted: true } : {}),
+          engine: this.engine.name,
+          queryId,
+        }),
       },
     };
   }
@@ -502,6 +518,7 @@ export class MetricsService implements SeriesSource {
       meta: this.meta({
         metric: metric.name,
         metricVersion: metric.version,
+        ...(isRestricted(metric.access) ? { restricted: true } : {}),
         ...edgeMeta(result),
         cached: context.cached,
         engine: this.engine.name,
@@ -531,6 +548,7 @@ export class MetricsService implements SeriesSource {
     return this.meta({
       metric: metric.name,
       metricVersion: metric.version,
+      ...(isRestricted(metric.access) ? { restricted: true } : {}),
       ...edgeMeta(series),
       cached,
       engine: this.engine.name,

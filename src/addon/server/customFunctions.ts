@@ -36,8 +36,10 @@ export function fetchShared<T>(call: Call, method: 'get' | 'post', path: string,
     platform: call.platform,
     request: JSON.stringify([settings.endpoint, method, path, body ?? null]),
     deadline: call.deadline,
-    load: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline }, method, path, body) as T,
+    // Anonymous: what a cell fetches is shared by every user of the add-on, so it is never a person's.
+    load: () => callApi({ platform: call.platform, settings, lang: call.lang, deadline: call.deadline, anonymous: true }, method, path, body) as T,
     ttlSeconds,
+    shareable: (result) => (result as { meta?: { restricted?: boolean } } | undefined)?.meta?.restricted !== true,
   });
 }
 

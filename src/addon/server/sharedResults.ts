@@ -61,6 +61,8 @@ export interface SharedResultOptions<T> {
   load(): T;
   /** How long the result may be served, in seconds (the cache caps it at 6 h). */
   ttlSeconds(result: T): number;
+  /** Whether the result may be kept for everyone (a restricted metric's never is); default yes. */
+  shareable?(result: T): boolean;
 }
 
 export function cacheKeyOf(platform: SharedResultOptions<unknown>['platform'], request: string): string {
@@ -121,6 +123,7 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
 
   try {
     const result = options.load();
+    if (options.shareable && !options.shareable(result)) return result;
     writeChunked(platform.cache, key, JSON.stringify(result), Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result)))));
     return result;
   } finally {

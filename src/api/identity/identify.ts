@@ -4,13 +4,13 @@
  * token cannot be lifted from one request into another's signature), and only once verified.
  */
 import { ApiError } from '../../contract/errors';
+import { ID_TOKEN_HEADER } from '../../contract/identity';
 import { parseAuthorization } from '../auth/parseAuthorization';
 import { IdTokenRejected } from './jwt';
 import { JwksUnavailable } from './jwks';
 import type { IdTokenVerifier, VerifiedIdentity } from './idToken';
 
-/** The header the add-on sends the person's ID token in (lower case, as SigV4 signs it). */
-export const ID_TOKEN_HEADER = 'x-snaq-id-token';
+export { ID_TOKEN_HEADER };
 
 /**
  * The verified person, or undefined when the request carries no token (custom functions, the CLI)

@@ -17,16 +17,15 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   if (flags.host !== undefined) config.host = flags.host;
   const lakeDir = chooseLakeDir(flags.lake).dir;
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  // Google's issuer when configured; otherwise a local one whose key lives in .snaq/identity, so people can be tried offline.
+  const google = identityConfigFromEnv();
+  const localIssuer = google ? undefined : loadOrCreateLocalIssuer(path.resolve('.snaq', 'identity', 'local-issuer.json'));
+  const identity = localIssuer ? { localIssuer } : { idTokens: idTokenVerifier(google!) };
   const service = await openLocalService({
     lake: flags.lake,
     say,
     service: { queryTimeoutMs: config.queryTimeoutMs, syncBudgetMs: config.syncBudgetMs },
   });
-  // Google's issuer when configured; otherwise a local one whose key lives in .snaq/identity, so people can be tried offline.
-  const google = identityConfigFromEnv();
-  const identity = google
-    ? { idTokens: idTokenVerifier(google) }
-    : { localIssuer: loadOrCreateLocalIssuer(path.resolve('.snaq', 'identity', 'local-issuer.json')) };
   let server;
   try {
     server = await startLocalServer({ service, config, log: jsonLinesTo((line) => process.stdout.write(line)), ...identity });
@@ -38,12 +37,16 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   const addonDir = path.resolve('dist', 'addon');
   const workbench =
     process.env.SNAQ_WORKBENCH !== '0' && existsSync(path.join(addonDir, 'Code.js'))
-      ? await startWorkbench((handler) => server.mount(handler), { apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch(
-          (error: Error) => {
-            say(`Workbench unavailable (${error.message}); the API is running.`);
-            return undefined;
-          },
-        )
+      ? await startWorkbench((handler) => server.mount(handler), {
+          apiUrl: server.url,
+          addonDir,
+          credentials: config.credentials[0]!,
+          // The workbench's sample people get tokens from the local issuer (none under Google identity).
+          ...(localIssuer ? { identityTokenFor: (email: string) => localIssuer.tokenFor(email) } : {}),
+        }).catch((error: Error) => {
+          say(`Workbench unavailable (${error.message}); the API is running.`);
+          return undefined;
+        })
       : undefined;
   say(
     [

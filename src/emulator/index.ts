@@ -157,7 +157,7 @@ export interface AppsScriptEnv {
    * Later executions run as another person (Session, ScriptApp.getIdentityToken): another editor of
    * the same document. Triggers keep the owner they were created by.
    */
-  setUser(email: string): void;
+  setUser(email: string, locale?: string): void;
   close(): Promise<void>;
 }
 
@@ -296,8 +296,9 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
     resetStats: () => executor.resetStats(),
     logs: executor.logs,
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
-    setUser: (email) => {
+    setUser: (email, locale) => {
       session.email = email;
+      if (locale) session.locale = locale;
     },
     close: () => executor.close(),
   };

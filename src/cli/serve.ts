@@ -56,6 +56,9 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
       config.usesDevCredentials
         ? `  Development key: ${DEV_CREDENTIALS.accessKeyId} / ${DEV_CREDENTIALS.secretAccessKey}`
         : `  Access key: ${config.credentials[0]!.accessKeyId} (secret from SNAQ_SECRET_ACCESS_KEY)`,
+      localIssuer
+        ? `  People: a local issuer (.snaq/identity) signs the workbench's sample people; its keys: ${server.url}/.well-known/snaq-local-jwks.json`
+        : `  People: Google ID tokens for client ${google!.audience} in ${google!.domain}.`,
       `  Try: npx snaq query revenue --from 2024-01-01 --to 2025-01-01 --grain month --url ${server.url}`,
       `  Stop with Ctrl-C.`,
     ].join('\n'),

@@ -13,15 +13,18 @@ import type { AnomalyResult, ForecastResult, QueryAccepted, QueryResult } from '
 import type { MetricDef } from '../catalog/vocabulary';
 import { RequestLedger } from './executionLedger';
 import { PendingQueries, type PendingOptions } from './pendingQueries';
-import type { QueryTokenPayload, QueryTokens, ReplayKind } from './queryTokens';
+import { bindingOf, type QueryTokenPayload, type QueryTokens, type ReplayKind } from './queryTokens';
 import type { PolledOutcome } from './service';
 import { noteAuditSubject, type AuditSubject } from './auditScope';
+import { mayRead, type Caller } from '../catalog/accessPolicy';
+import { restrictedMetric } from '../catalog/resolve';
 
 type Answer = QueryResult | ForecastResult | AnomalyResult;
 
 /** Work answered 202, and what each strategy may need to answer its poll. */
 export interface AcceptedWork {
-  principal: string;
+  /** Who asked: only the same principal and verified person may poll. */
+  caller: Caller;
   metric: MetricDef;
   /** The request as the client sent it, to replay it elsewhere. */
   request: { kind: ReplayKind; body: unknown };
@@ -39,7 +42,7 @@ export interface AsyncAnswers {
   /** Returns the id the client polls at `GET /v1/query/{id}`. */
   accept(work: AcceptedWork): string;
   /** The poll's answer; `waitMs` undefined means the client stated no preference. */
-  poll(queryId: string, principal: string, waitMs: number | undefined): Promise<PolledOutcome>;
+  poll(queryId: string, caller: Caller, waitMs: number | undefined): Promise<PolledOutcome>;
 }
 
 /** One answer for every id that cannot be read (unknown, expired, tampered, someone else's): nothing to learn from it. */
@@ -51,6 +54,12 @@ export function unknownQuery(): ApiError {
 }
 
 type Running = (queryId: string, metric: MetricDef) => { status: 202; body: QueryAccepted };
+
+/** One string for the principal and the person: an id made for one pair is unknown to any other. */
+const bindingKey = (caller: Caller): string => {
+  const { principal, person } = bindingOf(caller);
+  return JSON.stringify([principal, person ?? null]);
+};
 
 export class LocalAnswers implements AsyncAnswers {
   private readonly pending: PendingQueries<unknown, Pick<AcceptedWork, 'metric' | 'answer' | 'audit'>>;
@@ -66,16 +75,18 @@ export class LocalAnswers implements AsyncAnswers {
 
   accept(work: AcceptedWork): string {
     const queryId = this.newId();
-    this.pending.add(queryId, work.principal, { metric: work.metric, answer: work.answer, audit: work.audit }, work.work);
+    this.pending.add(queryId, bindingKey(work.caller), { metric: work.metric, answer: work.answer, audit: work.audit }, work.work);
     return queryId;
   }
 
-  async poll(queryId: string, principal: string, waitMs = 0): Promise<PolledOutcome> {
+  async poll(queryId: string, caller: Caller, waitMs = 0): Promise<PolledOutcome> {
     if (waitMs > 0) await this.pending.settledWithin(queryId, Math.min(waitMs, this.syncBudgetMs));
-    const pending = this.pending.find(queryId, principal);
+    const pending = this.pending.find(queryId, bindingKey(caller));
     if (!pending) throw unknownQuery();
     const { metric, answer, audit } = pending.context;
     noteAuditSubject(audit);
+    // The person may have left the group since they asked: the policy of now decides.
+    if (!mayRead(metric.access, caller)) throw restrictedMetric(metric);
     if (!pending.settled) return this.running(queryId, metric);
     if ('error' in pending.settled) throw pending.settled.error;
     if ('evicted' in pending.settled) {
@@ -89,7 +100,7 @@ export class LocalAnswers implements AsyncAnswers {
 }
 
 /** Replays a verified request on this instance, resuming its executions; answers 200 or a fresh 202. */
-export type Replay = (payload: QueryTokenPayload, principal: string, waitMs: number | undefined) => Promise<PolledOutcome>;
+export type Replay = (payload: QueryTokenPayload, caller: Caller, waitMs: number | undefined) => Promise<PolledOutcome>;
 
 export class SignedAnswers implements AsyncAnswers {
   constructor(
@@ -101,7 +112,7 @@ export class SignedAnswers implements AsyncAnswers {
   ) {}
 
   accept(work: AcceptedWork): string {
-    // Until identity exists (a later issue) the binding is the IAM principal; `person` joins it then.
+    // Bound to the IAM principal and the verified person: nobody else's poll verifies it.
     return this.tokens.sign(
       {
         kind: work.request.kind,
@@ -110,13 +121,14 @@ export class SignedAnswers implements AsyncAnswers {
         issuedAtMs: work.issuedAtMs,
         expiresAtMs: work.expiresAtMs ?? work.issuedAtMs + this.ttlMs,
       },
-      { principal: work.principal },
+      bindingOf(work.caller),
     );
   }
 
-  async poll(queryId: string, principal: string, waitMs: number | undefined): Promise<PolledOutcome> {
-    const payload = this.tokens.verify(queryId, { principal }, this.now());
+  async poll(queryId: string, caller: Caller, waitMs: number | undefined): Promise<PolledOutcome> {
+    const payload = this.tokens.verify(queryId, bindingOf(caller), this.now());
     if (!payload) throw unknownQuery();
-    return this.replay(payload, principal, waitMs);
+    // The replay resolves the metric again for this caller, so the policy of now decides.
+    return this.replay(payload, caller, waitMs);
   }
 }

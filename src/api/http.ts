@@ -10,6 +10,8 @@ import { withAuditScope, type AuditSubject } from './auditScope';
 import type { RateLimiter } from './rateLimit';
 import { matchRoute } from './routes';
 import type { MetricsService } from './service';
+import { identify } from './identity/identify';
+import type { IdTokenVerifier } from './identity/idToken';
 
 export interface ApiRequest {
   method: string;
@@ -19,8 +21,6 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   body: string;
   principal: string;
-  /** The person whose Google ID token was verified, when there is one: logged in the audit line. */
-  verifiedEmail?: string;
 }
 
 export interface ApiResponse {
@@ -35,6 +35,8 @@ export interface HttpContext {
   log: AccessLogger;
   /** Reports unexpected failures (with stacks) to the operator, never to the caller. */
   reportInternal: (error: unknown) => void;
+  /** Verifies the person's ID token (`X-Snaq-Id-Token`); absent: no person is ever identified. */
+  idTokens?: IdTokenVerifier;
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' };
@@ -87,6 +89,8 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
   let response: ApiResponse;
   let answerBody: unknown;
   let subject: AuditSubject | undefined;
+  // The verified person (X-Snaq-Id-Token), for the audit line.
+  let email: string | undefined;
   try {
     let match: ReturnType<typeof matchRoute>;
     try {
@@ -108,6 +112,9 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       });
     }
     const body = request.method === 'POST' ? decodeBody(request) : undefined;
+    // Before any route runs: a token that fails is refused, whatever was asked.
+    const person = await identify(request.headers, context.idTokens);
+    email = person?.email;
     const route = match.route;
     const scoped = await withAuditScope(() =>
       route.handle({
@@ -116,6 +123,7 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
         query: request.query,
         body,
         principal: request.principal,
+        caller: context.service.callerFor(request.principal, person?.email),
         waitMs: preferredWaitMs(request.headers.prefer),
       }),
     );
@@ -148,7 +156,7 @@ export async function handleApiRequest(request: ApiRequest, context: HttpContext
       auditLineOf({
         time,
         principal: request.principal,
-        ...(request.verifiedEmail ? { email: request.verifiedEmail } : {}),
+        ...(email ? { email } : {}),
         method: request.method,
         route: audited,
         status: response.status,

@@ -24,14 +24,15 @@ import {
   seriesByValue,
 } from './insights';
 import type { Grain } from '../contract/dates';
+import type { Caller } from '../catalog/accessPolicy';
 
 /** What the orchestration needs from the query path. */
 export interface SeriesSource {
   readonly catalog: Catalog;
   now(): number;
-  /** Validates and resolves a query without running it (throws on bad input). */
-  check(query: QueryRequest): unknown;
-  series(query: QueryRequest): Promise<MetricSeries>;
+  /** Validates and resolves a query without running it (throws on bad input, or a metric the caller may not see). */
+  check(query: QueryRequest, caller: Caller): unknown;
+  series(query: QueryRequest, caller: Caller): Promise<MetricSeries>;
   seriesMeta(metric: MetricDef, series: ComputedResult, cached: boolean, started: number): Meta;
 }
 
@@ -39,10 +40,10 @@ export class InsightsService {
   constructor(private readonly source: SeriesSource) {}
 
   /** A metric's series and its forecast: history rows carry `actual`, future rows the forecast. */
-  async forecast(request: ForecastRequest): Promise<ForecastResult> {
+  async forecast(request: ForecastRequest, caller: Caller): Promise<ForecastResult> {
     const started = this.source.now();
     const { metric: name, from, to, grain, filters } = request;
-    const { result: series, cached, metric } = await this.source.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) });
+    const { result: series, cached, metric } = await this.source.series({ metric: name, from, to, grain, ...(filters ? { filters } : {}) }, caller);
     const interval = request.interval ?? 0.8;
     const meta = this.source.seriesMeta(metric, series, cached, started);
     // Only complete periods are modelled: the partial one and those without data are forecast instead.
@@ -84,15 +85,15 @@ export class InsightsService {
    * Unusual periods of a metric, each with the dimension values that moved most. The total series
    * is flagged first; the per-dimension series are read only when something was flagged.
    */
-  async anomalies(request: AnomalyRequest): Promise<AnomalyResult> {
+  async anomalies(request: AnomalyRequest, caller: Caller): Promise<AnomalyResult> {
     const started = this.source.now();
     const { metric: name, from, to, grain, filters } = request;
     const base: QueryRequest = { metric: name, from, to, grain, ...(filters ? { filters } : {}) };
-    const metric = resolveMetric(this.source.catalog, name);
+    const metric = resolveMetric(this.source.catalog, name, caller);
     const dimensions = request.dimensions ?? [...metric.dimensions];
     // Resolving each split checks its dimension now, so a bad name fails before any engine work.
-    for (const dimension of dimensions) this.source.check({ ...base, dimensions: [dimension] });
-    const { result: series, cached } = await this.source.series(base);
+    for (const dimension of dimensions) this.source.check({ ...base, dimensions: [dimension] }, caller);
+    const { result: series, cached } = await this.source.series(base, caller);
     const confidence = SENSITIVITY_CONFIDENCE[request.sensitivity ?? 'medium'];
     const meta = this.source.seriesMeta(metric, series, cached, started);
     // A partial period is low only because it is partial: only complete periods are examined.
@@ -104,15 +105,17 @@ export class InsightsService {
       return { ...answer, anomalies: [], model: { name: 'none', seasonLength: 0 }, notes: [NOTHING_OBSERVED] };
     }
     const detection = detectAnomalies(values, { seasonality: request.seasonality ?? 'auto', confidence, seasonCandidates: SEASON_CANDIDATES[grain] });
-    const splits = detection.anomalies.length ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric))) : [];
+    const splits = detection.anomalies.length
+      ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric, caller)))
+      : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
     const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric), isNonNegative(metric));
     return { ...answer, anomalies, model: detection.model, notes: detection.notes };
   }
 
   /** The metric split by one dimension, as one series per value aligned with `periods`. */
-  private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef): Promise<ValueSeries[]> {
-    const { result } = await this.source.series({ ...base, dimensions: [dimension] });
+  private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef, caller: Caller): Promise<ValueSeries[]> {
+    const { result } = await this.source.series({ ...base, dimensions: [dimension] }, caller);
     // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
     return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null);
   }

@@ -9,6 +9,7 @@ import type { AccessLogger } from './accessLog';
 import { errorResponse, handleApiRequest, type ApiResponse } from './http';
 import { parseQueryString } from './requestTarget';
 import type { MetricsService } from './service';
+import type { IdTokenVerifier } from './identity/idToken';
 
 export interface LambdaEventV1 {
   version?: '1.0';
@@ -45,6 +46,8 @@ export interface LambdaDeps {
   service: MetricsService;
   log: AccessLogger;
   reportInternal: (error: unknown) => void;
+  /** Verifies people's ID tokens (SNAQ_GOOGLE_CLIENT_ID); without it no request names a person. */
+  idTokens?: IdTokenVerifier;
 }
 
 type Fields = Record<string, unknown>;
@@ -133,13 +136,14 @@ export function createLambdaHandler(
         errorResponse(new ApiError('ENGINE_UNAVAILABLE', 'The metrics service could not start. Try again shortly.', { reason: 'service_not_ready' })),
       );
     }
-    const { service, log, reportInternal } = ready;
+    const { service, log, reportInternal, idTokens } = ready;
     const request = readEvent(event);
     if (!request.ok) return toResult(errorResponse(request.error));
     if (Buffer.byteLength(request.body) > LIMITS.maxBodyBytes) {
       return toResult(errorResponse(new ApiError('INVALID_ARGUMENT', 'The request body is larger than 1 MB.', { reason: 'body_too_large' })));
     }
     const { principal, method, path, query, headers, body } = request;
-    return toResult(await handleApiRequest({ method, path, query, headers, body, principal }, { service, log, reportInternal }));
+    // API Gateway checked the signature; the Authorization header it passes on says which headers it covered.
+    return toResult(await handleApiRequest({ method, path, query, headers, body, principal }, { service, log, reportInternal, idTokens }));
   };
 }

@@ -12,6 +12,7 @@ import { jsonLinesTo } from './accessLog';
 import { createLambdaHandler, type LambdaDeps } from './lambda';
 import { readSecretString } from './secretValue';
 import { MetricsService } from './service';
+import { identityConfigFromEnv, idTokenVerifier } from './identity/config';
 
 /** Under API Gateway's 29 s integration timeout; slower queries answer 202 and are polled. */
 const SYNC_BUDGET_MS = 20_000;
@@ -40,11 +41,14 @@ async function create(): Promise<LambdaDeps> {
   const engine = AthenaEngine.fromEnv(env, { manifest, history, operatorLog });
   // Once per cold start: 202 ids are signed with it, so any instance can answer their polls.
   const queryTokenKey = await readSecretString({ secretId, region, credentials, ...(secretsEndpoint ? { endpoint: secretsEndpoint } : {}) });
+  // People are identified only when the stack names the add-on's OAuth client (SNAQ_GOOGLE_CLIENT_ID, SNAQ_GOOGLE_DOMAIN).
+  const identity = identityConfigFromEnv(env);
   const service = new MetricsService(loadCatalog(), engine, { syncBudgetMs: SYNC_BUDGET_MS, queryTimeoutMs: 10 * 60_000, queryTokenKey });
   return {
     service,
     log: jsonLinesTo((line) => process.stdout.write(line)),
     reportInternal: (error) => console.error('[snaq] internal error:', error),
+    ...(identity ? { idTokens: idTokenVerifier(identity) } : {}),
   };
 }
 

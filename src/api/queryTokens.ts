@@ -5,8 +5,8 @@
  * id = base64url(deflateRaw(JSON payload)) "." base64url(HMAC-SHA256(key, binding ‖ payload))
  *
  * The payload holds the request (kind + body), the Athena executions started for it so far, the
- * issue and expiry times. The MAC binds it to the caller: today the IAM principal; once people are
- * identified (a later issue) `QueryBinding.person` joins it, and an id stops working for anyone else.
+ * issue and expiry times. The MAC binds it to the caller: the IAM principal and, when the request
+ * carried a verified ID token, the person's e-mail; an id works for nobody else.
  * Nothing in the payload is secret (the caller sent the request), so it is signed, not encrypted.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -16,9 +16,15 @@ import { ApiError } from '../contract/errors';
 /** Who may poll: the MAC covers it, the payload does not carry it. */
 export interface QueryBinding {
   principal: string;
-  /** The verified person (a later issue); absent until identity exists. */
+  /** The verified person's e-mail, when the request carried an ID token. */
   person?: string;
 }
+
+/** What a 202 is bound to: the principal and the verified person (Order 1's binding, plus identity). */
+export const bindingOf = (caller: { principal: string; person?: { email: string } }): QueryBinding => ({
+  principal: caller.principal,
+  ...(caller.person ? { person: caller.person.email } : {}),
+});
 
 export type ReplayKind = 'query' | 'forecast' | 'anomalies';
 

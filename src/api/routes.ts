@@ -1,5 +1,6 @@
 /** The v1 route table: one place that maps a method and path to the service. Both adapters use it. */
 import type { MetricsService } from './service';
+import type { Caller } from '../catalog/accessPolicy';
 
 export interface RouteContext {
   service: MetricsService;
@@ -8,6 +9,8 @@ export interface RouteContext {
   /** The decoded JSON body (POST only). */
   body: unknown;
   principal: string;
+  /** The principal and, when the request carried a verified ID token, the person (with their groups now). */
+  caller: Caller;
   /** From `Prefer: wait=N` (RFC 7240): how long the client is willing to wait, in ms. */
   waitMs?: number;
 }
@@ -35,36 +38,36 @@ const answered = (outcome: { status: number; body: { meta: { metric?: string } }
 });
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', pattern: '/v1/metrics', handle: async ({ service, query }) => ok(service.listMetrics(query.search)) },
+  { method: 'GET', pattern: '/v1/metrics', handle: async ({ service, query, caller }) => ok(service.listMetrics(query.search, caller)) },
   {
     method: 'GET',
     pattern: '/v1/metrics/{name}',
-    handle: async ({ service, params }) => ok(await service.getMetric(params.name!), params.name),
+    handle: async ({ service, params, caller }) => ok(await service.getMetric(params.name!, caller), params.name),
   },
   {
     method: 'GET',
     pattern: '/v1/metrics/{name}/dimensions/{dimension}/values',
-    handle: async ({ service, params }) => ok(await service.dimensionValues(params.name!, params.dimension!), params.name),
+    handle: async ({ service, params, caller }) => ok(await service.dimensionValues(params.name!, params.dimension!, caller), params.name),
   },
   {
     method: 'POST',
     pattern: '/v1/query',
-    handle: async ({ service, body, principal, waitMs }) => answered(await service.query(body, principal, waitMs)),
+    handle: async ({ service, body, caller, waitMs }) => answered(await service.query(body, caller, waitMs)),
   },
   {
     method: 'GET',
     pattern: '/v1/query/{id}',
-    handle: async ({ service, params, principal, waitMs }) => answered(await service.queryStatus(params.id!, principal, waitMs)),
+    handle: async ({ service, params, caller, waitMs }) => answered(await service.queryStatus(params.id!, caller, waitMs)),
   },
   {
     method: 'POST',
     pattern: '/v1/forecast',
-    handle: async ({ service, body, principal, waitMs }) => answered(await service.forecastWithin(body, principal, waitMs)),
+    handle: async ({ service, body, caller, waitMs }) => answered(await service.forecastWithin(body, caller, waitMs)),
   },
   {
     method: 'POST',
     pattern: '/v1/anomalies',
-    handle: async ({ service, body, principal, waitMs }) => answered(await service.anomaliesWithin(body, principal, waitMs)),
+    handle: async ({ service, body, caller, waitMs }) => answered(await service.anomaliesWithin(body, caller, waitMs)),
   },
   { method: 'GET', pattern: '/v1/freshness', handle: async ({ service }) => ok(await service.freshness()) },
   {

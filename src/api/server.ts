@@ -14,6 +14,9 @@ import { errorResponse, handleApiRequest, INTERNAL_MESSAGE, type ApiResponse } f
 import { RateLimiter } from './rateLimit';
 import { parseQueryString, parseRequestTarget } from './requestTarget';
 import type { MetricsService } from './service';
+import { IdTokenVerifier } from './identity/idToken';
+import { JwksCache } from './identity/jwks';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, LOCAL_JWKS_PATH, type LocalIssuer } from './identity/localIssuer';
 
 /** Serves a request outside the API (the workbench); returns false to leave it to the API. */
 export type ExtraHandler = (request: http.IncomingMessage, response: http.ServerResponse) => boolean;
@@ -36,6 +39,13 @@ export interface LocalServerOptions {
   log: AccessLogger;
   reportInternal?: (error: unknown) => void;
   now?: () => number;
+  /** Verifies people's ID tokens (Google's issuer, or a test's). */
+  idTokens?: IdTokenVerifier;
+  /**
+   * Trust this local issuer instead (when `idTokens` is absent): its JWKS is served at
+   * LOCAL_JWKS_PATH and fetched from there, as Google's would be, so the flow works offline.
+   */
+  localIssuer?: LocalIssuer;
 }
 
 class BodyTooLarge extends Error {}
@@ -117,10 +127,19 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const credentials = new Map(config.credentials.map((credential) => [credential.accessKeyId, credential]));
 
   let extra: ExtraHandler | undefined;
+  // Set once the address is known when the server trusts its own local issuer.
+  let idTokens = options.idTokens;
   // Node checks the headers and request timeouts on this interval; the default (30 s) would let a
   // stalled client hold its socket up to 30 s past the timeout.
   const checkingIntervalMs = Math.min(1_000, config.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS);
   const server = http.createServer({ connectionsCheckingInterval: checkingIntervalMs }, async (request, response) => {
+    if (options.localIssuer && request.method === 'GET' && request.url === LOCAL_JWKS_PATH) {
+      return send(response, {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'cache-control': 'public, max-age=300' },
+        body: options.localIssuer.jwks(),
+      });
+    }
     if (extra && !(request.url ?? '/').startsWith('/v1/') && extra(request, response)) return;
     const started = performance.now();
     const method = request.method ?? 'GET';
@@ -190,7 +209,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
           body: body.toString('utf8'),
           principal: verdict.principal,
         },
-        { service, rateLimiter, log, reportInternal },
+        { service, rateLimiter, log, reportInternal, idTokens },
       );
       send(response, result);
     } catch (error) {
@@ -221,9 +240,21 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${hostForUrl}:${address.port}`;
+  if (!idTokens && options.localIssuer) {
+    if (!isLoopback(config.host))
+      throw new Error('The local identity issuer is for development on loopback only: set SNAQ_GOOGLE_CLIENT_ID and SNAQ_GOOGLE_DOMAIN.');
+    idTokens = new IdTokenVerifier({
+      issuers: [LOCAL_ISSUER],
+      audience: LOCAL_AUDIENCE,
+      domain: service.accessPolicy().domain,
+      keys: new JwksCache({ url: `${url}${LOCAL_JWKS_PATH}` }),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  }
 
   return {
-    url: `http://${hostForUrl}:${address.port}`,
+    url,
     server,
     mount(handler) {
       if (!isLoopback(config.host)) throw new Error('The workbench is unauthenticated and only served on loopback.');

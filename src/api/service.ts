@@ -42,6 +42,8 @@ import { ResultCache } from './resultCache';
 import { currentAuditSubject, metricSubject, noteAuditSubject, resolvedSubject } from './auditScope';
 import { LIMITS } from '../contract/limits';
 import type { LakeManifest } from '../contract/snapshot';
+import { ACCESS_POLICY, checkAccessPolicy, groupsOf, isRestricted, mayRead, OPERATOR, type AccessPolicy, type Caller } from '../catalog/accessPolicy';
+import { checkAccess } from '../catalog/catalog';
 
 export interface ServiceOptions {
   /** Engine time limit per query. */
@@ -66,6 +68,8 @@ export interface ServiceOptions {
   maxPendingEntries: number;
   /** How long a health report is reused: health reads every lake file's footer. */
   healthCacheMs: number;
+  /** Who may see restricted metrics (catalog/accessPolicy.ts); replaceable in-process with `setAccessPolicy`. */
+  accessPolicy: AccessPolicy;
   now: () => number;
 }
 
@@ -82,8 +86,14 @@ export const DEFAULT_SERVICE_OPTIONS: ServiceOptions = {
   maxWorkTotal: 64,
   maxPendingEntries: 1_000,
   healthCacheMs: 5_000,
+  accessPolicy: ACCESS_POLICY,
   now: Date.now,
 };
+
+/** Who is asking: a caller, or just an IAM principal (no verified person). */
+export type Who = Caller | string;
+
+export const asCaller = (who: Who): Caller => (typeof who === 'string' ? { principal: who } : who);
 
 /** 200 with the answer, or 202 with a query id to poll at `GET /v1/query/{id}`. */
 export type Outcome<B> = { status: 200; body: B } | { status: 202; body: QueryAccepted };
@@ -91,10 +101,21 @@ export type QueryOutcome = Outcome<QueryResult>;
 /** What `GET /v1/query/{id}` answers: the body of whichever request was accepted. */
 export type PolledOutcome = Outcome<QueryResult | ForecastResult | AnomalyResult>;
 
+/**
+ * Whose a cached result of a metric is: nobody's in particular for an unrestricted metric; the
+ * verified person's (or the operator's) for a restricted one, so an entry made for one person is
+ * never served to another, even one who may see the metric too.
+ */
+function audienceOf(metric: MetricDef, caller: Caller): string | null {
+  if (!isRestricted(metric.access)) return null;
+  return caller.operator ? 'operator' : `person:${caller.person?.email ?? ''}`;
+}
+
 /** The result cache key: the metric's version and the lake snapshot make stale answers impossible. */
-function resultKey(request: ResolvedQuery, manifest: LakeManifest): string {
+function resultKey(request: ResolvedQuery, manifest: LakeManifest, caller: Caller): string {
   const metric = request.metric;
   return JSON.stringify([
+    audienceOf(metric, caller),
     metric.name,
     metric.version,
     request.from,
@@ -148,6 +169,7 @@ export class MetricsService implements SeriesSource {
   private readonly answers: AsyncAnswers;
   private readonly insights: InsightsService;
   private readonly dataHealth: DataHealth;
+  private policy: AccessPolicy;
 
   constructor(
     readonly catalog: Catalog,
@@ -155,6 +177,7 @@ export class MetricsService implements SeriesSource {
     options: Partial<ServiceOptions> = {},
   ) {
     this.options = { ...DEFAULT_SERVICE_OPTIONS, ...options };
+    this.policy = this.checkedPolicy(this.options.accessPolicy);
     this.dialect = DIALECTS[engine.dialect];
     this.cache = new ResultCache(this.options.cacheMaxEntries, this.options.cacheMaxBytes);
     const running = (queryId: string, metric: MetricDef) => this.running(queryId, metric);
@@ -163,7 +186,7 @@ export class MetricsService implements SeriesSource {
           new QueryTokens(this.options.queryTokenKey),
           this.options.queryTimeoutMs + this.options.asyncResultTtlMs,
           this.options.now,
-          (payload, principal, waitMs) => this.replay(payload, principal, waitMs),
+          (payload, caller, waitMs) => this.replay(payload, caller, waitMs),
         )
       : new LocalAnswers(
           {
@@ -180,6 +203,27 @@ export class MetricsService implements SeriesSource {
     this.admission = new Admission({ perPrincipal: this.options.maxWorkPerPrincipal, total: this.options.maxWorkTotal, retryAfterMs: POLL_AFTER_MS });
     this.insights = new InsightsService(this);
     this.dataHealth = new DataHealth(engine, this.options.now);
+  }
+
+  /** A policy every restricted metric of the catalog can live with: each group it names is defined. */
+  private checkedPolicy(policy: AccessPolicy): AccessPolicy {
+    checkAccessPolicy(policy);
+    for (const metric of this.catalog.list()) checkAccess(metric, policy);
+    return policy;
+  }
+
+  /** Replaces the access policy (a deploy does this by restarting; tests do it in-process). Takes effect on the next request. */
+  setAccessPolicy(policy: AccessPolicy): void {
+    this.policy = this.checkedPolicy(policy);
+  }
+
+  accessPolicy(): AccessPolicy {
+    return this.policy;
+  }
+
+  /** The caller of a request: its IAM principal, and the verified person with the groups the policy gives them now. */
+  callerFor(principal: string, email?: string): Caller {
+    return email ? { principal, person: { email, groups: groupsOf(this.policy, email) } } : { principal };
   }
 
   /** The service's clock (tests pass their own). */
@@ -200,12 +244,20 @@ export class MetricsService implements SeriesSource {
     return { generatedAt: new Date(this.options.now()).toISOString(), ...extra };
   }
 
-  listMetrics(search?: string): MetricList {
-    return { metrics: searchMetrics(this.catalog, search), meta: this.meta() };
+  /** The catalog as this caller may see it: restricted metrics they may not read are absent. */
+  listMetrics(search?: string, who: Who = OPERATOR): MetricList {
+    const caller = asCaller(who);
+    const visible = new Set(
+      this.catalog
+        .list()
+        .filter((metric) => mayRead(metric.access, caller))
+        .map((metric) => metric.name),
+    );
+    return { metrics: searchMetrics(this.catalog, search).filter((metric) => visible.has(metric.name)), meta: this.meta() };
   }
 
-  async getMetric(name: string): Promise<MetricDetail & { meta: Meta }> {
-    const metric = resolveMetric(this.catalog, name);
+  async getMetric(name: string, who: Who = OPERATOR): Promise<MetricDetail & { meta: Meta }> {
+    const metric = resolveMetric(this.catalog, name, asCaller(who));
     noteAuditSubject(metricSubject('metric', metric));
     const sources = sourceTablesOf(metric);
     const manifest = await this.engine.snapshot();
@@ -219,22 +271,33 @@ export class MetricsService implements SeriesSource {
       changelog: metric.changelog,
       lineage: metricLineage(metric),
       health: await this.dataHealth.metricHealth(manifest, tables),
-      meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name }),
+      meta: this.meta({
+        metric: metric.name,
+        metricVersion: metric.version,
+        ...(isRestricted(metric.access) ? { restricted: true } : {}),
+        engine: this.engine.name,
+      }),
     };
   }
 
-  async dimensionValues(name: string, dimension: string): Promise<DimensionValues> {
+  async dimensionValues(name: string, dimension: string, who: Who = OPERATOR): Promise<DimensionValues> {
     const started = this.options.now();
-    const metric = resolveMetric(this.catalog, name);
+    const caller = asCaller(who);
+    const metric = resolveMetric(this.catalog, name, caller);
     const definition = resolveDimension(this.catalog, metric, dimension, 'dimension');
     noteAuditSubject(metricSubject('dimension_values', metric, { dimension }));
-    const baseMeta = { metric: metric.name, metricVersion: metric.version, engine: this.engine.name };
+    const baseMeta = {
+      metric: metric.name,
+      metricVersion: metric.version,
+      ...(isRestricted(metric.access) ? { restricted: true } : {}),
+      engine: this.engine.name,
+    };
     if (definition.values) {
       return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
     }
     const manifest = await this.engine.snapshot();
     const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP, snapshotId: manifest.snapshotId });
-    const key = JSON.stringify(['values', metric.name, metric.version, dimension, manifest.snapshotId]);
+    const key = JSON.stringify(['values', audienceOf(metric, caller), metric.name, metric.version, dimension, manifest.snapshotId]);
     const hit = this.cached(key);
     const result = hit ?? (await this.run(metric, compiled, key, manifest));
     const cached = hit !== undefined;
@@ -255,11 +318,11 @@ export class MetricsService implements SeriesSource {
   }
 
   /** Validates and resolves a query body: bad input fails here, before the engine is asked anything. */
-  check(body: unknown): { request: ResolvedQuery; limit?: number } {
+  check(body: unknown, who: Who = OPERATOR): { request: ResolvedQuery; limit?: number } {
     const parsed = parseQueryRequest(body);
     let request: ResolvedQuery;
     try {
-      request = resolveQuery(this.catalog, parsed);
+      request = resolveQuery(this.catalog, parsed, asCaller(who));
     } catch (error) {
       // A refusal still says which metric and range it was about (dates and grain are validated words, not free text).
       const metric = this.catalog.get(parsed.metric);
@@ -280,13 +343,15 @@ export class MetricsService implements SeriesSource {
    * Runs a query. A client that cannot wait long (an Apps Script custom function has 30 s in all)
    * passes `waitMs` (HTTP `Prefer: wait=N`) to get its 202 sooner.
    */
-  async query(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<QueryOutcome> {
+  async query(body: unknown, who: Who, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<QueryOutcome> {
     const started = resumed?.issuedAtMs ?? this.options.now();
-    const { request, limit } = this.check(body);
+    const caller = asCaller(who);
+    const principal = caller.principal;
+    const { request, limit } = this.check(body, caller);
     const metric = request.metric;
     const manifest = await this.engine.snapshot();
     const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
-    const key = resultKey(request, manifest);
+    const key = resultKey(request, manifest, caller);
     const queryId = randomUUID();
     const cachedResult = this.cached(key);
     if (cachedResult) return { status: 200, body: this.shape(cachedResult, metric, limit, { cached: true, queryId, started }) };
@@ -295,7 +360,7 @@ export class MetricsService implements SeriesSource {
     const start = () => this.run(metric, compiled, key, manifest, request);
     return this.within(
       this.inFlight.has(key) ? start : () => this.admission.admit(principal, start),
-      { principal, waitMs, metric, request: { kind: 'query', body }, resumed },
+      { caller, waitMs, metric, request: { kind: 'query', body }, resumed },
       (result, queryId) => this.shape(result, metric, limit, { cached: false, queryId, started }),
     );
   }
@@ -307,10 +372,10 @@ export class MetricsService implements SeriesSource {
    */
   private async within<T, B extends QueryResult | ForecastResult | AnomalyResult>(
     start: () => Promise<T>,
-    context: { principal: string; waitMs: number; metric: MetricDef; request: { kind: ReplayKind; body: unknown }; resumed?: Resumption },
+    context: { caller: Caller; waitMs: number; metric: MetricDef; request: { kind: ReplayKind; body: unknown }; resumed?: Resumption },
     answer: (result: T, queryId: string) => B,
   ): Promise<Outcome<B>> {
-    const { principal, waitMs, metric, request, resumed } = context;
+    const { caller, waitMs, metric, request, resumed } = context;
     const ledger = resumed?.ledger ?? new RequestLedger();
     const work = currentLedger.run(ledger, start);
     const queryId = randomUUID();
@@ -325,7 +390,7 @@ export class MetricsService implements SeriesSource {
       clearTimeout(timer);
     }
     const acceptedId = this.answers.accept({
-      principal,
+      caller,
       metric,
       request,
       work,
@@ -339,16 +404,16 @@ export class MetricsService implements SeriesSource {
   }
 
   /** A signed id's request, run again here: its executions are resumed, finished ones only read. */
-  private replay(payload: QueryTokenPayload, principal: string, waitMs: number | undefined): Promise<PolledOutcome> {
+  private replay(payload: QueryTokenPayload, caller: Caller, waitMs: number | undefined): Promise<PolledOutcome> {
     const resumed: Resumption = { ledger: new RequestLedger(payload.executions), issuedAtMs: payload.issuedAtMs, expiresAtMs: payload.expiresAtMs };
     const wait = waitMs ?? REPLAY_DEFAULT_WAIT_MS;
     switch (payload.kind) {
       case 'query':
-        return this.query(payload.body, principal, wait, resumed);
+        return this.query(payload.body, caller, wait, resumed);
       case 'forecast':
-        return this.forecastWithin(payload.body, principal, wait, resumed);
+        return this.forecastWithin(payload.body, caller, wait, resumed);
       case 'anomalies':
-        return this.anomaliesWithin(payload.body, principal, wait, resumed);
+        return this.anomaliesWithin(payload.body, caller, wait, resumed);
     }
   }
 
@@ -359,14 +424,23 @@ export class MetricsService implements SeriesSource {
         queryId,
         status: 'running',
         retryAfterMs: POLL_AFTER_MS,
-        meta: this.meta({ metric: metric.name, metricVersion: metric.version, engine: this.engine.name, queryId }),
+        meta: this.meta({
+          metric: metric.name,
+          metricVersion: metric.version,
+          ...(isRestricted(metric.access) ? { restricted: true } : {}),
+          engine: this.engine.name,
+          queryId,
+        }),
       },
     };
   }
 
-  /** The outcome of a query answered with 202, waiting up to `waitMs` for it; only its principal may read it. */
-  queryStatus(queryId: string, principal: string, waitMs?: number): Promise<PolledOutcome> {
-    return this.answers.poll(queryId, principal, waitMs);
+  /**
+   * The outcome of a query answered with 202, waiting up to `waitMs` for it; only the principal and
+   * person who asked may read it, and only while the policy still lets them see its metric.
+   */
+  queryStatus(queryId: string, who: Who, waitMs?: number): Promise<PolledOutcome> {
+    return this.answers.poll(queryId, asCaller(who), waitMs);
   }
 
   /**
@@ -466,6 +540,7 @@ export class MetricsService implements SeriesSource {
       meta: this.meta({
         metric: metric.name,
         metricVersion: metric.version,
+        ...(isRestricted(metric.access) ? { restricted: true } : {}),
         ...edgeMeta(result),
         cached: context.cached,
         engine: this.engine.name,
@@ -481,11 +556,11 @@ export class MetricsService implements SeriesSource {
   }
 
   /** One series of a metric (cached like any query): what forecasts and anomaly flags are computed on. */
-  async series(query: QueryRequest): Promise<MetricSeries> {
-    const { request } = this.check(query);
+  async series(query: QueryRequest, caller: Caller): Promise<MetricSeries> {
+    const { request } = this.check(query, caller);
     const manifest = await this.engine.snapshot();
     const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
-    const key = resultKey(request, manifest);
+    const key = resultKey(request, manifest, caller);
     const hit = this.cached(key);
     return { result: hit ?? (await this.run(request.metric, compiled, key, manifest, request)), cached: hit !== undefined, metric: request.metric };
   }
@@ -495,6 +570,7 @@ export class MetricsService implements SeriesSource {
     return this.meta({
       metric: metric.name,
       metricVersion: metric.version,
+      ...(isRestricted(metric.access) ? { restricted: true } : {}),
       ...edgeMeta(series),
       cached,
       engine: this.engine.name,
@@ -503,25 +579,27 @@ export class MetricsService implements SeriesSource {
   }
 
   /** POST /v1/forecast: the forecast, or 202 when its series outlives the client's wait. */
-  forecastWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<ForecastResult>> {
+  forecastWithin(body: unknown, who: Who, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<ForecastResult>> {
+    const caller = asCaller(who);
     const request = parseForecastRequest(body);
-    const metric = resolveMetric(this.catalog, request.metric);
+    const metric = resolveMetric(this.catalog, request.metric, caller);
     this.noteInsightSubject('forecast', metric, request, { horizon: request.horizon });
     return this.within(
-      () => this.admission.admit(principal, () => this.insights.forecast(request)),
-      { principal, waitMs, metric, request: { kind: 'forecast', body }, resumed },
+      () => this.admission.admit(caller.principal, () => this.insights.forecast(request, caller)),
+      { caller, waitMs, metric, request: { kind: 'forecast', body }, resumed },
       (result) => result,
     );
   }
 
   /** POST /v1/anomalies: the flags, or 202 when the series behind them outlive the client's wait. */
-  anomaliesWithin(body: unknown, principal: string, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<AnomalyResult>> {
+  anomaliesWithin(body: unknown, who: Who, waitMs = Number.POSITIVE_INFINITY, resumed?: Resumption): Promise<Outcome<AnomalyResult>> {
+    const caller = asCaller(who);
     const request = parseAnomalyRequest(body);
-    const metric = resolveMetric(this.catalog, request.metric);
+    const metric = resolveMetric(this.catalog, request.metric, caller);
     this.noteInsightSubject('anomalies', metric, request, request.dimensions?.length ? { dimensions: [...request.dimensions] } : {});
     return this.within(
-      () => this.admission.admit(principal, () => this.insights.anomalies(request)),
-      { principal, waitMs, metric, request: { kind: 'anomalies', body }, resumed },
+      () => this.admission.admit(caller.principal, () => this.insights.anomalies(request, caller)),
+      { caller, waitMs, metric, request: { kind: 'anomalies', body }, resumed },
       (result) => result,
     );
   }
@@ -544,14 +622,17 @@ export class MetricsService implements SeriesSource {
     }
   }
 
-  /** A metric's series and its forecast, answered in full (the CLI and tests; no 202). */
-  async forecast(body: unknown): Promise<ForecastResult> {
-    return this.insights.forecast(parseForecastRequest(body));
+  /** A metric's series and its forecast, answered in full (the in-process CLI, the operator's, and tests; no 202). */
+  async forecast(body: unknown, who: Who = OPERATOR): Promise<ForecastResult> {
+    const caller = asCaller(who);
+    const request = parseForecastRequest(body);
+    resolveMetric(this.catalog, request.metric, caller);
+    return this.insights.forecast(request, caller);
   }
 
-  /** Unusual periods of a metric with their contributors, answered in full (the CLI and tests; no 202). */
-  async anomalies(body: unknown): Promise<AnomalyResult> {
-    return this.insights.anomalies(parseAnomalyRequest(body));
+  /** Unusual periods of a metric with their contributors, answered in full (the in-process CLI and tests; no 202). */
+  async anomalies(body: unknown, who: Who = OPERATOR): Promise<AnomalyResult> {
+    return this.insights.anomalies(parseAnomalyRequest(body), asCaller(who));
   }
 
   /** Per lake table: freshness now, the quality gate's last result, 30 days of SLO attainment (dataHealth.ts). */

@@ -8,6 +8,7 @@ import { measuresOf } from './vocabulary';
 import { columnsIn, joinsFor } from './aliases';
 import { LAKE_SCHEMA, type TableName } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';
+import { ACCESS_POLICY, checkAccessPolicy, type AccessPolicy } from './accessPolicy';
 
 export class CatalogError extends Error {
   constructor(metric: string, problem: string) {
@@ -19,8 +20,8 @@ export class CatalogError extends Error {
 export interface Catalog {
   list(): readonly MetricDef[];
   get(name: string): MetricDef | undefined;
-  /** The closest metric name, for "did you mean" messages. */
-  suggest(name: string): string | undefined;
+  /** The closest metric name, for "did you mean" messages; only among the metrics `visible` lets through. */
+  suggest(name: string, visible?: (metric: MetricDef) => boolean): string | undefined;
   /** A dimension as any of the metric's models define it. */
   modelDimension(metric: MetricDef, name: string): DimensionDef | undefined;
   /** Whether any of the metric's models declares `name` as personal data, to refuse it by name. */
@@ -132,6 +133,20 @@ function checkChangelog(metric: MetricDef, today: string): void {
 /** The compiler's own names for the statement's parts; a model alias must not shadow them. */
 const COMPILER_ALIASES = new Set(['pr', 'c', 'num', 'den', 'parts']);
 
+/** A restricted metric names groups the policy defines, at least one. */
+export function checkAccess(metric: MetricDef, policy: AccessPolicy): void {
+  const access = metric.access;
+  if (access === undefined || access === 'everyone') return;
+  if (typeof access !== 'object' || !Array.isArray(access.groups) || access.groups.length === 0) {
+    throw new CatalogError(metric.name, "access must be 'everyone' or { groups: [...] } naming at least one group.");
+  }
+  for (const group of access.groups) {
+    if (!Object.prototype.hasOwnProperty.call(policy.groups, group)) {
+      throw new CatalogError(metric.name, `access names group "${group}", which the access policy does not define (${Object.keys(policy.groups).join(', ')}).`);
+    }
+  }
+}
+
 function checkMetric(metric: MetricDef, byName: ReadonlyMap<string, MetricDef>, today: string): void {
   const name = metric.name;
   if (!SNAKE_CASE.test(name)) throw new CatalogError(name, 'the name must be snake_case.');
@@ -200,22 +215,27 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** `today` is the JST day changelog dates may not be after (default: now). */
-export function createCatalog(definitions: readonly MetricDef[], today: string = jstToday()): Catalog {
+/** `today` is the JST day changelog dates may not be after (default: now); `policy` the access policy groups are checked against. */
+export function createCatalog(definitions: readonly MetricDef[], today: string = jstToday(), policy: AccessPolicy = ACCESS_POLICY): Catalog {
   const byName = new Map<string, MetricDef>();
   for (const metric of definitions) {
     if (byName.has(metric.name)) throw new CatalogError(metric.name, 'the name is used twice.');
     byName.set(metric.name, metric);
   }
-  for (const metric of definitions) checkMetric(metric, byName, today);
+  checkAccessPolicy(policy);
+  for (const metric of definitions) {
+    checkMetric(metric, byName, today);
+    checkAccess(metric, policy);
+  }
 
   return {
     list: () => definitions,
     get: (name) => byName.get(name),
-    suggest(name) {
+    suggest(name, visible = () => true) {
       const wanted = name.toLowerCase().trim();
       let best: { name: string; distance: number } | undefined;
-      for (const candidate of byName.keys()) {
+      for (const [candidate, metric] of byName) {
+        if (!visible(metric)) continue;
         const distance = editDistance(wanted, candidate);
         if (!best || distance < best.distance) best = { name: candidate, distance };
       }

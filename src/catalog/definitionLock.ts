@@ -29,7 +29,8 @@ export const LOCK_COMMAND = 'npm run catalog:lock';
  * the version and changelog themselves. Everything else, at any depth, is hashed, so a new field
  * that changes numbers is covered without anyone remembering to list it.
  */
-const NOT_DEFINITION = new Set(['title', 'description', 'definition', 'changelog', 'version', 'owner', 'tags', 'status', 'replacedBy']);
+// Who may see a metric (`access`) does not change what its number means: a policy change needs no new version.
+const NOT_DEFINITION = new Set(['title', 'description', 'definition', 'changelog', 'version', 'owner', 'tags', 'status', 'replacedBy', 'access']);
 
 /** JSON with keys sorted at every depth and undefined left out: equal definitions give equal text. */
 export function canonicalJson(value: unknown): string {

@@ -2,6 +2,7 @@
 import type { MetricSummary } from '../contract/types';
 import type { Catalog } from './catalog';
 import { measuresOf, type MetricDef } from './vocabulary';
+import { isRestricted } from './accessPolicy';
 
 export function describeMetric(metric: MetricDef): MetricSummary {
   const model = measuresOf(metric)[0]!.model;
@@ -20,6 +21,7 @@ export function describeMetric(metric: MetricDef): MetricSummary {
     status: metric.status,
     ...(metric.replacedBy ? { replacedBy: metric.replacedBy } : {}),
     version: metric.version,
+    ...(isRestricted(metric.access) ? { restrictedTo: metric.access.groups } : {}),
   };
 }
 

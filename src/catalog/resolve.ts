@@ -8,6 +8,7 @@ import { ApiError } from '../contract/errors';
 import type { FilterScalar, QueryRequest } from '../contract/types';
 import type { Catalog } from './catalog';
 import type { DimensionDef, MetricDef } from './vocabulary';
+import { mayRead, OPERATOR, type Caller } from './accessPolicy';
 
 export interface ResolvedFilter {
   dimension: string;
@@ -23,10 +24,26 @@ export interface ResolvedQuery {
   filters: ResolvedFilter[];
 }
 
-export function resolveMetric(catalog: Catalog, name: string): MetricDef {
+/** The refusal of a metric the caller may not see: its own reason, so clients can say what to do. */
+export function restrictedMetric(metric: MetricDef): ApiError {
+  return new ApiError('FORBIDDEN', `Metric "${metric.name}" is restricted to named people. Ask the data team if you need it.`, {
+    reason: 'restricted_metric',
+    metric: metric.name,
+  });
+}
+
+/**
+ * A metric the caller may see. Without a caller it is the operator's view (the in-process CLI, tests
+ * of the compiler); the service always passes the request's caller. Restricted metrics are never
+ * suggested to a caller who may not see them.
+ */
+export function resolveMetric(catalog: Catalog, name: string, caller: Caller = OPERATOR): MetricDef {
   const metric = catalog.get(name);
-  if (metric) return metric;
-  const suggestion = catalog.suggest(name);
+  if (metric) {
+    if (!mayRead(metric.access, caller)) throw restrictedMetric(metric);
+    return metric;
+  }
+  const suggestion = catalog.suggest(name, (candidate) => mayRead(candidate.access, caller));
   throw new ApiError('UNKNOWN_METRIC', suggestion ? `There is no metric "${name}". Did you mean "${suggestion}"?` : `There is no metric "${name}".`, {
     reason: 'unknown_metric',
     field: 'metric',
@@ -85,8 +102,8 @@ function checkFilterValue(name: string, dimension: DimensionDef, value: FilterSc
   }
 }
 
-export function resolveQuery(catalog: Catalog, request: QueryRequest): ResolvedQuery {
-  const metric = resolveMetric(catalog, request.metric);
+export function resolveQuery(catalog: Catalog, request: QueryRequest, caller: Caller = OPERATOR): ResolvedQuery {
+  const metric = resolveMetric(catalog, request.metric, caller);
   if (request.grain !== undefined && !metric.grains.includes(request.grain)) {
     throw new ApiError('INVALID_ARGUMENT', `Metric "${metric.name}" cannot be split by ${request.grain}. Use one of: ${metric.grains.join(', ')}.`, {
       reason: 'grain_not_allowed',

@@ -6,6 +6,7 @@
 import type { Grain } from '../contract/dates';
 import type { TableName } from '../contract/lakeSchema';
 import type { LocalizedText, MetricChangelogEntry, MetricStatus, Unit } from '../contract/types';
+import type { MetricAccess } from './accessPolicy';
 
 export interface DimensionDef {
   title: LocalizedText;
@@ -111,6 +112,8 @@ export interface MetricDef {
    * computation (`isNonNegative`).
    */
   nonNegative?: boolean;
+  /** Who may see it: everyone (omitted), or the named groups of the reviewed policy (accessPolicy.ts). */
+  access?: MetricAccess;
 }
 
 /** Freshness promise per source table, in hours since its snapshot. */

@@ -12,6 +12,7 @@ import { compileQuery } from '../catalog/compile';
 import { searchMetrics } from '../catalog/describe';
 import { DIALECTS, type DialectName } from '../catalog/dialect';
 import { resolveQuery } from '../catalog/resolve';
+import { OPERATOR } from '../catalog/accessPolicy';
 import { parseQueryRequest } from '../contract/validate';
 import { LIMITS } from '../contract/limits';
 import { generateLake, formatGenerateSummary } from '../lake/generate';
@@ -98,8 +99,9 @@ async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
   } else {
     const service = await openLocalService({ lake: flags.lake });
     try {
-      const outcome = await service.query(request, 'cli');
-      result = outcome.status === 200 ? outcome.body : (await service.queryStatus(outcome.body.queryId, 'cli')).body;
+      // The in-process CLI reads the lake itself: it is the operator's, and sees restricted metrics too.
+      const outcome = await service.query(request, OPERATOR);
+      result = outcome.status === 200 ? outcome.body : (await service.queryStatus(outcome.body.queryId, OPERATOR)).body;
     } finally {
       await service.engine.close();
     }

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startWorkbench } from '../workbench/workbench';
 import { openLocalService } from './localStack';
+import { identityConfigFromEnv, idTokenVerifier } from '../api/identity/config';
+import { loadOrCreateLocalIssuer } from '../api/identity/localIssuer';
 
 export async function serve(flags: { port?: number; host?: string; lake?: string }): Promise<void> {
   const config = serverConfigFromEnv();
@@ -18,6 +20,10 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   if (flags.host !== undefined) config.host = flags.host;
   const lakeDir = chooseLakeDir(flags.lake).dir;
   const say = (line: string) => process.stderr.write(`${line}\n`);
+  // Google's issuer when configured; otherwise a local one whose key lives in .snaq/identity, so people can be tried offline.
+  const google = identityConfigFromEnv();
+  const localIssuer = google ? undefined : loadOrCreateLocalIssuer(path.resolve('.snaq', 'identity', 'local-issuer.json'));
+  const identity = localIssuer ? { localIssuer } : { idTokens: idTokenVerifier(google!) };
   const service = await openLocalService({
     lake: flags.lake,
     say,
@@ -33,7 +39,7 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   );
   let server;
   try {
-    server = await startLocalServer({ service, config, log });
+    server = await startLocalServer({ service, config, log, ...identity });
   } catch (error) {
     await service.engine.close();
     throw error;
@@ -42,12 +48,16 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
   const addonDir = path.resolve('dist', 'addon');
   const workbench =
     process.env.SNAQ_WORKBENCH !== '0' && existsSync(path.join(addonDir, 'Code.js'))
-      ? await startWorkbench((handler) => server.mount(handler), { apiUrl: server.url, addonDir, credentials: config.credentials[0]! }).catch(
-          (error: Error) => {
-            say(`Workbench unavailable (${error.message}); the API is running.`);
-            return undefined;
-          },
-        )
+      ? await startWorkbench((handler) => server.mount(handler), {
+          apiUrl: server.url,
+          addonDir,
+          credentials: config.credentials[0]!,
+          // The workbench's sample people get tokens from the local issuer (none under Google identity).
+          ...(localIssuer ? { identityTokenFor: (email: string) => localIssuer.tokenFor(email) } : {}),
+        }).catch((error: Error) => {
+          say(`Workbench unavailable (${error.message}); the API is running.`);
+          return undefined;
+        })
       : undefined;
   say(
     [
@@ -58,6 +68,9 @@ export async function serve(flags: { port?: number; host?: string; lake?: string
       config.usesDevCredentials
         ? `  Development key: ${DEV_CREDENTIALS.accessKeyId} / ${DEV_CREDENTIALS.secretAccessKey}`
         : `  Access key: ${config.credentials[0]!.accessKeyId} (secret from SNAQ_SECRET_ACCESS_KEY)`,
+      localIssuer
+        ? `  People: a local issuer (.snaq/identity) signs the workbench's sample people; its keys: ${server.url}/.well-known/snaq-local-jwks.json`
+        : `  People: Google ID tokens for client ${google!.audience} in ${google!.domain}.`,
       `  Try: npx snaq query revenue --from 2024-01-01 --to 2025-01-01 --grain month --url ${server.url}`,
       `  Stop with Ctrl-C.`,
     ].join('\n'),

@@ -42,6 +42,10 @@ const JA_BY_REASON: Record<string, Phrase> = {
   grain_not_allowed: (d) => `この指標で使える粒度は ${list(d.allowed)} です。`,
   unknown_dimension: (d) => `切り口 ${quoted(d.dimension)} はこの指標にありません。使えるのは ${list(d.allowed)} です。`,
   pii_dimension: (d) => `${quoted(d.dimension)} は個人情報のため使えません。`,
+  restricted_metric: (d) => `指標 ${quoted(d.metric)} は閲覧できる人が限られています。必要な場合はデータチームに相談してください。`,
+  id_token: () => 'Google アカウントの本人確認に失敗しました。シートを開き直してからもう一度お試しください。',
+  id_token_unsigned: () => '本人確認のトークンが署名されていません。アドオンを最新にしてください。',
+  identity_keys_unavailable: () => 'Google アカウントの本人確認ができませんでした。しばらくしてからもう一度お試しください。',
   invalid_filter_value: (d) =>
     Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${list(d.allowed)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
   unknown_query: () => 'この問い合わせは見つかりません。もう一度実行してください。',

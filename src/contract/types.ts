@@ -77,6 +77,8 @@ export interface Meta {
   truncated?: boolean;
   /** Set when the metric is deprecated: the metric to move to. */
   replacedBy?: string;
+  /** Set when the metric is restricted to named people: never keep it in a cache other people read. */
+  restricted?: boolean;
   rowCount?: number;
 }
 
@@ -114,6 +116,8 @@ export interface MetricSummary {
   status: MetricStatus;
   replacedBy?: string;
   version: number;
+  /** The groups that may see it, when it is restricted (only those who may see it are told). */
+  restrictedTo?: readonly string[];
 }
 
 export interface TableFreshness {

@@ -39,7 +39,9 @@ export interface ExecutorOptions {
   /** Every other execution's (menu, rpc, trigger). */
   otherExecutionLimitMs: number;
   workerLoader: WorkerLoader;
-  base: Omit<WorkerInput, 'execution' | 'mode' | 'fn' | 'caseInsensitive' | 'args' | 'port' | 'flag' | 'caller'>;
+  base: Omit<WorkerInput, 'execution' | 'mode' | 'fn' | 'caseInsensitive' | 'args' | 'port' | 'flag' | 'caller' | 'identityToken'>;
+  /** The emulated user's ID token, minted per execution (tokens expire); none in custom functions. */
+  identityTokenFor?: (email: string) => string | null;
   dispatch: Dispatch;
   onEnd: (execution: ExecutionRecord) => void;
 }
@@ -108,6 +110,8 @@ export class Executor {
     const flag = new SharedArrayBuffer(4);
     const input: WorkerInput = { ...this.options.base, execution: execution.id, mode, fn, caseInsensitive, args, port: port2, flag };
     if (caller) input.caller = caller;
+    // Custom functions run without authorization: Apps Script gives them no identity.
+    input.identityToken = mode === 'customFunction' ? null : (this.options.identityTokenFor?.(input.session.email) ?? null);
     const limitMs = mode === 'customFunction' ? this.options.executionLimitMs : this.options.otherExecutionLimitMs;
     const logs: string[] = [];
 

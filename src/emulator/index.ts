@@ -71,6 +71,11 @@ export interface AppsScriptEnvOptions {
   now?: number;
   /** The emulator user: email default 'user@example.com', locale default 'ja' (Session.getActiveUserLocale). */
   user?: { email?: string; locale?: string };
+  /**
+   * What ScriptApp.getIdentityToken() returns for a user (outside custom functions), minted per
+   * execution; default none (null). The workbench and tests sign with a local issuer.
+   */
+  identityTokenFor?: (email: string) => string | null;
   /** Session.getScriptTimeZone(); default the workbook's time zone. */
   scriptTimeZone?: string;
   /** The name of createAddonMenu()'s menu; default 'Add-on'. */
@@ -148,6 +153,11 @@ export interface AppsScriptEnv {
   /** console and Logger lines of every execution. */
   logs: Array<{ execution: number; fn: string; level: string; message: string }>;
   clock: { now(): number; advance(ms: number): void };
+  /**
+   * Later executions run as another person (Session, ScriptApp.getIdentityToken): another editor of
+   * the same document. Triggers keep the owner they were created by.
+   */
+  setUser(email: string, locale?: string): void;
   close(): Promise<void>;
 }
 
@@ -207,6 +217,11 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
     ui: new UiRecorder(),
     triggers: new TriggerRegistry(clock, workbook.id, options.scriptTimeZone ?? workbook.timeZone, options.user?.email ?? 'user@example.com'),
   };
+  const session = {
+    email: options.user?.email ?? 'user@example.com',
+    locale: options.user?.locale ?? 'ja',
+    scriptTimeZone: options.scriptTimeZone ?? workbook.timeZone,
+  };
   const executor = new Executor({
     executionLimitMs: options.executionLimitMs ?? EXECUTION_LIMIT_MS,
     otherExecutionLimitMs: options.otherExecutionLimitMs ?? OTHER_EXECUTION_LIMIT_MS,
@@ -215,14 +230,11 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
       source,
       codePath,
       bundleDir: path.dirname(codePath),
-      session: {
-        email: options.user?.email ?? 'user@example.com',
-        locale: options.user?.locale ?? 'ja',
-        scriptTimeZone: options.scriptTimeZone ?? workbook.timeZone,
-      },
+      session,
       addonName: options.addonName ?? 'Add-on',
       activeInTriggers: options.activeSpreadsheetInTriggers ?? true,
     },
+    ...(options.identityTokenFor ? { identityTokenFor: options.identityTokenFor } : {}),
     dispatch: withCacheLatency(createDispatch(state), options.cacheLatencyMs ?? 0),
     onEnd: (execution) => {
       state.locks.releaseAll(execution.id);
@@ -284,6 +296,10 @@ export async function createAppsScriptEnv(options: AppsScriptEnvOptions): Promis
     resetStats: () => executor.resetStats(),
     logs: executor.logs,
     clock: { now: () => clock.now(), advance: (ms) => clock.advance(ms) },
+    setUser: (email, locale) => {
+      session.email = email;
+      if (locale) session.locale = locale;
+    },
     close: () => executor.close(),
   };
 }

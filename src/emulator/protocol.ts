@@ -26,6 +26,8 @@ export interface WorkerInput {
   activeInTriggers: boolean;
   /** The formula cell a custom function runs for (recalculate): its active sheet and range. */
   caller?: CallerCell;
+  /** What ScriptApp.getIdentityToken() returns in this execution (null in custom functions). */
+  identityToken?: string | null;
 }
 
 export interface CallerCell {

@@ -12,6 +12,8 @@
  *   SNAQ_CREATE_ADDON_USER=1 (createAddonUser=true) creates the IAM user snaq-sheets-addon (no key)
  *   SNAQ_APIGW_CLOUDWATCH_ROLE=0 (apiGatewayCloudWatchRole=false) when the account already has one
  *   CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION (or SNAQ_ATHENA_REGION) the target environment
+ *   SNAQ_GOOGLE_CLIENT_ID, SNAQ_GOOGLE_DOMAIN (googleClientId, googleDomain) the add-on's OAuth client id
+ *                                       and Workspace domain: people are identified (restricted metrics) only with both
  *
  * The lake export job (README "Deploy to AWS"). The defaults are examples that synthesize but do not
  * deploy; a warning names those still in use. Lists are comma-separated (or JSON arrays in cdk.json).
@@ -56,6 +58,10 @@ const cutoff = setting('bytesScannedCutoff', 'SNAQ_BYTES_SCANNED_CUTOFF');
 const alarmEmail = setting('alarmEmail', 'SNAQ_ALARM_EMAIL');
 const resultsBucketName = setting('resultsBucket', 'SNAQ_RESULTS_BUCKET');
 const lakeKmsKeyArn = setting('lakeKmsKeyArn', 'SNAQ_LAKE_KMS_KEY_ARN');
+const googleClientId = setting('googleClientId', 'SNAQ_GOOGLE_CLIENT_ID');
+const googleDomain = setting('googleDomain', 'SNAQ_GOOGLE_DOMAIN');
+if (Boolean(googleClientId) !== Boolean(googleDomain))
+  throw new Error('Set both SNAQ_GOOGLE_CLIENT_ID and SNAQ_GOOGLE_DOMAIN (googleClientId, googleDomain), or neither.');
 
 if (!lambdaBundleExists()) {
   console.warn(
@@ -113,6 +119,7 @@ new SnaqMetricsStack(app, setting('stackName', 'SNAQ_STACK_NAME') ?? 'SnaqMetric
   ...(cutoff ? { bytesScannedCutoffPerQuery: Number(cutoff) } : {}),
   ...(alarmEmail ? { alarmEmail } : {}),
   ...(lakeKmsKeyArn ? { lakeKmsKeyArn } : {}),
+  ...(googleClientId && googleDomain ? { googleClientId, googleDomain } : {}),
   createAddonUser: flag('createAddonUser', 'SNAQ_CREATE_ADDON_USER', false),
   apiGatewayCloudWatchRole: flag('apiGatewayCloudWatchRole', 'SNAQ_APIGW_CLOUDWATCH_ROLE', true),
   vpcId: orExample(setting('vpcId', 'SNAQ_VPC_ID'), 'vpc-0123456789abcdef0', 'SNAQ_VPC_ID'),

@@ -90,6 +90,12 @@ export interface SnaqMetricsStackProps extends StackProps {
   athenaReuseMinutes?: number;
   /** How long the function's log group (the audit trail) is kept (default 90 days, as the local files). */
   auditLogRetention?: logs.RetentionDays;
+  /**
+   * The add-on's OAuth client id and the Workspace domain: with both, the function verifies people's
+   * ID tokens (restricted metrics); without, nobody is identified and restricted metrics are refused.
+   */
+  googleClientId?: string;
+  googleDomain?: string;
 
   // ---------------------------------------------------------------- The lake export job (exportJob.ts)
   /** The VPC of the Aurora cluster, where the job runs (imported by id: no lookups). */
@@ -309,6 +315,7 @@ export class SnaqMetricsStack extends Stack {
         SNAQ_ATHENA_REUSE_MINUTES: String(props.athenaReuseMinutes ?? 60),
         SNAQ_LAKE_MANIFEST: `${lakeLocation}manifest.json`,
         SNAQ_QUERY_TOKEN_SECRET: queryTokenSecret.secretArn,
+        ...(props.googleClientId && props.googleDomain ? { SNAQ_GOOGLE_CLIENT_ID: props.googleClientId, SNAQ_GOOGLE_DOMAIN: props.googleDomain } : {}),
       },
     });
     this.handler.node.addDependency(this.workGroup);

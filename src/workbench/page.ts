@@ -32,6 +32,7 @@ export function workbenchPage(): string {
     <input id="formula" aria-label="formula" placeholder='=SNAQ_METRIC("revenue", "2024-01", "2024-12", "month")'>
     <button id="insert-row">Insert row above</button>
     <button id="fire-trigger">Run scheduled refresh now</button>
+    <label>あなたは / You are <select id="person" aria-label="person"></select></label>
     <span id="log" role="status"></span>
   </div>
   <table id="grid"></table>
@@ -53,8 +54,23 @@ export function workbenchPage(): string {
       });
     });
   }
+  function renderPeople(grid) {
+    var chooser = document.getElementById('person');
+    if (chooser.options.length === 0) {
+      grid.people.forEach(function (p) { var option = document.createElement('option'); option.value = p.email; option.textContent = p.label; chooser.appendChild(option); });
+      chooser.addEventListener('change', function () {
+        post('/workbench/person', { email: chooser.value }).then(function (next) {
+          render(next);
+          // The sidebar asks again as the new person.
+          document.getElementById('sidebar').contentWindow.location.reload();
+        });
+      });
+    }
+    chooser.value = grid.person;
+  }
   function render(grid) {
     state = grid;
+    if (grid.people) renderPeople(grid);
     var headerRows = {};
     grid.headerRows.forEach(function (row) { headerRows[row] = true; });
     var table = document.getElementById('grid');

@@ -10,7 +10,7 @@ import { createAppsScriptEnv, type AppsScriptEnv, type ChartEntry } from '../emu
 import { parseA1, toBox } from '../emulator/a1';
 import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
 import { foreignOrigin, readJsonObject, sendError, sendJson, WorkbenchError } from './guard';
-import { WORKBENCH_USER } from './localUser';
+import { WORKBENCH_PEOPLE, WORKBENCH_USER } from './localUser';
 import { placeholderPage, workbenchPage } from './page';
 
 export interface WorkbenchOptions {
@@ -21,6 +21,11 @@ export interface WorkbenchOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   rows?: number;
   columns?: number;
+  /**
+   * Mints a person's ID token (the local issuer the API trusts, `snaq serve` without Google
+   * identity); absent, nobody has one. Only the sample people get one.
+   */
+  identityTokenFor?: (email: string) => string | null;
 }
 
 export interface Workbench {
@@ -114,6 +119,12 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     // An admin when the bundle was built for the workbench (npm start: esbuild.config.ts --workbench).
     user: { email: WORKBENCH_USER, locale: 'ja' },
+    ...(options.identityTokenFor
+      ? {
+          identityTokenFor: (email: string) =>
+            email !== WORKBENCH_USER && WORKBENCH_PEOPLE.some((p) => p.email === email) ? options.identityTokenFor!(email) : null,
+        }
+      : {}),
     workbook: {
       timeZone: 'Asia/Tokyo',
       locale: 'ja_JP',
@@ -143,6 +154,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
         .map((entry) => entry.index),
       triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
+      person,
+      people: WORKBENCH_PEOPLE.map(({ email, label }) => ({ email, label })),
       charts: charts.map((chart) => chartView(chart, values, display)).filter((view) => view !== null),
       rows: shown(display.length, 5, rows, size.maxRows),
       columns: shown(usedColumns, 1, columns, size.maxColumns),
@@ -150,6 +163,7 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
   };
 
   const size = () => env.workbook.size(SHEET);
+  let person: string = WORKBENCH_USER;
   const routes = new Map<string, { method: 'GET' | 'POST'; run: (body: Record<string, unknown>) => Promise<unknown> }>([
     [
       '/workbench/rpc',
@@ -162,6 +176,20 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       },
     ],
     ['/workbench/grid', { method: 'GET', run: async () => grid() }],
+    [
+      '/workbench/person',
+      {
+        method: 'POST',
+        // Who you are from now on: their Session and ID token (restricted metrics follow the policy for them).
+        run: async (body) => {
+          const chosen = WORKBENCH_PEOPLE.find((p) => p.email === body.email);
+          if (!chosen) throw badRequest('"email" must be one of the workbench’s sample people.', '"email" にはワークベンチのサンプルの人を指定してください。');
+          env.setUser(chosen.email, chosen.locale);
+          person = chosen.email;
+          return grid();
+        },
+      },
+    ],
     [
       '/workbench/select',
       {

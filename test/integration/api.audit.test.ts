@@ -181,21 +181,20 @@ test('a 202 is not an answer: its line is an access line, and the poll that answ
   expect(audited).toHaveLength(1);
 });
 
-test('the verified person is logged beside the principal when the request carries one', async () => {
-  const log: LogLine[] = [];
-  const request = {
-    method: 'POST',
-    path: '/v1/query',
-    query: {},
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ metric: 'boxes_shipped', from: '2024-01-01', to: '2024-02-01' }),
-    principal: 'local-developer',
-  };
-  const context = { service: api.service, log: (line: LogLine) => log.push(line), reportInternal: () => undefined };
-  await handleApiRequest({ ...request, verifiedEmail: 'hanako@snaq.me' }, context);
-  await handleApiRequest(request, context);
-  expect(log[0]).toMatchObject({ type: AUDIT_LINE_TYPE, principal: 'local-developer', email: 'hanako@snaq.me', metric: 'boxes_shipped', status: 200 });
-  expect(log[1]).not.toHaveProperty('email');
+test('the verified person (a signed X-Snaq-Id-Token) is logged beside the principal; without one, no e-mail', async () => {
+  const before = api.log.length;
+  const ask = (headers: Record<string, string>) =>
+    api.client.fetch(`${api.server.url}/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ metric: 'boxes_shipped', from: '2024-01-01', to: '2024-02-01' }),
+    });
+  expect((await ask(api.as('hanako.sato@snaq.me'))).status).toBe(200);
+  expect((await ask({})).status).toBe(200);
+  const lines = api.log.slice(before).filter(isAuditLine);
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatchObject({ type: AUDIT_LINE_TYPE, principal: expect.any(String), email: 'hanako.sato@snaq.me', metric: 'boxes_shipped', status: 200 });
+  expect(lines[1]).not.toHaveProperty('email');
 });
 
 test('on Lambda (signed 202 ids, any instance answers the poll) the poll replays the request and is audited once with it', async () => {

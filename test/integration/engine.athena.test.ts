@@ -9,6 +9,7 @@ import { loadCatalog } from '../../src/catalog/catalog';
 import { compileQuery } from '../../src/catalog/compile';
 import { duckdb, trino } from '../../src/catalog/dialect';
 import { resolveQuery } from '../../src/catalog/resolve';
+import { OPERATOR } from '../../src/catalog/accessPolicy';
 import { ApiError } from '../../src/contract/errors';
 import type { QueryRequest } from '../../src/contract/types';
 import { parseQueryRequest } from '../../src/contract/validate';
@@ -138,8 +139,8 @@ describeIfAvailable(ATHENA_MODEL, 'AthenaEngine against the Athena double', () =
       expect(trinoCompiled.params).toEqual([]);
       double.expect(trinoCompiled.sql, { sql: duckCompiled.sql, params: duckCompiled.params });
 
-      const viaAthena = await athenaService.query(request, 'athena-test');
-      const viaDuck = await duckService.query(request, 'athena-test');
+      const viaAthena = await athenaService.query(request, OPERATOR);
+      const viaDuck = await duckService.query(request, OPERATOR);
       expect(viaAthena.status).toBe(200);
       expect(viaDuck.status).toBe(200);
       if (viaAthena.status !== 200 || viaDuck.status !== 200) return;

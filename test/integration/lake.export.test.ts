@@ -11,6 +11,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { LAKE_SCHEMA, LAKE_TABLES, type TableName } from '../../src/contract/lakeSchema';
 import { SOURCE_SCHEMA } from '../../src/contract/privacyPolicy';
 import { loadCatalog } from '../../src/catalog/catalog';
+import { OPERATOR } from '../../src/catalog/accessPolicy';
 import { MetricsService, type QueryOutcome } from '../../src/api/service';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { advanceSource } from '../../src/export/advanceSource';
@@ -123,7 +124,7 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
               ...metric.dimensions.slice(0, 2).map((d) => ({ metric: metric.name, ...range, dimensions: [d] })),
             ];
             for (const request of requests) {
-              const [a, b] = (await Promise.all(services.map((service) => service.query(request, 'test')))) as [QueryOutcome, QueryOutcome];
+              const [a, b] = (await Promise.all(services.map((service) => service.query(request, OPERATOR)))) as [QueryOutcome, QueryOutcome];
               expect({ request, status: a.status }).toEqual({ request, status: b.status });
               if (a.status === 200 && b.status === 200) {
                 expect({ request, rows: (a.body as { rows: unknown }).rows }).toEqual({ request, rows: (b.body as { rows: unknown }).rows });
@@ -136,7 +137,7 @@ describeIfAvailable(MARIADBD, 'snaq lake export from a private MariaDB', () => {
           const values = first ? catalog.modelDimension(metric, first)?.values : undefined;
           if (first && values?.length) {
             const request = { metric: metric.name, ...ranges[0]!, filters: { [first]: values[0]! } };
-            const [a, b] = (await Promise.all(services.map((service) => service.query(request, 'test')))) as [QueryOutcome, QueryOutcome];
+            const [a, b] = (await Promise.all(services.map((service) => service.query(request, OPERATOR)))) as [QueryOutcome, QueryOutcome];
             expect({ request, body: a.status === 200 ? (a.body as { rows: unknown }).rows : a.status }).toEqual({
               request,
               body: b.status === 200 ? (b.body as { rows: unknown }).rows : b.status,

@@ -14,6 +14,7 @@ import { loadCatalog } from '../../src/catalog/catalog';
 import { compileQuery } from '../../src/catalog/compile';
 import { duckdb, trino } from '../../src/catalog/dialect';
 import { resolveQuery } from '../../src/catalog/resolve';
+import { isRestricted } from '../../src/catalog/accessPolicy';
 import { LAKE_TABLES, type TableName } from '../../src/contract/lakeSchema';
 import { LIMITS } from '../../src/contract/limits';
 import type { FreshnessReport, QueryRequest } from '../../src/contract/types';
@@ -191,8 +192,10 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       const service = new MetricsService(catalog, duck);
       const fetchedBefore = athenaLake.fetched.length;
       let compared = 0;
+      // Restricted metrics need a verified person, which this Lambda is not configured for (api.restricted covers them).
+      const unrestricted = catalog.list().filter((metric) => !isRestricted(metric.access));
       try {
-        for (const metric of catalog.list()) {
+        for (const metric of unrestricted) {
           const grain = metric.grains.includes('month') ? 'month' : metric.grains[0]!;
           const requests: QueryRequest[] = [
             { metric: metric.name, from: '2025-11-01', to: '2026-11-01', grain },
@@ -219,7 +222,7 @@ describeIfAvailable([MARIADBD, S3_MODEL, ATHENA_MODEL], 'the lake on S3: export,
       } finally {
         await duck.close();
       }
-      expect(compared).toBeGreaterThanOrEqual(catalog.list().length);
+      expect(compared).toBeGreaterThanOrEqual(unrestricted.length);
       expect(athena.unexpected).toEqual([]);
       const fetched = athenaLake.fetched.slice(fetchedBefore);
       expect(fetched.length).toBeGreaterThan(compared);

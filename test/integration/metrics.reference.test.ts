@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MetricsService } from '../../src/api/service';
+import { OPERATOR } from '../../src/catalog/accessPolicy';
 import { loadCatalog } from '../../src/catalog/catalog';
 import type { QueryResult } from '../../src/contract/types';
 import { DuckDbEngine } from '../../src/engine/duckdb';
@@ -308,7 +309,8 @@ describe('every metric matches an independent reference over the raw lake rows',
     expect(expected.rows.some((row) => row[row.length - 1] !== null && row[row.length - 1] !== 0)).toBe(true);
     if (expectSuppression) expect(expected.suppressedGroups).toBeGreaterThan(0);
 
-    const outcome = await service.query({ ...request }, 'reference-test');
+    // The operator sees restricted metrics too: every definition is checked.
+    const outcome = await service.query({ ...request }, OPERATOR);
     expect(outcome.status).toBe(200);
     if (outcome.status !== 200) return;
     const dimensioned = (request.dimensions ?? []).length > 0;

@@ -14,11 +14,21 @@ export function connectionProperties(endpoint: string, secret: string = DEV_CRED
   };
 }
 
-export function addonEnv(options: { endpoint: string; secret?: string; workbook?: WorkbookSpec; locale?: string }): Promise<AppsScriptEnv> {
+export function addonEnv(options: {
+  endpoint: string;
+  secret?: string;
+  workbook?: WorkbookSpec;
+  locale?: string;
+  /** The emulated person, and how their ID tokens are minted (e.g. the local API's issuer). */
+  user?: string;
+  identityTokenFor?: (email: string) => string | null;
+}): Promise<AppsScriptEnv> {
   return createAppsScriptEnv({
     codePath: CODE_PATH,
     scriptProperties: connectionProperties(options.endpoint, options.secret),
     workbook: options.workbook ?? { timeZone: 'Asia/Tokyo', locale: options.locale ?? 'ja_JP', sheets: { Sheet1: [[null]] } },
+    ...(options.user ? { user: { email: options.user } } : {}),
+    ...(options.identityTokenFor ? { identityTokenFor: options.identityTokenFor } : {}),
   });
 }
 

@@ -59,6 +59,7 @@ export interface ProductRow {
   category: string | null;
   maker: string | null;
   maker_prefecture: string | null;
+  unit_cost_jpy: number | null;
 }
 
 export interface RatingRow {
@@ -206,6 +207,7 @@ export async function readLakeRows(lakeDir: string): Promise<LakeRows> {
         category: text(r, 'category'),
         maker: text(r, 'maker'),
         maker_prefecture: text(r, 'maker_prefecture'),
+        unit_cost_jpy: intOrNull(r, 'unit_cost_jpy'),
       })),
       ratings: (await read('ratings')).map((r) => ({
         user_id: personId(r, 'user_id'),

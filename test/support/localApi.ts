@@ -8,6 +8,9 @@ import { MetricsService, type ServiceOptions } from '../../src/api/service';
 import { DEV_CREDENTIALS } from '../../src/contract/devCredentials';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { CountingEngine } from './countingEngine';
+import { generateKeyPairSync } from 'node:crypto';
+import { localIssuerFrom, type LocalIssuer } from '../../src/api/identity/localIssuer';
+import { ID_TOKEN_HEADER } from '../../src/api/identity/identify';
 
 export const REGION = 'ap-northeast-1';
 export const SECOND_KEY = { accessKeyId: 'AKIDSECONDPRINCIPAL1', secretAccessKey: 'second-secret', principal: 'second' };
@@ -19,7 +22,18 @@ export interface LocalApi {
   log: AccessLogEntry[];
   internalErrors: unknown[];
   client: AwsClient;
+  /** The local issuer the server trusts (keys generated for this test process). */
+  issuer: LocalIssuer;
+  /** Headers that make a signed request come from this person (aws4fetch signs them). */
+  as(email: string): Record<string, string>;
   close(): Promise<void>;
+}
+
+let issuer: LocalIssuer | undefined;
+/** One key pair per test process: RSA generation is the slow part. */
+export function testIssuer(): LocalIssuer {
+  issuer ??= localIssuerFrom(generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, 'test-local');
+  return issuer;
 }
 
 export function signingClient(credentials: { accessKeyId: string; secretAccessKey: string } = DEV_CREDENTIALS, region = REGION): AwsClient {
@@ -50,6 +64,7 @@ export async function startLocalApi(
     },
     log: (entry) => log.push(entry),
     reportInternal: (error) => internalErrors.push(error),
+    localIssuer: testIssuer(),
   });
   return {
     server,
@@ -58,6 +73,8 @@ export async function startLocalApi(
     log,
     internalErrors,
     client: signingClient(),
+    issuer: testIssuer(),
+    as: (email) => ({ [ID_TOKEN_HEADER]: testIssuer().tokenFor(email) }),
     async close() {
       await server.close(1_000);
       await engine.close();

@@ -394,6 +394,22 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
     }
     return events;
   });
+  /** What the snacks of shipped or delivered boxes cost (today's unit cost × quantity), negated, on the box's JST ship date. */
+  const boxCostNegated = lazy((): Event[] => {
+    const events: Event[] = [];
+    for (const item of rows.box_items) {
+      const box = boxesById.get(item.box_id);
+      if (!isShipped(box)) continue;
+      const cost = productsById.get(item.product_id)?.unit_cost_jpy;
+      // An unknown cost adds nothing (SQL's SUM skips a NULL product).
+      events.push({
+        day: jstDayOfMicros(box.shipped_at),
+        amount: cost === null || cost === undefined ? 0 : -cost * item.quantity,
+        dims: product(item.product_id),
+      });
+    }
+    return events;
+  });
   /** Quantity in completed shop orders, on the JST order date. */
   const shopUnits = lazy((): Event[] => {
     const events: Event[] = [];
@@ -431,6 +447,8 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
     // Deprecated; same definition text as revenue.
     total_sales: revenue,
     box_revenue: () => ({ type: 'total', sources: [events(boxRevenue)()] }),
+    // Box revenue less Σ unit cost × quantity of the snacks in those boxes, on the JST ship date; may be negative.
+    gross_margin: () => ({ type: 'total', sources: [events(boxRevenue)(), events(boxCostNegated)()] }),
     shop_revenue: () => ({ type: 'total', sources: [events(shopRevenue)()] }),
     // box_revenue ÷ subscriptions active at the end of the same period.
     arpu: () => ({ type: 'ratio', numerator: events(boxRevenue)(), denominator: active('period_end')() }),

@@ -66,6 +66,8 @@ describe('the manifest', () => {
       'https://www.googleapis.com/auth/script.scriptapp',
       'https://www.googleapis.com/auth/spreadsheets',
       'https://www.googleapis.com/auth/userinfo.email',
+      // ScriptApp.getIdentityToken(): the person behind restricted metrics.
+      'openid',
     ]);
     expect(manifest.addOns).toBeUndefined(); // an editor add-on has no addOns section
   });

@@ -10,13 +10,19 @@ import { localizeError, type WireError } from '../../contract/errorMessages';
 import { isErrorCode } from '../../contract/errors';
 import { SIGNING_SERVICE } from '../../contract/devCredentials';
 import type { Lang } from '../../contract/types';
+import { ID_TOKEN_HEADER } from '../../contract/identity';
 import { signRequest } from '../../sigv4/signRequest';
 import { say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import type { ConnectionSettings } from './settings';
 
 export interface ApiCallContext {
-  platform: Pick<Platform, 'http' | 'crypto' | 'sleep' | 'now'>;
+  platform: Pick<Platform, 'http' | 'crypto' | 'sleep' | 'now' | 'identityToken'>;
+  /**
+   * Send no ID token: what custom functions fetch goes into the cache every user shares, so it is
+   * never fetched as a person (they have no identity anyway).
+   */
+  anonymous?: boolean;
   settings: ConnectionSettings;
   lang: Lang;
   /** Epoch ms by which the call must have returned or thrown. */
@@ -57,14 +63,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-function send(context: ApiCallContext, method: 'get' | 'post', path: string, body: string | undefined, attempt: number): Outcome {
+function send(context: ApiCallContext, method: 'get' | 'post', path: string, body: string | undefined, attempt: number, idToken: string | null): Outcome {
   const { platform, settings, lang } = context;
   const remainingS = Math.floor((context.deadline - platform.now() - SAFETY_MS) / 1000);
   const signed = signRequest(
     {
       method: method.toUpperCase(),
       url: `${settings.endpoint}${path}`,
-      headers: { prefer: `wait=${Math.max(0, Math.min(MAX_SERVER_WAIT_S, remainingS))}` },
+      // The ID token is signed with the rest, so it cannot be swapped into another request.
+      headers: { prefer: `wait=${Math.max(0, Math.min(MAX_SERVER_WAIT_S, remainingS))}`, ...(idToken ? { [ID_TOKEN_HEADER]: idToken } : {}) },
       ...(body !== undefined ? { body } : {}),
       accessKeyId: settings.accessKeyId,
       secretAccessKey: settings.secretAccessKey,
@@ -98,6 +105,10 @@ function send(context: ApiCallContext, method: 'get' | 'post', path: string, bod
     const retryAfterMs = Number(error?.details?.retryAfterMs ?? 0);
     return { kind: 'retry', afterMs: Math.max(retryAfterS * 1000 || 0, retryAfterMs || 0, 500 * 2 ** attempt) };
   }
+  if (error?.details?.reason === 'restricted_metric' && !idToken) {
+    // Without identity (a cell) a restricted metric can never be seen: say where it can.
+    throw new UserFacingError(say(lang, 'restrictedWithoutIdentity', { metric: String(error.details.metric ?? '') }));
+  }
   if (error && isErrorCode(code)) throw new UserFacingError(localizeError({ code, message: String(error.message ?? ''), details: error.details }, lang));
   throw new UserFacingError(say(lang, 'unexpectedResponse', { status }));
 }
@@ -125,8 +136,10 @@ export function callApi(context: ApiCallContext, method: 'get' | 'post', path: s
   let waitingFor: string | undefined;
   let dropped = 0;
   const stillRunning = () => new QueryStillRunning(say(lang, 'stillRunning'), waitingFor ?? '');
+  // Once per call: a 202 and its polls go out as the same person (the server binds the id to them).
+  const idToken = context.anonymous ? null : (platform.identityToken?.() ?? null);
   for (let attempt = 0; ; attempt++) {
-    const outcome = send(context, request.method, request.path, request.payload, attempt);
+    const outcome = send(context, request.method, request.path, request.payload, attempt, idToken);
     if (outcome.kind === 'done') return outcome.body;
     if (outcome.kind === 'dropped' && ++dropped > TRANSPORT_RETRIES) throw new UserFacingError(outcome.sentence);
     const left = context.deadline - platform.now() - SAFETY_MS;

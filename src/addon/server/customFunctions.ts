@@ -54,7 +54,8 @@ function metricOf(path: string, body: unknown): string | undefined {
 
 export function fetchShared<T>(call: Call, method: 'get' | 'post', path: string, body: unknown, ttlSeconds: (result: T) => number): T {
   const settings = readSettings(call.platform.scriptProperties, call.lang);
-  const api = { platform: call.platform, settings, lang: call.lang, deadline: call.deadline };
+  // Anonymous: what a cell fetches is shared by every user of the add-on, so it is never a person's.
+  const api = { platform: call.platform, settings, lang: call.lang, deadline: call.deadline, anonymous: true };
   const request = JSON.stringify([settings.endpoint, method, path, body ?? null]);
   const metric = metricOf(path, body);
   // An answer about a metric is cached per version of its definition: a new version is never answered from an old entry.
@@ -78,6 +79,7 @@ export function fetchShared<T>(call: Call, method: 'get' | 'post', path: string,
     load: () => callApi(api, method, path, body) as T,
     ttlSeconds,
     ...(version ? { version: version as VersionedBy<T> } : {}),
+    shareable: (result) => (result as { meta?: { restricted?: boolean } } | undefined)?.meta?.restricted !== true,
   });
 }
 

@@ -54,6 +54,14 @@ function platform(spreadsheet: Spreadsheet = SpreadsheetApp.getActive()): Platfo
     locale: () => spreadsheet.getSpreadsheetLocale(),
     dayOf: (date) => Utilities.formatDate(date, timeZone, 'yyyy-MM-dd'),
     dateOfDay: (day) => dateOfDay(day, timeZone),
+    // The person (menus, the sidebar, triggers: the trigger's owner); null in custom functions.
+    identityToken: () => {
+      try {
+        return ScriptApp.getIdentityToken() || null;
+      } catch {
+        return null;
+      }
+    },
   };
 }
 

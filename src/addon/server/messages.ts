@@ -97,6 +97,10 @@ const MESSAGES = {
     ja: () => '接続先が設定されていません。管理者がメニュー「SNAQ › 設定」で設定してください。',
     en: () => 'The connection is not set up. An admin can set it in the menu SNAQ › Settings.',
   },
+  restrictedWithoutIdentity: {
+    ja: (p) => `指標 "${p.metric}" は閲覧できる人が限られているため、セルの関数では表示できません。ブロックかサイドバーを使ってください。`,
+    en: (p) => `Metric "${p.metric}" is restricted: use a block or the sidebar.`,
+  },
   unreachable: {
     ja: (p) => `指標サービス（${p.host}）に接続できません。しばらくしてから再計算してください。`,
     en: (p) => `Cannot reach the metrics service (${p.host}). Recalculate in a while.`,

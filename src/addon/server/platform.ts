@@ -61,6 +61,11 @@ export interface Platform {
   now(): number;
   /** The spreadsheet's locale, e.g. 'ja_JP' (custom functions have no user identity). */
   locale(): string;
+  /**
+   * The user's OpenID Connect ID token (ScriptApp.getIdentityToken()), or null where there is none
+   * (custom functions run without identity). Absent: no identity at all (unit tests).
+   */
+  identityToken?(): string | null;
   /** The calendar day (YYYY-MM-DD) of an instant in the spreadsheet's time zone. */
   dayOf(date: Date): string;
   /** The instant a calendar day starts in the spreadsheet's time zone, as a Date for a cell. */

@@ -78,6 +78,8 @@ export interface SharedResultOptions<T> {
   ttlSeconds(result: T): number;
   /** For a result about one metric: the version its entry must have. */
   version?: VersionedBy<T>;
+  /** Whether the result may be kept for everyone (a restricted metric's never is); default yes. */
+  shareable?(result: T): boolean;
 }
 
 /** `version`: the metric version the entry is for; `null` for "not known yet" (a short-lived slot). */
@@ -155,6 +157,7 @@ export function sharedResult<T>(options: SharedResultOptions<T>): T {
 
   try {
     const result = options.load();
+    if (options.shareable && !options.shareable(result)) return result;
     const ttl = Math.max(1, Math.min(21_600, Math.floor(options.ttlSeconds(result))));
     if (!version) {
       writeChunked(platform.cache, key, JSON.stringify(result), ttl);

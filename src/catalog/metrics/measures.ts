@@ -51,6 +51,19 @@ export const boxUnits: FlowMeasure = {
   where: [SHIPPED_BOX],
 };
 
+/**
+ * What the snacks in shipped boxes cost us, as a negative amount so that it adds to revenue as a
+ * margin: Σ unit cost × quantity, on the box's ship date. The lake keeps no cost history: the
+ * product master's current unit_cost_jpy is used for every period.
+ */
+export const boxItemCostNegated: FlowMeasure = {
+  kind: 'flow',
+  model: boxItemsModel,
+  aggregate: { fn: 'sum', expr: '0 - p.unit_cost_jpy * bi.quantity', nonNegative: false },
+  time: { expr: 'b.shipped_at', type: 'timestamp' },
+  where: [SHIPPED_BOX],
+};
+
 export const shopUnits: FlowMeasure = {
   kind: 'flow',
   model: shopOrderItemsModel,

@@ -1,7 +1,7 @@
 /** Money metrics. Owner: finance. All amounts are tax-inclusive yen as charged. */
 import type { MetricDef } from '../vocabulary';
 import { FIRST_DEFINITION } from './changelog';
-import { activeSubscriptions, boxRevenue, shopRevenue } from './measures';
+import { activeSubscriptions, boxItemCostNegated, boxRevenue, shopRevenue } from './measures';
 
 const ALL_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 
@@ -91,6 +91,41 @@ export const revenueMetrics: MetricDef[] = [
     version: 1,
     changelog: [FIRST_DEFINITION],
     compute: { type: 'ratio', numerator: boxRevenue, denominator: activeSubscriptions('period_end') },
+  },
+  {
+    name: 'gross_margin',
+    title: { ja: '粗利', en: 'Gross margin' },
+    description: {
+      ja: '定期便の出荷売上から、その便に入れた商品の原価を引いた額。仕入れ原価がわかるため、財務と経営陣に限定。',
+      en: 'Box revenue minus the cost of the snacks in those boxes. Restricted to finance and management: it reveals supplier costs.',
+    },
+    definition: {
+      ja: '出荷済み・配達済みの定期便の（価格 − 割引）から、その便の各商品の原価（unit_cost_jpy）× 数量の合計を引き、出荷日（JST）に計上します。データ基盤には原価の履歴がないため、すべての期間に現在の原価を使います。マイナスになることがあります。',
+      en: 'Price minus discount of shipped or delivered boxes, less Σ unit_cost_jpy × quantity of the snacks packed in them, booked on the JST ship date. The lake keeps no cost history, so today’s unit cost is used for every period. It can be negative.',
+    },
+    owner: 'finance',
+    unit: 'JPY',
+    tags: ['finance', 'restricted'],
+    grains: ALL_GRAINS,
+    // Revenue is per box and cost per packed snack: no dimension is shared by both.
+    dimensions: [],
+    minGroupSize: 1,
+    status: 'active',
+    version: 1,
+    changelog: [
+      {
+        version: 1,
+        date: '2026-11-30',
+        change: { ja: '最初の定義（財務と経営陣に限定）。', en: 'First definition, restricted to finance and management.' },
+        why: {
+          ja: '粗利を一つの定義で見るため。原価がわかるので閲覧者を限定します。',
+          en: 'One reviewed definition of margin; restricted because it reveals supplier costs.',
+        },
+      },
+    ],
+    nonNegative: false,
+    access: { groups: ['finance', 'management'] },
+    compute: { type: 'sum', parts: [boxRevenue, boxItemCostNegated] },
   },
   {
     name: 'total_sales',

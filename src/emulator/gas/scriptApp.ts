@@ -190,6 +190,10 @@ export class ScriptApp extends HostObject {
     if (!(trigger instanceof Trigger)) throw mismatch('ScriptApp.deleteTrigger', [trigger]);
     this.ctx.host.call('triggerDelete', trigger.getUniqueId());
   }
+  /** The user's OpenID Connect ID token (the `openid` scope), or null: always null in a custom function. */
+  getIdentityToken(): string | null {
+    return this.ctx.input.mode === 'customFunction' ? null : (this.ctx.input.identityToken ?? null);
+  }
   getScriptId(): string {
     this._allowed('getScriptId');
     return 'emulator-script-id';

@@ -4,59 +4,38 @@
  * synthetic history: every lake table with its snapshot in JST, its quality result and a bar chart of
  * 30 days; the synthetic label; a metric page naming late tables. Screenshots in test/artifacts/.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
-import { createWorkbench, type Workbench } from '../../src/workbench/workbench';
+import type { Browser } from 'playwright-core';
+import { ARTIFACTS, openWorkbenchInChromium, type BrowserWorkbench } from '../support/browserWorkbench';
 import { generateLake } from '../../src/lake/generate';
 import { LAKE_TABLES } from '../../src/contract/lakeSchema';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const AS_OF = new Date('2026-11-01T00:00:00Z');
 const H = 3_600_000;
 
 describeIfAvailable(CHROMIUM, 'the data-health view in chromium', () => {
   let root: string;
   let api: LocalApi;
-  let workbench: Workbench;
-  let server: http.Server;
+  let opened: BrowserWorkbench;
   let url: string;
   let browser: Browser;
   let clock = AS_OF.getTime() + 3 * H;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     root = mkdtempSync(path.join(os.tmpdir(), 'snaq-e2e-health-'));
     const lakeDir = path.join(root, 'lake');
     await generateLake({ outDir: lakeDir, scale: 0.02, seed: 42, asOf: AS_OF, syntheticHistory: true });
     api = await startLocalApi(lakeDir, { service: { now: () => clock } });
-    workbench = await createWorkbench({ apiUrl: api.server.url, addonDir: path.resolve(__dirname, '../../dist/addon') });
-    server = http.createServer((request, response) => {
-      if (!workbench.handle(request, response)) response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
+    opened = await openWorkbenchInChromium({ apiUrl: api.server.url });
+    ({ url, browser } = opened);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await workbench?.close();
+    await opened?.close();
     await api?.close().catch(() => undefined);
     if (root) rmSync(root, { recursive: true, force: true });
   });

@@ -4,28 +4,15 @@
  * is not offered, and refreshing the block leaves it as it was, with the reason. Screenshots of the
  * refusal in test/artifacts/restricted-metric-refused-{ja,en}.png.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { createWorkbench, type Workbench } from '../../src/workbench/workbench';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { ARTIFACTS, openWorkbenchInChromium, type BrowserWorkbench } from '../support/browserWorkbench';
 import { WORKBENCH_PEOPLE } from '../../src/workbench/localUser';
 import { ACCESS_POLICY } from '../../src/catalog/accessPolicy';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const FINANCE = 'hanako.sato@snaq.me';
 const OUTSIDER = 'jiro.suzuki@snaq.me';
 const OUTSIDER_EN = 'alex.brown@snaq.me';
@@ -33,39 +20,27 @@ const OUTSIDER_EN = 'alex.brown@snaq.me';
 describeIfAvailable(CHROMIUM, 'a restricted metric in the workbench', () => {
   let lake: TestLake;
   let api: LocalApi;
-  let workbench: Workbench;
-  let server: http.Server;
+  let opened: BrowserWorkbench;
   let browser: Browser;
   let page: Page;
   let sidebar: FrameLocator;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     // The sample people are who the policy says they are.
     expect(ACCESS_POLICY.groups.finance).toContain(FINANCE);
     for (const email of [OUTSIDER, OUTSIDER_EN]) expect(Object.values(ACCESS_POLICY.groups).flat()).not.toContain(email);
     expect(WORKBENCH_PEOPLE.map((person) => person.email)).toEqual(expect.arrayContaining([FINANCE, OUTSIDER, OUTSIDER_EN]));
     lake = await createTestLake({ scale: 0.05 });
     api = await startLocalApi(lake.dir);
-    workbench = await createWorkbench({
-      apiUrl: api.server.url,
-      addonDir: path.resolve(__dirname, '../../dist/addon'),
-      identityTokenFor: (email) => api.issuer.tokenFor(email),
-    });
-    server = http.createServer((request, response) => {
-      if (!workbench.handle(request, response)) response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
+    opened = await openWorkbenchInChromium({ apiUrl: api.server.url, identityTokenFor: (email) => api.issuer.tokenFor(email) });
+    browser = opened.browser;
     page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 800 } })).newPage();
-    await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await page.goto(opened.url);
     sidebar = page.frameLocator('#sidebar');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await workbench?.close();
+    await opened?.close();
     await api?.close();
     lake?.remove();
   });

@@ -2,58 +2,35 @@
  * The workbench in a real browser (Debian's chromium, driven by playwright-core): the real sidebar
  * on an emulated sheet, calling the real bundle in the Apps Script emulator, calling the real API.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
-import { createWorkbench, type Workbench } from '../../src/workbench/workbench';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { ARTIFACTS, openWorkbenchInChromium, type BrowserWorkbench } from '../support/browserWorkbench';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 import type { QueryResult } from '../../src/contract/types';
 
-const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
   let lake: TestLake;
   let api: LocalApi;
-  let workbench: Workbench;
-  let server: http.Server;
+  let opened: BrowserWorkbench;
   let url: string;
   let browser: Browser;
   let page: Page;
   let sidebar: FrameLocator;
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     lake = await createTestLake({ scale: 0.05 });
     api = await startLocalApi(lake.dir);
-    workbench = await createWorkbench({ apiUrl: api.server.url, addonDir: path.resolve(__dirname, '../../dist/addon') });
-    server = http.createServer((request, response) => {
-      if (!workbench.handle(request, response)) response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM.path, args: CHROMIUM_ARGS });
+    opened = await openWorkbenchInChromium({ apiUrl: api.server.url });
+    ({ url, browser } = opened);
     page = await (await browser.newContext({ locale: 'ja-JP', viewport: { width: 1280, height: 800 } })).newPage();
     await page.goto(url);
     sidebar = page.frameLocator('#sidebar');
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    await workbench?.close();
+    await opened?.close();
     await api?.close().catch(() => undefined);
     lake?.remove();
   });

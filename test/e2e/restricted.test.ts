@@ -54,9 +54,14 @@ describeIfAvailable(CHROMIUM, 'a restricted metric in the workbench', () => {
   test('finance finds gross_margin and inserts a block of it', async () => {
     await become(FINANCE);
     await page.locator('#cell-B2').click();
+    // Who else may see it is said before anyone builds a sheet on it; an open metric says nothing.
+    await sidebar.locator('button[data-metric="revenue"]').waitFor();
+    expect(await sidebar.locator('.badge.restricted').count()).toBe(1);
     await sidebar.locator('#search').fill('粗利');
+    expect(await sidebar.locator('button[data-metric="gross_margin"] .badge.restricted').innerText()).toBe('限定: finance, management');
     await sidebar.locator('button[data-metric="gross_margin"]').click();
     await sidebar.locator('#freshness').waitFor();
+    expect(await sidebar.locator('.badge.restricted').innerText()).toBe('限定: finance, management');
     await sidebar.locator('#preset').selectOption('custom');
     await sidebar.locator('#from').fill('2024-01-01');
     await sidebar.locator('#to').fill('2024-06-30');

@@ -78,8 +78,14 @@ function metricItem(metric: MetricSummary): HTMLLIElement {
       h('span', { class: 'title' }, metric.title[lang]),
       h('span', { class: 'name' }, metric.name),
       metric.status === 'deprecated' ? h('span', { class: 'deprecated' }, `${text.deprecated}${metric.replacedBy ?? ''}`) : null,
+      restrictedBadge(metric),
     ),
   );
+}
+
+/** Who else may see a restricted metric, so a person knows before sharing a sheet built on it. */
+function restrictedBadge(metric: Pick<MetricSummary, 'restrictedTo'>): HTMLSpanElement | null {
+  return metric.restrictedTo?.length ? h('span', { class: 'badge restricted' }, `${text.restrictedTo}${metric.restrictedTo.join(', ')}`) : null;
 }
 
 // ── Metric and query builder ────────────────────────────────────────────────────────────────
@@ -93,6 +99,7 @@ async function showMetric(name: string): Promise<void> {
     main,
     h('button', { type: 'button', class: 'link', onclick: () => void showFind() }, text.back),
     h('h2', {}, metric.title[lang]),
+    restrictedBadge(metric),
     h('p', { class: 'definition' }, metric.definition[lang]),
     h(
       'dl',

@@ -8,6 +8,7 @@ import { LAKE_RELATIVE } from '../lake/lakeRelative';
 import { parseHistoryLines } from '../lake/historyLines';
 import { parseS3Url } from '../lake/s3/s3Url';
 import { MANIFEST_TTL_MS, type ManifestObjectReader } from './s3Manifest';
+import { polledS3Object } from './s3Polled';
 import type { LakeHistory } from './types';
 
 export interface S3HistoryOptions {
@@ -20,28 +21,13 @@ export interface S3HistoryOptions {
 
 export function s3HistoryReader(options: S3HistoryOptions): () => Promise<LakeHistory> {
   const { bucket, prefix } = parseS3Url(options.manifestUrl.replace(/[^/]+$/, ''));
-  const key = `${prefix}${LAKE_RELATIVE.history}`;
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? MANIFEST_TTL_MS;
-  let held: { checkedAt: number; etag: string; history: LakeHistory } | undefined;
-  let inFlight: Promise<LakeHistory> | undefined;
-
-  async function refresh(): Promise<LakeHistory> {
-    const answer = await options.client.getObject(bucket, key, held?.etag ? { ifNoneMatch: held.etag } : {});
-    if (answer === 'not-modified' && held) {
-      held = { ...held, checkedAt: now() };
-    } else if (answer === undefined || answer === 'not-modified') {
-      held = { checkedAt: now(), etag: '', history: { entries: [], version: 'none' } };
-    } else {
-      const entries = parseHistoryLines(new TextDecoder().decode(answer.body));
-      held = { checkedAt: now(), etag: answer.etag, history: { entries, version: answer.etag || `bytes:${answer.body.byteLength}` } };
-    }
-    return held.history;
-  }
-
-  return async () => {
-    if (held && now() - held.checkedAt < ttlMs) return held.history;
-    inFlight ??= refresh().finally(() => (inFlight = undefined));
-    return inFlight;
-  };
+  return polledS3Object<LakeHistory>({
+    bucket,
+    key: `${prefix}${LAKE_RELATIVE.history}`,
+    client: options.client,
+    ttlMs: options.ttlMs ?? MANIFEST_TTL_MS,
+    now: options.now ?? Date.now,
+    decode: (body, etag) => ({ entries: parseHistoryLines(new TextDecoder().decode(body)), version: etag || `bytes:${body.byteLength}` }),
+    missing: () => ({ entries: [], version: 'none' }),
+  });
 }

@@ -8,6 +8,7 @@
  */
 import type { LakeManifest } from '../contract/snapshot';
 import { parseS3Url } from '../lake/s3/s3Url';
+import { polledS3Object } from './s3Polled';
 
 /** What the reader needs from an S3 client (src/lake/s3/s3Client.ts). */
 export interface ManifestObjectReader {
@@ -32,36 +33,20 @@ export function s3ManifestReader(options: S3ManifestOptions): () => Promise<Lake
   const { bucket, prefix } = parseS3Url(options.url.replace(/[^/]+$/, ''));
   const key = `${prefix}${options.url.slice(options.url.lastIndexOf('/') + 1)}`;
   if (!key.endsWith('.json')) throw new Error(`SNAQ_LAKE_MANIFEST must name the manifest file, s3://bucket/prefix/manifest.json, not "${options.url}".`);
-  const now = options.now ?? Date.now;
-  const ttlMs = options.ttlMs ?? MANIFEST_TTL_MS;
-  let held: { checkedAt: number; etag: string; manifest: LakeManifest } | undefined;
-  let inFlight: Promise<LakeManifest> | undefined;
-
-  async function refresh(): Promise<LakeManifest> {
-    try {
-      const answer = await options.client.getObject(bucket, key, held ? { ifNoneMatch: held.etag } : {});
-      if (answer === undefined) throw new Error(`The lake manifest ${options.url} does not exist.`);
-      if (answer === 'not-modified') {
-        held = { ...held!, checkedAt: now() };
-        return held.manifest;
-      }
-      const manifest = manifestOf(options.url, JSON.parse(new TextDecoder().decode(answer.body)) as unknown);
-      held = { checkedAt: now(), etag: answer.etag, manifest };
-      return manifest;
-    } catch (error) {
-      if (held && now() - held.checkedAt < (options.maxStaleMs ?? MAX_STALE_MS)) {
-        options.log?.({ event: 'lake_manifest_stale', snapshotId: held.manifest.snapshotId, message: error instanceof Error ? error.message : String(error) });
-        return held.manifest;
-      }
-      throw error;
-    }
-  }
-
-  return async () => {
-    if (held && now() - held.checkedAt < ttlMs) return held.manifest;
-    inFlight ??= refresh().finally(() => (inFlight = undefined));
-    return inFlight;
-  };
+  return polledS3Object<LakeManifest>({
+    bucket,
+    key,
+    client: options.client,
+    ttlMs: options.ttlMs ?? MANIFEST_TTL_MS,
+    now: options.now ?? Date.now,
+    decode: (body) => manifestOf(options.url, JSON.parse(new TextDecoder().decode(body)) as unknown),
+    missing: () => {
+      throw new Error(`The lake manifest ${options.url} does not exist.`);
+    },
+    maxStaleMs: options.maxStaleMs ?? MAX_STALE_MS,
+    onStale: (error, manifest) =>
+      options.log?.({ event: 'lake_manifest_stale', snapshotId: manifest.snapshotId, message: error instanceof Error ? error.message : String(error) }),
+  });
 }
 
 /** A light check (the Lambda's bundle stays small, without the lake's zod schema): what every statement needs. */

@@ -114,8 +114,9 @@ export class S3Lake {
   }
 
   /** Every snapshot with a readable manifest of its own, newest first; `orphans` are prefixes without one. */
-  async listSnapshots(): Promise<{ snapshots: S3SnapshotListing[]; orphans: string[] }> {
-    const current = await this.readManifest().catch(() => undefined);
+  async listSnapshots(currentId?: string): Promise<{ snapshots: S3SnapshotListing[]; orphans: string[] }> {
+    // A caller that has read the root manifest already says which snapshot is current.
+    currentId ??= (await this.readManifest().catch(() => undefined))?.manifest.snapshotId;
     const ids = (await this.store.listPrefixes(this.bucket, this.key(`${LAKE_RELATIVE.snapshots}/`)))
       .map((prefix) => prefix.slice(this.key(`${LAKE_RELATIVE.snapshots}/`).length).replace(/\/$/, ''))
       .filter(isLakeId);
@@ -124,7 +125,7 @@ export class S3Lake {
     await inParallel(ids, async (id) => {
       const found = await this.readManifestAt(snapshotManifestPath(id)).catch(() => undefined);
       if (!found || found.manifest.snapshotId !== id) return void orphans.push(id);
-      snapshots.push({ snapshotId: id, generatedAt: found.manifest.generatedAt, current: id === current?.manifest.snapshotId, manifest: found.manifest });
+      snapshots.push({ snapshotId: id, generatedAt: found.manifest.generatedAt, current: id === currentId, manifest: found.manifest });
     });
     snapshots.sort((a, b) => Date.parse(b.generatedAt) - Date.parse(a.generatedAt) || (a.snapshotId < b.snapshotId ? 1 : -1));
     return { snapshots, orphans: orphans.sort() };
@@ -230,8 +231,8 @@ export class S3Lake {
    * Athena's longest query, and the leftovers of runs that never published (no manifest of their own).
    */
   async retire(rule: RetentionRule, nowMs: number, exceptRunning?: string): Promise<string[]> {
-    const [{ snapshots, orphans }, history, current] = await Promise.all([this.listSnapshots(), this.readHistory(), this.readManifest()]);
-    const currentId = current?.manifest.snapshotId;
+    const currentId = (await this.readManifest())?.manifest.snapshotId;
+    const [{ snapshots, orphans }, history] = await Promise.all([this.listSnapshots(currentId), this.readHistory()]);
     // A run that failed after uploading its snapshot (the root manifest PUT refused) and could not clean up: never served, never to be.
     const served = new Set(history.filter((entry) => entry.outcome === 'published' || entry.outcome === 'rolled_back').map((entry) => entry.snapshotId));
     const failedRuns = new Set(history.filter((entry) => entry.kind === 'export' && entry.outcome === 'failed').map((entry) => entry.runId));

@@ -33,7 +33,7 @@ export async function rollbackS3Lake(lake: S3Lake, to?: string): Promise<{ from:
     const started = Date.now();
     const current = await lake.readManifest();
     if (!current) throw noLake(lake);
-    const { snapshots } = await lake.listSnapshots();
+    const { snapshots } = await lake.listSnapshots(current.manifest.snapshotId);
     const target = chooseRollbackTarget(current.manifest, snapshots, to, {
       snapshots: lake.where(LAKE_RELATIVE.snapshots),
       manifest: lake.where(MANIFEST_FILE),

@@ -3,7 +3,15 @@
  * the 100 KB limit, and an execution never sends a request another one has just answered.
  */
 import { versionedBy, type VersionContext } from '../../src/addon/server/metricVersions';
-import { cacheKeyOf, readChunked, sharedResult, writeChunked, type SharedResultOptions, type VersionedBy } from '../../src/addon/server/sharedResults';
+import {
+  cacheKeyOf,
+  inFlightKeyOf,
+  readChunked,
+  sharedResult,
+  writeChunked,
+  type SharedResultOptions,
+  type VersionedBy,
+} from '../../src/addon/server/sharedResults';
 import type { Meta, MetricList } from '../../src/contract/types';
 import type { CacheLike } from '../../src/addon/server/platform';
 import { nodeCrypto } from '../../src/sigv4/nodeCrypto';
@@ -208,11 +216,12 @@ describe('a result about a metric is cached per version of its definition', () =
     const owner = new Service();
     const waiter = new Service();
     const unknownSlot = cacheKeyOf(platformWith(cache), REQUEST, null);
-    cache.values.set(`${unknownSlot}:in-flight`, 'owner');
+    const claimKey = inFlightKeyOf(platformWith(cache), REQUEST);
+    cache.values.set(claimKey, 'owner');
     // While the waiter waits, the owner answers (a cold cell) and clears its claim.
     const platform = platformWith(cache, (sleep) => {
       if (sleep === 1) {
-        cache.values.delete(`${unknownSlot}:in-flight`);
+        cache.values.delete(claimKey);
         ask(cache, owner);
       }
     });
@@ -222,6 +231,28 @@ describe('a result about a metric is cached per version of its definition', () =
     expect(sharedResult<Answer>({ platform, request: REQUEST, deadline: 26_000, load: waiter.answer, ttlSeconds: () => 3_600, version }).rows).toEqual([[100]]);
     expect([owner.queries, waiter.queries, waiter.catalogs]).toEqual([1, 0, 0]);
     expect(JSON.parse(readChunked(cache, unknownSlot)!)).toEqual({ 'snaq:answeredBy': 1 });
+  });
+
+  test('an execution that has just learned the version waits for the identical request sent before it was known, without asking again', () => {
+    const cache = new MemoryCache();
+    const waiter = new Service();
+    const claimKey = inFlightKeyOf(platformWith(cache), REQUEST);
+    // The owner sent this request cold (no version known); meanwhile another request's answer taught version 1.
+    cache.values.set(claimKey, 'owner');
+    const platform = platformWith(cache, (sleep) => {
+      if (sleep === 1) {
+        // The owner's answer: stored under the version that answered, the cold slot pointing to it, its claim cleared.
+        writeChunked(cache, cacheKeyOf(platform, REQUEST, 1), JSON.stringify(new Service().answer()), 3_600);
+        writeChunked(cache, cacheKeyOf(platform, REQUEST, null), JSON.stringify({ 'snaq:answeredBy': 1 }), 30);
+        cache.values.delete(claimKey);
+      }
+    });
+    const context: VersionContext = { platform, endpoint: 'https://api.example', deadline: 26_000, loadCatalog: waiter.catalog };
+    versionedBy<Answer>(context, 'revenue', () => false).learned(1);
+    const version = versionedBy<Answer>(context, 'revenue', (known) => cache.get(cacheKeyOf(platform, REQUEST, known)) !== null);
+    expect(version.expected).toBe(1);
+    expect(sharedResult<Answer>({ platform, request: REQUEST, deadline: 26_000, load: waiter.answer, ttlSeconds: () => 3_600, version }).rows).toEqual([[100]]);
+    expect([waiter.queries, waiter.catalogs]).toEqual([0, 0]);
   });
 
   test('after the service raises the version, the next request once the known version lapses is answered anew, not from the old entry', () => {

@@ -90,6 +90,15 @@ export function cacheKeyOf(platform: SharedResultOptions<unknown>['platform'], r
   return `snaq:r:${platform.crypto.sha256Hex(`${epoch}|${versioned}`).slice(0, 48)}`;
 }
 
+/**
+ * The claim on a request in flight, one per request whatever version its caller expects: an
+ * execution that has just learned the version must still wait for the identical request that
+ * another execution sent before anyone knew it, rather than send it again.
+ */
+export function inFlightKeyOf(platform: SharedResultOptions<unknown>['platform'], request: string): string {
+  return `${cacheKeyOf(platform, request)}:in-flight`;
+}
+
 /** What the not-yet-known slot holds: which version's entry the answer is under (never a second copy). */
 const ANSWERED_BY = 'snaq:answeredBy';
 
@@ -135,7 +144,7 @@ function claim<T>(platform: SharedResultOptions<T>['platform'], key: string, inF
 export function sharedResult<T>(options: SharedResultOptions<T>): T {
   const { platform, version } = options;
   const key = cacheKeyOf(platform, options.request, version ? (version.expected ?? null) : undefined);
-  const inFlightKey = `${key}:in-flight`;
+  const inFlightKey = inFlightKeyOf(platform, options.request);
   const lookup = () => cached<T>(platform, key, options.request, version);
   const hit = lookup();
   if (hit !== undefined) return hit;

@@ -45,10 +45,23 @@ export interface Column {
 
 export type Cell = string | number | boolean | null;
 
+/**
+ * Why groups were hidden: `min_group_size`, fewer records than the metric's `minGroupSize`;
+ * `person_floor`, a split or filter by who people are reached fewer than `minPeople` distinct people
+ * (or would, by subtraction from another answer: see docs/PRIVACY.md).
+ */
+export type SuppressionReason = 'min_group_size' | 'person_floor';
+
 export interface Suppressed {
-  /** Groups left out because fewer than `minGroupSize` records formed them. */
+  /** Groups left out (with dimensions) or emptied (a series' periods), whatever the reason. */
   groups: number;
   minGroupSize: number;
+  /** `person_floor` when the person floor hid any group, else `min_group_size` (an additive field). */
+  reason: SuppressionReason;
+  /** The person floor, when it applied to this answer. */
+  minPeople?: number;
+  /** Of `groups`, those hidden only so that no hidden group can be worked out by subtraction (complementary suppression). */
+  complementary?: number;
 }
 
 export interface Meta {
@@ -133,6 +146,11 @@ export interface MetricDetail extends MetricSummary {
   /** The definition in words, reviewed with the SQL. */
   definition: LocalizedText;
   minGroupSize: number;
+  /**
+   * The person floor: split or filtered by who people are (prefecture, gender, plan…), a group of
+   * fewer distinct people is hidden. Set on every metric whose rows come from people.
+   */
+  minPeople?: number;
   sources: string[];
   freshness: { dataAsOf: string | null; met: boolean; tables: TableFreshness[] };
   /** Every version of the definition, oldest first: when, what changed and why. */

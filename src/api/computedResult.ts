@@ -1,12 +1,13 @@
 /** What the service computes for one query before per-request shaping, shared by the query path and the insights. */
-import type { Cell, Column } from '../contract/types';
+import type { Cell, Column, Suppressed } from '../contract/types';
 import type { MetricDef } from '../catalog/vocabulary';
 
 /** A finished computation, before per-request shaping (limit, meta). */
 export interface ComputedResult {
   columns: Column[];
   rows: Cell[][];
-  suppressedGroups: number;
+  /** What was hidden and why, when anything was. */
+  suppressed?: Suppressed;
   dataAsOf: string | null;
   /** Where the metric's facts end (catalog/dataEdge.ts): periods after it have no value. */
   dataEnd: string | null;

@@ -4,8 +4,6 @@
  */
 import { nextPeriodStart, type Grain } from '../contract/dates';
 import type { AnomalyPoint, Cell, Column, LocalizedText, Sensitivity } from '../contract/types';
-import type { MetricDef } from '../catalog/vocabulary';
-import { measuresOf } from '../catalog/vocabulary';
 import type { Anomaly, ForecastPoint } from '../forecast';
 import { contributorsAt, type ValueExpectations, type ValueSeries } from '../forecast/contributions';
 
@@ -24,10 +22,6 @@ export const NOTHING_OBSERVED = 'no observed values in the range: nothing to mod
 /** Values per dimension named as contributors to one anomaly. */
 const CONTRIBUTORS_PER_DIMENSION = 3;
 
-/** Sums and counts add up across a dimension's values; ratios and averages do not. */
-export function isAdditive(metric: MetricDef): boolean {
-  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
-}
 
 /** History rows (period, actual) followed by one row per forecast step (period, —, forecast, lower, upper). */
 export function forecastTable(

@@ -6,7 +6,7 @@
 import type { AnomalyRequest, AnomalyResult, ForecastRequest, ForecastResult, Meta, QueryRequest } from '../contract/types';
 import type { Catalog } from '../catalog/catalog';
 import { edgeOfRange } from '../catalog/dataEdge';
-import { isNonNegative, type MetricDef } from '../catalog/vocabulary';
+import { isAdditive, isNonNegative, type MetricDef } from '../catalog/vocabulary';
 import { resolveMetric } from '../catalog/resolve';
 import { detectAnomalies, forecast } from '../forecast';
 import { expectationsOf, type ValueSeries } from '../forecast/contributions';
@@ -17,7 +17,6 @@ import {
   clampAtZero,
   edgeNote,
   forecastTable,
-  isAdditive,
   NOTHING_OBSERVED,
   SEASON_CANDIDATES,
   SENSITIVITY_CONFIDENCE,
@@ -117,7 +116,7 @@ export class InsightsService {
   private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef, caller: Caller): Promise<ValueSeries[]> {
     const { result } = await this.source.series({ ...base, dimensions: [dimension] }, caller);
     // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
-    return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && result.suppressedGroups === 0 ? 0 : null);
+    return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && !result.suppressed ? 0 : null);
   }
 }
 

@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type {
   Cell,
+  Suppressed,
   DimensionValues,
   FreshnessReport,
   HealthReport,
@@ -29,7 +30,8 @@ import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
 import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
 import { metricLineage } from '../catalog/lineage';
-import { sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
+import { isAdditive, sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
+import { suppressGroups } from './groupSuppression';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { EngineHealth, QueryEngine } from '../engine/types';
 import { Admission } from './admission';
@@ -266,6 +268,7 @@ export class MetricsService implements SeriesSource {
       ...describeMetric(metric),
       definition: metric.definition,
       minGroupSize: metric.minGroupSize,
+      ...(metric.minPeople !== undefined ? { minPeople: metric.minPeople } : {}),
       sources,
       freshness: { dataAsOf: oldestSnapshot(tables), met: tables.every((table) => table.met), tables },
       changelog: metric.changelog,
@@ -480,7 +483,7 @@ export class MetricsService implements SeriesSource {
       { timeoutMs: this.options.queryTimeoutMs, maxRows: this.options.maxRows, ledger },
     );
     let rows = result.rows;
-    let suppressedGroups = 0;
+    let suppressed: Suppressed | undefined;
     const dataEnd = dataEndOf(metric, manifest);
     let partialPeriod: string | undefined;
     if (compiled.hasGroupSize) {
@@ -494,25 +497,19 @@ export class MetricsService implements SeriesSource {
         const periodOf = request.grain ? (row: readonly Cell[]) => String(row[0]) : () => request.from;
         rows = blankPastTheEdge(rows, edge, { periodOf, valueIndex, sizeIndex, keepsEveryPeriod });
       }
-      // Groups formed by a handful of records could single out a customer. With dimensions they are
-      // dropped; without, the period stays with an empty value so the series has no holes.
-      const isSmall = (row: Cell[]) => {
-        const size = Number(row[sizeIndex] ?? 0);
-        return size > 0 && size < metric.minGroupSize;
-      };
-      suppressedGroups = rows.filter(isSmall).length;
-      if (!keepsEveryPeriod) rows = rows.filter((row) => !isSmall(row));
-      rows = rows.map((row) => {
-        const visible = row.slice(0, sizeIndex);
-        if (keepsEveryPeriod && isSmall(row)) visible[valueIndex] = null;
-        return visible;
-      });
+      // Groups of a few records or people could single out a customer (groupSuppression.ts).
+      const axes = compiled.columns.flatMap((column, index) => (column.role === 'value' ? [] : [index]));
+      ({ rows, suppressed } = suppressGroups(
+        rows,
+        { axes, valueIndex, sizeIndex, keepsEveryPeriod },
+        { minGroupSize: metric.minGroupSize, additive: isAdditive(metric), ...(compiled.personFloor ? { personFloor: compiled.personFloor } : {}) },
+      ));
     }
     const freshness = tableFreshness(manifest, sourceTablesOf(metric), this.options.now());
     return {
       columns: compiled.columns,
       rows,
-      suppressedGroups,
+      ...(suppressed ? { suppressed } : {}),
       dataAsOf: oldestSnapshot(freshness),
       dataEnd,
       ...(partialPeriod ? { partialPeriod } : {}),
@@ -549,7 +546,7 @@ export class MetricsService implements SeriesSource {
         queryId: context.queryId,
         rowCount: rows.length,
         ...(truncated ? { truncated } : {}),
-        ...(result.suppressedGroups ? { suppressed: { groups: result.suppressedGroups, minGroupSize: metric.minGroupSize } } : {}),
+        ...(result.suppressed ? { suppressed: result.suppressed } : {}),
         ...(metric.status === 'deprecated' && metric.replacedBy ? { replacedBy: metric.replacedBy } : {}),
       }),
     };

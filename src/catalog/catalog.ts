@@ -6,9 +6,10 @@ import { GRAINS } from '../contract/dates';
 import type { DimensionDef, Measure, MetricDef, ModelDef } from './vocabulary';
 import { measuresOf } from './vocabulary';
 import { columnsIn, joinsFor } from './aliases';
-import { LAKE_SCHEMA, type TableName } from '../contract/lakeSchema';
+import { LAKE_SCHEMA } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';
 import { ACCESS_POLICY, checkAccessPolicy, type AccessPolicy } from './accessPolicy';
+import { isPersonDerived, PERSON_FLOOR_MINIMUM, personColumnOf, rowsComeFromPeople, tablesByAlias } from './personFloor';
 
 export class CatalogError extends Error {
   constructor(metric: string, problem: string) {
@@ -33,7 +34,7 @@ const UNITS = new Set(['JPY', 'count', 'ratio', 'score']);
 
 /** Checks a model, and returns a checker for SQL fragments written against it. */
 function checkModel(metric: string, model: ModelDef): (where: string, expr: string) => void {
-  const tableOf = new Map<string, TableName>([[model.alias, model.table], ...model.joins.map((join): [string, TableName] => [join.alias, join.table])]);
+  const tableOf = tablesByAlias(model);
   // Every column must exist in the lake's table contract, which Athena's Glue tables share.
   const checkExpr = (where: string, expr: string): void => {
     for (const { alias, column } of columnsIn(expr)) {
@@ -127,6 +128,43 @@ function checkChangelog(metric: MetricDef, today: string): void {
         ? `version ${metric.version} has no changelog entry; add one with its date, what changed and why.`
         : `the changelog has an entry for version ${changelog.length}, but the metric is at version ${metric.version}.`,
     );
+  }
+}
+
+/**
+ * The person floor cannot be forgotten: a model whose rows come from people (by the privacy policy)
+ * names the person column it counts, and a metric over such a model declares a floor of at least
+ * PERSON_FLOOR_MINIMUM people.
+ */
+export function checkPersonFloor(metric: MetricDef): void {
+  for (const { model } of measuresOf(metric)) {
+    const fromPeople = rowsComeFromPeople(model.table);
+    if (model.person === undefined) {
+      if (fromPeople) {
+        throw new CatalogError(
+          metric.name,
+          `model "${model.name}" counts rows that come from people (${model.table}); declare the person column it counts in "person".`,
+        );
+      }
+      continue;
+    }
+    if (!fromPeople)
+      throw new CatalogError(metric.name, `model "${model.name}" declares person "${model.person}", but rows of ${model.table} do not come from people.`);
+    const columns = columnsIn(model.person);
+    const table = columns.length === 1 ? tablesByAlias(model).get(columns[0]!.alias) : undefined;
+    if (!table || model.person.trim() !== `${columns[0]!.alias}.${columns[0]!.column}` || personColumnOf(table) !== columns[0]!.column) {
+      throw new CatalogError(
+        metric.name,
+        `model "${model.name}" declares person "${model.person}", which is not one pseudonymised person id of a table it joins.`,
+      );
+    }
+  }
+  if (isPersonDerived(metric)) {
+    if (!Number.isInteger(metric.minPeople) || metric.minPeople! < PERSON_FLOOR_MINIMUM) {
+      throw new CatalogError(metric.name, `its rows come from people: set minPeople (the person floor) to ${PERSON_FLOOR_MINIMUM} or more.`);
+    }
+  } else if (metric.minPeople !== undefined) {
+    throw new CatalogError(metric.name, 'minPeople applies only to metrics whose rows come from people.');
   }
 }
 
@@ -225,6 +263,7 @@ export function createCatalog(definitions: readonly MetricDef[], today: string =
   checkAccessPolicy(policy);
   for (const metric of definitions) {
     checkMetric(metric, byName, today);
+    checkPersonFloor(metric);
     checkAccess(metric, policy);
   }
 

@@ -3,7 +3,9 @@
  *
  * Shape of every statement:
  *   periods   one row per period of [from, to) with the moments snapshots are taken at;
- *   m0, m1…   one aggregate per measure: (period, d0…, value, n) where n counts the records;
+ *   m0, m1…   one aggregate per measure: (period, d0…, value, n) where n counts the records, and
+ *             under the person floor `people` (distinct people) and `removed0…` (people each filter
+ *             took out of the group: see personFloor.ts and docs/PRIVACY.md);
  *   combined  the measures joined up (a single measure, a sum, or a ratio);
  *   final     without dimensions, every period appears (empty ones as 0 or NULL).
  * User input reaches the SQL only as bound values from the dialect's binder; names come from the
@@ -14,11 +16,23 @@ import type { Column, ColumnType, FilterScalar } from '../contract/types';
 import { aliasesIn, joinsFor } from './aliases';
 import type { Binder, Dialect, DialectName } from './dialect';
 import type { Aggregate, DimensionDef, FlowMeasure, Measure, MetricDef, ModelDef, SnapshotMeasure } from './vocabulary';
-import { measuresOf } from './vocabulary';
+import { isAdditive, measuresOf } from './vocabulary';
 import type { ResolvedQuery } from './resolve';
+import { personFloorApplies } from './personFloor';
 
 /** The hidden last column: how many records formed the row, for minimum-group-size suppression. */
 export const GROUP_SIZE_COLUMN = '__n';
+/** Under the person floor, after GROUP_SIZE_COLUMN: the distinct people who formed the row. */
+export const PEOPLE_COLUMN = '__people';
+/** …then one per filter: the distinct people that filter took out of the group (NULL when it took no row). */
+export const REMOVED_PEOPLE_COLUMN = '__removed';
+
+/** How a statement under the person floor reports people, after its GROUP_SIZE_COLUMN. */
+export interface PersonFloorColumns {
+  minPeople: number;
+  /** How many REMOVED_PEOPLE_COLUMN columns follow PEOPLE_COLUMN (one per filter, on additive metrics). */
+  removedColumns: number;
+}
 
 export interface CompiledQuery {
   dialect: DialectName;
@@ -27,6 +41,8 @@ export interface CompiledQuery {
   /** The public columns, in order; the SQL returns GROUP_SIZE_COLUMN after them when `hasGroupSize`. */
   columns: Column[];
   hasGroupSize: boolean;
+  /** Set when the person floor applies: the people columns follow GROUP_SIZE_COLUMN. */
+  personFloor?: PersonFloorColumns;
 }
 
 export interface CompileOptions {
@@ -38,21 +54,65 @@ export interface CompileOptions {
 
 const COLUMN_TYPE: Record<DimensionDef['type'], ColumnType> = { string: 'string', integer: 'number', boolean: 'boolean' };
 
-function aggregateSql(aggregate: Aggregate): { value: string; n: string } {
+/** The aggregate over the group's rows, or only over those where `only` holds (the others are read for the person floor). */
+function aggregateSql(aggregate: Aggregate, only?: string): { value: string; n: string } {
+  const of = (expr: string) => (only ? `CASE WHEN ${only} THEN ${expr} END` : expr);
+  const rows = only ? `COUNT(${of('1')})` : 'COUNT(*)';
   switch (aggregate.fn) {
     case 'sum':
-      return { value: `SUM(${aggregate.expr})`, n: 'COUNT(*)' };
+      return { value: `SUM(${of(aggregate.expr)})`, n: rows };
     case 'count':
-      return { value: 'COUNT(*)', n: 'COUNT(*)' };
+      return { value: rows, n: rows };
     case 'count_distinct':
-      return { value: `COUNT(DISTINCT ${aggregate.expr})`, n: `COUNT(DISTINCT ${aggregate.expr})` };
+      return { value: `COUNT(DISTINCT ${of(aggregate.expr)})`, n: `COUNT(DISTINCT ${of(aggregate.expr)})` };
     case 'average':
-      return { value: `AVG(${aggregate.expr})`, n: `COUNT(${aggregate.expr})` };
+      return { value: `AVG(${of(aggregate.expr)})`, n: `COUNT(${of(aggregate.expr)})` };
   }
+}
+
+/**
+ * Where a measure's filters go, and what it counts of people. Without the floor the filters are
+ * plain WHERE conditions. Under it, the group's distinct people are counted too; and on an additive
+ * metric with filters every filter is also left out once: the rows only that filter removes are
+ * read (WHERE lets through rows failing at most one filter), their distinct people counted, and
+ * the value counts only rows passing every filter. A group the same split shows without that
+ * filter, minus this one, would be exactly those people. A group of removed rows only has n = 0 and
+ * is dropped after the parts are combined, so a sum keeps every part's removed people.
+ */
+interface FilterPlan {
+  where: string[];
+  /** Rows counted in the value (undefined: every row WHERE lets through). */
+  only?: string;
+  columns: string[];
+}
+
+function filterPlan(model: ModelDef, filters: string[], floor: 'off' | 'people' | 'people_and_removed'): FilterPlan {
+  if (floor === 'off') return { where: filters, columns: [] };
+  const person = model.person;
+  const distinctPeople = (where?: string) => (person ? `COUNT(DISTINCT ${where ? `CASE WHEN ${where} THEN ${person} END` : person})` : 'CAST(NULL AS BIGINT)');
+  if (floor === 'people' || filters.length === 0) return { where: filters, columns: [`${distinctPeople()} AS people`] };
+  // NULL-safe predicates, so NOT works and a row with a NULL value counts as removed.
+  const guarded = filters.map((filter) => `(${filter})`);
+  const all = guarded.join(' AND ');
+  const removed = guarded.map((filter, i) => {
+    const taken = [...guarded.filter((_, j) => j !== i), `NOT ${filter}`].join(' AND ');
+    return `CASE WHEN COUNT(CASE WHEN ${taken} THEN 1 END) > 0 THEN ${distinctPeople(taken)} END AS removed${i}`;
+  });
+  const atMostOneFails = `(${guarded.map((filter) => `CASE WHEN ${filter} THEN 0 ELSE 1 END`).join(' + ')}) <= 1`;
+  return {
+    where: filters.length > 1 ? [atMostOneFails] : [],
+    only: all,
+    columns: [`${distinctPeople(all)} AS people`, ...removed],
+  };
 }
 
 function aggregateExprs(aggregate: Aggregate): string[] {
   return aggregate.fn === 'count' ? [] : [aggregate.expr];
+}
+
+/** The person column is read only under the floor, so its join (a box item's box) is added only then. */
+function personExprs(model: ModelDef, floor: StatementBuilder['floor']): string[] {
+  return floor !== 'off' && model.person ? [model.person] : [];
 }
 
 function dimensionNames(count: number): string[] {
@@ -66,12 +126,16 @@ function groupBy(columns: number): string {
 class StatementBuilder {
   private readonly binder: Binder;
 
+  /** What the person floor asks of every measure (see filterPlan). */
+  readonly floor: 'off' | 'people' | 'people_and_removed';
+
   constructor(
     private readonly query: ResolvedQuery,
     private readonly dialect: Dialect,
     private readonly snapshotId: string | undefined,
   ) {
     this.binder = dialect.newBinder();
+    this.floor = !personFloorApplies(query) ? 'off' : isAdditive(query.metric) && query.filters.length > 0 ? 'people_and_removed' : 'people';
   }
 
   private table(name: string): string {
@@ -107,7 +171,9 @@ class StatementBuilder {
     return this.query.filters.map((filter) => {
       const expr = model.dimensions[filter.dimension]!.expr;
       const placeholders = filter.values.map((value) => this.binder.bind(value));
-      return placeholders.length === 1 ? `${expr} = ${placeholders[0]}` : `${expr} IN (${placeholders.join(', ')})`;
+      const test = placeholders.length === 1 ? `${expr} = ${placeholders[0]}` : `${expr} IN (${placeholders.join(', ')})`;
+      // Left out once for the person floor, a filter is negated: it must be TRUE or FALSE, never NULL.
+      return this.floor === 'people_and_removed' ? `${expr} IS NOT NULL AND ${test}` : test;
     });
   }
 
@@ -128,13 +194,14 @@ class StatementBuilder {
     const day = time.type === 'timestamp' ? dialect.jstDate(time.expr) : time.expr;
     const bound = (iso: string) => (time.type === 'timestamp' ? dialect.jstDayStartLiteral(iso) : dialect.dateLiteral(iso));
     const period = query.grain ? dialect.truncate(query.grain, day) : dialect.dateLiteral(query.from);
-    const aggregate = aggregateSql(measure.aggregate);
+    const plan = filterPlan(model, this.filterPredicates(model), this.floor);
+    const aggregate = aggregateSql(measure.aggregate, plan.only);
     const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
-    const where = [`${time.expr} >= ${bound(query.from)}`, `${time.expr} < ${bound(query.to)}`, ...(measure.where ?? []), ...this.filterPredicates(model)];
-    const select = [period + ' AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`];
+    const where = [`${time.expr} >= ${bound(query.from)}`, `${time.expr} < ${bound(query.to)}`, ...(measure.where ?? []), ...plan.where];
+    const select = [period + ' AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`, ...plan.columns];
     return [
       `SELECT ${select.join(',\n      ')}`,
-      `  ${this.fromClause(model, [time.expr, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters])}`,
+      `  ${this.fromClause(model, [time.expr, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters, ...personExprs(model, this.floor)])}`,
       `  WHERE ${where.join('\n    AND ')}`,
       `  ${groupBy(1 + dims.length)}`,
     ].join('\n');
@@ -145,14 +212,23 @@ class StatementBuilder {
     const { model } = measure;
     const dims = this.dimensionExprs(model);
     const moment = measure.at === 'period_end' ? 'pr.end_at' : 'pr.begin_at';
-    const aggregate = aggregateSql(measure.aggregate);
+    const plan = filterPlan(model, this.filterPredicates(model), this.floor);
+    const aggregate = aggregateSql(measure.aggregate, plan.only);
     const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
     const inState = `${measure.validFrom} < ${moment} AND (${measure.validTo} IS NULL OR ${measure.validTo} >= ${moment})`;
-    const where = [...(measure.where ?? []), ...this.filterPredicates(model)];
-    const select = ['pr.period AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`];
+    const where = [...(measure.where ?? []), ...plan.where];
+    const select = ['pr.period AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`, ...plan.columns];
     const from = this.fromClause(
       model,
-      [measure.validFrom, measure.validTo, ...(measure.where ?? []), ...aggregateExprs(measure.aggregate), ...dims, ...filters],
+      [
+        measure.validFrom,
+        measure.validTo,
+        ...(measure.where ?? []),
+        ...aggregateExprs(measure.aggregate),
+        ...dims,
+        ...filters,
+        ...personExprs(model, this.floor),
+      ],
       `periods pr\n    JOIN ${this.table(model.table)} ${model.alias} ON ${inState}`,
     );
     return [
@@ -168,16 +244,24 @@ class StatementBuilder {
   }
 }
 
-function combine(metric: MetricDef, names: string[], dialect: Dialect): string {
+function combine(metric: MetricDef, names: string[], dialect: Dialect, people: PersonFloorColumns | undefined): string {
   const dims = dimensionNames(names.length);
   const compute = metric.compute;
+  const removed = Array.from({ length: people?.removedColumns ?? 0 }, (_, i) => `removed${i}`);
   switch (compute.type) {
     case 'measure':
       return `SELECT * FROM m0`;
     case 'sum': {
       const parts = compute.parts.map((_, i) => `SELECT * FROM m${i}`).join('\n    UNION ALL ');
       const keys = ['period', ...dims];
-      return [`SELECT ${[...keys, 'SUM(value) AS value', 'SUM(n) AS n'].join(', ')}`, `  FROM (${parts}) parts`, `  ${groupBy(keys.length)}`].join('\n');
+      // Distinct people cannot be added across parts: the larger part's count is a lower bound of the
+      // union, so a group shown by it has at least that many people (and one hidden may have more).
+      const peopleColumns = people ? ['MAX(people) AS people', ...removed.map((column) => `MAX(${column}) AS ${column}`)] : [];
+      return [
+        `SELECT ${[...keys, 'SUM(value) AS value', 'SUM(n) AS n', ...peopleColumns].join(', ')}`,
+        `  FROM (${parts}) parts`,
+        `  ${groupBy(keys.length)}`,
+      ].join('\n');
     }
     case 'ratio': {
       // A FULL JOIN keeps groups that only one side has; NULL-safe equality keeps NULL dimension values.
@@ -187,16 +271,18 @@ function combine(metric: MetricDef, names: string[], dialect: Dialect): string {
         `SELECT ${keys.map((key) => `COALESCE(num.${key}, den.${key}) AS ${key}`).join(', ')},`,
         `    ${dialect.divide('COALESCE(num.value, 0)', 'den.value')} AS value,`,
         // A group is formed by the denominator's records, or the numerator's when it has none.
-        `    COALESCE(NULLIF(den.n, 0), num.n, 0) AS n`,
+        `    COALESCE(NULLIF(den.n, 0), num.n, 0) AS n${people ? ',' : ''}`,
+        // A ratio with a numerator of a few people tells their share (ARPU × subscribers = their spend):
+        // its people are the fewer of the two sides, or the denominator's when the numerator has none.
+        ...(people
+          ? [
+              '    CASE WHEN COALESCE(num.n, 0) > 0 THEN LEAST(COALESCE(num.people, 0), COALESCE(den.people, num.people, 0)) ELSE COALESCE(den.people, 0) END AS people',
+            ]
+          : []),
         `  FROM m0 num FULL OUTER JOIN m1 den ON ${on}`,
       ].join('\n');
     }
   }
-}
-
-/** Whether an empty period reads as 0 (sums and counts) or stays empty (averages and ratios). */
-function emptyIsZero(metric: MetricDef): boolean {
-  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
 }
 
 function publicColumns(query: ResolvedQuery): Column[] {
@@ -215,29 +301,40 @@ export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: Co
   const builder = new StatementBuilder(query, dialect, options.snapshotId);
   const measures = measuresOf(query.metric);
   const dims = dimensionNames(query.dimensions.length);
+  const personFloor: PersonFloorColumns | undefined =
+    builder.floor === 'off'
+      ? undefined
+      : { minPeople: query.metric.minPeople!, removedColumns: builder.floor === 'people_and_removed' ? query.filters.length : 0 };
   const ctes = [`periods AS (\n  ${builder.periods()}\n)`];
   measures.forEach((measure, i) => ctes.push(`m${i} AS (\n${builder.measure(measure)}\n)`));
-  ctes.push(`combined AS (\n${combine(query.metric, query.dimensions, dialect)}\n)`);
+  ctes.push(`combined AS (\n${combine(query.metric, query.dimensions, dialect, personFloor)}\n)`);
 
   const periodColumn = query.grain ? ['c.period AS "period"'] : [];
   const dimensionColumns = dims.map((d, i) => `c.${d} AS "${query.dimensions[i]}"`);
+  const peopleColumns = personFloor
+    ? [
+        `COALESCE(c.people, 0) AS "${PEOPLE_COLUMN}"`,
+        ...Array.from({ length: personFloor.removedColumns }, (_, i) => `c.removed${i} AS "${REMOVED_PEOPLE_COLUMN}${i}"`),
+      ]
+    : [];
   let final: string;
   if (dims.length === 0) {
-    const value = emptyIsZero(query.metric) ? 'COALESCE(c.value, 0)' : 'c.value';
+    const value = isAdditive(query.metric) ? 'COALESCE(c.value, 0)' : 'c.value';
     final = [
-      `SELECT ${[...(query.grain ? ['pr.period AS "period"'] : []), `${value} AS "value"`, `COALESCE(c.n, 0) AS "${GROUP_SIZE_COLUMN}"`].join(', ')}`,
+      `SELECT ${[...(query.grain ? ['pr.period AS "period"'] : []), `${value} AS "value"`, `COALESCE(c.n, 0) AS "${GROUP_SIZE_COLUMN}"`, ...peopleColumns].join(', ')}`,
       `FROM periods pr LEFT JOIN combined c ON c.period = pr.period`,
       `ORDER BY pr.period`,
     ].join('\n');
   } else {
     final = [
-      `SELECT ${[...periodColumn, ...dimensionColumns, 'c.value AS "value"', `c.n AS "${GROUP_SIZE_COLUMN}"`].join(', ')}`,
+      `SELECT ${[...periodColumn, ...dimensionColumns, 'c.value AS "value"', `c.n AS "${GROUP_SIZE_COLUMN}"`, ...peopleColumns].join(', ')}`,
       `FROM combined c`,
+      ...(builder.floor === 'people_and_removed' ? ['WHERE c.n > 0'] : []),
       `ORDER BY ${['c.period', 'c.value DESC NULLS LAST', ...dims.map((d) => `c.${d} NULLS LAST`)].join(', ')}`,
     ].join('\n');
   }
   const sql = `WITH ${ctes.join(',\n')}\n${final}\nLIMIT ${Math.floor(options.rowCap) + 1}`;
-  return { dialect: dialect.name, sql, params: builder.params, columns: publicColumns(query), hasGroupSize: true };
+  return { dialect: dialect.name, sql, params: builder.params, columns: publicColumns(query), hasGroupSize: true, ...(personFloor ? { personFloor } : {}) };
 }
 
 /**

@@ -84,6 +84,7 @@ export const boxesModel: ModelDef = {
   name: 'boxes',
   table: 'boxes',
   alias: 'b',
+  person: 'b.user_id',
   joins: [{ alias: 's', table: 'subscriptions', on: 's.subscription_id = b.subscription_id' }, usersJoin('b')],
   dimensions: { plan: planDimension('s'), ...customerDimensions('u') },
   personalData: CUSTOMER_PERSONAL_DATA,
@@ -94,6 +95,7 @@ export const subscriptionsModel: ModelDef = {
   name: 'subscriptions',
   table: 'subscriptions',
   alias: 's',
+  person: 's.user_id',
   joins: [usersJoin('s')],
   dimensions: {
     plan: planDimension('s'),
@@ -114,6 +116,8 @@ export const boxItemsModel: ModelDef = {
   name: 'box_items',
   table: 'box_items',
   alias: 'bi',
+  // A box item is part of a box, which names its customer.
+  person: 'b.user_id',
   joins: [{ alias: 'b', table: 'boxes', on: 'b.box_id = bi.box_id' }, productsJoin('bi')],
   dimensions: {
     ...productDimensions('p'),
@@ -132,6 +136,7 @@ export const shopOrdersModel: ModelDef = {
   name: 'shop_orders',
   table: 'shop_orders',
   alias: 'o',
+  person: 'o.user_id',
   joins: [usersJoin('o')],
   dimensions: customerDimensions('u'),
   personalData: CUSTOMER_PERSONAL_DATA,
@@ -142,6 +147,8 @@ export const shopOrderItemsModel: ModelDef = {
   name: 'shop_order_items',
   table: 'shop_order_items',
   alias: 'oi',
+  // An order line is part of an order, which names its customer.
+  person: 'o.user_id',
   joins: [{ alias: 'o', table: 'shop_orders', on: 'o.order_id = oi.order_id' }, productsJoin('oi')],
   dimensions: productDimensions('p'),
 };
@@ -151,6 +158,7 @@ export const ratingsModel: ModelDef = {
   name: 'ratings',
   table: 'ratings',
   alias: 'r',
+  person: 'r.user_id',
   joins: [productsJoin('r'), usersJoin('r')],
   dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
   personalData: CUSTOMER_PERSONAL_DATA,
@@ -161,6 +169,7 @@ export const snackRequestsModel: ModelDef = {
   name: 'snack_requests',
   table: 'snack_requests',
   alias: 'q',
+  person: 'q.user_id',
   joins: [productsJoin('q'), usersJoin('q')],
   dimensions: { ...productDimensions('p'), ...customerDimensions('u') },
   personalData: CUSTOMER_PERSONAL_DATA,
@@ -171,6 +180,7 @@ export const diagnosesModel: ModelDef = {
   name: 'diagnoses',
   table: 'diagnoses',
   alias: 'dg',
+  person: 'dg.user_id',
   joins: [usersJoin('dg')],
   dimensions: {
     texture_pref: {

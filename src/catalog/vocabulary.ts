@@ -41,6 +41,12 @@ export interface ModelDef {
   alias: string;
   joins: readonly JoinDef[];
   dimensions: Readonly<Record<string, DimensionDef>>;
+  /**
+   * The pseudonymised person each row comes from (e.g. `b.user_id`), counted distinct for the person
+   * floor (personFloor.ts). Declared exactly when the model's rows come from people: the catalog
+   * checks that against the privacy policy when it loads.
+   */
+  person?: string;
   /** Names of personal data about this model's people: never a dimension, never a column. */
   personalData?: Readonly<Record<string, PersonalDataDef>>;
 }
@@ -97,6 +103,12 @@ export interface MetricDef {
   dimensions: readonly string[];
   /** Groups formed by fewer records than this are suppressed (1 = no suppression). */
   minGroupSize: number;
+  /**
+   * The person floor: split or filtered by who people are, a group of fewer distinct people than
+   * this is hidden (personFloor.ts). Required, at least PERSON_FLOOR_MINIMUM, on every metric whose
+   * rows come from people; an unsplit, unfiltered total is exempt.
+   */
+  minPeople?: number;
   status: MetricStatus;
   replacedBy?: string;
   version: number;
@@ -147,6 +159,11 @@ export function sourceTablesOf(metric: MetricDef): TableName[] {
  */
 export function factTablesOf(metric: MetricDef): TableName[] {
   return [...new Set(measuresOf(metric).map((measure) => measure.model.table))].sort();
+}
+
+/** Sums and counts add up across a dimension's values; ratios and averages do not. */
+export function isAdditive(metric: MetricDef): boolean {
+  return metric.compute.type !== 'ratio' && measuresOf(metric).every((measure) => measure.aggregate.fn !== 'average');
 }
 
 /** Whether a measure's values are ≥ 0: counts always, sums when their amounts are declared so. */

@@ -26,6 +26,8 @@ interface Case {
   request: RefQuery;
   /** The reference is expected to suppress at least one group (so suppression is really exercised). */
   expectSuppression?: boolean;
+  /** …and at least one only to protect another (complementary suppression). */
+  expectComplementary?: boolean;
 }
 
 function describeRequest(request: RefQuery): string {
@@ -50,11 +52,17 @@ const DIMENSION_CASES: Record<string, Omit<RefQuery, 'metric'> & { expectSuppres
   arpu: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'female' } },
   total_sales: { ...YEAR_2024, grain: 'month', dimensions: ['prefecture'], filters: { prefecture: ['東京都', '大阪府', '北海道'] } },
   active_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['acquisition_channel'], filters: { plan: 'biweekly' } },
-  new_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'male' } },
+  new_subscribers: { ...YEAR_2024, grain: 'quarter', dimensions: ['plan'], filters: { gender: 'male' } },
   churned_subscribers: { ...YEAR_2024, grain: 'quarter', dimensions: ['cancel_reason'], filters: { plan: 'every4weeks' } },
   churn_rate: { ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture'], filters: { plan: 'biweekly' }, expectSuppression: true },
   diagnoses_completed: { ...YEAR_2024, grain: 'month', dimensions: ['texture_pref'], filters: { gender: 'female' } },
-  boxes_shipped: { ...YEAR_2024, grain: 'month', dimensions: ['plan', 'gender'], filters: { prefecture: '東京都' } },
+  boxes_shipped: {
+    ...YEAR_2024,
+    grain: 'quarter',
+    dimensions: ['plan', 'gender'],
+    filters: { prefecture: ['東京都', '大阪府', '神奈川県', '埼玉県', '千葉県'] },
+    expectSuppression: true,
+  },
   skip_rate: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { prefecture: ['東京都', '神奈川県'] } },
   product_units: { ...YEAR_2024, grain: 'month', dimensions: ['category'], filters: { maker_prefecture: '兵庫県' } },
   avg_rating: { ...YEAR_2024, grain: 'month', dimensions: ['product'], filters: { category: 'chocolate' }, expectSuppression: true },
@@ -102,7 +110,8 @@ const EXTRA_CASES: Case[] = [
   makeCase('week', { metric: 'skip_rate', ...WEEKS, grain: 'week' }),
   makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week' }),
   makeCase('week', { metric: 'active_subscribers', ...WEEKS, grain: 'week' }),
-  makeCase('week', { metric: 'churned_subscribers', ...WEEKS, grain: 'week', dimensions: ['cancel_reason'] }),
+  makeCase('week', { metric: 'churned_subscribers', ...WEEKS, grain: 'week' }),
+  makeCase('week', { metric: 'product_units', ...WEEKS, grain: 'week', dimensions: ['category'] }),
   makeCase('week', { metric: 'diagnoses_completed', ...WEEKS, grain: 'week' }),
   makeCase('week', { metric: 'avg_rating', ...WEEKS, grain: 'week', dimensions: ['category'], filters: { maker_prefecture: ['兵庫県', '北海道'] } }),
   // grain quarter
@@ -126,7 +135,7 @@ const EXTRA_CASES: Case[] = [
     { metric: 'avg_rating', from: '2024-03-01', to: '2024-03-15', dimensions: ['product'], filters: { category: 'chocolate' } },
     { expectSuppression: true },
   ),
-  makeCase('no grain', { metric: 'skip_rate', from: '2024-03-01', to: '2024-04-01', dimensions: ['prefecture'] }, { expectSuppression: true }),
+  makeCase('no grain', { metric: 'skip_rate', from: '2024-01-01', to: '2024-07-01', dimensions: ['prefecture'] }, { expectSuppression: true }),
   // more dimensions on ratios (the numerator and denominator are joined on every key)
   makeCase('two dimensions', { metric: 'churn_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['plan', 'gender'] }),
   makeCase(
@@ -135,6 +144,36 @@ const EXTRA_CASES: Case[] = [
     { expectSuppression: true },
   ),
   makeCase('two dimensions', { metric: 'skip_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture', 'plan'] }, { expectSuppression: true }),
+  // the person floor (docs/PRIVACY.md): groups of fewer than 5 people, groups a filter took 1–4 people
+  // from, and complementary suppression along every axis, periods included
+  makeCase('person floor', { metric: 'revenue', from: '2024-03-01', to: '2024-04-01', dimensions: ['age_band'] }, { expectComplementary: true }),
+  makeCase(
+    'person floor',
+    { metric: 'revenue', from: '2024-01-01', to: '2024-02-01', dimensions: ['acquisition_channel'], filters: { gender: 'female' } },
+    { expectComplementary: true },
+  ),
+  makeCase(
+    'person floor',
+    { metric: 'revenue', ...YEAR_2024, grain: 'quarter', dimensions: ['acquisition_channel'], filters: { prefecture: '東京都', gender: 'female' } },
+    { expectSuppression: true },
+  ),
+  makeCase('person floor', { metric: 'new_subscribers', ...YEAR_2024, grain: 'quarter', filters: { prefecture: '大阪府' } }, { expectComplementary: true }),
+  makeCase('person floor', { metric: 'churned_subscribers', ...YEAR_2024, grain: 'quarter', dimensions: ['cancel_reason'] }, { expectComplementary: true }),
+  makeCase('person floor', { metric: 'active_subscribers', ...YEAR_2024, grain: 'quarter', dimensions: ['age_band', 'plan'] }, { expectComplementary: true }),
+  makeCase(
+    'person floor',
+    { metric: 'snack_requests', ...YEAR_2024, grain: 'quarter', dimensions: ['category'], filters: { prefecture: '東京都' } },
+    { expectComplementary: true },
+  ),
+  makeCase(
+    'person floor',
+    { metric: 'diagnoses_completed', ...YEAR_2024, grain: 'quarter', dimensions: ['texture_pref', 'gender'] },
+    { expectSuppression: true },
+  ),
+  // a ratio does not add up: no complementary suppression, but the floor on the fewer of its two sides
+  makeCase('person floor', { metric: 'churn_rate', ...YEAR_2024, grain: 'quarter', dimensions: ['gender'] }, { expectSuppression: true }),
+  // product splits count product rows, not people: no person floor
+  makeCase('product split', { metric: 'snack_requests', from: '2024-03-01', to: '2024-04-01', dimensions: ['product'] }),
   // the first months of data: periods formed by fewer than minGroupSize records are suppressed, even without dimensions
   makeCase('early data', { metric: 'avg_rating', from: '2018-01-01', to: '2018-03-01', grain: 'week' }, { expectSuppression: true }),
   makeCase('early data', { metric: 'churn_rate', from: '2018-01-01', to: '2018-07-01', grain: 'month' }, { expectSuppression: true }),
@@ -227,8 +266,14 @@ function differences(actual: QueryResult, expected: RefResult, ordered: boolean)
   const suppressed = actual.meta.suppressed;
   if (expected.suppressedGroups === 0) {
     if (suppressed !== undefined) problems.push(`meta.suppressed: got ${show(suppressed)}, expected none`);
-  } else if (suppressed?.groups !== expected.suppressedGroups) {
-    problems.push(`meta.suppressed.groups: got ${show(suppressed?.groups)}, expected ${expected.suppressedGroups}`);
+  } else {
+    if (suppressed?.groups !== expected.suppressedGroups)
+      problems.push(`meta.suppressed.groups: got ${show(suppressed?.groups)}, expected ${expected.suppressedGroups}`);
+    const reason = expected.personFloorGroups > 0 ? 'person_floor' : 'min_group_size';
+    if (suppressed?.reason !== reason) problems.push(`meta.suppressed.reason: got ${show(suppressed?.reason)}, expected ${reason}`);
+    if ((suppressed?.complementary ?? 0) !== expected.complementaryGroups) {
+      problems.push(`meta.suppressed.complementary: got ${show(suppressed?.complementary)}, expected ${expected.complementaryGroups}`);
+    }
   }
   return problems.length > 25 ? [...problems.slice(0, 25), `… and ${problems.length - 25} more`] : problems;
 }
@@ -301,13 +346,14 @@ describe('every metric matches an independent reference over the raw lake rows',
     expect(rated.after).toBeGreaterThan(0);
   });
 
-  test.each(CASES)('$name', async ({ request, expectSuppression }) => {
+  test.each(CASES)('$name', async ({ request, expectSuppression, expectComplementary }) => {
     const metric = catalog.get(request.metric);
     if (!metric) throw new Error(`The catalog has no metric "${request.metric}".`);
-    const expected = reference.compute(request, metric.minGroupSize, AS_OF.getTime() * 1000);
+    const expected = reference.compute(request, { minGroupSize: metric.minGroupSize, minPeople: metric.minPeople }, AS_OF.getTime() * 1000);
     // A case whose reference is all empty would prove nothing.
     expect(expected.rows.some((row) => row[row.length - 1] !== null && row[row.length - 1] !== 0)).toBe(true);
     if (expectSuppression) expect(expected.suppressedGroups).toBeGreaterThan(0);
+    if (expectComplementary) expect(expected.complementaryGroups).toBeGreaterThan(0);
 
     // The operator sees restricted metrics too: every definition is checked.
     const outcome = await service.query({ ...request }, OPERATOR);

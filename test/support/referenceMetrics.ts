@@ -22,6 +22,15 @@
  *   - Rows formed by 1..minGroupSize-1 records are suppressed (records: the number of rows summed
  *     or counted, of ratings for averages, of the denominator for ratios, or of the numerator when
  *     the denominator has none) and counted. Without dimensions the period stays, with value null.
+ *   - The person floor (issue 14): when `minPeople` is given and a dimension or filter describes who
+ *     people are (PERSON_ATTRIBUTES), a row with records is also suppressed when it has fewer than
+ *     minPeople distinct people (a total: its largest source's; a ratio: the numerator's when it
+ *     has records and the denominator has at least as many, else the denominator's), or — for totals
+ *     with filters — when, for some filter, the rows failing only that filter come from 1..minPeople-1
+ *     people (the people of the largest source). Then, for totals, complementary suppression: over
+ *     the axes (period with a grain, each dimension), any line (all other coordinates equal, records
+ *     > 0) with exactly one suppressed row suppresses its unsuppressed row with the fewest people,
+ *     then fewest records, then smallest |value|, then smallest coordinates JSON; until none changes.
  */
 import type { BoxRow, LakeRows, PersonId, ProductRow, ShopOrderRow, SubscriptionRow, UserRow } from './lakeRows';
 
@@ -43,6 +52,10 @@ export interface RefResult {
   columns: string[];
   rows: RefCell[][];
   suppressedGroups: number;
+  /** Of those, suppressed because of the person floor (not complementary). */
+  personFloorGroups: number;
+  /** Of those, suppressed only to protect another (complementary suppression). */
+  complementaryGroups: number;
   /** True for sums and counts (compare exactly); false for averages and ratios (compare with a tolerance). */
   exact: boolean;
 }
@@ -139,19 +152,24 @@ export function periodsOf(from: string, to: string, grain: Grain): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reference building blocks.
 
-/** Something that happened on a JST day, worth `amount` (1 for counts). */
+/** Something that happened on a JST day, worth `amount` (1 for counts), to a person. */
 interface Event {
   day: string;
   amount: number;
   dims: DimValues;
+  person: PersonId;
 }
 
-/** Something in a state during [from, until) (epoch microseconds, until null = still is). */
+/** Something in a state during [from, until) (epoch microseconds, until null = still is), of a person. */
 interface Interval {
   from: number;
   until: number | null;
   dims: DimValues;
+  person: PersonId;
 }
+
+/** What the issue names as describing who people are: a split or filter by one brings the person floor. */
+export const PERSON_ATTRIBUTES: readonly string[] = ['prefecture', 'gender', 'acquisition_channel', 'plan', 'cancel_reason', 'age_band', 'texture_pref'];
 
 type Source = { kind: 'events'; events: readonly Event[] } | { kind: 'active'; at: 'period_end' | 'period_start'; intervals: readonly Interval[] };
 
@@ -165,6 +183,9 @@ type Definition =
 interface Tally {
   sum: number;
   count: number;
+  people: Set<PersonId>;
+  /** Per filter: the rows failing that filter only, and their people. */
+  removed: Array<{ rows: number; people: Set<PersonId> }>;
 }
 
 function keyOf(period: string, dims: DimValues, names: readonly string[], metric: string): string {
@@ -177,28 +198,39 @@ function keyOf(period: string, dims: DimValues, names: readonly string[], metric
   return JSON.stringify([period, ...values]);
 }
 
-function matches(dims: DimValues, filters: Record<string, readonly string[]>, metric: string): boolean {
-  for (const [name, allowed] of Object.entries(filters)) {
+/** The indexes of the filters a row fails (filters in name order). */
+function failedFilters(dims: DimValues, filters: Array<[string, readonly string[]]>, metric: string): number[] {
+  const failed: number[] = [];
+  filters.forEach(([name, allowed], index) => {
     if (!Object.prototype.hasOwnProperty.call(dims, name)) {
       throw new Error(`The reference for "${metric}" does not know dimension "${name}" (filter).`);
     }
     const value = dims[name];
-    if (value === null || value === undefined || !allowed.includes(value)) return false;
-  }
-  return true;
+    if (value === null || value === undefined || !allowed.includes(value)) failed.push(index);
+  });
+  return failed;
 }
 
+/** Tallies per group key; only rows passing every filter count, rows failing exactly one are kept apart per filter. */
 function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
   const names = query.dimensions ?? [];
-  const filters = Object.fromEntries(Object.entries(query.filters ?? {}).map(([name, value]) => [name, Array.isArray(value) ? value : [value]]));
+  const filters = Object.entries(query.filters ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, value]): [string, readonly string[]] => [name, Array.isArray(value) ? value : [value]]);
   const tallies = new Map<string, Tally>();
-  const add = (key: string, amount: number): void => {
-    const tally = tallies.get(key);
-    if (tally) {
+  const add = (key: string, amount: number, person: PersonId, failed: number[]): void => {
+    let tally = tallies.get(key);
+    if (!tally) {
+      tally = { sum: 0, count: 0, people: new Set(), removed: filters.map(() => ({ rows: 0, people: new Set<PersonId>() })) };
+      tallies.set(key, tally);
+    }
+    if (failed.length === 0) {
       tally.sum += amount;
       tally.count += 1;
+      tally.people.add(person);
     } else {
-      tallies.set(key, { sum: amount, count: 1 });
+      tally.removed[failed[0]!]!.rows += 1;
+      tally.removed[failed[0]!]!.people.add(person);
     }
   };
 
@@ -215,8 +247,9 @@ function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
     };
     for (const event of source.events) {
       if (event.day < query.from || event.day >= query.to) continue;
-      if (!matches(event.dims, filters, query.metric)) continue;
-      add(keyOf(periodOf(event.day), event.dims, names, query.metric), event.amount);
+      const failed = failedFilters(event.dims, filters, query.metric);
+      if (failed.length > 1) continue;
+      add(keyOf(periodOf(event.day), event.dims, names, query.metric), event.amount, event.person, failed);
     }
     return tallies;
   }
@@ -231,8 +264,9 @@ function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
   for (const { period, moment } of windows) {
     for (const interval of source.intervals) {
       if (!(interval.from < moment && (interval.until === null || interval.until >= moment))) continue;
-      if (!matches(interval.dims, filters, query.metric)) continue;
-      add(keyOf(period, interval.dims, names, query.metric), 1);
+      const failed = failedFilters(interval.dims, filters, query.metric);
+      if (failed.length > 1) continue;
+      add(keyOf(period, interval.dims, names, query.metric), 1, interval.person, failed);
     }
   }
   return tallies;
@@ -241,6 +275,14 @@ function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
 interface Combined {
   value: number | null;
   records: number;
+  people: number;
+  /** Per filter: the people of the rows failing only it, null when there were none. */
+  removed: Array<number | null>;
+}
+
+/** Tallies of groups with at least one counted row (rows only failing a filter form no group by themselves). */
+function counted(tallies: Map<string, Tally>): Map<string, Tally> {
+  return new Map([...tallies].filter(([, tally]) => tally.count > 0));
 }
 
 function combine(definition: Definition, query: RefQuery): Map<string, Combined> {
@@ -250,27 +292,39 @@ function combine(definition: Definition, query: RefQuery): Map<string, Combined>
       for (const source of definition.sources) {
         for (const [key, tally] of tallySource(source, query)) {
           const previous = combined.get(key);
-          combined.set(key, { value: (previous?.value ?? 0) + tally.sum, records: (previous?.records ?? 0) + tally.count });
+          const removed = tally.removed.map((part, i) => {
+            const before = previous?.removed[i] ?? null;
+            return part.rows === 0 ? before : Math.max(before ?? 0, part.people.size);
+          });
+          combined.set(key, {
+            value: (previous?.value ?? 0) + tally.sum,
+            records: (previous?.records ?? 0) + tally.count,
+            people: Math.max(previous?.people ?? 0, tally.people.size),
+            removed,
+          });
         }
       }
-      return combined;
+      return new Map([...combined].filter(([, group]) => group.records > 0));
     }
     case 'mean': {
-      for (const [key, tally] of tallySource(definition.source, query)) {
-        combined.set(key, { value: tally.sum / tally.count, records: tally.count });
+      for (const [key, tally] of counted(tallySource(definition.source, query))) {
+        combined.set(key, { value: tally.sum / tally.count, records: tally.count, people: tally.people.size, removed: [] });
       }
       return combined;
     }
     case 'ratio': {
-      const numerator = tallySource(definition.numerator, query);
-      const denominator = tallySource(definition.denominator, query);
+      const numerator = counted(tallySource(definition.numerator, query));
+      const denominator = counted(tallySource(definition.denominator, query));
       for (const key of new Set([...numerator.keys(), ...denominator.keys()])) {
-        const top = numerator.get(key)?.sum ?? 0;
+        const top = numerator.get(key);
         const bottom = denominator.get(key);
         combined.set(key, {
-          value: bottom && bottom.sum !== 0 ? top / bottom.sum : null,
+          value: bottom && bottom.sum !== 0 ? (top?.sum ?? 0) / bottom.sum : null,
           // A group the denominator lacks is still formed by its numerator's records.
-          records: bottom?.count || numerator.get(key)?.count || 0,
+          records: bottom?.count || top?.count || 0,
+          // A few people's numerator tells their share: the fewer side counts, or the denominator alone.
+          people: top ? Math.min(top.people.size, bottom?.people.size ?? top.people.size) : (bottom?.people.size ?? 0),
+          removed: [],
         });
       }
       return combined;
@@ -281,14 +335,66 @@ function combine(definition: Definition, query: RefQuery): Map<string, Combined>
 // ---------------------------------------------------------------------------------------------
 // The metrics, from their definitions.
 
+type Candidate = Combined & { period: string; dims: RefCell[] };
+type HiddenBecause = 'records' | 'people' | 'complementary';
+
+/** Which rows are suppressed, and why (see the header: record floor, person floor, complementary). */
+function hiddenCandidates(
+  candidates: readonly Candidate[],
+  rules: { minGroupSize: number; minPeople?: number; total: boolean; grain: boolean },
+): Map<Candidate, HiddenBecause> {
+  const hidden = new Map<Candidate, HiddenBecause>();
+  for (const candidate of candidates) {
+    if (candidate.records <= 0) continue;
+    const { minPeople } = rules;
+    if (minPeople !== undefined && (candidate.people < minPeople || candidate.removed.some((people) => people !== null && people < minPeople))) {
+      hidden.set(candidate, 'people');
+    } else if (candidate.records < rules.minGroupSize) {
+      hidden.set(candidate, 'records');
+    }
+  }
+  if (!rules.total || hidden.size === 0) return hidden;
+  const coordinates = (candidate: Candidate): RefCell[] => (rules.grain ? [candidate.period, ...candidate.dims] : candidate.dims);
+  const axisCount = coordinates(candidates[0]!).length;
+  const textOf = (candidate: Candidate) => JSON.stringify(coordinates(candidate));
+  // Without the floor, people are not counted: records stand in for them, as in the service.
+  const peopleOf = (candidate: Candidate) => (rules.minPeople !== undefined ? candidate.people : candidate.records);
+  const before = (a: Candidate, b: Candidate) =>
+    peopleOf(a) - peopleOf(b) ||
+    a.records - b.records ||
+    Math.abs(a.value ?? 0) - Math.abs(b.value ?? 0) ||
+    (textOf(a) < textOf(b) ? -1 : textOf(a) > textOf(b) ? 1 : 0);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (let axis = 0; axis < axisCount; axis++) {
+      const lines = new Map<string, Candidate[]>();
+      for (const candidate of candidates) {
+        if (candidate.records <= 0) continue;
+        const line = JSON.stringify(coordinates(candidate).filter((_, index) => index !== axis));
+        lines.set(line, [...(lines.get(line) ?? []), candidate]);
+      }
+      for (const line of lines.values()) {
+        if (line.filter((candidate) => hidden.has(candidate)).length !== 1) continue;
+        const next = line.filter((candidate) => !hidden.has(candidate)).sort(before)[0];
+        if (next) {
+          hidden.set(next, 'complementary');
+          changed = true;
+        }
+      }
+    }
+  }
+  return hidden;
+}
+
 export interface ReferenceMetrics {
   /** Metric names the reference implements. */
   readonly names: readonly string[];
   has(metric: string): boolean;
   /** Dimensions every part of the metric's reference can group and filter by. */
   dimensionsOf(metric: string): string[];
-  /** `dataEnd`: when the data ends (epoch microseconds, UTC); omitted, the data never ends. */
-  compute(query: RefQuery, minGroupSize: number, dataEnd?: number): RefResult;
+  /** `dataEnd`: when the data ends (epoch microseconds, UTC); omitted, the data never ends. `minPeople`: the metric's person floor. */
+  compute(query: RefQuery, floors: { minGroupSize: number; minPeople?: number }, dataEnd?: number): RefResult;
   /** Raw helpers for fixture sanity checks. */
   readonly rows: LakeRows;
 }
@@ -357,31 +463,37 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   // --- event lists -------------------------------------------------------------------------
   /** Price minus discount of shipped or delivered boxes, on the JST ship date. */
   const boxRevenue = lazy((): Event[] =>
-    rows.boxes.filter(isShipped).map((b) => ({ day: jstDayOfMicros(b.shipped_at), amount: b.price_jpy - b.discount_jpy, dims: boxDims(b) })),
+    rows.boxes.filter(isShipped).map((b) => ({ day: jstDayOfMicros(b.shipped_at), amount: b.price_jpy - b.discount_jpy, dims: boxDims(b), person: b.user_id })),
   );
   /** Total of completed shop orders, on the JST order date. */
   const shopRevenue = lazy((): Event[] =>
-    rows.shop_orders.filter(isCompleted).map((o) => ({ day: jstDayOfMicros(o.ordered_at), amount: o.total_jpy, dims: customer(o.user_id) })),
+    rows.shop_orders.filter(isCompleted).map((o) => ({ day: jstDayOfMicros(o.ordered_at), amount: o.total_jpy, dims: customer(o.user_id), person: o.user_id })),
   );
   /** Shipped or delivered boxes, on their JST ship date. */
   const boxesShipped = lazy((): Event[] => boxRevenue().map((event) => ({ ...event, amount: 1 })));
   /** Subscriptions, on the JST day they started. */
   const subscriptionStarts = lazy((): Event[] =>
-    rows.subscriptions.filter((s) => s.started_at !== null).map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s) })),
+    rows.subscriptions
+      .filter((s) => s.started_at !== null)
+      .map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s), person: s.user_id })),
   );
   /** Subscriptions, on the JST day they were canceled. */
   const subscriptionCancels = lazy((): Event[] =>
-    rows.subscriptions.filter((s) => s.canceled_at !== null).map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s) })),
+    rows.subscriptions
+      .filter((s) => s.canceled_at !== null)
+      .map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s), person: s.user_id })),
   );
   /** A subscription is active from its start until (and not at) the moment it is canceled. */
   const subscriptionLives = lazy((): Interval[] =>
-    rows.subscriptions.filter((s) => s.started_at !== null).map((s) => ({ from: s.started_at!, until: s.canceled_at, dims: subscriptionDims(s) })),
+    rows.subscriptions
+      .filter((s) => s.started_at !== null)
+      .map((s) => ({ from: s.started_at!, until: s.canceled_at, dims: subscriptionDims(s), person: s.user_id })),
   );
   /** Boxes due on their scheduled (JST) date, with their status. */
   const boxesDue = (statuses: readonly string[]): Event[] =>
     rows.boxes
       .filter((b) => b.scheduled_date !== null && b.status !== null && statuses.includes(b.status))
-      .map((b) => ({ day: b.scheduled_date!, amount: 1, dims: boxDims(b) }));
+      .map((b) => ({ day: b.scheduled_date!, amount: 1, dims: boxDims(b), person: b.user_id }));
   const skippedDue = lazy(() => boxesDue(['skipped']));
   const decidedDue = lazy(() => boxesDue(['skipped', 'shipped', 'delivered']));
   /** Quantity in shipped or delivered boxes, on the box's JST ship date. */
@@ -390,7 +502,12 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
     for (const item of rows.box_items) {
       const box = boxesById.get(item.box_id);
       if (!isShipped(box)) continue;
-      events.push({ day: jstDayOfMicros(box.shipped_at), amount: item.quantity, dims: { ...product(item.product_id), assigned_by: item.assigned_by } });
+      events.push({
+        day: jstDayOfMicros(box.shipped_at),
+        amount: item.quantity,
+        dims: { ...product(item.product_id), assigned_by: item.assigned_by },
+        person: box.user_id,
+      });
     }
     return events;
   });
@@ -406,6 +523,7 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
         day: jstDayOfMicros(box.shipped_at),
         amount: cost === null || cost === undefined ? 0 : -cost * item.quantity,
         dims: product(item.product_id),
+        person: box.user_id,
       });
     }
     return events;
@@ -416,7 +534,7 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
     for (const item of rows.shop_order_items) {
       const order = ordersById.get(item.order_id);
       if (!isCompleted(order)) continue;
-      events.push({ day: jstDayOfMicros(order.ordered_at), amount: item.quantity, dims: product(item.product_id) });
+      events.push({ day: jstDayOfMicros(order.ordered_at), amount: item.quantity, dims: product(item.product_id), person: order.user_id });
     }
     return events;
   });
@@ -424,17 +542,17 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   const ratings = lazy((): Event[] =>
     rows.ratings
       .filter((r) => r.rated_at !== null && r.rating !== null)
-      .map((r) => ({ day: jstDayOfMicros(r.rated_at!), amount: r.rating!, dims: { ...product(r.product_id), ...customer(r.user_id) } })),
+      .map((r) => ({ day: jstDayOfMicros(r.rated_at!), amount: r.rating!, dims: { ...product(r.product_id), ...customer(r.user_id) }, person: r.user_id })),
   );
   const snackRequests = lazy((): Event[] =>
     rows.snack_requests
       .filter((q) => q.requested_at !== null)
-      .map((q) => ({ day: jstDayOfMicros(q.requested_at!), amount: 1, dims: { ...product(q.product_id), ...customer(q.user_id) } })),
+      .map((q) => ({ day: jstDayOfMicros(q.requested_at!), amount: 1, dims: { ...product(q.product_id), ...customer(q.user_id) }, person: q.user_id })),
   );
   const diagnoses = lazy((): Event[] =>
     rows.diagnoses
       .filter((d) => d.answered_at !== null)
-      .map((d) => ({ day: jstDayOfMicros(d.answered_at!), amount: 1, dims: { ...customer(d.user_id), texture_pref: d.texture_pref } })),
+      .map((d) => ({ day: jstDayOfMicros(d.answered_at!), amount: 1, dims: { ...customer(d.user_id), texture_pref: d.texture_pref }, person: d.user_id })),
   );
 
   const events = (list: () => readonly Event[]) => (): Source => ({ kind: 'events', events: list() });
@@ -498,7 +616,7 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
       }
       return [...(common ?? [])].sort();
     },
-    compute(query, minGroupSize, dataEnd = Number.POSITIVE_INFINITY) {
+    compute(query, floors, dataEnd = Number.POSITIVE_INFINITY) {
       const definition = definitionOf(query.metric);
       const names = query.dimensions ?? [];
       const combined = combine(definition, query);
@@ -510,32 +628,42 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
         const end = jstMidnightMicros(next < query.to ? next : query.to);
         return begin < dataEnd && (!countsAtEnd || end <= dataEnd);
       };
-      let candidates: Array<{ period: string; dims: RefCell[]; value: number | null; records: number }>;
+      const nothing: Combined = { value: null, records: 0, people: 0, removed: [] };
+      let candidates: Candidate[];
       if (names.length === 0) {
         const periods = query.grain ? periodsOf(query.from, query.to, query.grain) : [query.from];
         const empty = definition.type === 'total' ? 0 : null;
         candidates = periods.map((period) => {
           const found = combined.get(JSON.stringify([period]));
-          if (!known(period)) return { period, dims: [], value: null, records: 0 };
-          return { period, dims: [], value: found ? found.value : empty, records: found?.records ?? 0 };
+          if (!known(period)) return { period, dims: [], ...nothing };
+          return { period, dims: [], ...(found ?? { ...nothing, value: empty }) };
         });
       } else {
         candidates = [...combined].flatMap(([key, found]) => {
           const [period, ...dims] = JSON.parse(key) as [string, ...RefCell[]];
-          return known(period) ? [{ period, dims, value: found.value, records: found.records }] : [];
+          return known(period) ? [{ period, dims, ...found }] : [];
         });
       }
-      const isSmall = (candidate: { records: number }) => candidate.records > 0 && candidate.records < minGroupSize;
-      const suppressedGroups = candidates.filter(isSmall).length;
-      // Without dimensions a small period keeps its row, emptied, so the series stays whole.
+      const describesPeople = [...names, ...Object.keys(query.filters ?? {})].some((name) => PERSON_ATTRIBUTES.includes(name));
+      const minPeople = floors.minPeople !== undefined && describesPeople ? floors.minPeople : undefined;
+      const hidden = hiddenCandidates(candidates, {
+        minGroupSize: floors.minGroupSize,
+        minPeople,
+        total: definition.type === 'total',
+        grain: query.grain !== undefined,
+      });
+      // Without dimensions a hidden period keeps its row, emptied, so the series stays whole.
       const kept =
         names.length === 0
-          ? candidates.map((candidate) => (isSmall(candidate) ? { ...candidate, value: null } : candidate))
-          : candidates.filter((candidate) => !isSmall(candidate));
+          ? candidates.map((candidate) => (hidden.has(candidate) ? { ...candidate, value: null } : candidate))
+          : candidates.filter((candidate) => !hidden.has(candidate));
+      const reasons = [...hidden.values()];
       return {
         columns: [...(query.grain ? ['period'] : []), ...names, 'value'],
         rows: kept.map((candidate) => [...(query.grain ? [candidate.period] : []), ...candidate.dims, candidate.value]),
-        suppressedGroups,
+        suppressedGroups: hidden.size,
+        personFloorGroups: reasons.filter((reason) => reason === 'people').length,
+        complementaryGroups: reasons.filter((reason) => reason === 'complementary').length,
         exact: definition.type === 'total',
       };
     },

@@ -1,5 +1,6 @@
 /** The pure shaping of forecast and anomaly answers (src/api/insights.ts). */
-import { anomalyPoints, forecastTable, isAdditive, seriesByValue } from '../../src/api/insights';
+import { anomalyPoints, forecastTable, seriesByValue } from '../../src/api/insights';
+import { isAdditive } from '../../src/catalog/vocabulary';
 import { loadCatalog } from '../../src/catalog/catalog';
 import type { Column } from '../../src/contract/types';
 

@@ -1,6 +1,6 @@
 /** Fulfilment metrics. Owner: operations. */
 import type { MetricDef } from '../vocabulary';
-import { FIRST_DEFINITION } from './changelog';
+import { FIRST_DEFINITION, PERSON_FLOOR_ADDED } from './changelog';
 import { boxesDue, boxesShipped } from './measures';
 
 export const operationsMetrics: MetricDef[] = [
@@ -18,9 +18,10 @@ export const operationsMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: ['plan', 'prefecture', 'gender', 'age_band'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: boxesShipped },
   },
   {
@@ -37,9 +38,10 @@ export const operationsMetrics: MetricDef[] = [
     grains: ['week', 'month', 'quarter', 'year'],
     dimensions: ['plan', 'prefecture'],
     minGroupSize: 10,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: {
       type: 'ratio',
       numerator: boxesDue("b.status = 'skipped'"),

@@ -1,6 +1,6 @@
 /** Merchandising metrics. Owner: merchandising. */
 import type { MetricDef } from '../vocabulary';
-import { FIRST_DEFINITION } from './changelog';
+import { FIRST_DEFINITION, PERSON_FLOOR_ADDED } from './changelog';
 import { ratingsModel, snackRequestsModel } from '../models';
 import { boxUnits, eventsAt, shopUnits } from './measures';
 
@@ -24,9 +24,10 @@ export const productMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: PRODUCT_DIMENSIONS,
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'sum', parts: [boxUnits, shopUnits] },
   },
   {
@@ -43,9 +44,10 @@ export const productMetrics: MetricDef[] = [
     grains: ['week', 'month', 'quarter', 'year'],
     dimensions: PRODUCT_DIMENSIONS,
     minGroupSize: 10,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     // Ratings are 1 to 5: a mean of them is never below 0 (an average is not derived as such).
     nonNegative: true,
     compute: {
@@ -72,9 +74,10 @@ export const productMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: [...PRODUCT_DIMENSIONS, 'prefecture'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: eventsAt(snackRequestsModel, 'q.requested_at') },
   },
 ];

@@ -1,6 +1,6 @@
 /** Money metrics. Owner: finance. All amounts are tax-inclusive yen as charged. */
 import type { MetricDef } from '../vocabulary';
-import { FIRST_DEFINITION } from './changelog';
+import { FIRST_DEFINITION, PERSON_FLOOR_ADDED } from './changelog';
 import { activeSubscriptions, boxItemCostNegated, boxRevenue, shopRevenue } from './measures';
 
 const ALL_GRAINS = ['day', 'week', 'month', 'quarter', 'year'] as const;
@@ -27,9 +27,10 @@ export const revenueMetrics: MetricDef[] = [
     grains: ALL_GRAINS,
     dimensions: ['prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
   },
   {
@@ -46,9 +47,10 @@ export const revenueMetrics: MetricDef[] = [
     grains: ALL_GRAINS,
     dimensions: ['plan', 'prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: boxRevenue },
   },
   {
@@ -65,9 +67,10 @@ export const revenueMetrics: MetricDef[] = [
     grains: ALL_GRAINS,
     dimensions: ['prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: shopRevenue },
   },
   {
@@ -87,9 +90,10 @@ export const revenueMetrics: MetricDef[] = [
     grains: ['month', 'quarter', 'year'],
     dimensions: ['plan', 'prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 10,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'ratio', numerator: boxRevenue, denominator: activeSubscriptions('period_end') },
   },
   {
@@ -110,8 +114,9 @@ export const revenueMetrics: MetricDef[] = [
     // Revenue is per box and cost per packed snack: no dimension is shared by both.
     dimensions: [],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
+    version: 2,
     changelog: [
       {
         version: 1,
@@ -122,6 +127,7 @@ export const revenueMetrics: MetricDef[] = [
           en: 'One reviewed definition of margin; restricted because it reveals supplier costs.',
         },
       },
+      PERSON_FLOOR_ADDED,
     ],
     nonNegative: false,
     access: { groups: ['finance', 'management'] },
@@ -137,10 +143,11 @@ export const revenueMetrics: MetricDef[] = [
     grains: ALL_GRAINS,
     dimensions: ['prefecture'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'deprecated',
     replacedBy: 'revenue',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'sum', parts: [boxRevenue, shopRevenue] },
   },
 ];

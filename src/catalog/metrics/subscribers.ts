@@ -1,6 +1,6 @@
 /** Subscription metrics. Owner: growth. A "subscriber" is one subscription contract. */
 import type { MetricDef } from '../vocabulary';
-import { FIRST_DEFINITION } from './changelog';
+import { FIRST_DEFINITION, PERSON_FLOOR_ADDED } from './changelog';
 import { diagnosesModel } from '../models';
 import { activeSubscriptions, canceledSubscriptions, eventsAt, newSubscriptions } from './measures';
 
@@ -21,9 +21,10 @@ export const subscriberMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: CUSTOMER_DIMENSIONS,
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: activeSubscriptions('period_end') },
   },
   {
@@ -40,9 +41,10 @@ export const subscriberMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: CUSTOMER_DIMENSIONS,
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: newSubscriptions },
   },
   {
@@ -59,9 +61,10 @@ export const subscriberMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: [...CUSTOMER_DIMENSIONS, 'cancel_reason'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: canceledSubscriptions },
   },
   {
@@ -81,9 +84,10 @@ export const subscriberMetrics: MetricDef[] = [
     grains: ['month', 'quarter', 'year'],
     dimensions: CUSTOMER_DIMENSIONS,
     minGroupSize: 10,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'ratio', numerator: canceledSubscriptions, denominator: activeSubscriptions('period_start') },
   },
   {
@@ -100,9 +104,10 @@ export const subscriberMetrics: MetricDef[] = [
     grains: ['day', 'week', 'month', 'quarter', 'year'],
     dimensions: ['texture_pref', 'prefecture', 'gender', 'age_band', 'acquisition_channel'],
     minGroupSize: 1,
+    minPeople: 5,
     status: 'active',
-    version: 1,
-    changelog: [FIRST_DEFINITION],
+    version: 2,
+    changelog: [FIRST_DEFINITION, PERSON_FLOOR_ADDED],
     compute: { type: 'measure', measure: eventsAt(diagnosesModel, 'dg.answered_at') },
   },
 ];

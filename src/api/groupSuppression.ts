@@ -1,0 +1,131 @@
+/**
+ * Which groups of an answer are hidden, and why (docs/PRIVACY.md). Pure: the service runs it on the
+ * engine's rows, whose hidden columns (compile.ts) say how many records and people formed each.
+ *
+ *   1. `min_group_size`: fewer records than the metric's minGroupSize.
+ *   2. `person_floor`: under the floor, fewer distinct people than minPeople, or a filter took out of
+ *      the group between 1 and minPeople − 1 people (the same split without that filter, minus this
+ *      group, would be them).
+ *   3. Complementary suppression, on additive metrics: a total minus the visible groups must not give
+ *      one hidden group. The answer is a table over its axes (each dimension, and the periods when
+ *      there is a grain). Along each axis, a line (every other coordinate fixed) that hides exactly
+ *      one group hides one more: the visible group of the fewest people (then records, then the
+ *      smallest |value|, then the group's coordinates as text). Repeated until no line changes.
+ *      Empty groups (no records) are never chosen: hiding a zero reveals nothing.
+ */
+import type { Cell, Suppressed } from '../contract/types';
+
+export interface GroupLayout {
+  /** Where each row's coordinates are: the period (with a grain) and the dimensions, in order. */
+  axes: readonly number[];
+  valueIndex: number;
+  /** GROUP_SIZE_COLUMN: the first hidden column. */
+  sizeIndex: number;
+  /** Without dimensions every period keeps its row, emptied, so the series has no holes. */
+  keepsEveryPeriod: boolean;
+}
+
+export interface SuppressionRules {
+  minGroupSize: number;
+  /** The person floor, when it applies: PEOPLE_COLUMN and `removedColumns` REMOVED_PEOPLE_COLUMNs follow sizeIndex. */
+  personFloor?: { minPeople: number; removedColumns: number };
+  /** Whether groups add up to a total that could be asked for (sums and counts). */
+  additive: boolean;
+}
+
+export interface SuppressedRows {
+  /** The rows to show, without the hidden columns. */
+  rows: Cell[][];
+  /** Present when a group was hidden. */
+  suppressed?: Suppressed;
+}
+
+type Hidden = 'records' | 'people' | 'complementary';
+
+interface Group {
+  row: Cell[];
+  records: number;
+  people: number;
+  key: string;
+  hidden?: Hidden;
+}
+
+const numberAt = (row: readonly Cell[], index: number): number => Number(row[index] ?? 0);
+
+function firstHidden(row: readonly Cell[], layout: GroupLayout, rules: SuppressionRules): Hidden | undefined {
+  const records = numberAt(row, layout.sizeIndex);
+  if (records <= 0) return undefined;
+  const floor = rules.personFloor;
+  if (floor) {
+    const people = numberAt(row, layout.sizeIndex + 1);
+    const removed = Array.from({ length: floor.removedColumns }, (_, i) => row[layout.sizeIndex + 2 + i]);
+    if (people < floor.minPeople || removed.some((taken) => taken !== null && taken !== undefined && Number(taken) < floor.minPeople)) return 'people';
+  }
+  return records < rules.minGroupSize ? 'records' : undefined;
+}
+
+/** The order complementary suppression picks in: fewest people, then records, then smallest |value|, then coordinates. */
+function pickOrder(valueIndex: number): (a: Group, b: Group) => number {
+  return (a, b) =>
+    a.people - b.people ||
+    a.records - b.records ||
+    Math.abs(Number(a.row[valueIndex] ?? 0)) - Math.abs(Number(b.row[valueIndex] ?? 0)) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/** Hides one more group in every line that hides exactly one, until none does. */
+function suppressComplements(groups: Group[], layout: GroupLayout): void {
+  const order = pickOrder(layout.valueIndex);
+  const lineKey = (group: Group, axis: number) => JSON.stringify(layout.axes.filter((index) => index !== axis).map((index) => group.row[index] ?? null));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const axis of layout.axes) {
+      const lines = new Map<string, Group[]>();
+      for (const group of groups) {
+        if (group.records <= 0) continue;
+        const key = lineKey(group, axis);
+        const line = lines.get(key);
+        if (line) line.push(group);
+        else lines.set(key, [group]);
+      }
+      for (const line of lines.values()) {
+        if (line.filter((group) => group.hidden).length !== 1) continue;
+        const candidate = line.filter((group) => !group.hidden).sort(order)[0];
+        if (!candidate) continue;
+        candidate.hidden = 'complementary';
+        changed = true;
+      }
+    }
+  }
+}
+
+export function suppressGroups(rows: readonly Cell[][], layout: GroupLayout, rules: SuppressionRules): SuppressedRows {
+  const groups: Group[] = rows.map((row) => ({
+    row,
+    records: numberAt(row, layout.sizeIndex),
+    people: rules.personFloor ? numberAt(row, layout.sizeIndex + 1) : numberAt(row, layout.sizeIndex),
+    key: JSON.stringify(layout.axes.map((index) => row[index] ?? null)),
+    hidden: firstHidden(row, layout, rules),
+  }));
+  if (rules.additive && groups.some((group) => group.hidden)) suppressComplements(groups, layout);
+  const hidden = groups.filter((group) => group.hidden);
+  const shown = layout.keepsEveryPeriod ? groups : groups.filter((group) => !group.hidden);
+  const visibleRows = shown.map((group) => {
+    const visible = group.row.slice(0, layout.sizeIndex);
+    if (group.hidden) visible[layout.valueIndex] = null;
+    return visible;
+  });
+  if (hidden.length === 0) return { rows: visibleRows };
+  const complementary = hidden.filter((group) => group.hidden === 'complementary').length;
+  const byPeople = hidden.some((group) => group.hidden === 'people');
+  return {
+    rows: visibleRows,
+    suppressed: {
+      groups: hidden.length,
+      minGroupSize: rules.minGroupSize,
+      reason: byPeople ? 'person_floor' : 'min_group_size',
+      ...(rules.personFloor ? { minPeople: rules.personFloor.minPeople } : {}),
+      ...(complementary ? { complementary } : {}),
+    },
+  };
+}

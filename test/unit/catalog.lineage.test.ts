@@ -73,10 +73,10 @@ describe('known metrics read exactly these columns', () => {
     expect(lineage.byDimension.prefecture).toEqual({ boxes: ['user_id'], shop_orders: ['user_id'], users: ['prefecture', 'user_id'] });
   });
 
-  test('skip_rate: the scheduled date and status of boxes; the plan through the subscription', () => {
+  test('skip_rate: the scheduled date and status of boxes; the plan through the subscription, and the customer counted for the person floor', () => {
     const lineage = metricLineage(catalog.get('skip_rate')!);
     expect(lineage.base).toEqual({ boxes: ['scheduled_date', 'status'] });
-    expect(lineage.byDimension.plan).toEqual({ boxes: ['subscription_id'], subscriptions: ['plan', 'subscription_id'] });
+    expect(lineage.byDimension.plan).toEqual({ boxes: ['subscription_id', 'user_id'], subscriptions: ['plan', 'subscription_id'] });
   });
 
   test('avg_rating: every qualified column in its compiled SQL is in its lineage (nothing read is left out)', () => {

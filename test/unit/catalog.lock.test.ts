@@ -27,8 +27,9 @@ const metric = (name: string): MetricDef => METRIC_DEFINITIONS.find((candidate) 
 /** The catalog with one metric replaced. */
 const catalogWith = (changed: MetricDef) => createCatalog([...METRIC_DEFINITIONS.filter((m) => m.name !== changed.name), changed], TODAY);
 const boxRevenueMeasure = () => (metric('box_revenue').compute as Extract<MetricDef['compute'], { type: 'measure' }>).measure;
-const secondVersion = {
-  version: 2,
+/** The version after box_revenue's current one (2: the person floor). */
+const raisedVersion = {
+  version: 3,
   date: '2026-11-30',
   change: { ja: '最小グループサイズを10に', en: 'Minimum group size raised to 10' },
   why: { ja: '個人の特定を防ぐため', en: 'So no one can be singled out' },
@@ -104,7 +105,7 @@ describe('the check names the metric and says what to do', () => {
 
   test('(b) a raised version, or a new metric, with the lock not regenerated', () => {
     const raised = buildLock(
-      catalogWith({ ...metric('box_revenue'), minGroupSize: 10, version: 2, changelog: [...metric('box_revenue').changelog, secondVersion] }),
+      catalogWith({ ...metric('box_revenue'), minGroupSize: 10, version: 3, changelog: [...metric('box_revenue').changelog, raisedVersion] }),
     );
     expect(compareLocks(committed, raised)).toEqual({ silentChanges: [], lowered: [], stale: ['box_revenue'], compilerChanges: [] });
     const added = { ...metric('box_revenue'), name: 'box_revenue_net' };
@@ -147,14 +148,14 @@ describe('regenerating the lock', () => {
   });
 
   test('records a raised version and a compiler change, sorted by name, the same text every time', () => {
-    const catalog = catalogWith({ ...metric('box_revenue'), minGroupSize: 10, version: 2, changelog: [...metric('box_revenue').changelog, secondVersion] });
+    const catalog = catalogWith({ ...metric('box_revenue'), minGroupSize: 10, version: 3, changelog: [...metric('box_revenue').changelog, raisedVersion] });
     const reshuffled = Object.fromEntries(Object.entries(committed).reverse());
     const outcome = regenerateLock({ ...reshuffled, revenue: { ...committed.revenue!, sqlHash: 'f'.repeat(64) } }, catalog);
     if (!outcome.ok) throw new Error(outcome.messages.join('\n'));
     expect(outcome.problems).toEqual({ silentChanges: [], lowered: [], stale: ['box_revenue'], compilerChanges: ['revenue'] });
     const written = JSON.parse(outcome.text) as DefinitionLock;
     expect(Object.keys(written)).toEqual(Object.keys(written).sort());
-    expect(written.box_revenue!.version).toBe(2);
+    expect(written.box_revenue!.version).toBe(3);
     expect(written.revenue).toEqual(committed.revenue);
     expect(regenerateLock(written, catalog)).toEqual({
       ok: true,

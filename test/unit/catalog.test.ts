@@ -14,7 +14,11 @@ const TODAY = '2026-12-01';
 
 const PII_DIMENSIONS = ['email', 'user_name', 'name_kana', 'phone', 'address', 'birth_date', 'user_id'];
 
-const base = (): MetricDef => METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
+/** box_revenue as it was at version 1, so the changelog cases below can raise it to 2. */
+const base = (): MetricDef => {
+  const current = METRIC_DEFINITIONS.find((metric) => metric.name === 'box_revenue')!;
+  return { ...current, version: 1, changelog: current.changelog.slice(0, 1) };
+};
 const withChange = (change: Partial<MetricDef>): MetricDef[] => [...METRIC_DEFINITIONS.filter((m) => m.name !== 'box_revenue'), { ...base(), ...change }];
 /** A well-formed entry for version 2, dated after version 1 and before the tests' "today". */
 const secondVersion = (change: Partial<MetricChangelogEntry> = {}): MetricChangelogEntry => ({

@@ -154,6 +154,9 @@ describe('user input never becomes SQL text on DuckDB', () => {
   test('every measure of a sum binds the same value once', () => {
     const compiled = compile({ metric: 'revenue', from: '2024-01-01', to: '2024-02-01', filters: { prefecture: ['大阪府', '東京都'] } }, duckdb);
     expect(compiled.params).toEqual(['大阪府', '東京都']);
-    expect(compiled.sql.match(/u\.prefecture IN \(\$1, \$2\)/g)).toHaveLength(2);
+    // Under the person floor the filter is read several times per measure (kept, and left out once): always the same two slots.
+    const uses = compiled.sql.match(/u\.prefecture IN \([^)]*\)/g) ?? [];
+    expect(uses.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(uses)).toEqual(new Set(['u.prefecture IN ($1, $2)']));
   });
 });

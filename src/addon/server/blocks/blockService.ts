@@ -13,8 +13,8 @@ import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
 import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
-import { cellsInTheWay, extentOf, tableOf, withNote, writeTable, type BlockTable, type Extent } from './blockTable';
-import { dataEdgeNotes, forecastNotes } from '../footnotes';
+import { cellsInTheWay, extentOf, tableOf, withNote, withTableNote, writeTable, type BlockTable, type Extent } from './blockTable';
+import { dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
 import { whileLocked } from '../documentLock';
@@ -71,7 +71,13 @@ interface Fetched {
   chartTitle?: string;
 }
 
+/** Hidden groups are said on the header cell: they concern the whole table, and may leave no row to carry a note. */
 function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
+  const fetched = fetchUnnoted(query, context);
+  return { ...fetched, table: withTableNote(fetched.table, suppressionNotes(fetched.result.meta, context.lang)[0]) };
+}
+
+function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   const settings = readSettings(context.platform.scriptProperties, context.lang);
   const api = { platform: context.platform, settings, lang: context.lang, deadline: context.deadline };
   if (query.forecast) {
@@ -174,7 +180,6 @@ function writeFetched(context: BlockContext, block: LocatedBlock, query: BlockQu
     return { id: spec.id, ok: false, reason, state };
   }
   writeTable(sheet, row, column, occupied, fetched.table);
-  sheet.getRange(row, column).setNote('');
   const next: BlockSpec = { v: 1, id: spec.id, query, ...extent };
   const chartId = syncChart(sheet, spec, row, column, extent, fetched);
   if (chartId !== undefined) next.chartId = chartId;

@@ -141,6 +141,32 @@ describe('blocks', () => {
     expect(gas.workbook.notes('Sheet1')[11]![1]).toBe('');
   });
 
+  test("a series with an emptied period and a range past the data: the data's edge is noted where the values end, not on the emptied period", async () => {
+    const rows: QueryResult['rows'] = [
+      ['2024-01', 4],
+      ['2024-02', null],
+      ['2024-03', 6],
+      ['2024-04', null],
+      ['2024-05', null],
+    ];
+    const suppressed: Suppressed = { groups: 1, minGroupSize: 10, reason: 'min_group_size' };
+    api.reshape((result) => ({ ...result, rows, meta: { ...result.meta, suppressed, dataEnd: '2024-03-20T00:00:00Z' } }));
+    gas.workbook.select('Sheet1', 'E2');
+    await rpc('snaqInsertBlock', { metric: 'edged', from: '2024-01', to: '2024-05' });
+    const notes = gas.workbook
+      .notes('Sheet1')
+      .slice(1, 7)
+      .map((row) => row[4]);
+    expect(notes).toEqual([
+      '1 グループを非表示にしました（10 件未満）。',
+      '',
+      '',
+      '',
+      'データは 2024-03-20 09:00 JST までです。それより後の期間は空欄です。',
+      '',
+    ]);
+  });
+
   test('a failed refresh puts its stale note on the header; the next good one puts the hidden groups back', async () => {
     api.reshape(hiding(PERSON_FLOOR));
     gas.workbook.select('Sheet1', 'E20');

@@ -93,11 +93,16 @@ function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   }
   const request = requestOf(query, context);
   const result = callApi(api, 'post', '/v1/query', request) as QueryResult;
-  // The note sits on the partial period's cell, or else on the first period without a value.
+  // The note sits on the partial period's cell, or else on the first of the periods without a value
+  // at the end (a period emptied earlier, its group hidden, is not where the data ends).
   const note = dataEdgeNotes(result.meta, request, context.lang)[0];
   const partial = result.meta.partialPeriod ? context.platform.dateOfDay(result.meta.partialPeriod).getTime() : undefined;
-  const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row[row.length - 1] === '');
-  return { result, table: withNote(tableOf(result, context.lang, context.platform.dateOfDay), note, isNoted) };
+  const table = tableOf(result, context.lang, context.platform.dateOfDay);
+  const valueOf = (row: readonly unknown[]) => row[row.length - 1];
+  let trailingEmpty = table.values.length;
+  while (trailingEmpty > 1 && valueOf(table.values[trailingEmpty - 1]!) === '') trailingEmpty--;
+  const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row === table.values[trailingEmpty]);
+  return { result, table: withNote(table, note, isNoted) };
 }
 
 /** Draws, redraws or removes the block's chart after its cells were written. */

@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { Cell, Column, Lang, QueryResult, Unit } from '../contract/types';
 import { jstMinute } from '../contract/dates';
+import { suppressionText } from '../contract/suppressionText';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -74,11 +75,7 @@ function footer(result: QueryResult, lang: Lang): string {
     meta.cached ? (lang === 'ja' ? 'キャッシュ' : 'cached') : undefined,
     meta.elapsedMs !== undefined ? `${meta.elapsedMs} ms` : undefined,
     meta.truncated ? (lang === 'ja' ? '上限で打ち切り' : 'truncated at the limit') : undefined,
-    meta.suppressed
-      ? lang === 'ja'
-        ? `${meta.suppressed.groups} グループを非表示（${meta.suppressed.minGroupSize} 件未満）`
-        : `${meta.suppressed.groups} groups hidden (fewer than ${meta.suppressed.minGroupSize} records)`
-      : undefined,
+    meta.suppressed ? suppressionText(meta.suppressed, lang) : undefined,
     meta.replacedBy ? (lang === 'ja' ? `非推奨: ${meta.replacedBy} を使ってください` : `deprecated: use ${meta.replacedBy}`) : undefined,
   ];
   return parts.filter(Boolean).join(' · ');

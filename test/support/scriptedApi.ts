@@ -24,6 +24,8 @@ export interface ScriptedApi {
   hold(metric: string): Hold;
   /** From now on every request is answered with this status and JSON body instead. */
   failWith(status: number, body: unknown): void;
+  /** From now on query answers are what `change` makes of them (e.g. groups hidden); `undefined` goes back to plain ones. */
+  reshape(change: ((result: QueryResult) => QueryResult) | undefined): void;
   /** The next `count` requests are cut off before any answer (a transport error for the caller). */
   hangUp(count: number): void;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
   const holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
   let failure: { status: number; body: unknown } | undefined;
   let hangUps = 0;
+  let reshaped: ((result: QueryResult) => QueryResult) | undefined;
 
   const server = http.createServer((request, response) => {
     let body = '';
@@ -59,7 +62,7 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
       const metric = String((JSON.parse(body) as { metric?: unknown }).metric);
       const n = (served.get(metric) ?? 0) + 1;
       served.set(metric, n);
-      const result: QueryResult = {
+      const plain: QueryResult = {
         columns: [
           { name: 'label', type: 'string', role: 'dimension', title: { ja: 'ラベル', en: 'label' } },
           { name: 'value', type: 'number', role: 'value', title: { ja: metric, en: metric }, unit: 'count' },
@@ -67,6 +70,7 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
         rows: scriptedRows(metric, n),
         meta: { metric, generatedAt: new Date().toISOString(), dataAsOf: '2024-07-01T00:00:00Z' },
       };
+      const result = reshaped ? reshaped(plain) : plain;
       const held = holds.get(metric);
       if (!held) return answer(200, result);
       holds.delete(metric);
@@ -88,6 +92,9 @@ export async function startScriptedApi(): Promise<ScriptedApi> {
     },
     failWith(status, body) {
       failure = { status, body };
+    },
+    reshape(change) {
+      reshaped = change;
     },
     hangUp(count) {
       hangUps = count;

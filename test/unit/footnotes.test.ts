@@ -1,5 +1,5 @@
 /** The footnote convention of SNAQ_* tables (src/addon/server/footnotes.ts): pure, so tested without a sheet. */
-import { dataEdgeNotes, footnoteRows, forecastNotes, periodLabel } from '../../src/addon/server/footnotes';
+import { dataEdgeNotes, footnoteRows, forecastNotes, periodLabel, suppressionNotes } from '../../src/addon/server/footnotes';
 import { jstMinute } from '../../src/contract/dates';
 import type { ForecastResult } from '../../src/contract/types';
 
@@ -46,4 +46,15 @@ test('a forecast says where it starts when the range runs past the data, or that
   expect(forecastNotes(forecast([['2026-10-01', null, null, null, null]]), { to: '2026-11-01', grain: 'month' }, 'ja')).toEqual([
     'この条件には実績がないため、予測できません。',
   ]);
+});
+
+test('an answer that hid groups says so in one note; one that hid none, or says 0, says nothing', () => {
+  expect(suppressionNotes({ suppressed: { groups: 2, minGroupSize: 10, reason: 'min_group_size' } }, 'en')).toEqual([
+    '2 groups hidden (fewer than 10 records).',
+  ]);
+  expect(suppressionNotes({ suppressed: { groups: 1, minGroupSize: 1, reason: 'person_floor', minPeople: 5 } }, 'ja')).toEqual([
+    '1 グループを非表示にしました（5 人未満）。',
+  ]);
+  expect(suppressionNotes({}, 'en')).toEqual([]);
+  expect(suppressionNotes({ suppressed: { groups: 0, minGroupSize: 10, reason: 'min_group_size' } }, 'en')).toEqual([]);
 });

@@ -18,7 +18,8 @@ import type {
   TableHealth,
 } from '../../contract/types';
 import { callApi } from './apiClient';
-import { dataEdgeNotes, footnoteRows } from './footnotes';
+import { hiddenValueText } from '../../contract/suppressionText';
+import { dataEdgeNotes, footnoteRows, suppressionNotes } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
@@ -126,8 +127,10 @@ export function snaqMetric(
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
   const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cell, result.columns[i], platform)));
   const table = options.header ? [result.columns.map((column) => column.title[call.lang]), ...rows] : rows;
-  const notes = options.notes ? footnoteRows(dataEdgeNotes(result.meta, request, call.lang)) : [];
-  return table.length ? rectangular([...table, ...notes]) : '';
+  const notes = options.notes ? footnoteRows([...dataEdgeNotes(result.meta, request, call.lang), ...suppressionNotes(result.meta, call.lang)]) : [];
+  // Without a header and with every group hidden, the footnote alone says why the cell is empty.
+  const shown = [...table, ...notes];
+  return shown.length ? rectangular(shown) : '';
 }
 
 /**
@@ -141,7 +144,7 @@ export function snaqValue(platform: Platform, metricArg: unknown, fromArg: unkno
   if (Object.keys(filters).length) request.filters = filters;
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
   const value = result.rows[0]?.[result.rows[0].length - 1] ?? null;
-  if (value === null && result.meta.suppressed) throw new UserFacingError(say(call.lang, 'valueHidden'));
+  if (value === null && result.meta.suppressed) throw new UserFacingError(hiddenValueText(result.meta.suppressed, call.lang));
   return typeof value === 'number' ? value : '';
 }
 

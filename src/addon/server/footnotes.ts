@@ -5,6 +5,7 @@
  * out. Blocks say the same sentences as cell notes instead (blocks/blockTable.ts).
  */
 import { jstMinute, type Grain } from '../../contract/dates';
+import { suppressionText } from '../../contract/suppressionText';
 import type { ForecastResult, Lang, Meta } from '../../contract/types';
 import { say } from './messages';
 
@@ -44,6 +45,11 @@ export function dataEdgeNotes(meta: Pick<Meta, 'dataEnd' | 'partialPeriod'>, ran
   const asOf = jstMinute(meta.dataEnd);
   if (meta.partialPeriod) return [say(lang, 'notePartialPeriod', { period: periodLabel(meta.partialPeriod, range.grain, lang), asOf })];
   return [say(lang, 'noteDataEnds', { asOf })];
+}
+
+/** What an answer that hid groups says about them (contract/suppressionText.ts, as the CLI and the sidebar say it). */
+export function suppressionNotes(meta: Pick<Meta, 'suppressed'>, lang: Lang): string[] {
+  return meta.suppressed && meta.suppressed.groups > 0 ? [suppressionText(meta.suppressed, lang)] : [];
 }
 
 /** Where the forecast starts when the range runs past the data, or why there is none. */

@@ -121,10 +121,6 @@ const MESSAGES = {
     ja: () => '指標サービスが混み合っています。1分ほどしてから再計算してください。',
     en: () => 'The metrics service is busy: recalculate in a minute.',
   },
-  valueHidden: {
-    ja: () => '件数が少ないため、個人が特定されないよう値を表示していません。',
-    en: () => 'Too few records to show this value without singling someone out.',
-  },
   menuOpenSidebar: { ja: () => '指標サイドバーを開く', en: () => 'Open sidebar' },
   menuRefresh: { ja: () => 'SNAQ の数式を更新', en: () => 'Refresh SNAQ formulas' },
   menuSettings: { ja: () => '設定', en: () => 'Settings' },

@@ -4,6 +4,7 @@
  * refresh schedule; the data's health (dataHealthView.ts); and the connection settings. Everything is reachable from the keyboard.
  */
 import { jstMinute } from '../../contract/dates';
+import { personFloorText, suppressionText } from '../../contract/suppressionText';
 import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
@@ -111,6 +112,8 @@ async function showMetric(name: string): Promise<void> {
       h('dt', {}, text.dimensions),
       h('dd', {}, metric.dimensions.map((dimension) => dimension.title[lang]).join(', ') || '—'),
     ),
+    // Said before anyone splits by prefecture or gender and wonders where a group went.
+    metric.minPeople ? h('p', { class: 'hint', id: 'person-floor' }, personFloorText(metric.minPeople, lang)) : null,
     h(
       'p',
       { class: `badge ${fresh.met ? 'ok' : 'warn'}`, id: 'freshness' },
@@ -344,6 +347,8 @@ function previewTable(result: QueryResult): HTMLElement {
           text.partialPeriod.replace('{period}', result.meta.partialPeriod).replace('{asOf}', jstMinute(result.meta.dataEnd)),
         )
       : null,
+    // The same sentence as a cell's footnote, a block's note and the CLI (contract/suppressionText.ts).
+    result.meta.suppressed ? h('p', { class: 'hint', id: 'preview-suppressed' }, `※ ${suppressionText(result.meta.suppressed, lang)}`) : null,
     'model' in result ? forecastHint(result as ForecastResult) : null,
   );
 }

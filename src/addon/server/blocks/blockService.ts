@@ -13,8 +13,8 @@ import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
 import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
-import { cellsInTheWay, extentOf, tableOf, withNote, writeTable, type BlockTable, type Extent } from './blockTable';
-import { dataEdgeNotes, forecastNotes } from '../footnotes';
+import { cellsInTheWay, extentOf, tableOf, withNote, withTableNote, writeTable, type BlockTable, type Extent } from './blockTable';
+import { dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
 import { whileLocked } from '../documentLock';
@@ -71,7 +71,13 @@ interface Fetched {
   chartTitle?: string;
 }
 
+/** Hidden groups are said on the header cell: they concern the whole table, and may leave no row to carry a note. */
 function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
+  const fetched = fetchUnnoted(query, context);
+  return { ...fetched, table: withTableNote(fetched.table, suppressionNotes(fetched.result.meta, context.lang)[0]) };
+}
+
+function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   const settings = readSettings(context.platform.scriptProperties, context.lang);
   const api = { platform: context.platform, settings, lang: context.lang, deadline: context.deadline };
   if (query.forecast) {
@@ -87,11 +93,16 @@ function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
   }
   const request = requestOf(query, context);
   const result = callApi(api, 'post', '/v1/query', request) as QueryResult;
-  // The note sits on the partial period's cell, or else on the first period without a value.
+  // The note sits on the partial period's cell, or else on the first of the periods without a value
+  // at the end (a period emptied earlier, its group hidden, is not where the data ends).
   const note = dataEdgeNotes(result.meta, request, context.lang)[0];
   const partial = result.meta.partialPeriod ? context.platform.dateOfDay(result.meta.partialPeriod).getTime() : undefined;
-  const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row[row.length - 1] === '');
-  return { result, table: withNote(tableOf(result, context.lang, context.platform.dateOfDay), note, isNoted) };
+  const table = tableOf(result, context.lang, context.platform.dateOfDay);
+  const valueOf = (row: readonly unknown[]) => row[row.length - 1];
+  let trailingEmpty = table.values.length;
+  while (trailingEmpty > 1 && valueOf(table.values[trailingEmpty - 1]!) === '') trailingEmpty--;
+  const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row === table.values[trailingEmpty]);
+  return { result, table: withNote(table, note, isNoted) };
 }
 
 /** Draws, redraws or removes the block's chart after its cells were written. */
@@ -174,7 +185,6 @@ function writeFetched(context: BlockContext, block: LocatedBlock, query: BlockQu
     return { id: spec.id, ok: false, reason, state };
   }
   writeTable(sheet, row, column, occupied, fetched.table);
-  sheet.getRange(row, column).setNote('');
   const next: BlockSpec = { v: 1, id: spec.id, query, ...extent };
   const chartId = syncChart(sheet, spec, row, column, extent, fetched);
   if (chartId !== undefined) next.chartId = chartId;

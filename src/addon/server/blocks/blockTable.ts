@@ -8,7 +8,10 @@ import type { RangeLike, SheetCell, SheetLike } from './sheetTypes';
 export interface BlockTable {
   values: SheetCell[][];
   formats: string[][];
-  /** Cell notes on the first column, by row of `values` (e.g. the partial period: see footnotes.ts). */
+  /**
+   * Cell notes on the first column, by row of `values` (see footnotes.ts): on a body row, what concerns
+   * that row (the partial period); on the header (row 0), what concerns the whole table (hidden groups).
+   */
   notes: Array<{ row: number; note: string }>;
 }
 
@@ -45,7 +48,12 @@ export function tableOf(result: Pick<QueryResult, 'columns' | 'rows'>, lang: Lan
 /** The table with `note` on the first column of the body row that `isNoted` picks (none when no row does). */
 export function withNote(table: BlockTable, note: string | undefined, isNoted: (row: SheetCell[]) => boolean): BlockTable {
   const row = note === undefined ? -1 : table.values.findIndex((cells, index) => index > 0 && isNoted(cells));
-  return row > 0 ? { ...table, notes: [{ row, note: note! }] } : table;
+  return row > 0 ? { ...table, notes: [...table.notes, { row, note: note! }] } : table;
+}
+
+/** The table with `note` on its header cell: about the whole table, and there even when no row is left. */
+export function withTableNote(table: BlockTable, note: string | undefined): BlockTable {
+  return note === undefined ? table : { ...table, notes: [...table.notes, { row: 0, note }] };
 }
 
 export function extentOf(table: BlockTable): Extent {
@@ -89,9 +97,9 @@ export function writeTable(sheet: SheetLike, row: number, column: number, previo
     clear(sheet.getRange(row, column + next.columns, Math.min(previous.rows, next.rows), previous.columns - next.columns));
   }
   sheet.getRange(row, column, next.rows, next.columns).setValues(table.values).setNumberFormats(table.formats);
-  // The header cell's note is the refresh status (blockService); the body's first column holds ours.
-  const bodyRows = Math.max(previous.rows, next.rows) - 1;
-  if (bodyRows > 0) sheet.getRange(row + 1, column, bodyRows, 1).clearNote();
+  // The first column's notes are the table's, so a write replaces them all: a note that no longer
+  // applies goes, and so does a failed refresh's note on the header cell (blockService).
+  sheet.getRange(row, column, Math.max(previous.rows, next.rows), 1).clearNote();
   for (const { row: at, note } of table.notes) sheet.getRange(row + at, column).setNote(note);
   sheet.getRange(row, column, 1, next.columns).setFontWeight('bold');
 }

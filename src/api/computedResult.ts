@@ -8,6 +8,11 @@ export interface ComputedResult {
   rows: Cell[][];
   /** What was hidden and why, when anything was. */
   suppressed?: Suppressed;
+  /**
+   * When something was hidden: every row with its value, and which are hidden. Never answered:
+   * only the anomaly search reads it, to model each group's history (insightsService.ts).
+   */
+  beforeSuppression?: { rows: Cell[][]; hidden: boolean[] };
   dataAsOf: string | null;
   /** Where the metric's facts end (catalog/dataEdge.ts): periods after it have no value. */
   dataEnd: string | null;

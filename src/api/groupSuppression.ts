@@ -38,6 +38,8 @@ export interface SuppressedRows {
   rows: Cell[][];
   /** Present when a group was hidden. */
   suppressed?: Suppressed;
+  /** Present when a group was hidden: every row (hidden columns dropped, values kept) and which are hidden. */
+  beforeSuppression?: { rows: Cell[][]; hidden: boolean[] };
 }
 
 type Hidden = 'records' | 'people' | 'complementary';
@@ -120,6 +122,7 @@ export function suppressGroups(rows: readonly Cell[][], layout: GroupLayout, rul
   const byPeople = hidden.some((group) => group.hidden === 'people');
   return {
     rows: visibleRows,
+    beforeSuppression: { rows: groups.map((group) => group.row.slice(0, layout.sizeIndex)), hidden: groups.map((group) => group.hidden !== undefined) },
     suppressed: {
       groups: hidden.length,
       minGroupSize: rules.minGroupSize,

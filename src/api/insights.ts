@@ -22,7 +22,6 @@ export const NOTHING_OBSERVED = 'no observed values in the range: nothing to mod
 /** Values per dimension named as contributors to one anomaly. */
 const CONTRIBUTORS_PER_DIMENSION = 3;
 
-
 /** History rows (period, actual) followed by one row per forecast step (period, —, forecast, lower, upper). */
 export function forecastTable(
   series: { columns: Column[]; rows: Cell[][] },
@@ -62,20 +61,27 @@ export function edgeNote(complete: { rows: Cell[][] }, series: { rows: Cell[][];
 }
 
 /** Rows of (period, value, amount) as one series per value, aligned with `periods`; `fill` where a value has no row. */
-export function seriesByValue(rows: readonly Cell[][], dimension: string, periods: readonly string[], fill: 0 | null): ValueSeries[] {
+export function seriesByValue(
+  rows: readonly Cell[][],
+  dimension: string,
+  periods: readonly string[],
+  fill: 0 | null,
+  hidden: readonly boolean[] = [],
+): ValueSeries[] {
   const position = new Map(periods.map((period, index) => [period, index]));
   const byValue = new Map<string, ValueSeries>();
-  for (const [period, value, amount] of rows) {
+  rows.forEach(([period, value, amount], row) => {
     const index = position.get(String(period));
-    if (index === undefined) continue;
+    if (index === undefined) return;
     const key = JSON.stringify(value ?? null);
     let entry = byValue.get(key);
     if (!entry) {
-      entry = { dimension, value: value ?? null, series: periods.map(() => fill) };
+      entry = { dimension, value: value ?? null, series: periods.map(() => fill), shown: periods.map(() => true) };
       byValue.set(key, entry);
     }
     entry.series[index] = typeof amount === 'number' ? amount : null;
-  }
+    entry.shown![index] = hidden[row] !== true;
+  });
   return [...byValue.values()];
 }
 

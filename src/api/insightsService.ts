@@ -115,8 +115,10 @@ export class InsightsService {
   /** The metric split by one dimension, as one series per value aligned with `periods`. */
   private async valueSeries(base: QueryRequest, dimension: string, periods: readonly string[], metric: MetricDef, caller: Caller): Promise<ValueSeries[]> {
     const { result } = await this.source.series({ ...base, dimensions: [dimension] }, caller);
-    // Without suppression a missing row of a sum or count is a real zero; otherwise it is unknown.
-    return seriesByValue(result.rows, dimension, periods, isAdditive(metric) && !result.suppressed ? 0 : null);
+    // Each value's history is modelled on every row, hidden ones included (so a group that is small
+    // most weeks still has an expectation); a group is named only where the split shows it.
+    const all = result.beforeSuppression ?? { rows: result.rows, hidden: [] };
+    return seriesByValue(all.rows, dimension, periods, isAdditive(metric) ? 0 : null, all.hidden);
   }
 }
 

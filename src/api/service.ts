@@ -484,6 +484,7 @@ export class MetricsService implements SeriesSource {
     );
     let rows = result.rows;
     let suppressed: Suppressed | undefined;
+    let beforeSuppression: ComputedResult['beforeSuppression'];
     const dataEnd = dataEndOf(metric, manifest);
     let partialPeriod: string | undefined;
     if (compiled.hasGroupSize) {
@@ -499,7 +500,7 @@ export class MetricsService implements SeriesSource {
       }
       // Groups of a few records or people could single out a customer (groupSuppression.ts).
       const axes = compiled.columns.flatMap((column, index) => (column.role === 'value' ? [] : [index]));
-      ({ rows, suppressed } = suppressGroups(
+      ({ rows, suppressed, beforeSuppression } = suppressGroups(
         rows,
         { axes, valueIndex, sizeIndex, keepsEveryPeriod },
         { minGroupSize: metric.minGroupSize, additive: isAdditive(metric), ...(compiled.personFloor ? { personFloor: compiled.personFloor } : {}) },
@@ -509,7 +510,7 @@ export class MetricsService implements SeriesSource {
     return {
       columns: compiled.columns,
       rows,
-      ...(suppressed ? { suppressed } : {}),
+      ...(suppressed ? { suppressed, beforeSuppression } : {}),
       dataAsOf: oldestSnapshot(freshness),
       dataEnd,
       ...(partialPeriod ? { partialPeriod } : {}),

@@ -14,6 +14,11 @@ export interface ValueSeries {
   value: DimensionValue;
   /** Aligned with the metric's periods; null where the value is unknown (0 where it had nothing). */
   series: Array<number | null>;
+  /**
+   * Aligned too: false where the group is hidden from users (the person floor). Its value still
+   * feeds the model of this series, but it is never named as a contributor there.
+   */
+  shown?: boolean[];
 }
 
 export interface ValueExpectations extends ValueSeries {
@@ -52,7 +57,8 @@ export interface AttributionOptions {
 export function contributorsAt(values: readonly ValueExpectations[], index: number, options: AttributionOptions): Contribution[] {
   const byDimension = new Map<string, Contribution[]>();
   for (const value of values) {
-    // Unknown (e.g. too few records to show): not attributed rather than guessed.
+    // Unknown: not attributed rather than guessed. Hidden from users: never named.
+    if (value.shown?.[index] === false) continue;
     const actual = value.series[index];
     const expected = value.expected[index];
     if (actual === null || actual === undefined || expected === null || expected === undefined) continue;

@@ -394,6 +394,8 @@ export function detectAnomalies(series: Array<number | null>, options: AnomalyOp
   if (!(options.confidence > 0 && options.confidence < 1)) throw new RangeError(`anomalies: confidence must be in (0, 1), got ${options.confidence}`);
   const { y, scale, notes } = prepare(series);
   const n = y.length;
+  // A missing period is interpolated to fit the model, but it was never observed: it is never flagged.
+  const observed = series.map((v) => v !== null && Number.isFinite(v));
   const none = (name: string, note: string): AnomalyDetection => ({
     anomalies: [],
     expected: y.map((v) => v * scale),
@@ -423,6 +425,7 @@ export function detectAnomalies(series: Array<number | null>, options: AnomalyOp
     if (!(sigma > 0))
       return { ...none(model.kind, 'the model fits every period exactly: nothing is unusual'), model: { name: model.kind, seasonLength: model.seasonLength } };
     const sign = (t: number): number => {
+      if (!observed[t]) return 0;
       const r = y[t]! - model.fitted[t]!;
       return Math.abs(r) > z * sigma ? Math.sign(r) : 0;
     };
@@ -454,7 +457,8 @@ export function detectAnomalies(series: Array<number | null>, options: AnomalyOp
     const residual = y[t]! - expected;
     out.push({
       index: t,
-      actual: y[t]! * scale,
+      // The observation itself, not its rescaled copy: it must equal the series' value exactly.
+      actual: series[t]!,
       expected: expected * scale,
       lower: (expected - z * sigma) * scale,
       upper: (expected + z * sigma) * scale,

@@ -44,7 +44,7 @@ describe('catalog routes', () => {
       unit: 'JPY',
       owner: 'finance',
       status: 'active',
-      version: 1,
+      version: 2,
     });
     expect(revenue.dimensions.map((d: any) => d.name)).toContain('prefecture');
     expect(body.meta.generatedAt).toMatch(/Z$/);
@@ -69,7 +69,9 @@ describe('catalog routes', () => {
     const { body } = await getJson<any>('/v1/metrics/churn_rate');
     expect(body.changelog).toEqual([
       { version: 1, date: '2026-11-29', change: { ja: '最初の定義。', en: 'First definition.' }, why: expect.objectContaining({ en: expect.any(String) }) },
+      { version: 2, date: '2026-11-30', change: expect.objectContaining({ en: expect.stringContaining('fewer than 5 people') }), why: expect.any(Object) },
     ]);
+    expect(body.minPeople).toBe(5);
     expect(body.changelog).toHaveLength(body.version);
     expect(body.lineage.base).toEqual({ subscriptions: ['canceled_at', 'started_at'] });
     expect(body.lineage.byDimension.prefecture).toEqual({ subscriptions: ['user_id'], users: ['prefecture', 'user_id'] });
@@ -169,7 +171,7 @@ describe('POST /v1/query', () => {
     expect(typeof result.rows[0]![1]).toBe('number');
     expect(result.meta).toMatchObject({
       metric: 'revenue',
-      metricVersion: 1,
+      metricVersion: 2,
       dataAsOf: '2026-11-01T00:00:00.000Z',
       cached: false,
       engine: 'duckdb',

@@ -24,7 +24,7 @@ const catalog = loadCatalog();
 const YEAR_2024 = { from: '2024-01-01', to: '2025-01-01' } as const;
 const generous = { timeoutMs: 20_000, maxRows: 100_000 };
 
-/** A dimension and a filter per metric (values that exist in the sample lake). */
+/** A dimension and a filter per metric (values that exist in the sample lake, and groups large enough for the person floor). */
 const DIMENSION_CASES: Record<string, Omit<QueryRequest, 'metric'>> = {
   revenue: { ...YEAR_2024, grain: 'month', dimensions: ['prefecture'], filters: { gender: 'female' } },
   box_revenue: { ...YEAR_2024, grain: 'quarter', dimensions: ['plan'], filters: { acquisition_channel: ['instagram', 'ads'] } },
@@ -32,11 +32,16 @@ const DIMENSION_CASES: Record<string, Omit<QueryRequest, 'metric'>> = {
   arpu: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'female' } },
   total_sales: { ...YEAR_2024, grain: 'month', dimensions: ['prefecture'], filters: { prefecture: ['東京都', '大阪府', '北海道'] } },
   active_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['acquisition_channel'], filters: { plan: 'biweekly' } },
-  new_subscribers: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { gender: 'male' } },
+  new_subscribers: { ...YEAR_2024, grain: 'quarter', dimensions: ['plan'], filters: { gender: 'male' } },
   churned_subscribers: { ...YEAR_2024, grain: 'quarter', dimensions: ['cancel_reason'], filters: { plan: 'every4weeks' } },
   churn_rate: { ...YEAR_2024, grain: 'quarter', dimensions: ['prefecture'], filters: { plan: 'biweekly' } },
   diagnoses_completed: { ...YEAR_2024, grain: 'month', dimensions: ['texture_pref'], filters: { gender: 'female' } },
-  boxes_shipped: { ...YEAR_2024, grain: 'month', dimensions: ['plan', 'gender'], filters: { prefecture: '東京都' } },
+  boxes_shipped: {
+    ...YEAR_2024,
+    grain: 'quarter',
+    dimensions: ['plan', 'gender'],
+    filters: { prefecture: ['東京都', '大阪府', '神奈川県', '埼玉県', '千葉県'] },
+  },
   skip_rate: { ...YEAR_2024, grain: 'month', dimensions: ['plan'], filters: { prefecture: ['東京都', '神奈川県'] } },
   product_units: { ...YEAR_2024, grain: 'month', dimensions: ['category'], filters: { maker_prefecture: '兵庫県' } },
   avg_rating: { ...YEAR_2024, grain: 'month', dimensions: ['product'], filters: { category: 'chocolate' } },

@@ -62,3 +62,12 @@ test('one-step expectations do not see the period they predict', () => {
   // The spike is removed before the refit, so the expectation for its own period barely moves.
   expect(Math.abs(after - before)).toBeLessThan(15);
 });
+
+test('a value hidden from users where the anomaly is is never named, though its history still shapes its model', () => {
+  const values = channels('ads', 200).map((value) => (value.value === 'ads' ? { ...value, shown: value.series.map((_, t) => t !== SPIKE_AT) } : value));
+  const named = contributorsAt(expectationsOf(values, { seasonLength: 12, confidence: 0.99 }), SPIKE_AT, { direction: 1, perDimension: 3 });
+  expect(named.map((c) => c.value)).not.toContain('ads');
+  // The same series shown there is named first: hiding, not the data, kept it out.
+  const shown = contributorsAt(expectationsOf(channels('ads', 200), { seasonLength: 12, confidence: 0.99 }), SPIKE_AT, { direction: 1, perDimension: 3 });
+  expect(shown[0]!.value).toBe('ads');
+});

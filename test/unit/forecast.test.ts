@@ -1,5 +1,5 @@
 /** src/forecast: model choice, accuracy, intervals and awkward series on seeded synthetic data. */
-import { anomalies, centralZ, detectSeasonLength, forecast, normalQuantile } from '../../src/forecast';
+import { anomalies, centralZ, detectAnomalies, detectSeasonLength, forecast, normalQuantile } from '../../src/forecast';
 import { mulberry32, normalSampler } from '../../src/forecast/random';
 import { synthetic } from '../../src/forecast/synthetic';
 
@@ -187,4 +187,14 @@ describe('anomalies', () => {
       expect(anomalies(s.values, { seasonality: 'auto', confidence: 0.99 }).length).toBeLessThanOrEqual(1);
     }
   });
+});
+
+test('detectAnomalies never flags a missing period: its interpolated value is not an observation', () => {
+  // A gap just before a jump is interpolated half-way up; only the observed jump may be flagged.
+  const series: Array<number | null> = Array.from({ length: 40 }, (_, t) => 100 + ((t * 7) % 5));
+  series[30] = null;
+  for (let t = 31; t < 40; t++) series[t] = 1_000 + ((t * 3) % 4);
+  const { anomalies } = detectAnomalies(series, { seasonality: 1, confidence: 0.99 });
+  expect(anomalies.map((a) => a.index)).toContain(31);
+  expect(anomalies.map((a) => a.index)).not.toContain(30);
 });

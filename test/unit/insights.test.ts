@@ -52,12 +52,22 @@ test('seriesByValue: one aligned series per value, the fill where a value had no
     ['2025-01-13', null, 1],
     ['2024-12-30', 'biweekly', 99],
   ];
+  const shown = [true, true, true];
   expect(seriesByValue(rows, 'plan', periods, 0)).toEqual([
-    { dimension: 'plan', value: 'biweekly', series: [5, 0, 7] },
-    { dimension: 'plan', value: 'every4weeks', series: [0, 3, 0] },
-    { dimension: 'plan', value: null, series: [0, 1, 0] },
+    { dimension: 'plan', value: 'biweekly', series: [5, 0, 7], shown },
+    { dimension: 'plan', value: 'every4weeks', series: [0, 3, 0], shown },
+    { dimension: 'plan', value: null, series: [0, 1, 0], shown },
   ]);
   expect(seriesByValue(rows, 'plan', periods, null)[0]!.series).toEqual([5, null, 7]);
+});
+
+test('seriesByValue: a hidden row keeps its value for the model and is marked not shown', () => {
+  const periods = ['2025-01-06', '2025-01-13'];
+  const rows = [
+    ['2025-01-06', 'biweekly', 5],
+    ['2025-01-13', 'biweekly', 2],
+  ];
+  expect(seriesByValue(rows, 'plan', periods, 0, [false, true])).toEqual([{ dimension: 'plan', value: 'biweekly', series: [5, 2], shown: [true, false] }]);
 });
 
 test('anomalyPoints: direction, shares only for additive metrics', () => {

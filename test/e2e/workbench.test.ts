@@ -8,6 +8,7 @@ import { ARTIFACTS, openWorkbenchInChromium, type BrowserWorkbench } from '../su
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
+import { suppressionText } from '../../src/contract/suppressionText';
 import type { QueryResult } from '../../src/contract/types';
 
 describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
@@ -76,8 +77,9 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     await sidebar.locator('#search').fill('解約率');
     await sidebar.locator('button[data-metric="churn_rate"]').click();
     await sidebar.locator('#changelog summary').click();
-    expect(await sidebar.locator('#changelog summary').innerText()).toBe('変更履歴 (v1)');
+    expect(await sidebar.locator('#changelog summary').innerText()).toBe('変更履歴 (v2)');
     expect(await sidebar.locator('#changelog li[data-version="1"]').innerText()).toMatch(/^v1 · 2026-11-29 最初の定義。 理由: /);
+    expect(await sidebar.locator('#changelog li[data-version="2"]').innerText()).toMatch(/^v2 · 2026-11-30 人の属性/);
     await sidebar.locator('#lineage summary').click();
     expect(await sidebar.locator('.lineage-base li').allInnerTexts()).toEqual(['subscriptions → canceled_at, started_at']);
     expect(await sidebar.locator('li[data-dimension="prefecture"] li').allInnerTexts()).toEqual(['subscriptions → user_id', 'users → prefecture, user_id']);
@@ -137,31 +139,32 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect(await sidebar.locator('#preview-suppressed').count()).toBe(0);
   });
 
-  test('a metric page states its person floor when the service names one, and nothing when it does not', async () => {
-    // The floor is the service's to set (issue 14): its answers are pinned here so only the sidebar is tested.
-    await page.route('**/workbench/rpc', async (route) => {
-      const call = route.request().postDataJSON() as { fn: string; args: unknown[] };
-      if (call.fn !== 'snaqMetricDetail') return route.continue();
-      const out = (await (await route.fetch()).json()) as { value?: { name: string; minPeople?: number } };
-      if (out.value?.name === 'avg_rating') out.value.minPeople = 5;
-      else if (out.value) delete out.value.minPeople;
-      return route.fulfill({ json: out });
-    });
-    try {
-      for (const [metric, floor] of [
-        ['avg_rating', '人の属性で分けると、5 人未満のグループは表示しません。'],
-        ['box_revenue', null],
-      ] as const) {
-        await sidebar.locator('#tab-find').click();
-        await sidebar.locator('#search').fill(metric);
-        await sidebar.locator(`button[data-metric="${metric}"]`).click();
-        await sidebar.locator('#freshness').waitFor();
-        if (floor) expect(await sidebar.locator('#person-floor').innerText()).toBe(floor);
-        else expect(await sidebar.locator('#person-floor').count()).toBe(0);
-      }
-    } finally {
-      await page.unroute('**/workbench/rpc');
-    }
+  test('a metric page states its person floor, and a preview split by who people are says what the floor hid', async () => {
+    await sidebar.locator('#tab-find').click();
+    await sidebar.locator('#search').fill('churned_subscribers');
+    await sidebar.locator('button[data-metric="churned_subscribers"]').click();
+    await sidebar.locator('#freshness').waitFor();
+    expect(await sidebar.locator('#person-floor').innerText()).toBe('人の属性で分けると、5 人未満のグループは表示しません。');
+    // Revenue by age band in one month: some bands shown, one under the floor and one more hidden beside it.
+    await sidebar.locator('#tab-find').click();
+    await sidebar.locator('#search').fill('revenue');
+    await sidebar.locator('button[data-metric="revenue"]').click();
+    await sidebar.locator('#freshness').waitFor();
+    const request = { metric: 'revenue', from: '2024-03-01', to: '2024-04-01', dimensions: ['age_band'] };
+    const answer = (await api.service.query(request, 'test')).body as QueryResult;
+    expect(answer.meta.suppressed).toMatchObject({ reason: 'person_floor', minPeople: 5, complementary: 1 });
+    expect(answer.rows.length).toBeGreaterThan(0);
+    await sidebar.locator('#preset').selectOption('custom');
+    await sidebar.locator('#from').fill('2024-03-01');
+    await sidebar.locator('#to').fill('2024-03-31');
+    await sidebar.locator('#grain').selectOption('');
+    await sidebar.locator('input[name="dimension"][value="age_band"]').check();
+    await sidebar.locator('#preview-button').click();
+    await sidebar.locator('table.preview').waitFor();
+    expect(await sidebar.locator('table.preview tbody tr').count()).toBe(answer.rows.length);
+    expect(await sidebar.locator('#preview-suppressed').innerText()).toBe(`※ ${suppressionText(answer.meta.suppressed!, 'ja')}`);
+    await sidebar.locator('#preview-suppressed').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'person-floor-preview-ja.png') });
   });
 
   test('the sidebar speaks English to an English browser, has a CSP, and is reachable from the keyboard', async () => {

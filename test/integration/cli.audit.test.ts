@@ -118,7 +118,7 @@ test('who pulled revenue: CSV (RFC 4180) with the resolved filters, the cache an
   expect(rows).toHaveLength(3);
   for (const row of rows) {
     expect(row[0]).toMatch(new RegExp(`^${today}T`));
-    expect(row.slice(1, 7)).toEqual(['local-developer', 'query', 'revenue v1', '[2024-01-01, 2024-04-01)', 'month', '']);
+    expect(row.slice(1, 7)).toEqual(['local-developer', 'query', 'revenue v2', '[2024-01-01, 2024-04-01)', 'month', '']);
   }
   // The refusal resolved no names: its filters are not logged at all.
   expect(rows.map((row) => row[7])).toEqual(['acquisition_channel=ads|gift', 'acquisition_channel=ads|gift', '']);

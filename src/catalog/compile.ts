@@ -70,6 +70,16 @@ function aggregateSql(aggregate: Aggregate, only?: string): { value: string; n: 
   }
 }
 
+/** What the person floor asks of every measure: nothing, distinct people, or those and the people each filter removed. */
+type FloorMode = 'off' | 'people' | 'people_and_removed';
+
+interface FilterPlan {
+  where: string[];
+  /** Rows counted in the value (undefined: every row WHERE lets through). */
+  only?: string;
+  columns: string[];
+}
+
 /**
  * Where a measure's filters go, and what it counts of people. Without the floor the filters are
  * plain WHERE conditions. Under it, the group's distinct people are counted too; and on an additive
@@ -79,19 +89,12 @@ function aggregateSql(aggregate: Aggregate, only?: string): { value: string; n: 
  * filter, minus this one, would be exactly those people. A group of removed rows only has n = 0 and
  * is dropped after the parts are combined, so a sum keeps every part's removed people.
  */
-interface FilterPlan {
-  where: string[];
-  /** Rows counted in the value (undefined: every row WHERE lets through). */
-  only?: string;
-  columns: string[];
-}
-
-function filterPlan(model: ModelDef, filters: string[], floor: 'off' | 'people' | 'people_and_removed'): FilterPlan {
+function filterPlan(model: ModelDef, filters: string[], floor: FloorMode): FilterPlan {
   if (floor === 'off') return { where: filters, columns: [] };
   const person = model.person;
   const distinctPeople = (where?: string) => (person ? `COUNT(DISTINCT ${where ? `CASE WHEN ${where} THEN ${person} END` : person})` : 'CAST(NULL AS BIGINT)');
   if (floor === 'people' || filters.length === 0) return { where: filters, columns: [`${distinctPeople()} AS people`] };
-  // NULL-safe predicates, so NOT works and a row with a NULL value counts as removed.
+  // Parenthesised, as each is negated on its own (filterPredicates makes them never NULL).
   const guarded = filters.map((filter) => `(${filter})`);
   const all = guarded.join(' AND ');
   const removed = guarded.map((filter, i) => {
@@ -111,7 +114,7 @@ function aggregateExprs(aggregate: Aggregate): string[] {
 }
 
 /** The person column is read only under the floor, so its join (a box item's box) is added only then. */
-function personExprs(model: ModelDef, floor: StatementBuilder['floor']): string[] {
+function personExprs(model: ModelDef, floor: FloorMode): string[] {
   return floor !== 'off' && model.person ? [model.person] : [];
 }
 
@@ -127,7 +130,7 @@ class StatementBuilder {
   private readonly binder: Binder;
 
   /** What the person floor asks of every measure (see filterPlan). */
-  readonly floor: 'off' | 'people' | 'people_and_removed';
+  readonly floor: FloorMode;
 
   constructor(
     private readonly query: ResolvedQuery,

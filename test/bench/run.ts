@@ -8,6 +8,7 @@ import { runExportBench } from './export.bench';
 import { runForecastBench } from './forecast.bench';
 import { runMemoryBench } from './memory.bench';
 import { runOverloadBench } from './overload.bench';
+import { runPrivacyBench } from './privacy.bench';
 import { runS3Bench } from './s3.bench';
 
 const BENCHES: Record<string, () => Promise<void>> = {
@@ -18,6 +19,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
   memory: runMemoryBench,
   export: runExportBench,
   s3: runS3Bench,
+  privacy: runPrivacyBench,
 };
 
 async function main(): Promise<void> {

@@ -16,6 +16,12 @@ export type Lang = keyof LocalizedText;
 export type FilterScalar = string | number | boolean;
 export type FilterValue = FilterScalar | FilterScalar[];
 
+/**
+ * What each period is compared with: `previous_period`, the period before it (without a grain, the
+ * range of the same length just before); `previous_year`, the same period a year earlier.
+ */
+export type Comparison = 'previous_period' | 'previous_year';
+
 export interface QueryRequest {
   metric: string;
   /** Inclusive start, `YYYY-MM-DD`, JST. */
@@ -29,10 +35,15 @@ export interface QueryRequest {
   filters?: Record<string, FilterValue>;
   /** Keep at most this many rows; `meta.truncated` says when more existed. */
   limit?: number;
+  /**
+   * Adds three columns after the value: `comparison` (the earlier period's value), `change` (the
+   * difference; for ratios, in points) and `change_ratio` (change ÷ the earlier value, null when it is 0 or missing).
+   */
+  compare?: Comparison;
 }
 
 export type ColumnType = 'date' | 'number' | 'string' | 'boolean';
-export type ColumnRole = 'period' | 'dimension' | 'value';
+export type ColumnRole = 'period' | 'dimension' | 'value' | 'comparison' | 'change' | 'changeRatio';
 
 export interface Column {
   name: string;
@@ -87,6 +98,8 @@ export interface Meta {
   bytesScanned?: number;
   queryId?: string;
   suppressed?: Suppressed;
+  /** With `compare`: what the comparison columns read, the earlier range [from, to) (JST days). */
+  comparison?: { compare: Comparison; from: string; to: string };
   truncated?: boolean;
   /** Set when the metric is deprecated: the metric to move to. */
   replacedBy?: string;

@@ -1,11 +1,13 @@
 /** What the service computes for one query before per-request shaping, shared by the query path and the insights. */
-import type { Cell, Column, Suppressed } from '../contract/types';
+import type { Cell, Column, Meta, Suppressed } from '../contract/types';
 import type { MetricDef } from '../catalog/vocabulary';
 
 /** A finished computation, before per-request shaping (limit, meta). */
 export interface ComputedResult {
   columns: Column[];
   rows: Cell[][];
+  /** With `compare`: the earlier range the comparison column reads. */
+  comparison?: Meta['comparison'];
   /** What was hidden and why, when anything was. */
   suppressed?: Suppressed;
   /**

@@ -12,15 +12,24 @@
  *      one group hides one more: the visible group of the fewest people (then records, then the
  *      smallest |value|, then the group's coordinates as text). Repeated until no line changes.
  *      Empty groups (no records) are never chosen: hiding a zero reveals nothing.
+ *
+ * With a comparison (`compare`), each row holds two groups, one per side (the period and the earlier
+ * one): each side is judged and complemented on its own, a hidden side's value is emptied, and a
+ * row with dimensions is left out only when no side is shown.
  */
 import type { Cell, Suppressed } from '../contract/types';
+
+/** One group per row: its value, and where its hidden columns start (GROUP_SIZE_COLUMN, then people…). */
+export interface GroupSide {
+  valueIndex: number;
+  sizeIndex: number;
+}
 
 export interface GroupLayout {
   /** Where each row's coordinates are: the period (with a grain) and the dimensions, in order. */
   axes: readonly number[];
-  valueIndex: number;
-  /** GROUP_SIZE_COLUMN: the first hidden column. */
-  sizeIndex: number;
+  /** The value and its hidden columns; a comparison adds the earlier period's as a second side. */
+  sides: readonly GroupSide[];
   /** Without dimensions every period keeps its row, emptied, so the series has no holes. */
   keepsEveryPeriod: boolean;
 }
@@ -46,6 +55,7 @@ type Hidden = 'records' | 'people' | 'complementary';
 
 interface Group {
   row: Cell[];
+  side: GroupSide;
   records: number;
   people: number;
   key: string;
@@ -54,30 +64,30 @@ interface Group {
 
 const numberAt = (row: readonly Cell[], index: number): number => Number(row[index] ?? 0);
 
-function firstHidden(row: readonly Cell[], layout: GroupLayout, rules: SuppressionRules): Hidden | undefined {
-  const records = numberAt(row, layout.sizeIndex);
+function firstHidden(row: readonly Cell[], side: GroupSide, rules: SuppressionRules): Hidden | undefined {
+  const records = numberAt(row, side.sizeIndex);
   if (records <= 0) return undefined;
   const floor = rules.personFloor;
   if (floor) {
-    const people = numberAt(row, layout.sizeIndex + 1);
-    const removed = Array.from({ length: floor.removedColumns }, (_, i) => row[layout.sizeIndex + 2 + i]);
+    const people = numberAt(row, side.sizeIndex + 1);
+    const removed = Array.from({ length: floor.removedColumns }, (_, i) => row[side.sizeIndex + 2 + i]);
     if (people < floor.minPeople || removed.some((taken) => taken !== null && taken !== undefined && Number(taken) < floor.minPeople)) return 'people';
   }
   return records < rules.minGroupSize ? 'records' : undefined;
 }
 
 /** The order complementary suppression picks in: fewest people, then records, then smallest |value|, then coordinates. */
-function pickOrder(valueIndex: number): (a: Group, b: Group) => number {
-  return (a, b) =>
+function pickOrder(a: Group, b: Group): number {
+  return (
     a.people - b.people ||
     a.records - b.records ||
-    Math.abs(Number(a.row[valueIndex] ?? 0)) - Math.abs(Number(b.row[valueIndex] ?? 0)) ||
-    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+    Math.abs(Number(a.row[a.side.valueIndex] ?? 0)) - Math.abs(Number(b.row[b.side.valueIndex] ?? 0)) ||
+    (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  );
 }
 
-/** Hides one more group in every line that hides exactly one, until none does. */
+/** Hides one more group in every line (of one side) that hides exactly one, until none does. */
 function suppressComplements(groups: Group[], layout: GroupLayout): void {
-  const order = pickOrder(layout.valueIndex);
   const lineKey = (group: Group, axis: number) => JSON.stringify(layout.axes.filter((index) => index !== axis).map((index) => group.row[index] ?? null));
   for (let changed = true; changed;) {
     changed = false;
@@ -92,7 +102,7 @@ function suppressComplements(groups: Group[], layout: GroupLayout): void {
       }
       for (const line of lines.values()) {
         if (line.filter((group) => group.hidden).length !== 1) continue;
-        const candidate = line.filter((group) => !group.hidden).sort(order)[0];
+        const candidate = line.filter((group) => !group.hidden).sort(pickOrder)[0];
         if (!candidate) continue;
         candidate.hidden = 'complementary';
         changed = true;
@@ -102,27 +112,36 @@ function suppressComplements(groups: Group[], layout: GroupLayout): void {
 }
 
 export function suppressGroups(rows: readonly Cell[][], layout: GroupLayout, rules: SuppressionRules): SuppressedRows {
-  const groups: Group[] = rows.map((row) => ({
-    row,
-    records: numberAt(row, layout.sizeIndex),
-    people: rules.personFloor ? numberAt(row, layout.sizeIndex + 1) : numberAt(row, layout.sizeIndex),
-    key: JSON.stringify(layout.axes.map((index) => row[index] ?? null)),
-    hidden: firstHidden(row, layout, rules),
-  }));
-  if (rules.additive && groups.some((group) => group.hidden)) suppressComplements(groups, layout);
+  const firstHiddenColumn = Math.min(...layout.sides.map((side) => side.sizeIndex));
+  const bySide = layout.sides.map((side) =>
+    rows.map(
+      (row): Group => ({
+        row,
+        side,
+        records: numberAt(row, side.sizeIndex),
+        people: rules.personFloor ? numberAt(row, side.sizeIndex + 1) : numberAt(row, side.sizeIndex),
+        key: JSON.stringify(layout.axes.map((index) => row[index] ?? null)),
+        hidden: firstHidden(row, side, rules),
+      }),
+    ),
+  );
+  if (rules.additive) for (const groups of bySide) if (groups.some((group) => group.hidden)) suppressComplements(groups, layout);
+  const groups = bySide.flat();
   const hidden = groups.filter((group) => group.hidden);
-  const shown = layout.keepsEveryPeriod ? groups : groups.filter((group) => !group.hidden);
-  const visibleRows = shown.map((group) => {
-    const visible = group.row.slice(0, layout.sizeIndex);
-    if (group.hidden) visible[layout.valueIndex] = null;
-    return visible;
+  const visibleRows = rows.flatMap((row, index) => {
+    const sides = bySide.map((groups) => groups[index]!);
+    // With dimensions a row goes when none of its groups is shown (a side with no records is not shown).
+    if (!layout.keepsEveryPeriod && sides.some((group) => group.hidden) && sides.every((group) => group.hidden || group.records <= 0)) return [];
+    const visible = row.slice(0, firstHiddenColumn);
+    for (const group of sides) if (group.hidden) visible[group.side.valueIndex] = null;
+    return [visible];
   });
   if (hidden.length === 0) return { rows: visibleRows };
   const complementary = hidden.filter((group) => group.hidden === 'complementary').length;
   const byPeople = hidden.some((group) => group.hidden === 'people');
   return {
     rows: visibleRows,
-    beforeSuppression: { rows: groups.map((group) => group.row.slice(0, layout.sizeIndex)), hidden: groups.map((group) => group.hidden !== undefined) },
+    beforeSuppression: { rows: rows.map((row) => row.slice(0, firstHiddenColumn)), hidden: bySide[0]!.map((group) => group.hidden !== undefined) },
     suppressed: {
       groups: hidden.length,
       minGroupSize: rules.minGroupSize,

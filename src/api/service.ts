@@ -7,6 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type {
   Cell,
+  Column,
   Suppressed,
   DimensionValues,
   FreshnessReport,
@@ -24,7 +25,8 @@ import { parseAnomalyRequest, parseForecastRequest, parseQueryRequest } from '..
 import type { ComputedResult, MetricSeries } from './computedResult';
 import { InsightsService, type SeriesSource } from './insightsService';
 import type { Catalog } from '../catalog/catalog';
-import { compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
+import { comparisonPlan, compileDimensionValues, compileQuery, type CompiledQuery } from '../catalog/compile';
+import { comparisonRange } from '../contract/comparison';
 import { describeMetric, searchMetrics } from '../catalog/describe';
 import { DIALECTS, type Dialect } from '../catalog/dialect';
 import { freshUntil, oldestSnapshot, tableFreshness } from '../catalog/freshness';
@@ -117,6 +119,7 @@ function audienceOf(metric: MetricDef, caller: Caller): string | null {
 function resultKey(request: ResolvedQuery, manifest: LakeManifest, caller: Caller): string {
   const metric = request.metric;
   return JSON.stringify([
+    request.compare ?? null,
     audienceOf(metric, caller),
     metric.name,
     metric.version,
@@ -137,6 +140,30 @@ function edgeMeta(result: ComputedResult): Partial<Meta> {
     ...(result.partialPeriod ? { partialPeriod: result.partialPeriod } : {}),
     ...(result.freshUntil ? { freshUntil: result.freshUntil } : {}),
     ...(result.snapshotId ? { snapshotId: result.snapshotId } : {}),
+    ...(result.comparison ? { comparison: result.comparison } : {}),
+  };
+}
+
+const CHANGE_COLUMNS = (metric: MetricDef): Column[] => [
+  // A ratio's change is in points of the same unit (0.031 − 0.025 = 0.006, shown as 0.6 pt).
+  { name: 'change', type: 'number', role: 'change', title: { ja: '増減', en: 'Change' }, unit: metric.unit },
+  { name: 'change_ratio', type: 'number', role: 'changeRatio', title: { ja: '増減率', en: 'Change (%)' }, unit: 'ratio' },
+];
+
+/**
+ * The change and its ratio, after suppression: null when either side is hidden or missing, and the
+ * ratio also when the earlier value is 0. Computed here, from the two visible values, so a hidden
+ * side never leaks through its difference.
+ */
+function withChange(columns: Column[], rows: Cell[][], metric: MetricDef): { columns: Column[]; rows: Cell[][] } {
+  const valueIndex = columns.length - 2;
+  return {
+    columns: [...columns, ...CHANGE_COLUMNS(metric)],
+    rows: rows.map((row) => {
+      const [value, earlier] = [row[valueIndex], row[valueIndex + 1]];
+      const change = typeof value === 'number' && typeof earlier === 'number' ? value - earlier : null;
+      return [...row, change, change !== null && earlier !== 0 ? change / (earlier as number) : null];
+    }),
   };
 }
 
@@ -336,10 +363,16 @@ export class MetricsService implements SeriesSource {
     return { request, limit: parsed.limit };
   }
 
+  /** One statement for the request at a snapshot; a comparison's earlier side is cut where the metric's data ends (manifest). */
+  private compile(request: ResolvedQuery, snapshotId: string | undefined, manifest?: LakeManifest): CompiledQuery {
+    const comparison = request.compare ? comparisonPlan(request, request.compare, manifest ? dataEndOf(request.metric, manifest) : null) : undefined;
+    return compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId, ...(comparison ? { comparison } : {}) });
+  }
+
   /** Validates, resolves and compiles at a snapshot without running anything: what benches and tests pin. */
   prepare(body: unknown, snapshotId?: string): { request: ResolvedQuery; limit?: number; compiled: CompiledQuery } {
     const { request, limit } = this.check(body);
-    return { request, limit, compiled: compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId }) };
+    return { request, limit, compiled: this.compile(request, snapshotId) };
   }
 
   /**
@@ -353,7 +386,7 @@ export class MetricsService implements SeriesSource {
     const { request, limit } = this.check(body, caller);
     const metric = request.metric;
     const manifest = await this.engine.snapshot();
-    const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
+    const compiled = this.compile(request, manifest.snapshotId, manifest);
     const key = resultKey(request, manifest, caller);
     const queryId = randomUUID();
     const cachedResult = this.cached(key);
@@ -487,29 +520,39 @@ export class MetricsService implements SeriesSource {
     let beforeSuppression: ComputedResult['beforeSuppression'];
     const dataEnd = dataEndOf(metric, manifest);
     let partialPeriod: string | undefined;
+    let columns = compiled.columns;
     if (compiled.hasGroupSize) {
       const sizeIndex = compiled.columns.length;
-      const valueIndex = sizeIndex - 1;
+      // The value, and with a comparison the earlier period's value, each with its hidden columns.
+      const sides = compiled.comparison
+        ? [
+            { valueIndex: sizeIndex - 2, sizeIndex },
+            { valueIndex: sizeIndex - 1, sizeIndex: sizeIndex + compiled.comparison.hiddenWidth },
+          ]
+        : [{ valueIndex: sizeIndex - 1, sizeIndex }];
       const keepsEveryPeriod = compiled.columns.every((column) => column.role !== 'dimension');
       if (request && dataEnd) {
-        // Sums over periods after the snapshot come back as 0 from SQL: no data is not zero.
+        // Sums over periods after the snapshot come back as 0 from SQL: no data is not zero (nor is
+        // the earlier period compared with it).
         const edge = edgeOfRange(request, metric, dataEnd);
         partialPeriod = edge.partialPeriod;
         const periodOf = request.grain ? (row: readonly Cell[]) => String(row[0]) : () => request.from;
-        rows = blankPastTheEdge(rows, edge, { periodOf, valueIndex, sizeIndex, keepsEveryPeriod });
+        for (const side of sides) rows = blankPastTheEdge(rows, edge, { periodOf, ...side, keepsEveryPeriod });
       }
       // Groups of a few records or people could single out a customer (groupSuppression.ts).
-      const axes = compiled.columns.flatMap((column, index) => (column.role === 'value' ? [] : [index]));
+      const axes = compiled.columns.flatMap((column, index) => (column.role === 'period' || column.role === 'dimension' ? [index] : []));
       ({ rows, suppressed, beforeSuppression } = suppressGroups(
         rows,
-        { axes, valueIndex, sizeIndex, keepsEveryPeriod },
+        { axes, sides, keepsEveryPeriod },
         { minGroupSize: metric.minGroupSize, additive: isAdditive(metric), ...(compiled.personFloor ? { personFloor: compiled.personFloor } : {}) },
       ));
+      if (compiled.comparison) ({ columns, rows } = withChange(columns, rows, metric));
     }
     const freshness = tableFreshness(manifest, sourceTablesOf(metric), this.options.now());
     return {
-      columns: compiled.columns,
+      columns,
       rows,
+      ...(request?.compare ? { comparison: { compare: request.compare, ...comparisonRange(request, request.compare) } } : {}),
       ...(suppressed ? { suppressed, beforeSuppression } : {}),
       dataAsOf: oldestSnapshot(freshness),
       dataEnd,
@@ -557,7 +600,7 @@ export class MetricsService implements SeriesSource {
   async series(query: QueryRequest, caller: Caller): Promise<MetricSeries> {
     const { request } = this.check(query, caller);
     const manifest = await this.engine.snapshot();
-    const compiled = compileQuery(request, this.dialect, { rowCap: this.options.maxRows, snapshotId: manifest.snapshotId });
+    const compiled = this.compile(request, manifest.snapshotId, manifest);
     const key = resultKey(request, manifest, caller);
     const hit = this.cached(key);
     return { result: hit ?? (await this.run(request.metric, compiled, key, manifest, request)), cached: hit !== undefined, metric: request.metric };

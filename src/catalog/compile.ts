@@ -12,7 +12,8 @@
  * catalog and dates are re-printed from parsed values.
  */
 import { periodStarts } from '../contract/dates';
-import type { Column, ColumnType, FilterScalar } from '../contract/types';
+import type { Column, ColumnType, Comparison, FilterScalar } from '../contract/types';
+import { comparisonRange, comparisonShift, shiftInstant, type Shift } from '../contract/comparison';
 import { aliasesIn, joinsFor } from './aliases';
 import type { Binder, Dialect, DialectName } from './dialect';
 import type { Aggregate, DimensionDef, FlowMeasure, Measure, MetricDef, ModelDef, SnapshotMeasure } from './vocabulary';
@@ -43,6 +44,20 @@ export interface CompiledQuery {
   hasGroupSize: boolean;
   /** Set when the person floor applies: the people columns follow GROUP_SIZE_COLUMN. */
   personFloor?: PersonFloorColumns;
+  /**
+   * Set with `compare`: the last public column is the earlier period's value, and the hidden columns
+   * come twice, the period's (GROUP_SIZE_COLUMN…) then the earlier period's, `hiddenWidth` each.
+   */
+  comparison?: { hiddenWidth: number };
+}
+
+/** With `compare`: the earlier range, how periods map onto it, and where its data is cut to match a partial period. */
+export interface ComparisonPlan {
+  compare: Comparison;
+  range: { from: string; to: string };
+  shift: Shift;
+  /** The data's end moved back by the shift (ISO UTC): the earlier range's events count only before it. */
+  clipAt?: string;
 }
 
 export interface CompileOptions {
@@ -50,6 +65,8 @@ export interface CompileOptions {
   rowCap: number;
   /** The lake snapshot every table is read at (the engine's current manifest); Trino needs it. */
   snapshotId?: string;
+  /** With `compare`: what the earlier period is (comparisonPlan). */
+  comparison?: ComparisonPlan;
 }
 
 const COLUMN_TYPE: Record<DimensionDef['type'], ColumnType> = { string: 'string', integer: 'number', boolean: 'boolean' };
@@ -131,13 +148,23 @@ class StatementBuilder {
 
   /** What the person floor asks of every measure (see filterPlan). */
   readonly floor: FloorMode;
+  private readonly spine: string;
+  private readonly clipAt: string | undefined;
 
+  /**
+   * `spine`: the name of this side's periods CTE; `clipAt`: events count only before this instant
+   * (the earlier side of a comparison, cut where the period's data ends). The two sides of a
+   * comparison share one binder, so a filter value is bound once.
+   */
   constructor(
     private readonly query: ResolvedQuery,
     private readonly dialect: Dialect,
     private readonly snapshotId: string | undefined,
+    side: { binder?: Binder; spine?: string; clipAt?: string } = {},
   ) {
-    this.binder = dialect.newBinder();
+    this.binder = side.binder ?? dialect.newBinder();
+    this.spine = side.spine ?? 'periods';
+    this.clipAt = side.clipAt;
     this.floor = !personFloorApplies(query) ? 'off' : isAdditive(query.metric) && query.filters.length > 0 ? 'people_and_removed' : 'people';
   }
 
@@ -147,6 +174,10 @@ class StatementBuilder {
 
   get params(): FilterScalar[] {
     return this.binder.params;
+  }
+
+  get sharedBinder(): Binder {
+    return this.binder;
   }
 
   periods(): string {
@@ -200,7 +231,7 @@ class StatementBuilder {
     const plan = filterPlan(model, this.filterPredicates(model), this.floor);
     const aggregate = aggregateSql(measure.aggregate, plan.only);
     const filters = query.filters.map((filter) => model.dimensions[filter.dimension]!.expr);
-    const where = [`${time.expr} >= ${bound(query.from)}`, `${time.expr} < ${bound(query.to)}`, ...(measure.where ?? []), ...plan.where];
+    const where = [`${time.expr} >= ${bound(query.from)}`, `${time.expr} < ${bound(query.to)}`, ...this.clip(time), ...(measure.where ?? []), ...plan.where];
     const select = [period + ' AS period', ...dims.map((expr, i) => `${expr} AS d${i}`), `${aggregate.value} AS value`, `${aggregate.n} AS n`, ...plan.columns];
     return [
       `SELECT ${select.join(',\n      ')}`,
@@ -208,6 +239,13 @@ class StatementBuilder {
       `  WHERE ${where.join('\n    AND ')}`,
       `  ${groupBy(1 + dims.length)}`,
     ].join('\n');
+  }
+
+  /** The earlier side of a comparison ends where the period's data does: timestamps to the instant, dates to the JST day. */
+  private clip(time: FlowMeasure['time']): string[] {
+    if (!this.clipAt) return [];
+    if (time.type === 'timestamp') return [`${time.expr} < ${this.dialect.instantLiteral(this.clipAt)}`];
+    return [`${time.expr} <= ${this.dialect.dateLiteral(new Date(Date.parse(this.clipAt) + 9 * 3_600_000).toISOString().slice(0, 10))}`];
   }
 
   private snapshot(measure: SnapshotMeasure): string {
@@ -232,7 +270,7 @@ class StatementBuilder {
         ...filters,
         ...personExprs(model, this.floor),
       ],
-      `periods pr\n    JOIN ${this.table(model.table)} ${model.alias} ON ${inState}`,
+      `${this.spine} pr\n    JOIN ${this.table(model.table)} ${model.alias} ON ${inState}`,
     );
     return [
       `SELECT ${select.join(',\n      ')}`,
@@ -247,15 +285,16 @@ class StatementBuilder {
   }
 }
 
-function combine(metric: MetricDef, names: string[], dialect: Dialect, people: PersonFloorColumns | undefined): string {
+/** `prefix` names this side's measure CTEs: m0, m1… for the period, k0, k1… for the earlier one. */
+function combine(metric: MetricDef, names: string[], dialect: Dialect, people: PersonFloorColumns | undefined, prefix = 'm'): string {
   const dims = dimensionNames(names.length);
   const compute = metric.compute;
   const removed = Array.from({ length: people?.removedColumns ?? 0 }, (_, i) => `removed${i}`);
   switch (compute.type) {
     case 'measure':
-      return `SELECT * FROM m0`;
+      return `SELECT * FROM ${prefix}0`;
     case 'sum': {
-      const parts = compute.parts.map((_, i) => `SELECT * FROM m${i}`).join('\n    UNION ALL ');
+      const parts = compute.parts.map((_, i) => `SELECT * FROM ${prefix}${i}`).join('\n    UNION ALL ');
       const keys = ['period', ...dims];
       // Distinct people cannot be added across parts: the larger part's count is a lower bound of the
       // union, so a group shown by it has at least that many people (and one hidden may have more).
@@ -282,7 +321,7 @@ function combine(metric: MetricDef, names: string[], dialect: Dialect, people: P
               '    CASE WHEN COALESCE(num.n, 0) > 0 THEN LEAST(COALESCE(num.people, 0), COALESCE(den.people, num.people, 0)) ELSE COALESCE(den.people, 0) END AS people',
             ]
           : []),
-        `  FROM m0 num FULL OUTER JOIN m1 den ON ${on}`,
+        `  FROM ${prefix}0 num FULL OUTER JOIN ${prefix}1 den ON ${on}`,
       ].join('\n');
     }
   }
@@ -300,6 +339,67 @@ function publicColumns(query: ResolvedQuery): Column[] {
   ];
 }
 
+/** What the earlier side of `compare` reads; `dataEnd` (ISO UTC) cuts it like the period's partial data. */
+export function comparisonPlan(
+  range: { from: string; to: string; grain?: ResolvedQuery['grain'] },
+  compare: Comparison,
+  dataEnd?: string | null,
+): ComparisonPlan {
+  const shift = comparisonShift(range, compare);
+  const runsPastTheData = dataEnd ? Date.parse(dataEnd) < Date.parse(`${range.to}T00:00:00+09:00`) : false;
+  return { compare, range: comparisonRange(range, compare), shift, ...(dataEnd && runsPastTheData ? { clipAt: shiftInstant(dataEnd, shift) } : {}) };
+}
+
+/** The hidden columns of one side (`c` the period's, `k` the earlier one's): records, then people and what filters removed. */
+function hiddenColumns(alias: string, personFloor: PersonFloorColumns | undefined, suffix = ''): string[] {
+  return [
+    `COALESCE(${alias}.n, 0) AS "${GROUP_SIZE_COLUMN}${suffix}"`,
+    ...(personFloor
+      ? [
+          `COALESCE(${alias}.people, 0) AS "${PEOPLE_COLUMN}${suffix}"`,
+          ...Array.from({ length: personFloor.removedColumns }, (_, i) => `${alias}.removed${i} AS "${REMOVED_PEOPLE_COLUMN}${i}${suffix}"`),
+        ]
+      : []),
+  ];
+}
+
+/** The earlier period's value beside each value, from the earlier side's CTEs (kperiods, k0…, kcombined). */
+function comparedFinal(query: ResolvedQuery, dialect: Dialect, plan: ComparisonPlan, personFloor: PersonFloorColumns | undefined, floor: FloorMode): string {
+  const dims = dimensionNames(query.dimensions.length);
+  const absent = (expr: string) => (isAdditive(query.metric) ? `COALESCE(${expr}, 0)` : expr);
+  const hidden = [...hiddenColumns('c', personFloor), ...hiddenColumns('k', personFloor, '_earlier')];
+  const back = (expr: string) => dialect.shiftDate(expr, plan.shift);
+  if (dims.length === 0) {
+    return [
+      `SELECT ${[...(query.grain ? ['pr.period AS "period"'] : []), `${absent('c.value')} AS "value"`, `${absent('k.value')} AS "comparison"`, ...hidden].join(', ')}`,
+      `FROM periods pr LEFT JOIN combined c ON c.period = pr.period LEFT JOIN kcombined k ON k.period = ${back('pr.period')}`,
+      `ORDER BY pr.period`,
+    ].join('\n');
+  }
+  // A group of only one of the two periods still gets a row: the other side is absent (0 or NULL).
+  const forward = { unit: plan.shift.unit, count: -plan.shift.count };
+  const on = [`k.period = ${back('c.period')}`, ...dims.map((d) => `k.${d} IS NOT DISTINCT FROM c.${d}`)].join(' AND ');
+  const columns = [
+    ...(query.grain ? [`COALESCE(c.period, ${dialect.shiftDate('k.period', forward)}) AS "period"`] : []),
+    ...dims.map((d, i) => `COALESCE(c.${d}, k.${d}) AS "${query.dimensions[i]}"`),
+    `${absent('c.value')} AS "value"`,
+    `${absent('k.value')} AS "comparison"`,
+    ...hidden,
+  ];
+  const valueOrdinal = (query.grain ? 1 : 0) + dims.length + 1;
+  return [
+    `SELECT ${columns.join(', ')}`,
+    `FROM combined c FULL OUTER JOIN kcombined k ON ${on}`,
+    ...(floor === 'people_and_removed' ? ['WHERE COALESCE(c.n, 0) > 0 OR COALESCE(k.n, 0) > 0'] : []),
+    `ORDER BY ${[...(query.grain ? ['1'] : []), `${valueOrdinal} DESC NULLS LAST`, ...dims.map((_, i) => `${(query.grain ? 2 : 1) + i} NULLS LAST`)].join(', ')}`,
+  ].join('\n');
+}
+
+function comparisonColumn(query: ResolvedQuery, compare: Comparison): Column {
+  const title = compare === 'previous_year' ? { ja: '前年同期', en: 'Same period last year' } : { ja: '前期', en: 'Previous period' };
+  return { name: 'comparison', type: 'number', role: 'comparison', title, unit: query.metric.unit };
+}
+
 export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: CompileOptions): CompiledQuery {
   const builder = new StatementBuilder(query, dialect, options.snapshotId);
   const measures = measuresOf(query.metric);
@@ -311,6 +411,28 @@ export function compileQuery(query: ResolvedQuery, dialect: Dialect, options: Co
   const ctes = [`periods AS (\n  ${builder.periods()}\n)`];
   measures.forEach((measure, i) => ctes.push(`m${i} AS (\n${builder.measure(measure)}\n)`));
   ctes.push(`combined AS (\n${combine(query.metric, query.dimensions, dialect, personFloor)}\n)`);
+  const plan = options.comparison;
+  if (plan) {
+    // The earlier side: the same measures over the shifted range, on its own spine, one statement.
+    const earlier = new StatementBuilder({ ...query, ...plan.range }, dialect, options.snapshotId, {
+      binder: builder.sharedBinder,
+      spine: 'kperiods',
+      ...(plan.clipAt ? { clipAt: plan.clipAt } : {}),
+    });
+    ctes.push(`kperiods AS (\n  ${earlier.periods()}\n)`);
+    measures.forEach((measure, i) => ctes.push(`k${i} AS (\n${earlier.measure(measure)}\n)`));
+    ctes.push(`kcombined AS (\n${combine(query.metric, query.dimensions, dialect, personFloor, 'k')}\n)`);
+    const sql = `WITH ${ctes.join(',\n')}\n${comparedFinal(query, dialect, plan, personFloor, builder.floor)}\nLIMIT ${Math.floor(options.rowCap) + 1}`;
+    return {
+      dialect: dialect.name,
+      sql,
+      params: builder.params,
+      columns: [...publicColumns(query), comparisonColumn(query, plan.compare)],
+      hasGroupSize: true,
+      ...(personFloor ? { personFloor } : {}),
+      comparison: { hiddenWidth: hiddenColumns('c', personFloor).length },
+    };
+  }
 
   const periodColumn = query.grain ? ['c.period AS "period"'] : [];
   const dimensionColumns = dims.map((d, i) => `c.${d} AS "${query.dimensions[i]}"`);

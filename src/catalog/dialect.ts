@@ -5,6 +5,7 @@
  */
 import type { Grain } from '../contract/dates';
 import type { FilterScalar } from '../contract/types';
+import type { Shift } from '../contract/comparison';
 import { trinoLiteral } from './sqlLiteral';
 
 export type DialectName = 'duckdb' | 'trino';
@@ -28,6 +29,10 @@ export interface Dialect {
   truncate(grain: Grain, dateExpr: string): string;
   /** A DATE expression one period after a DATE expression. */
   addPeriod(grain: Grain, dateExpr: string): string;
+  /** A DATE expression moved by whole days or calendar months (a month end clamps: 2024-02-29 − 12 months = 2023-02-28). */
+  shiftDate(dateExpr: string, shift: Shift): string;
+  /** A naive-UTC timestamp literal of an ISO instant. */
+  instantLiteral(isoInstant: string): string;
   /** A FROM item with one DATE column `p`: every period start from `first` to `last` inclusive. */
   periodSeries(grain: Grain, first: string, last: string): string;
   /** a ÷ b as a double, NULL when b is 0 (int/int would truncate on Trino). */
@@ -54,6 +59,10 @@ function jstMidnightAsUtc(iso: string): string {
   return instant.toISOString().slice(0, 19).replace('T', ' ');
 }
 
+function instantLiteral(isoInstant: string): string {
+  return `TIMESTAMP '${new Date(Date.parse(isoInstant)).toISOString().slice(0, 23).replace('T', ' ')}'`;
+}
+
 export const duckdb: Dialect = {
   name: 'duckdb',
   dateLiteral: (iso) => `DATE '${iso}'`,
@@ -70,6 +79,9 @@ export const duckdb: Dialect = {
     const step = STEP[grain];
     return `(SELECT CAST(generate_series AS DATE) AS p FROM generate_series(DATE '${first}', DATE '${last}', INTERVAL ${step.count} ${step.unit.toUpperCase()}))`;
   },
+  shiftDate: (dateExpr, shift) =>
+    `CAST(${dateExpr} ${shift.count < 0 ? '-' : '+'} INTERVAL ${Math.abs(shift.count)} ${shift.unit.toUpperCase()} AS DATE)`,
+  instantLiteral,
   divide: (a, b) => `(CAST(${a} AS DOUBLE) / NULLIF(${b}, 0))`,
   newBinder: () => {
     // Positional `$n` parameters; equal values share one slot.
@@ -101,6 +113,8 @@ export const trino: Dialect = {
     const step = STEP[grain];
     return `UNNEST(sequence(DATE '${first}', DATE '${last}', INTERVAL '${step.count}' ${step.unit.toUpperCase()})) AS series (p)`;
   },
+  shiftDate: (dateExpr, shift) => `date_add('${shift.unit}', ${shift.count}, ${dateExpr})`,
+  instantLiteral,
   divide: (a, b) => `(CAST(${a} AS DOUBLE) / NULLIF(${b}, 0))`,
   newBinder: () => {
     // Athena binds `?` only in WHERE and wants values as SQL expressions, so filter values are

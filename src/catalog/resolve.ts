@@ -5,7 +5,7 @@
  */
 import type { Grain } from '../contract/dates';
 import { ApiError } from '../contract/errors';
-import type { FilterScalar, QueryRequest } from '../contract/types';
+import type { Comparison, FilterScalar, QueryRequest } from '../contract/types';
 import type { Catalog } from './catalog';
 import type { DimensionDef, MetricDef } from './vocabulary';
 import { mayRead, OPERATOR, type Caller } from './accessPolicy';
@@ -22,6 +22,8 @@ export interface ResolvedQuery {
   grain?: Grain;
   dimensions: string[];
   filters: ResolvedFilter[];
+  /** Each period beside the earlier one it is compared with (contract/comparison.ts). */
+  compare?: Comparison;
 }
 
 /** The refusal of a metric the caller may not see: its own reason, so clients can say what to do. */
@@ -120,5 +122,5 @@ export function resolveQuery(catalog: Catalog, request: QueryRequest, caller: Ca
       const values = (Array.isArray(raw) ? raw : [raw]).map((value) => checkFilterValue(name, dimension, value));
       return { dimension: name, values: [...new Set(values)].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)) };
     });
-  return { metric, from: request.from, to: request.to, grain: request.grain, dimensions, filters };
+  return { metric, from: request.from, to: request.to, grain: request.grain, dimensions, filters, ...(request.compare ? { compare: request.compare } : {}) };
 }

@@ -7,6 +7,7 @@ import * as z from 'zod/mini';
 import { GRAINS, latestRangeEnd, parseIsoDate } from './dates';
 import { ApiError } from './errors';
 import { LIMITS } from './limits';
+import { COMPARISONS } from './comparison';
 import type { AnomalyRequest, FilterValue, ForecastRequest, QueryRequest } from './types';
 
 // zod/mini, not zod: the same validation at a fraction of the size, which matters in the Lambda bundle.
@@ -63,6 +64,7 @@ const querySchema = z.strictObject({
       z.maximum(LIMITS.maxRows, { error: `must be at most ${LIMITS.maxRows}` }),
     ),
   ),
+  compare: z.optional(z.enum(COMPARISONS, { error: `must be one of ${COMPARISONS.join(', ')}` })),
 });
 
 function fieldName(path: readonly PropertyKey[]): string {
@@ -198,7 +200,9 @@ function parseExtras<S extends z.ZodMiniType>(schema: S, extras: Record<string, 
 function parseSeriesQuery(query: Record<string, unknown>, purpose: string): QueryRequest & { grain: NonNullable<QueryRequest['grain']> } {
   const request = parseQueryRequest(query);
   if (!request.grain) throw new ApiError('INVALID_ARGUMENT', `Field "grain" is required for ${purpose}.`, { reason: 'missing_field', field: 'grain' });
-  if (request.limit !== undefined) throw new ApiError('INVALID_ARGUMENT', 'Unknown field "limit" in the request.', { reason: 'unknown_field', field: 'limit' });
+  for (const field of ['limit', 'compare'] as const) {
+    if (request[field] !== undefined) throw new ApiError('INVALID_ARGUMENT', `Unknown field "${field}" in the request.`, { reason: 'unknown_field', field });
+  }
   return { ...request, grain: request.grain };
 }
 

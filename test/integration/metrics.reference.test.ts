@@ -212,7 +212,44 @@ const EXTRA_CASES: Case[] = [
   makeCase('JST boundary', { metric: 'snack_requests', from: '2024-06-07', to: '2024-06-11', grain: 'day' }),
 ];
 
-const CASES = [...CATALOG_CASES, ...EXTRA_CASES];
+// Every metric compared with the same months a year earlier; and each way of comparing, by the rules of contract/comparison.ts.
+const COMPARE_CASES: Case[] = [
+  ...catalog.list().map((metric) => {
+    const grain = metric.grains.includes('month') ? 'month' : metric.grains[0]!;
+    return makeCase('compare', { metric: metric.name, ...YEAR_2024, grain, compare: 'previous_year' });
+  }),
+  makeCase('compare', { metric: 'revenue', from: '2024-01-15', to: '2024-07-01', grain: 'month', compare: 'previous_period' }),
+  makeCase('compare', { metric: 'churn_rate', ...YEAR_2024, grain: 'quarter', compare: 'previous_period' }),
+  makeCase('compare', { metric: 'active_subscribers', ...YEAR_2024, compare: 'previous_period' }),
+  makeCase('compare', { metric: 'arpu', ...YEAR_2024, compare: 'previous_year' }),
+  makeCase('compare', { metric: 'boxes_shipped', ...WEEKS, grain: 'week', compare: 'previous_year' }),
+  // 2024-02-29 is compared with 2023-02-28, as is 2024-02-28
+  makeCase('compare', { metric: 'new_subscribers', from: '2024-02-20', to: '2024-03-05', grain: 'day', compare: 'previous_year' }),
+  makeCase('compare', { metric: 'product_units', ...YEAR_2024, grain: 'quarter', dimensions: ['category'], compare: 'previous_year' }),
+  // groups of only one of the two periods, and the person floor on both sides
+  makeCase('compare', { metric: 'revenue', ...YEAR_2024, grain: 'quarter', dimensions: ['age_band'], compare: 'previous_year' }, { expectSuppression: true }),
+  makeCase(
+    'compare',
+    { metric: 'churned_subscribers', ...YEAR_2024, grain: 'quarter', dimensions: ['cancel_reason'], compare: 'previous_period' },
+    { expectComplementary: true },
+  ),
+  makeCase('compare', {
+    metric: 'skip_rate',
+    ...YEAR_2024,
+    grain: 'quarter',
+    dimensions: ['plan'],
+    filters: { prefecture: '東京都' },
+    compare: 'previous_year',
+  }),
+  makeCase('compare', { metric: 'new_subscribers', ...YEAR_2024, grain: 'quarter', filters: { prefecture: '大阪府' }, compare: 'previous_year' }),
+  // the partial period is compared with the same part of the earlier one; periods after the data have neither
+  makeCase('compare', { metric: 'revenue', from: '2026-09-01', to: '2027-01-01', grain: 'month', compare: 'previous_year' }),
+  makeCase('compare', { metric: 'active_subscribers', from: '2026-09-01', to: '2026-12-01', grain: 'month', compare: 'previous_year' }),
+  makeCase('compare', { metric: 'skip_rate', from: '2026-10-01', to: '2026-12-01', grain: 'month', compare: 'previous_period' }),
+  makeCase('compare', { metric: 'revenue', from: '2026-10-15', to: '2026-11-15', compare: 'previous_period' }),
+];
+
+const CASES = [...CATALOG_CASES, ...EXTRA_CASES, ...COMPARE_CASES];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -224,7 +261,6 @@ function valuesAgree(actual: unknown, expected: RefCell, exact: boolean): boolea
   return Math.abs(actual - expected) <= RELATIVE_TOLERANCE * Math.abs(expected);
 }
 
-const keyOf = (row: readonly unknown[]): string => JSON.stringify(row.slice(0, -1));
 const show = (value: unknown): string => JSON.stringify(value);
 
 /** Every difference between the service's answer and the reference, as readable lines. */
@@ -232,6 +268,13 @@ function differences(actual: QueryResult, expected: RefResult, ordered: boolean)
   const problems: string[] = [];
   const columns = actual.columns.map((column) => column.name);
   if (show(columns) !== show(expected.columns)) problems.push(`columns: got ${show(columns)}, expected ${show(expected.columns)}`);
+  // The value, or with a comparison the value, the earlier value, the change and its ratio.
+  const valueCount = expected.columns.includes('comparison') ? 4 : 1;
+  const keyOf = (row: readonly unknown[]): string => JSON.stringify(row.slice(0, row.length - valueCount));
+  const valuesOf = (row: readonly unknown[]) => row.slice(row.length - valueCount);
+  // A ratio of two exact numbers is still a division: compared with the tolerance.
+  const exactAt = (i: number) => expected.exact && i !== 3;
+  const disagree = (got: readonly unknown[], want: readonly RefCell[]) => valuesOf(got).some((value, i) => !valuesAgree(value, want[i] ?? null, exactAt(i)));
   if (actual.rows.length !== expected.rows.length) {
     problems.push(`row count: got ${actual.rows.length}, expected ${expected.rows.length}`);
   }
@@ -244,24 +287,25 @@ function differences(actual: QueryResult, expected: RefResult, ordered: boolean)
         problems.push(`row ${i}: got ${show(got ?? null)}, expected ${show(want ?? null)}`);
       } else if (keyOf(got) !== keyOf(want)) {
         problems.push(`row ${i}: got key ${keyOf(got)}, expected key ${keyOf(want)}`);
-      } else if (!valuesAgree(got[got.length - 1], want[want.length - 1]!, expected.exact)) {
-        problems.push(`row ${i} ${keyOf(got)}: got ${show(got[got.length - 1])}, expected ${show(want[want.length - 1])}`);
+      } else if (disagree(got, valuesOf(want) as RefCell[])) {
+        problems.push(`row ${i} ${keyOf(got)}: got ${show(valuesOf(got))}, expected ${show(valuesOf(want))}`);
       }
     }
   } else {
     // Dimensioned results: compare as sets of rows keyed by period and dimension values.
-    const sort = <T extends readonly unknown[]>(rows: readonly T[]): T[] => [...rows].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-    const got = new Map<string, unknown>();
-    for (const row of sort(actual.rows)) {
+    const got = new Map<string, unknown[]>();
+    for (const row of actual.rows) {
       if (got.has(keyOf(row))) problems.push(`duplicate row for ${keyOf(row)}`);
-      got.set(keyOf(row), row[row.length - 1]);
+      got.set(keyOf(row), valuesOf(row));
     }
-    const want = new Map<string, RefCell>(sort(expected.rows).map((row): [string, RefCell] => [keyOf(row), row[row.length - 1] ?? null]));
-    for (const [key, value] of want) {
-      if (!got.has(key)) problems.push(`missing row ${key} (expected ${show(value)})`);
-      else if (!valuesAgree(got.get(key), value, expected.exact)) problems.push(`row ${key}: got ${show(got.get(key))}, expected ${show(value)}`);
+    const want = new Map<string, RefCell[]>(expected.rows.map((row): [string, RefCell[]] => [keyOf(row), valuesOf(row) as RefCell[]]));
+    for (const [key, values] of want) {
+      const found = got.get(key);
+      if (!found) problems.push(`missing row ${key} (expected ${show(values)})`);
+      else if (found.some((value, i) => !valuesAgree(value, values[i] ?? null, exactAt(i))))
+        problems.push(`row ${key}: got ${show(found)}, expected ${show(values)}`);
     }
-    for (const [key, value] of got) if (!want.has(key)) problems.push(`unexpected row ${key} = ${show(value)}`);
+    for (const [key, values] of got) if (!want.has(key)) problems.push(`unexpected row ${key} = ${show(values)}`);
   }
   const suppressed = actual.meta.suppressed;
   if (expected.suppressedGroups === 0) {
@@ -351,7 +395,8 @@ describe('every metric matches an independent reference over the raw lake rows',
     if (!metric) throw new Error(`The catalog has no metric "${request.metric}".`);
     const expected = reference.compute(request, { minGroupSize: metric.minGroupSize, minPeople: metric.minPeople }, AS_OF.getTime() * 1000);
     // A case whose reference is all empty would prove nothing.
-    expect(expected.rows.some((row) => row[row.length - 1] !== null && row[row.length - 1] !== 0)).toBe(true);
+    const valueAt = expected.columns.indexOf('value');
+    expect(expected.rows.some((row) => row[valueAt] !== null && row[valueAt] !== 0)).toBe(true);
     if (expectSuppression) expect(expected.suppressedGroups).toBeGreaterThan(0);
     if (expectComplementary) expect(expected.complementaryGroups).toBeGreaterThan(0);
 

@@ -45,6 +45,7 @@ export interface RefQuery {
   grain?: Grain;
   dimensions?: string[];
   filters?: Record<string, string | string[]>;
+  compare?: 'previous_period' | 'previous_year';
 }
 
 export interface RefResult {
@@ -152,9 +153,10 @@ export function periodsOf(from: string, to: string, grain: Grain): string[] {
 // ---------------------------------------------------------------------------------------------
 // Reference building blocks.
 
-/** Something that happened on a JST day, worth `amount` (1 for counts), to a person. */
+/** Something that happened on a JST day (at an instant, epoch microseconds, unless only its day is known), worth `amount` (1 for counts), to a person. */
 interface Event {
   day: string;
+  at?: number;
   amount: number;
   dims: DimValues;
   person: PersonId;
@@ -212,7 +214,7 @@ function failedFilters(dims: DimValues, filters: Array<[string, readonly string[
 }
 
 /** Tallies per group key; only rows passing every filter count, rows failing exactly one are kept apart per filter. */
-function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
+function tallySource(source: Source, query: RefQuery, clip?: number): Map<string, Tally> {
   const names = query.dimensions ?? [];
   const filters = Object.entries(query.filters ?? {})
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -247,6 +249,8 @@ function tallySource(source: Source, query: RefQuery): Map<string, Tally> {
     };
     for (const event of source.events) {
       if (event.day < query.from || event.day >= query.to) continue;
+      // The earlier side of a comparison stops where the period's data does: at the instant, or (a day without a time) that day.
+      if (clip !== undefined && (event.at !== undefined ? event.at >= clip : event.day > jstDayOfMicros(clip))) continue;
       const failed = failedFilters(event.dims, filters, query.metric);
       if (failed.length > 1) continue;
       add(keyOf(periodOf(event.day), event.dims, names, query.metric), event.amount, event.person, failed);
@@ -285,12 +289,12 @@ function counted(tallies: Map<string, Tally>): Map<string, Tally> {
   return new Map([...tallies].filter(([, tally]) => tally.count > 0));
 }
 
-function combine(definition: Definition, query: RefQuery): Map<string, Combined> {
+function combine(definition: Definition, query: RefQuery, clip?: number): Map<string, Combined> {
   const combined = new Map<string, Combined>();
   switch (definition.type) {
     case 'total': {
       for (const source of definition.sources) {
-        for (const [key, tally] of tallySource(source, query)) {
+        for (const [key, tally] of tallySource(source, query, clip)) {
           const previous = combined.get(key);
           const removed = tally.removed.map((part, i) => {
             const before = previous?.removed[i] ?? null;
@@ -307,14 +311,14 @@ function combine(definition: Definition, query: RefQuery): Map<string, Combined>
       return new Map([...combined].filter(([, group]) => group.records > 0));
     }
     case 'mean': {
-      for (const [key, tally] of counted(tallySource(definition.source, query))) {
+      for (const [key, tally] of counted(tallySource(definition.source, query, clip))) {
         combined.set(key, { value: tally.sum / tally.count, records: tally.count, people: tally.people.size, removed: [] });
       }
       return combined;
     }
     case 'ratio': {
-      const numerator = counted(tallySource(definition.numerator, query));
-      const denominator = counted(tallySource(definition.denominator, query));
+      const numerator = counted(tallySource(definition.numerator, query, clip));
+      const denominator = counted(tallySource(definition.denominator, query, clip));
       for (const key of new Set([...numerator.keys(), ...denominator.keys()])) {
         const top = numerator.get(key);
         const bottom = denominator.get(key);
@@ -336,6 +340,128 @@ function combine(definition: Definition, query: RefQuery): Map<string, Combined>
 // The metrics, from their definitions.
 
 type Candidate = Combined & { period: string; dims: RefCell[] };
+
+/** Calendar months later (negative: earlier), a day past the month's end clamped to it (2024-02-29 − 12 months = 2023-02-28). */
+function addCalendarMonths(iso: string, months: number): string {
+  const [y, m, d] = parts(iso);
+  const first = firstOfMonth(y, m + months);
+  const [fy, fm] = parts(first);
+  const lastDay = new Date(Date.UTC(fy, fm, 0)).getUTCDate();
+  return `${first.slice(0, 8)}${String(Math.min(d, lastDay)).padStart(2, '0')}`;
+}
+
+/**
+ * The earlier period of a comparison, from the API's documented rule: previous_year is one calendar
+ * year back (52 weeks by week); previous_period one period of the grain back, or, without a grain,
+ * the range of the same length just before.
+ */
+function earlierDay(iso: string, query: RefQuery, direction: -1 | 1 = -1): string {
+  const days = (n: number) => isoOfDayNumber(dayNumberOf(iso) + direction * n);
+  const months = (n: number) => addCalendarMonths(iso, direction * n);
+  if (query.compare === 'previous_year') return query.grain === 'week' ? days(364) : months(12);
+  switch (query.grain) {
+    case undefined:
+      return days(dayNumberOf(query.to) - dayNumberOf(query.from));
+    case 'day':
+      return days(1);
+    case 'week':
+      return days(7);
+    case 'month':
+      return months(1);
+    case 'quarter':
+      return months(3);
+    case 'year':
+      return months(12);
+  }
+}
+
+/** The same JST time of day on the earlier day: where the earlier side's data is cut to match the period's. */
+function earlierInstant(micros: number, query: RefQuery): number {
+  const day = jstDayOfMicros(micros);
+  return jstMidnightMicros(earlierDay(day, query)) + (micros - jstMidnightMicros(day));
+}
+
+type Side = Candidate & { absent: boolean };
+
+/**
+ * Each row with the earlier period beside it: both sides judged and complemented on their own (by the
+ * row's coordinates), a hidden side emptied, a dimensioned row left out when no side is shown;
+ * change and change ratio from what is shown.
+ */
+function compared(
+  query: RefQuery,
+  definition: Definition,
+  current: readonly Candidate[],
+  known: (period: string) => boolean,
+  rules: Parameters<typeof hiddenCandidates>[1],
+  dataEnd: number,
+): RefResult {
+  const names = query.dimensions ?? [];
+  const earlierQuery: RefQuery = { ...query, from: earlierDay(query.from, query), to: earlierDay(query.to, query) };
+  const clip = dataEnd < jstMidnightMicros(query.to) ? earlierInstant(dataEnd, query) : undefined;
+  const earlier = combine(definition, earlierQuery, clip);
+  const empty = definition.type === 'total' ? 0 : null;
+  const nothing = (period: string, dims: RefCell[], value: number | null): Side => ({ period, dims, value, records: 0, people: 0, removed: [], absent: true });
+  const rows: Array<[Side, Side]> = [];
+  if (names.length === 0) {
+    for (const now of current) {
+      const found = known(now.period) ? earlier.get(JSON.stringify([earlierDay(now.period, query)])) : undefined;
+      const before: Side = found ? { ...found, period: now.period, dims: [], absent: false } : nothing(now.period, [], known(now.period) ? empty : null);
+      rows.push([{ ...now, absent: false }, before]);
+    }
+  } else {
+    const byKey = new Map(current.map((now) => [JSON.stringify([now.period, ...now.dims]), now]));
+    const seen = new Set<string>();
+    for (const now of current) {
+      const key = JSON.stringify([now.period, ...now.dims]);
+      seen.add(key);
+      const found = earlier.get(JSON.stringify([earlierDay(now.period, query), ...now.dims]));
+      rows.push([{ ...now, absent: false }, found ? { ...found, period: now.period, dims: now.dims, absent: false } : nothing(now.period, now.dims, empty)]);
+    }
+    for (const [key, found] of earlier) {
+      const [earlierPeriod, ...dims] = JSON.parse(key) as [string, ...RefCell[]];
+      const period = earlierDay(earlierPeriod, query, 1);
+      const rowKey = JSON.stringify([period, ...dims]);
+      if (seen.has(rowKey) || byKey.has(rowKey) || !known(period)) continue;
+      seen.add(rowKey);
+      rows.push([nothing(period, dims, empty), { ...found, period, dims, absent: false }]);
+    }
+  }
+  const hiddenNow = hiddenCandidates(
+    rows.map(([now]) => now),
+    rules,
+  );
+  const hiddenBefore = hiddenCandidates(
+    rows.map(([, before]) => before),
+    rules,
+  );
+  const reasons = [...hiddenNow.values(), ...hiddenBefore.values()];
+  const output: RefCell[][] = [];
+  for (const [now, before] of rows) {
+    const nowHidden = hiddenNow.has(now);
+    const beforeHidden = hiddenBefore.has(before);
+    if (names.length > 0 && (nowHidden || beforeHidden) && (nowHidden || now.records <= 0) && (beforeHidden || before.records <= 0)) continue;
+    const value = nowHidden ? null : now.value;
+    const comparison = beforeHidden ? null : before.value;
+    const change = value !== null && comparison !== null ? value - comparison : null;
+    output.push([
+      ...(query.grain ? [now.period] : []),
+      ...now.dims,
+      value,
+      comparison,
+      change,
+      change !== null && comparison !== 0 ? change / comparison! : null,
+    ]);
+  }
+  return {
+    columns: [...(query.grain ? ['period'] : []), ...names, 'value', 'comparison', 'change', 'change_ratio'],
+    rows: output,
+    suppressedGroups: hiddenNow.size + hiddenBefore.size,
+    personFloorGroups: reasons.filter((reason) => reason === 'people').length,
+    complementaryGroups: reasons.filter((reason) => reason === 'complementary').length,
+    exact: definition.type === 'total',
+  };
+}
 type HiddenBecause = 'records' | 'people' | 'complementary';
 
 /** Which rows are suppressed, and why (see the header: record floor, person floor, complementary). */
@@ -463,11 +589,15 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   // --- event lists -------------------------------------------------------------------------
   /** Price minus discount of shipped or delivered boxes, on the JST ship date. */
   const boxRevenue = lazy((): Event[] =>
-    rows.boxes.filter(isShipped).map((b) => ({ day: jstDayOfMicros(b.shipped_at), amount: b.price_jpy - b.discount_jpy, dims: boxDims(b), person: b.user_id })),
+    rows.boxes
+      .filter(isShipped)
+      .map((b) => ({ day: jstDayOfMicros(b.shipped_at), at: b.shipped_at, amount: b.price_jpy - b.discount_jpy, dims: boxDims(b), person: b.user_id })),
   );
   /** Total of completed shop orders, on the JST order date. */
   const shopRevenue = lazy((): Event[] =>
-    rows.shop_orders.filter(isCompleted).map((o) => ({ day: jstDayOfMicros(o.ordered_at), amount: o.total_jpy, dims: customer(o.user_id), person: o.user_id })),
+    rows.shop_orders
+      .filter(isCompleted)
+      .map((o) => ({ day: jstDayOfMicros(o.ordered_at), at: o.ordered_at, amount: o.total_jpy, dims: customer(o.user_id), person: o.user_id })),
   );
   /** Shipped or delivered boxes, on their JST ship date. */
   const boxesShipped = lazy((): Event[] => boxRevenue().map((event) => ({ ...event, amount: 1 })));
@@ -475,13 +605,13 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   const subscriptionStarts = lazy((): Event[] =>
     rows.subscriptions
       .filter((s) => s.started_at !== null)
-      .map((s) => ({ day: jstDayOfMicros(s.started_at!), amount: 1, dims: subscriptionDims(s), person: s.user_id })),
+      .map((s) => ({ day: jstDayOfMicros(s.started_at!), at: s.started_at!, amount: 1, dims: subscriptionDims(s), person: s.user_id })),
   );
   /** Subscriptions, on the JST day they were canceled. */
   const subscriptionCancels = lazy((): Event[] =>
     rows.subscriptions
       .filter((s) => s.canceled_at !== null)
-      .map((s) => ({ day: jstDayOfMicros(s.canceled_at!), amount: 1, dims: subscriptionDims(s), person: s.user_id })),
+      .map((s) => ({ day: jstDayOfMicros(s.canceled_at!), at: s.canceled_at!, amount: 1, dims: subscriptionDims(s), person: s.user_id })),
   );
   /** A subscription is active from its start until (and not at) the moment it is canceled. */
   const subscriptionLives = lazy((): Interval[] =>
@@ -504,6 +634,7 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
       if (!isShipped(box)) continue;
       events.push({
         day: jstDayOfMicros(box.shipped_at),
+        at: box.shipped_at,
         amount: item.quantity,
         dims: { ...product(item.product_id), assigned_by: item.assigned_by },
         person: box.user_id,
@@ -521,6 +652,7 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
       // An unknown cost adds nothing (SQL's SUM skips a NULL product).
       events.push({
         day: jstDayOfMicros(box.shipped_at),
+        at: box.shipped_at,
         amount: cost === null || cost === undefined ? 0 : -cost * item.quantity,
         dims: product(item.product_id),
         person: box.user_id,
@@ -534,7 +666,13 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
     for (const item of rows.shop_order_items) {
       const order = ordersById.get(item.order_id);
       if (!isCompleted(order)) continue;
-      events.push({ day: jstDayOfMicros(order.ordered_at), amount: item.quantity, dims: product(item.product_id), person: order.user_id });
+      events.push({
+        day: jstDayOfMicros(order.ordered_at),
+        at: order.ordered_at,
+        amount: item.quantity,
+        dims: product(item.product_id),
+        person: order.user_id,
+      });
     }
     return events;
   });
@@ -542,17 +680,35 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
   const ratings = lazy((): Event[] =>
     rows.ratings
       .filter((r) => r.rated_at !== null && r.rating !== null)
-      .map((r) => ({ day: jstDayOfMicros(r.rated_at!), amount: r.rating!, dims: { ...product(r.product_id), ...customer(r.user_id) }, person: r.user_id })),
+      .map((r) => ({
+        day: jstDayOfMicros(r.rated_at!),
+        at: r.rated_at!,
+        amount: r.rating!,
+        dims: { ...product(r.product_id), ...customer(r.user_id) },
+        person: r.user_id,
+      })),
   );
   const snackRequests = lazy((): Event[] =>
     rows.snack_requests
       .filter((q) => q.requested_at !== null)
-      .map((q) => ({ day: jstDayOfMicros(q.requested_at!), amount: 1, dims: { ...product(q.product_id), ...customer(q.user_id) }, person: q.user_id })),
+      .map((q) => ({
+        day: jstDayOfMicros(q.requested_at!),
+        at: q.requested_at!,
+        amount: 1,
+        dims: { ...product(q.product_id), ...customer(q.user_id) },
+        person: q.user_id,
+      })),
   );
   const diagnoses = lazy((): Event[] =>
     rows.diagnoses
       .filter((d) => d.answered_at !== null)
-      .map((d) => ({ day: jstDayOfMicros(d.answered_at!), amount: 1, dims: { ...customer(d.user_id), texture_pref: d.texture_pref }, person: d.user_id })),
+      .map((d) => ({
+        day: jstDayOfMicros(d.answered_at!),
+        at: d.answered_at!,
+        amount: 1,
+        dims: { ...customer(d.user_id), texture_pref: d.texture_pref },
+        person: d.user_id,
+      })),
   );
 
   const events = (list: () => readonly Event[]) => (): Source => ({ kind: 'events', events: list() });
@@ -646,12 +802,9 @@ export function createReferenceMetrics(rows: LakeRows): ReferenceMetrics {
       }
       const describesPeople = [...names, ...Object.keys(query.filters ?? {})].some((name) => PERSON_ATTRIBUTES.includes(name));
       const minPeople = floors.minPeople !== undefined && describesPeople ? floors.minPeople : undefined;
-      const hidden = hiddenCandidates(candidates, {
-        minGroupSize: floors.minGroupSize,
-        minPeople,
-        total: definition.type === 'total',
-        grain: query.grain !== undefined,
-      });
+      const rules = { minGroupSize: floors.minGroupSize, minPeople, total: definition.type === 'total', grain: query.grain !== undefined };
+      if (query.compare) return compared(query, definition, candidates, known, rules, dataEnd);
+      const hidden = hiddenCandidates(candidates, rules);
       // Without dimensions a hidden period keeps its row, emptied, so the series stays whole.
       const kept =
         names.length === 0

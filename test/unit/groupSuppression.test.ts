@@ -3,7 +3,7 @@ import { suppressGroups, type GroupLayout, type SuppressionRules } from '../../s
 import type { Cell } from '../../src/contract/types';
 
 /** Rows of (prefecture, value, records, people[, removed…]): one dimension, no grain. */
-const byPrefecture: GroupLayout = { axes: [0], valueIndex: 1, sizeIndex: 2, keepsEveryPeriod: false };
+const byPrefecture: GroupLayout = { axes: [0], sides: [{ valueIndex: 1, sizeIndex: 2 }], keepsEveryPeriod: false };
 const floor = (removedColumns = 0): SuppressionRules => ({ minGroupSize: 1, additive: true, personFloor: { minPeople: 5, removedColumns } });
 
 test('without the floor, only groups under the record floor are hidden, and the answer says so', () => {
@@ -76,7 +76,7 @@ test('two hidden groups need no complement; an empty group is never the compleme
   expect(two.suppressed).toMatchObject({ groups: 2 });
   expect(two.suppressed?.complementary).toBeUndefined();
   // A series' empty period (0 records) would reveal nothing if hidden.
-  const series: GroupLayout = { axes: [0], valueIndex: 1, sizeIndex: 2, keepsEveryPeriod: true };
+  const series: GroupLayout = { axes: [0], sides: [{ valueIndex: 1, sizeIndex: 2 }], keepsEveryPeriod: true };
   const out = suppressGroups(
     [
       ['2024-01-01', 5, 2, 2],
@@ -120,7 +120,7 @@ test('ratios and averages do not add up: no complementary suppression', () => {
 
 test('along every axis: a period total and a dimension total each lose more than one group, until no line hides exactly one', () => {
   // (period, plan, value, records, people) for two months × two plans.
-  const layout: GroupLayout = { axes: [0, 1], valueIndex: 2, sizeIndex: 3, keepsEveryPeriod: false };
+  const layout: GroupLayout = { axes: [0, 1], sides: [{ valueIndex: 2, sizeIndex: 3 }], keepsEveryPeriod: false };
   const rows: Cell[][] = [
     ['2024-01-01', 'biweekly', 100, 30, 20],
     ['2024-01-01', 'every4weeks', 10, 3, 3],
@@ -135,7 +135,7 @@ test('along every axis: a period total and a dimension total each lose more than
 });
 
 test('a series keeps every period: hidden ones are emptied, and the range total cannot give one of them', () => {
-  const series: GroupLayout = { axes: [0], valueIndex: 1, sizeIndex: 2, keepsEveryPeriod: true };
+  const series: GroupLayout = { axes: [0], sides: [{ valueIndex: 1, sizeIndex: 2 }], keepsEveryPeriod: true };
   const out = suppressGroups(
     [
       ['2024-01-01', 12, 12, 12],

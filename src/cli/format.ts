@@ -1,7 +1,7 @@
 /** Renders query results for a terminal (table), a spreadsheet (csv) or a program (json). */
 import Table from 'cli-table3';
 import type { Cell, Column, Lang, QueryResult, Unit } from '../contract/types';
-import { jstMinute } from '../contract/dates';
+import { addDays, jstMinute } from '../contract/dates';
 import { suppressionText } from '../contract/suppressionText';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
@@ -34,8 +34,12 @@ function humanNumber(value: number, unit: Unit | undefined): string {
 
 function humanCell(cell: Cell, column: Column): string {
   if (cell === null) return '—';
-  if (typeof cell === 'number') return humanNumber(cell, column.unit);
-  return String(cell);
+  if (typeof cell !== 'number') return String(cell);
+  if (column.role !== 'change' && column.role !== 'changeRatio') return humanNumber(cell, column.unit);
+  // A change reads with its sign; a ratio's change is in percentage points.
+  const sign = cell > 0 ? '+' : '';
+  if (column.role === 'change' && column.unit === 'ratio') return `${sign}${(cell * 100).toFixed(2)} pt`;
+  return `${sign}${humanNumber(cell, column.unit)}`;
 }
 
 function csvField(cell: Cell): string {
@@ -75,6 +79,11 @@ function footer(result: QueryResult, lang: Lang): string {
     meta.cached ? (lang === 'ja' ? 'キャッシュ' : 'cached') : undefined,
     meta.elapsedMs !== undefined ? `${meta.elapsedMs} ms` : undefined,
     meta.truncated ? (lang === 'ja' ? '上限で打ち切り' : 'truncated at the limit') : undefined,
+    meta.comparison
+      ? lang === 'ja'
+        ? `比較対象 ${meta.comparison.from}〜${addDays(meta.comparison.to, -1)}${meta.partialPeriod ? '（途中の期間は同じところまで）' : ''}`
+        : `compared with ${meta.comparison.from} to ${addDays(meta.comparison.to, -1)}${meta.partialPeriod ? ' (the partial period with the same part of it)' : ''}`
+      : undefined,
     meta.suppressed ? suppressionText(meta.suppressed, lang) : undefined,
     meta.replacedBy ? (lang === 'ja' ? `非推奨: ${meta.replacedBy} を使ってください` : `deprecated: use ${meta.replacedBy}`) : undefined,
   ];

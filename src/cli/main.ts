@@ -6,9 +6,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../contract/errors';
 import { localizeError } from '../contract/errorMessages';
 import { GRAINS, type Grain } from '../contract/dates';
-import type { Lang, MetricList, QueryRequest } from '../contract/types';
+import type { Comparison, Lang, MetricList, QueryRequest } from '../contract/types';
 import { loadCatalog } from '../catalog/catalog';
-import { compileQuery } from '../catalog/compile';
+import { comparisonPlan, compileQuery } from '../catalog/compile';
+import { COMPARISONS } from '../contract/comparison';
 import { searchMetrics } from '../catalog/describe';
 import { DIALECTS, type DialectName } from '../catalog/dialect';
 import { resolveQuery } from '../catalog/resolve';
@@ -62,6 +63,7 @@ interface QueryFlags {
   dim: string[];
   filter: string[];
   limit?: number;
+  compare?: Comparison;
   format: OutputFormat;
   url?: string;
   lake?: string;
@@ -83,12 +85,15 @@ async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
     ...(flags.dim.length ? { dimensions: flags.dim } : {}),
     ...(flags.filter.length ? { filters: parseFilters(flags.filter) } : {}),
     ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+    ...(flags.compare ? { compare: flags.compare } : {}),
   };
   if (flags.explain) {
     const dialect = DIALECTS[flags.explain === true ? 'duckdb' : flags.explain];
-    const compiled = compileQuery(resolveQuery(loadCatalog(), parseQueryRequest(request)), dialect, {
+    const resolved = resolveQuery(loadCatalog(), parseQueryRequest(request));
+    const compiled = compileQuery(resolved, dialect, {
       rowCap: LIMITS.maxRows,
       snapshotId: explainSnapshotId(flags.lake),
+      ...(resolved.compare ? { comparison: comparisonPlan(resolved, resolved.compare) } : {}),
     });
     process.stdout.write(`${compiled.sql}\n${compiled.params.length ? `-- params: ${JSON.stringify(compiled.params)}\n` : ''}`);
     return;
@@ -169,6 +174,7 @@ export function buildProgram(): Command {
     .option('--dim <dimension>', 'split by a dimension (repeatable)', collect, [])
     .option('--filter <name=value>', 'keep only rows where a dimension equals a value (repeatable)', collect, [])
     .option('--limit <rows>', 'at most this many rows', numeric('--limit'))
+    .addOption(new Option('--compare <with>', 'each period beside the one before it, or the same one a year earlier').choices(COMPARISONS))
     .addOption(formatOption())
     .option('--url <url>', 'query a running endpoint, e.g. http://127.0.0.1:8787')
     .option('--lake <dir>', 'lake directory for in-process queries')

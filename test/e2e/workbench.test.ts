@@ -11,6 +11,9 @@ import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 import { suppressionText } from '../../src/contract/suppressionText';
 import type { QueryResult } from '../../src/contract/types';
 import { columnLetters, columnNumber } from '../../src/emulator/a1';
+import { WORKBENCH_PEOPLE, WORKBENCH_USER } from '../../src/workbench/localUser';
+
+const ALEX = WORKBENCH_PEOPLE.find((person) => person.locale === 'en')!.email;
 
 interface Box {
   left: number;
@@ -364,6 +367,32 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect((await box(page.locator('#grid tr').first().locator('th').nth(1))).right).toBeLessThanOrEqual(areaBox.left);
     await area.evaluate((e) => e.scrollTo(0, 0));
   });
+
+  test('in English: refreshed by an English reader, the forecast block and its chart speak English, beside the block, drawing all four columns', async () => {
+    const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await english.goto(url);
+      await english.locator('#cell-B12', { hasText: '期間' }).waitFor();
+      // Alex reads English: the sidebar reloads as Alex, and a refresh rewrites the blocks in Alex's language.
+      await Promise.all([english.waitForEvent('framenavigated', (frame) => frame !== english.mainFrame()), english.locator('#person').selectOption(ALEX)]);
+      const side = english.frameLocator('#sidebar');
+      await side.locator('#tab-blocks').click();
+      await side.locator('#refresh-all').click();
+      await side.locator('#progress', { hasText: '2 / 2' }).waitFor();
+      const chart = english.locator('#charts figure.chart');
+      await chart.locator('text.title', { hasText: 'actual and forecast' }).waitFor();
+      expect(await chart.locator('text.title').textContent()).toBe('Revenue (boxes + shop): actual and forecast (80% interval)');
+      expect(await english.locator('#cell-B12').innerText()).toBe('Period');
+      await expectChartBesideBlockInView(english, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12 });
+      await expectChartDrawsBlock(english, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12, lastRow: 30 });
+      await english.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-chart-en.png') });
+    } finally {
+      await english.locator('#person').selectOption(WORKBENCH_USER);
+      await english.context().close();
+    }
+    await page.reload();
+    await page.locator('#cell-B12').waitFor();
+  }, 90_000);
 
   test('stop the API → refresh all → the values stay and the blocks show stale with a reason', async () => {
     const before = await amounts('C', 4, 6);

@@ -5,6 +5,7 @@
  * draws with interpolateNulls off), areas, columns or horizontal bars. Pure geometry; the page
  * only turns these primitives into SVG elements, so the tests can check the numbers here.
  */
+import { displayValue } from '../emulator/numberFormat';
 import type { ChartView } from './chartView';
 
 export interface Rect {
@@ -78,7 +79,9 @@ export function niceScale(min: number, max: number, includeZero: boolean): { low
   return { low: Math.floor(lo / step + 1e-9) * step, high: Math.ceil(hi / step - 1e-9) * step, step };
 }
 
-function valueLabel(value: number, step: number): string {
+/** A value axis label: in the first series' number format as Sheets shows it, else with just enough decimals for the step. */
+function valueLabel(value: number, step: number, format: string | null): string {
+  if (format) return displayValue(value, format, 'UTC');
   const decimals = Math.max(0, Math.min(6, Math.ceil(-Math.log10(step) - 1e-9)));
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: decimals, minimumFractionDigits: 0 }).format(value);
 }
@@ -138,7 +141,7 @@ export function layoutChart(view: ChartView): ChartDrawing {
   const scale = niceScale(Math.min(...numbers), Math.max(...numbers), view.drawnAs !== 'LINE');
   const ticks: number[] = [];
   for (let v = scale.low; v <= scale.high + scale.step / 2; v += scale.step) ticks.push(round(v / scale.step) * scale.step);
-  const tickLabels = ticks.map((v) => valueLabel(v, scale.step));
+  const tickLabels = ticks.map((v) => valueLabel(v, scale.step, view.valueFormat));
   const labelWidth = Math.max(...view.labels.map((l) => textWidth(l)), 0);
 
   // The plot is what the axes' labels leave.

@@ -7,6 +7,7 @@
  */
 import type { ChartEntry } from '../emulator';
 import { parseA1, toBox } from '../emulator/a1';
+import { DEFAULT_NUMBER_FORMAT } from '../emulator/numberFormat';
 
 export type ChartType = 'LINE' | 'AREA' | 'COLUMN' | 'BAR';
 export type LegendPosition = 'top' | 'bottom' | 'right' | 'none';
@@ -35,6 +36,15 @@ export interface ChartView {
   legend: LegendPosition;
   labels: string[];
   series: ChartSeries[];
+  /** The first series' number format ('[$¥]#,##0', '0.0%'), which Sheets' value axis follows; null when unformatted. */
+  valueFormat: string | null;
+}
+
+/** A sheet's cells from A1: values, what they display, and their number formats (row - 1, column - 1). */
+export interface SheetCells {
+  values: unknown[][];
+  display: string[][];
+  formats: string[][];
 }
 
 /** The size Sheets gives an embedded chart that sets none. */
@@ -68,18 +78,22 @@ function positiveNumber(value: unknown, fallback: number): number {
 interface Cell {
   value: unknown;
   display: string;
+  format: string | undefined;
 }
 
-/** A range's cells as a matrix of rows, transposed when the chart reads rows as series. */
-function rangeCells(a1: string, values: unknown[][], display: string[][], transpose: boolean): Cell[][] | null {
+/** A range's cells as a matrix of rows, transposed when the chart reads rows as series; null when its sheet is unknown. */
+function rangeCells(a1: string, cellsOf: (sheet: string | undefined) => SheetCells | null, transpose: boolean): Cell[][] | null {
   const parsed = parseA1(a1);
-  if (!parsed || parsed.sheet !== undefined) return null;
+  const cells = parsed ? cellsOf(parsed.sheet) : null;
+  if (!parsed || !cells) return null;
+  const { values, display, formats } = cells;
   const width = Math.max(0, ...values.map((row) => row.length), ...display.map((row) => row.length));
   const box = toBox(parsed, Math.max(values.length, display.length), width);
   const rows = Array.from({ length: box.numRows }, (_, r) =>
     Array.from({ length: box.numCols }, (_, c) => ({
       value: values[box.row - 1 + r]?.[box.col - 1 + c] ?? null,
       display: display[box.row - 1 + r]?.[box.col - 1 + c] ?? '',
+      format: formats[box.row - 1 + r]?.[box.col - 1 + c],
     })),
   );
   return transpose ? (rows[0] ?? []).map((_, c) => rows.map((row) => row[c]!)) : rows;
@@ -108,9 +122,12 @@ function legendPosition(options: Record<string, unknown>): LegendPosition {
   return position === 'top' || position === 'bottom' || position === 'none' ? position : 'right';
 }
 
-/** The chart as the page draws it, or null when its ranges are not on this sheet. */
-export function chartView(chart: ChartEntry, values: unknown[][], display: string[][]): ChartView | null {
-  const ranges = chart.ranges.map((a1) => rangeCells(a1, values, display, chart.transpose));
+/**
+ * The chart as the page draws it, or null when a range is on a sheet `cellsOf` does not know.
+ * `cellsOf(undefined)` is the chart's own sheet; a name, another sheet of the workbook.
+ */
+export function chartView(chart: ChartEntry, cellsOf: (sheet: string | undefined) => SheetCells | null): ChartView | null {
+  const ranges = chart.ranges.map((a1) => rangeCells(a1, cellsOf, chart.transpose));
   if (ranges.length === 0 || ranges.some((range) => range === null)) return null;
   const [first, ...rest] = ranges as Cell[][][];
   // Every column but the domain is a series, each read from its own range's rows.
@@ -122,6 +139,8 @@ export function chartView(chart: ChartEntry, values: unknown[][], display: strin
   const labels = first!.slice(headers).map((row) => row[0]?.display ?? '');
   const type = chart.type ?? 'LINE';
   const options = chart.options;
+  const firstNumber = columns[0]?.slice(headers).find((cell) => typeof cell.value === 'number');
+  const valueFormat = firstNumber?.format && firstNumber.format !== DEFAULT_NUMBER_FORMAT && firstNumber.format !== 'General' ? firstNumber.format : null;
   return {
     chartId: chart.chartId,
     type,
@@ -146,5 +165,6 @@ export function chartView(chart: ChartEntry, values: unknown[][], display: strin
       }),
       ...seriesStyle(options, i),
     })),
+    valueFormat,
   };
 }

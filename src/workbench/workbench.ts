@@ -12,7 +12,7 @@ import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
 import { foreignOrigin, readJsonObject, sendError, sendJson, WorkbenchError } from './guard';
 import { WORKBENCH_PEOPLE, WORKBENCH_USER } from './localUser';
 import { layoutChart } from './chartLayout';
-import { chartView, type ChartView } from './chartView';
+import { chartView, type ChartView, type SheetCells } from './chartView';
 import { CELL_PX, placeholderPage, workbenchPage } from './page';
 
 export interface WorkbenchOptions {
@@ -113,14 +113,19 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
 
   const sidebar = () => readFileSync(path.join(options.addonDir, 'Sidebar.html'), 'utf8').replace('<script>', () => `${RPC_SHIM}<script>`);
 
+  // A chart's ranges may be on any sheet of the workbook (undefined: the chart's own).
+  const sheetCells = (name: string | undefined): SheetCells | null => {
+    const sheet = name ?? SHEET;
+    if (name !== undefined && !env.workbook.model.find(name)) return null;
+    return { values: env.workbook.values(sheet), display: env.workbook.displayValues(sheet), formats: env.workbook.numberFormats(sheet) };
+  };
   // Show what is used (a block may have grown the sheet), never less than the starting grid.
   const shown = (used: number, margin: number, least: number, most: number) => Math.min(most, Math.max(least, used + margin));
   const grid = () => {
     const display = env.workbook.displayValues(SHEET);
     const size = env.workbook.size(SHEET);
     const charts = env.workbook.charts(SHEET);
-    const values = charts.length ? env.workbook.values(SHEET) : [];
-    const views = charts.map((chart) => chartView(chart, values, display)).filter((view) => view !== null);
+    const views = charts.map((chart) => chartView(chart, sheetCells)).filter((view) => view !== null);
     const reach = views.map(chartReach);
     const usedColumns = Math.max(0, ...display.map((row) => row.length), ...reach.map((r) => r.lastColumn));
     return {

@@ -340,6 +340,8 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
       '下限',
       '上限',
     ]);
+    // The value axis in the block's own number format, as Sheets labels it.
+    expect(await chart.locator('text.value').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^¥\d{1,3}(,\d{3})+$/)]));
     await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-ja.png'), fullPage: true });
     await expectChartBesideBlockInView(page, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12 });
     await expectChartDrawsBlock(page, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12, lastRow: 30 });

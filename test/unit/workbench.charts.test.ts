@@ -4,7 +4,7 @@
  */
 import type { ChartEntry } from '../../src/emulator';
 import { layoutChart, niceScale, type ChartDrawing } from '../../src/workbench/chartLayout';
-import { chartOption, chartView, DEFAULT_CHART_SIZE, DEFAULT_SERIES_COLORS, type ChartView } from '../../src/workbench/chartView';
+import { chartOption, chartView, DEFAULT_CHART_SIZE, DEFAULT_SERIES_COLORS, type ChartView, type SheetCells } from '../../src/workbench/chartView';
 
 /** A forecast block as the add-on writes it at B2: period, actual, forecast, lower, upper. */
 const VALUES: unknown[][] = [
@@ -17,6 +17,15 @@ const VALUES: unknown[][] = [
   [null, '2024-05-01', null, 135, 116, 154],
 ];
 const DISPLAY: string[][] = VALUES.map((row) => row.map((v) => (v === null ? '' : typeof v === 'number' ? `¥${v}` : String(v))));
+const FORMATS: string[][] = VALUES.map((row) => row.map((v) => (typeof v === 'number' ? '[$¥]#,##0' : '0.###############')));
+
+/** The chart's own sheet is the block's; no other sheet exists. */
+const blockSheet = (sheet: string | undefined): SheetCells | null => (sheet === undefined ? { values: VALUES, display: DISPLAY, formats: FORMATS } : null);
+
+/** A sheet of plain values (display = String(value), no formats). */
+function plainSheet(values: unknown[][]): (sheet: string | undefined) => SheetCells | null {
+  return (sheet) => (sheet === undefined ? { values, display: values.map((row) => row.map(String)), formats: [] } : null);
+}
 
 /** The add-on's forecast chart (src/addon/server/blocks/forecastChart.ts) over B2:F7, anchored at H2. */
 function forecastChart(overrides: Partial<ChartEntry> = {}): ChartEntry {
@@ -46,7 +55,7 @@ function forecastChart(overrides: Partial<ChartEntry> = {}): ChartEntry {
 
 describe('chartView: the series a chart’s ranges cover', () => {
   test('a forecast block: the period column labels the rows, and actual, forecast, lower and upper are four series with their cells’ values and styles', () => {
-    const view = chartView(forecastChart(), VALUES, DISPLAY)!;
+    const view = chartView(forecastChart(), blockSheet)!;
     expect(view.labels).toEqual(['2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01', '2024-05-01']);
     expect(view.series.map((s) => s.name)).toEqual(['実績', '予測', '下限', '上限']);
     expect(view.series.map((s) => s.values)).toEqual([
@@ -65,8 +74,8 @@ describe('chartView: the series a chart’s ranges cover', () => {
   });
 
   test('headers never set: a text first row names the series; a numeric one is data and the series are numbered', () => {
-    expect(chartView(forecastChart({ numHeaders: -1 }), VALUES, DISPLAY)!.series.map((s) => s.name)).toEqual(['実績', '予測', '下限', '上限']);
-    const numeric = chartView(forecastChart({ numHeaders: -1, ranges: ['B3:C5'] }), VALUES, DISPLAY)!;
+    expect(chartView(forecastChart({ numHeaders: -1 }), blockSheet)!.series.map((s) => s.name)).toEqual(['実績', '予測', '下限', '上限']);
+    const numeric = chartView(forecastChart({ numHeaders: -1, ranges: ['B3:C5'] }), blockSheet)!;
     expect(numeric.series.map((s) => [s.name, s.values])).toEqual([['#1', [100, 120, 110]]]);
     expect(numeric.labels).toEqual(['2024-01-01', '2024-02-01', '2024-03-01']);
   });
@@ -77,8 +86,7 @@ describe('chartView: the series a chart’s ranges cover', () => {
       ['A', 1, 2, 3],
       ['B', 4, 5, 6],
     ];
-    const display = values.map((row) => row.map(String));
-    const transposed = chartView(forecastChart({ ranges: ['A1:D3'], transpose: true }), values, display)!;
+    const transposed = chartView(forecastChart({ ranges: ['A1:D3'], transpose: true }), plainSheet(values))!;
     expect(transposed.labels).toEqual(['Q1', 'Q2', 'Q3']);
     expect(transposed.series.map((s) => [s.name, s.values])).toEqual([
       ['A', [1, 2, 3]],
@@ -89,11 +97,7 @@ describe('chartView: the series a chart’s ranges cover', () => {
       ['d1', 1, 10],
       ['d2', 2, 20],
     ];
-    const twoRanges = chartView(
-      forecastChart({ ranges: ['A1:B3', 'C1:C3'] }),
-      columns,
-      columns.map((row) => row.map(String)),
-    )!;
+    const twoRanges = chartView(forecastChart({ ranges: ['A1:B3', 'C1:C3'] }), plainSheet(columns))!;
     expect(twoRanges.series.map((s) => [s.name, s.values])).toEqual([
       ['x', [1, 2]],
       ['y', [10, 20]],
@@ -101,15 +105,26 @@ describe('chartView: the series a chart’s ranges cover', () => {
   });
 
   test('no options: Sheets’ default size, colours and legend on the right; a type the workbench cannot draw is drawn as lines; another sheet’s range is not drawn', () => {
-    const bare = chartView(forecastChart({ type: null, options: {} }), VALUES, DISPLAY)!;
+    const bare = chartView(forecastChart({ type: null, options: {} }), blockSheet)!;
     expect(bare).toMatchObject({ type: 'LINE', drawnAs: 'LINE', title: '', legend: 'right', ...DEFAULT_CHART_SIZE });
     expect(bare.series.map((s) => s.color)).toEqual(DEFAULT_SERIES_COLORS.slice(0, 4));
-    expect(chartView(forecastChart({ type: 'PIE', options: { colors: ['#111', '#222'] } }), VALUES, DISPLAY)).toMatchObject({
+    expect(chartView(forecastChart({ type: 'PIE', options: { colors: ['#111', '#222'] } }), blockSheet)).toMatchObject({
       type: 'PIE',
       drawnAs: 'LINE',
       series: [{ color: '#111' }, { color: '#222' }, { color: DEFAULT_SERIES_COLORS[2] }, { color: DEFAULT_SERIES_COLORS[3] }],
     });
-    expect(chartView(forecastChart({ ranges: ['Other!B2:F7'] }), VALUES, DISPLAY)).toBeNull();
+    expect(chartView(forecastChart({ ranges: ['Other!B2:F7'] }), blockSheet)).toBeNull();
+  });
+
+  test('a range on another sheet of the workbook is read from that sheet', () => {
+    const data = [
+      ['Month', 'Units'],
+      ['2024-01', 5],
+      ['2024-02', 7],
+    ];
+    const cellsOf = (sheet: string | undefined) => (sheet === 'Data' ? plainSheet(data)(undefined) : null);
+    expect(chartView(forecastChart({ ranges: ['Data!A1:B3'] }), cellsOf)!.series).toMatchObject([{ name: 'Units', values: [5, 7] }]);
+    expect(chartView(forecastChart({ ranges: ['Elsewhere!A1:B3'] }), cellsOf)).toBeNull();
   });
 
   test('an option reads the same set either way: by its dotted name or inside an object', () => {
@@ -132,7 +147,7 @@ const inside = (drawing: ChartDrawing, [x, y]: [number, number]) =>
   x >= drawing.plot.left && x <= drawing.plot.left + drawing.plot.width && y >= drawing.plot.top && y <= drawing.plot.top + drawing.plot.height;
 
 describe('chartLayout: where the marks go', () => {
-  const view = chartView(forecastChart(), VALUES, DISPLAY)!;
+  const view = chartView(forecastChart(), blockSheet)!;
 
   test('round gridline steps that cover the values; bars and areas start at zero', () => {
     expect(niceScale(289_400, 401_901, false)).toEqual({ low: 275_000, high: 425_000, step: 25_000 });
@@ -173,6 +188,30 @@ describe('chartLayout: where the marks go', () => {
     });
     const gappy = layoutChart({ ...view, series: [{ ...view.series[0]!, values: [1, 2, null, 4, 5] }] });
     expect(runs(gappy.marks[0]!.d).map((run) => run.length)).toEqual([2, 2]);
+  });
+
+  test('the value axis speaks the first series’ number format, as Sheets’ does; unformatted values get the decimals their step needs', () => {
+    const yen = layoutChart(view);
+    expect(yen.texts.filter((t) => t.role === 'value').map((t) => t.text)).toEqual(['¥100', '¥120', '¥140', '¥160']);
+    const rates = [
+      ['Month', 'Churn'],
+      ['2024-01', 0.031],
+      ['2024-02', 0.071],
+    ];
+    const percent = chartView(forecastChart({ ranges: ['A1:B3'] }), () => ({ values: rates, display: [], formats: rates.map(() => ['@', '0.0%']) }))!;
+    expect(percent.valueFormat).toBe('0.0%');
+    expect(
+      layoutChart({ ...percent, drawnAs: 'COLUMN' })
+        .texts.filter((t) => t.role === 'value')
+        .map((t) => t.text),
+    ).toEqual(['0.0%', '2.0%', '4.0%', '6.0%', '8.0%']);
+    const plain = chartView(forecastChart({ ranges: ['A1:B3'] }), plainSheet(rates))!;
+    expect(plain.valueFormat).toBeNull();
+    expect(
+      layoutChart({ ...plain, drawnAs: 'COLUMN' })
+        .texts.filter((t) => t.role === 'value')
+        .map((t) => t.text),
+    ).toEqual(['0', '0.02', '0.04', '0.06', '0.08']);
   });
 
   test('the legend names every series with its line’s style, below the plot, on the right or not at all; the title on top', () => {

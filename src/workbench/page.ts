@@ -1,4 +1,18 @@
-/** The workbench page: a grid standing in for the spreadsheet, and the real sidebar beside it. */
+/**
+ * A grid cell's size in pixels, as Sheets draws a new sheet's columns and rows: the server uses it
+ * to draw enough of the grid under a chart, the page's CSS to size the cells.
+ */
+export const CELL_PX = { width: 100, height: 21 } as const;
+
+/** The sidebar's fixed width, as Sheets gives an add-on's sidebar. */
+const SIDEBAR_PX = 320;
+
+/**
+ * The workbench page: a grid standing in for the spreadsheet, and the real sidebar beside it. The
+ * sidebar is a fixed panel on the right; the grid is a scrolling area to its left (both ways), and
+ * charts float in the grid's own coordinates at their anchor cells, so they scroll with it and
+ * never sit under the sidebar.
+ */
 export function workbenchPage(): string {
   return `<!DOCTYPE html>
 <html lang="ja">
@@ -6,23 +20,30 @@ export function workbenchPage(): string {
 <meta charset="utf-8">
 <title>SNAQ workbench</title>
 <style>
-  body { font: 13px/1.4 "Hiragino Sans", "Noto Sans JP", Arial, sans-serif; margin: 0; display: flex; height: 100vh; color: #202124; }
-  #sheet { flex: 1; overflow: auto; padding: 8px; position: relative; }
-  #bar { display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap; }
+  body { font: 13px/1.4 "Hiragino Sans", "Noto Sans JP", Arial, sans-serif; margin: 0; display: flex; height: 100vh; overflow: hidden; color: #202124; }
+  #sheet { flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; }
+  #bar { flex: none; display: flex; gap: 6px; align-items: center; padding: 8px 8px 6px; flex-wrap: wrap; }
   #bar input { flex: 1; min-width: 200px; padding: 4px; font: inherit; }
+  #grid-area { flex: 1 1 0; min-height: 0; overflow: auto; position: relative; border-top: 1px solid #dadce0; }
   button { font: inherit; padding: 3px 8px; }
   table { border-collapse: collapse; }
   th { background: #f1f3f4; color: #5f6368; font-weight: 400; min-width: 28px; border: 1px solid #dadce0; }
-  td { border: 1px solid #e8eaed; min-width: 88px; height: 20px; padding: 0 4px; white-space: nowrap; text-align: right; cursor: cell; position: relative; }
+  /* Frozen like Sheets' own headers: the column letters stay on top and the row numbers on the left while the grid scrolls (and charts pass under them). */
+  #grid tr:first-child th { position: sticky; top: 0; z-index: 3; }
+  #grid th:first-child { position: sticky; left: 0; z-index: 3; }
+  #grid tr:first-child th:first-child { z-index: 4; }
+  td { border: 1px solid #e8eaed; width: ${CELL_PX.width - 9}px; min-width: ${CELL_PX.width - 9}px; height: ${CELL_PX.height - 1}px; padding: 0 4px; white-space: nowrap; text-align: right; cursor: cell; position: relative; }
   td.text { text-align: left; }
   td.selected { outline: 2px solid #1a73e8; outline-offset: -2px; }
   td.header { font-weight: 600; background: #f8fbff; }
   td.note::after { content: ""; position: absolute; top: 0; right: 0; border: 5px solid transparent; border-top-color: #d93025; border-right-color: #d93025; }
-  iframe { width: 320px; border: 0; border-left: 1px solid #dadce0; }
+  iframe#sidebar { flex: 0 0 ${SIDEBAR_PX}px; width: ${SIDEBAR_PX}px; height: 100%; border: 0; border-left: 1px solid #dadce0; }
   #log { color: #5f6368; font-size: 12px; }
-  figure.chart { margin: 0; border: 1px solid #dadce0; padding: 8px; background: #fff; position: absolute; box-shadow: 0 1px 3px rgba(60, 64, 67, .3); }
-  figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
-  .legend span { margin-right: 10px; font-size: 12px; }
+  figure.chart { margin: 0; padding: 0; position: absolute; z-index: 2; background: #fff; outline: 1px solid #dadce0; box-shadow: 0 1px 3px rgba(60, 64, 67, .3); }
+  figure.chart svg { display: block; }
+  figure.chart text { font-size: 12px; fill: #5f6368; }
+  figure.chart text.title { font-size: 14px; font-weight: 600; fill: #202124; }
+  figure.chart text.legend { fill: #202124; }
 </style>
 </head>
 <body>
@@ -35,8 +56,10 @@ export function workbenchPage(): string {
     <label>あなたは / You are <select id="person" aria-label="person"></select></label>
     <span id="log" role="status"></span>
   </div>
-  <table id="grid"></table>
-  <div id="charts" aria-label="charts"></div>
+  <div id="grid-area">
+    <table id="grid"></table>
+    <div id="charts" aria-label="charts"></div>
+  </div>
 </div>
 <iframe id="sidebar" title="SNAQ sidebar" src="/workbench/sidebar"></iframe>
 <script>
@@ -97,46 +120,51 @@ export function workbenchPage(): string {
     renderCharts(grid.charts);
   }
   var SVG = 'http://www.w3.org/2000/svg';
-  function svg(tag, attributes) { var e = document.createElementNS(SVG, tag); for (var k in attributes) e.setAttribute(k, attributes[k]); return e; }
-  // Embedded charts, drawn from the cells they cover (the emulator keeps ranges and options, not pictures).
+  function svg(tag, attributes) { var e = document.createElementNS(SVG, tag); for (var k in attributes) if (attributes[k] !== null && attributes[k] !== undefined) e.setAttribute(k, attributes[k]); return e; }
+  // Embedded charts, drawn from the cells they cover (chartView.ts) as laid out by chartLayout.ts:
+  // the page only turns its primitives into SVG, at the anchor cell plus the chart's offset.
   function renderCharts(charts) {
     var box = document.getElementById('charts');
+    var area = document.getElementById('grid-area');
     box.textContent = '';
     (charts || []).forEach(function (chart) {
+      var d = chart.drawing, at = a1(chart.anchor.row, chart.anchor.column);
       var figure = document.createElement('figure');
       figure.className = 'chart';
       figure.id = 'chart-' + chart.chartId;
-      // Floating over the grid at its anchor cell, as Sheets draws an embedded chart.
-      var anchor = document.getElementById('cell-' + a1(chart.anchor.row, chart.anchor.column));
-      var sheet = document.getElementById('sheet');
+      figure.setAttribute('data-anchor', at);
+      figure.setAttribute('data-type', chart.type);
+      figure.style.width = d.width + 'px';
+      figure.style.height = d.height + 'px';
+      // In the grid area's own coordinates (it scrolls), where Sheets puts the chart's top-left corner.
+      var anchor = document.getElementById('cell-' + at);
+      var left = chart.anchor.offsetX, top = chart.anchor.offsetY;
       if (anchor) {
-        var at = anchor.getBoundingClientRect(), origin = sheet.getBoundingClientRect();
-        figure.style.left = at.left - origin.left + sheet.scrollLeft + 'px';
-        figure.style.top = at.top - origin.top + sheet.scrollTop + 'px';
+        var cell = anchor.getBoundingClientRect(), origin = area.getBoundingClientRect();
+        left += cell.left - origin.left - area.clientLeft + area.scrollLeft;
+        top += cell.top - origin.top - area.clientTop + area.scrollTop;
       }
-      var caption = document.createElement('figcaption');
-      caption.textContent = chart.title + ' (' + a1(chart.anchor.row, chart.anchor.column) + ')';
-      figure.appendChild(caption);
-      var width = 520, height = 220, all = [];
-      chart.series.forEach(function (s) { s.values.forEach(function (v) { if (v !== null) all.push(v); }); });
-      var min = Math.min.apply(null, all), max = Math.max.apply(null, all), span = (max - min) || 1, n = Math.max(1, chart.labels.length - 1);
-      var plot = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': chart.title });
-      chart.series.forEach(function (s, i) {
-        var points = [], path = '';
-        s.values.forEach(function (v, t) {
-          if (v === null) { if (points.length) { path += 'M' + points.join('L'); points = []; } return; }
-          points.push((8 + t / n * (width - 16)).toFixed(1) + ',' + (height - 8 - (v - min) / span * (height - 16)).toFixed(1));
-        });
-        if (points.length) path += 'M' + points.join('L');
-        var line = svg('path', { d: path || 'M0,0', fill: 'none', stroke: s.color || ['#1a73e8', '#e8710a', '#f6b26b', '#f6b26b'][i % 4], 'stroke-width': i < 2 ? 2 : 1, 'data-series': s.name });
-        if (s.dashed) line.setAttribute('stroke-dasharray', '6 4');
-        plot.appendChild(line);
+      figure.style.left = left + 'px';
+      figure.style.top = top + 'px';
+      var plot = svg('svg', { width: d.width, height: d.height, viewBox: '0 0 ' + d.width + ' ' + d.height, role: 'img', 'aria-label': chart.title });
+      d.gridlines.forEach(function (g) {
+        plot.appendChild(svg('line', { x1: g.x1, y1: g.y1, x2: g.x2, y2: g.y2, stroke: g.baseline ? '#9aa0a6' : '#e8eaed', 'stroke-width': 1, class: 'gridline' }));
+      });
+      d.marks.forEach(function (m) {
+        plot.appendChild(svg('path', {
+          d: m.d || 'M0,0', 'data-series': m.series, 'data-shape': m.shape, class: 'mark', fill: m.fill, 'fill-opacity': m.fillOpacity,
+          stroke: m.stroke, 'stroke-width': m.strokeWidth, 'stroke-dasharray': m.dash, 'stroke-linejoin': 'round',
+        }));
+      });
+      d.legendSwatches.forEach(function (s) {
+        plot.appendChild(svg('line', { x1: s.x1, y1: s.y, x2: s.x2, y2: s.y, stroke: s.color, 'stroke-width': s.strokeWidth, 'stroke-dasharray': s.dash, class: 'swatch', 'data-series': s.series }));
+      });
+      d.texts.forEach(function (t) {
+        var text = svg('text', { x: t.x, y: t.y, 'text-anchor': t.anchor, class: t.role, 'data-series': t.series });
+        text.textContent = t.text;
+        plot.appendChild(text);
       });
       figure.appendChild(plot);
-      var legend = document.createElement('div');
-      legend.className = 'legend';
-      chart.series.forEach(function (s) { var item = document.createElement('span'); item.textContent = '— ' + s.name; item.style.color = s.color || '#202124'; legend.appendChild(item); });
-      figure.appendChild(legend);
       box.appendChild(figure);
     });
   }

@@ -6,12 +6,14 @@
 import { readFileSync } from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { createAppsScriptEnv, type AppsScriptEnv, type ChartEntry } from '../emulator';
-import { parseA1, toBox } from '../emulator/a1';
+import { createAppsScriptEnv, type AppsScriptEnv } from '../emulator';
+import { parseA1 } from '../emulator/a1';
 import { DEFAULT_REGION, DEV_CREDENTIALS } from '../contract/devCredentials';
 import { foreignOrigin, readJsonObject, sendError, sendJson, WorkbenchError } from './guard';
 import { WORKBENCH_PEOPLE, WORKBENCH_USER } from './localUser';
-import { placeholderPage, workbenchPage } from './page';
+import { layoutChart } from './chartLayout';
+import { chartView, type ChartView, type SheetCells } from './chartView';
+import { CELL_PX, placeholderPage, workbenchPage } from './page';
 
 export interface WorkbenchOptions {
   /** The metrics API the add-on calls. */
@@ -72,36 +74,11 @@ const RPC_SHIM = `<script>
 })();
 </script>`;
 
-/** What the page draws for an embedded chart: its first range's header, labels and numeric series. */
-interface ChartView {
-  chartId: number;
-  title: string;
-  anchor: { row: number; column: number };
-  labels: string[];
-  series: Array<{ name: string; values: Array<number | null>; color?: string; dashed: boolean }>;
-}
-
-function chartView(chart: ChartEntry, values: unknown[][], display: string[][]): ChartView | null {
-  const parsed = chart.ranges[0] === undefined ? null : parseA1(chart.ranges[0]);
-  if (!parsed || parsed.sheet !== undefined) return null;
-  const box = toBox(parsed, values.length, values[0]?.length ?? 0);
-  const headers = Math.max(0, chart.numHeaders);
-  const column = (c: number) => Array.from({ length: box.numRows - headers }, (_, r) => box.row - 1 + headers + r).map((row) => ({ row, c }));
-  const style = (chart.options.series ?? {}) as Record<string, { color?: string; lineDashStyle?: unknown }>;
+/** The last row and column a chart covers on the page's grid, so the grid is drawn under all of it (and scrolls to it). */
+function chartReach(view: ChartView): { lastRow: number; lastColumn: number } {
   return {
-    chartId: chart.chartId,
-    title: String(chart.options.title ?? ''),
-    anchor: { row: chart.anchor.row, column: chart.anchor.column },
-    labels: column(box.col - 1).map(({ row, c }) => display[row]?.[c] ?? ''),
-    series: Array.from({ length: box.numCols - 1 }, (_, i) => {
-      const c = box.col + i;
-      return {
-        name: headers ? String(values[box.row - 1]?.[c] ?? '') : `#${i + 1}`,
-        values: column(c).map(({ row }) => (typeof values[row]?.[c] === 'number' ? (values[row]![c] as number) : null)),
-        color: style[i]?.color,
-        dashed: Array.isArray(style[i]?.lineDashStyle),
-      };
-    }),
+    lastRow: view.anchor.row + Math.ceil((view.anchor.offsetY + view.height) / CELL_PX.height) - 1,
+    lastColumn: view.anchor.column + Math.ceil((view.anchor.offsetX + view.width) / CELL_PX.width) - 1,
   };
 }
 
@@ -136,14 +113,21 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
 
   const sidebar = () => readFileSync(path.join(options.addonDir, 'Sidebar.html'), 'utf8').replace('<script>', () => `${RPC_SHIM}<script>`);
 
+  // A chart's ranges may be on any sheet of the workbook (undefined: the chart's own).
+  const sheetCells = (name: string | undefined): SheetCells | null => {
+    const sheet = name ?? SHEET;
+    if (name !== undefined && !env.workbook.model.find(name)) return null;
+    return { values: env.workbook.values(sheet), display: env.workbook.displayValues(sheet), formats: env.workbook.numberFormats(sheet) };
+  };
   // Show what is used (a block may have grown the sheet), never less than the starting grid.
   const shown = (used: number, margin: number, least: number, most: number) => Math.min(most, Math.max(least, used + margin));
   const grid = () => {
     const display = env.workbook.displayValues(SHEET);
     const size = env.workbook.size(SHEET);
     const charts = env.workbook.charts(SHEET);
-    const values = charts.length ? env.workbook.values(SHEET) : [];
-    const usedColumns = Math.max(0, ...display.map((row) => row.length), ...charts.map((chart) => chart.anchor.column));
+    const views = charts.map((chart) => chartView(chart, sheetCells)).filter((view) => view !== null);
+    const reach = views.map(chartReach);
+    const usedColumns = Math.max(0, ...display.map((row) => row.length), ...reach.map((r) => r.lastColumn));
     return {
       display,
       formulas: env.workbook.formulas(SHEET),
@@ -156,8 +140,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
       person,
       people: WORKBENCH_PEOPLE.map(({ email, label }) => ({ email, label })),
-      charts: charts.map((chart) => chartView(chart, values, display)).filter((view) => view !== null),
-      rows: shown(display.length, 5, rows, size.maxRows),
+      charts: views.map((view) => ({ ...view, drawing: layoutChart(view) })),
+      rows: shown(Math.max(display.length, ...reach.map((r) => r.lastRow)), 5, rows, size.maxRows),
       columns: shown(usedColumns, 1, columns, size.maxColumns),
     };
   };

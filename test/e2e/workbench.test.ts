@@ -3,13 +3,137 @@
  * on an emulated sheet, calling the real bundle in the Apps Script emulator, calling the real API.
  */
 import path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 import { ARTIFACTS, openWorkbenchInChromium, type BrowserWorkbench } from '../support/browserWorkbench';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 import { suppressionText } from '../../src/contract/suppressionText';
 import type { QueryResult } from '../../src/contract/types';
+import { columnLetters, columnNumber } from '../../src/emulator/a1';
+import { WORKBENCH_PEOPLE, WORKBENCH_USER } from '../../src/workbench/localUser';
+
+const ALEX = WORKBENCH_PEOPLE.find((person) => person.locale === 'en')!.email;
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+async function box(locator: Locator): Promise<Box> {
+  const b = (await locator.boundingBox())!;
+  return { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height };
+}
+
+const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const insideOf = (inner: Box, outer: Box) =>
+  inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;
+
+/** Whether the element is what the page shows at its centre (not hidden by scrolling or under another element). */
+async function isOnTop(locator: Locator): Promise<boolean> {
+  const b = await box(locator);
+  return shownAt(locator, (b.left + b.right) / 2, (b.top + b.bottom) / 2);
+}
+
+/** Whether the page shows the element (or something inside it) at (x, y). */
+function shownAt(locator: Locator, x: number, y: number): Promise<boolean> {
+  return locator.evaluate(
+    (element, [px, py]) => {
+      const top = element.ownerDocument.elementFromPoint(px!, py!);
+      return top !== null && element.contains(top);
+    },
+    [x, y],
+  );
+}
+
+interface BlockAt {
+  firstColumn: string;
+  lastColumn: string;
+  headerRow: number;
+}
+
+/**
+ * Brought into view, the chart is wholly inside the grid's area and visible at its corners (never
+ * under the sidebar), at its anchor cell: the header row's top, to the right of the block.
+ */
+async function expectChartBesideBlockInView(page: Page, chart: Locator, block: BlockAt): Promise<void> {
+  await chart.scrollIntoViewIfNeeded();
+  const [chartBox, areaBox, sidebarBox] = await Promise.all([box(chart), box(page.locator('#grid-area')), box(page.locator('#sidebar'))]);
+  expect(intersects(chartBox, sidebarBox)).toBe(false);
+  expect(intersects(areaBox, sidebarBox)).toBe(false);
+  expect(insideOf(chartBox, areaBox)).toBe(true);
+  const blockRight = (await box(page.locator(`#cell-${block.lastColumn}${block.headerRow}`))).right;
+  const anchor = await box(page.locator(`#cell-${await chart.getAttribute('data-anchor')}`));
+  expect(chartBox.left).toBeGreaterThan(blockRight);
+  expect(Math.abs(chartBox.left - anchor.left)).toBeLessThan(1);
+  expect(Math.abs(chartBox.top - anchor.top)).toBeLessThan(1);
+  const corners = [
+    [chartBox.left + 3, chartBox.top + 3],
+    [chartBox.right - 3, chartBox.top + 3],
+    [chartBox.left + 3, chartBox.bottom - 3],
+    [chartBox.right - 3, chartBox.bottom - 3],
+  ];
+  for (const [x, y] of corners) expect(await shownAt(chart, x!, y!)).toBe(true);
+}
+
+/** A line's points per drawn run, from its SVG path data ("Mx,yLx,y…Mx,y…"). */
+function pathPoints(d: string): Array<[number, number]> {
+  return [...d.matchAll(/[ML](-?[\d.]+),(-?[\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+}
+
+/**
+ * The chart draws every series column of the block: one line per column, named by its header,
+ * with a point for each filled cell and none for an empty one, at the same x for the same row in
+ * every line (rows left to right, evenly), and every y on one value axis shared by all lines.
+ */
+async function expectChartDrawsBlock(page: Page, chart: Locator, block: BlockAt & { lastRow: number }): Promise<void> {
+  const columns = Array.from({ length: columnNumber(block.lastColumn) - columnNumber(block.firstColumn) }, (_, i) =>
+    columnLetters(columnNumber(block.firstColumn) + 1 + i),
+  );
+  const names = await Promise.all(columns.map((c) => page.locator(`#cell-${c}${block.headerRow}`).innerText()));
+  const lines = await chart
+    .locator('path[data-shape="line"]')
+    .evaluateAll((paths) => paths.map((p) => ({ series: p.getAttribute('data-series'), d: p.getAttribute('d') ?? '' })));
+  expect(lines.map((line) => line.series)).toEqual(names);
+  expect(await chart.locator('text.legend').allTextContents()).toEqual(names);
+  const xOfRow = new Map<number, number>();
+  const points: Array<{ value: number; y: number }> = [];
+  for (const [i, column] of columns.entries()) {
+    const cells: Array<number | null> = [];
+    for (let row = block.headerRow + 1; row <= block.lastRow; row++) {
+      const text = await page.locator(`#cell-${column}${row}`).innerText();
+      cells.push(text.trim() === '' ? null : Number(text.replace(/[^\d.-]/g, '')));
+    }
+    const drawn = pathPoints(lines[i]!.d);
+    const filled = cells.flatMap((value, row) => (value === null ? [] : [{ value, row }]));
+    expect(drawn.length).toBe(filled.length);
+    expect(filled.length).toBeGreaterThan(0);
+    filled.forEach(({ value, row }, k) => {
+      const [x, y] = drawn[k]!;
+      if (xOfRow.has(row)) expect(Math.abs(xOfRow.get(row)! - x)).toBeLessThan(0.05);
+      else xOfRow.set(row, x);
+      points.push({ value, y });
+    });
+  }
+  // Every row has a point in some line (actuals, then the forecast and its interval), evenly spaced.
+  const rows = block.lastRow - block.headerRow;
+  expect([...xOfRow.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i));
+  const step = (xOfRow.get(rows - 1)! - xOfRow.get(0)!) / (rows - 1);
+  expect(step).toBeGreaterThan(0);
+  for (const [row, x] of xOfRow) expect(Math.abs(x - (xOfRow.get(0)! + row * step))).toBeLessThan(0.05);
+  // One value axis: y = a + b·value for every point of every line (b < 0: larger is higher).
+  const low = points.reduce((m, p) => (p.value < m.value ? p : m));
+  const high = points.reduce((m, p) => (p.value > m.value ? p : m));
+  const b = (high.y - low.y) / (high.value - low.value);
+  expect(b).toBeLessThan(0);
+  for (const p of points) expect(Math.abs(low.y + b * (p.value - low.value) - p.y)).toBeLessThan(0.5);
+  // And all of it inside the chart's own box.
+  const { width, height } = await chart.evaluate((figure) => ({ width: figure.clientWidth, height: figure.clientHeight }));
+  for (const p of points) expect(p.y > 0 && p.y < height).toBe(true);
+  for (const x of xOfRow.values()) expect(x > 0 && x < width).toBe(true);
+}
 
 describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
   let lake: TestLake;
@@ -208,15 +332,69 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect(await page.locator('#cell-D30').innerText()).toMatch(/¥[\d,]+/);
     const chart = page.locator('#charts figure.chart');
     await chart.waitFor();
-    expect(await chart.locator('figcaption').innerText()).toBe('売上（定期便＋ショップ）：実績と予測（80% 予測区間） (H12)');
+    expect(await chart.getAttribute('data-anchor')).toBe('H12');
+    expect(await chart.locator('text.title').textContent()).toBe('売上（定期便＋ショップ）：実績と予測（80% 予測区間）');
     expect(await chart.locator('path[data-series]').evaluateAll((paths) => paths.map((p) => p.getAttribute('data-series')))).toEqual([
       '実績',
       '予測',
       '下限',
       '上限',
     ]);
+    // The value axis in the block's own number format, as Sheets labels it.
+    expect(await chart.locator('text.value').allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^¥\d{1,3}(,\d{3})+$/)]));
     await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-ja.png'), fullPage: true });
+    await expectChartBesideBlockInView(page, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12 });
+    await expectChartDrawsBlock(page, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12, lastRow: 30 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-chart-ja.png') });
   }, 120_000);
+
+  test('the grid scrolls horizontally to its far columns (the chart’s too), in its own area left of the sidebar', async () => {
+    const area = page.locator('#grid-area');
+    await area.evaluate((e) => e.scrollTo(0, 0));
+    const grid = (await (await fetch(`${url}/workbench/grid`)).json()) as { columns: number; charts: Array<{ anchor: { column: number }; width: number }> };
+    // The grid is drawn under the whole chart (100 px columns from its anchor), and a column beyond.
+    const chart = grid.charts[0]!;
+    expect(grid.columns).toBe(chart.anchor.column + Math.ceil(chart.width / 100));
+    const { scrollWidth, clientWidth } = await area.evaluate((e) => ({ scrollWidth: e.scrollWidth, clientWidth: e.clientWidth }));
+    expect(scrollWidth).toBeGreaterThan(clientWidth);
+    const far = page.locator('#grid tr').first().locator('th').last();
+    expect(await far.innerText()).toBe(columnLetters(grid.columns));
+    const areaBox = await box(area);
+    expect(intersects(areaBox, await box(page.locator('#sidebar')))).toBe(false);
+    expect((await box(far)).left).toBeGreaterThanOrEqual(areaBox.right);
+    expect(await isOnTop(far)).toBe(false);
+    await area.evaluate((e) => e.scrollTo(e.scrollWidth, 0));
+    expect(insideOf(await box(far), areaBox)).toBe(true);
+    expect(await isOnTop(far)).toBe(true);
+    expect((await box(page.locator('#grid tr').first().locator('th').nth(1))).right).toBeLessThanOrEqual(areaBox.left);
+    await area.evaluate((e) => e.scrollTo(0, 0));
+  });
+
+  test('in English: refreshed by an English reader, the forecast block and its chart speak English, beside the block, drawing all four columns', async () => {
+    const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+    try {
+      await english.goto(url);
+      await english.locator('#cell-B12', { hasText: '期間' }).waitFor();
+      // Alex reads English: the sidebar reloads as Alex, and a refresh rewrites the blocks in Alex's language.
+      await Promise.all([english.waitForEvent('framenavigated', (frame) => frame !== english.mainFrame()), english.locator('#person').selectOption(ALEX)]);
+      const side = english.frameLocator('#sidebar');
+      await side.locator('#tab-blocks').click();
+      await side.locator('#refresh-all').click();
+      await side.locator('#progress', { hasText: '2 / 2' }).waitFor();
+      const chart = english.locator('#charts figure.chart');
+      await chart.locator('text.title', { hasText: 'actual and forecast' }).waitFor();
+      expect(await chart.locator('text.title').textContent()).toBe('Revenue (boxes + shop): actual and forecast (80% interval)');
+      expect(await english.locator('#cell-B12').innerText()).toBe('Period');
+      await expectChartBesideBlockInView(english, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12 });
+      await expectChartDrawsBlock(english, chart, { firstColumn: 'B', lastColumn: 'F', headerRow: 12, lastRow: 30 });
+      await english.screenshot({ path: path.join(ARTIFACTS, 'workbench-forecast-chart-en.png') });
+    } finally {
+      await english.locator('#person').selectOption(WORKBENCH_USER);
+      await english.context().close();
+    }
+    await page.reload();
+    await page.locator('#cell-B12').waitFor();
+  }, 90_000);
 
   test('stop the API → refresh all → the values stay and the blocks show stale with a reason', async () => {
     const before = await amounts('C', 4, 6);

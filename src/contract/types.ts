@@ -32,7 +32,11 @@ export interface QueryRequest {
 }
 
 export type ColumnType = 'date' | 'number' | 'string' | 'boolean';
-export type ColumnRole = 'period' | 'dimension' | 'value';
+/**
+ * What a column holds: `value` is a query's measure; a forecast (and the CLI's anomalies) splits its
+ * measure into `actual`, `forecast` (the model's expectation) and the interval's `lower` and `upper`.
+ */
+export type ColumnRole = 'period' | 'dimension' | 'value' | 'actual' | 'forecast' | 'lower' | 'upper';
 
 export interface Column {
   name: string;

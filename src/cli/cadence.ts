@@ -13,8 +13,7 @@ import { addDays, addMonths, daysBetween, parseIsoDate } from '../contract/dates
 export type CadenceKind = 'day' | 'week' | 'month' | 'quarter' | 'year';
 
 export type Cadence =
-  | { kind: 'day' | 'week'; days: number }
-  | { kind: 'month' | 'quarter' | 'year'; months: number; dayOfMonth: number; anchor: string; anchorIndex: number };
+  { kind: 'day' | 'week'; days: number } | { kind: 'month' | 'quarter' | 'year'; months: number; dayOfMonth: number; anchor: string; anchorIndex: number };
 
 /** Why no cadence was found: the first period that is no ISO date, or the first pair that breaks the step. */
 export type NoCadence = { problem: 'too_few' } | { problem: 'not_a_date'; period: string } | { problem: 'irregular'; from: string; to: string };

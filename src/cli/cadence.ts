@@ -7,13 +7,17 @@
  * 04-30, 05-31, and 2024-01-30, 02-29, 03-30 goes on 04-30, 05-30. Future periods are always
  * counted in whole months from the anchor, never stepped from a clamped day (02-29 + 1 month would
  * give 03-29).
+ *
+ * Months written `YYYY-MM` (as spreadsheets often export them) are read as their first days and
+ * continue as `YYYY-MM`.
  */
 import { addDays, addMonths, daysBetween, parseIsoDate } from '../contract/dates';
 
 export type CadenceKind = 'day' | 'week' | 'month' | 'quarter' | 'year';
 
-export type Cadence =
-  { kind: 'day' | 'week'; days: number } | { kind: 'month' | 'quarter' | 'year'; months: number; dayOfMonth: number; anchor: string; anchorIndex: number };
+export type Cadence = (
+  { kind: 'day' | 'week'; days: number } | { kind: 'month' | 'quarter' | 'year'; months: number; dayOfMonth: number; anchor: string; anchorIndex: number }
+) & { /** The periods are `YYYY-MM`. */ yearMonth?: true };
 
 /** Why no cadence was found: the first period that is no ISO date, or the first pair that breaks the step. */
 export type NoCadence = { problem: 'too_few' } | { problem: 'not_a_date'; period: string } | { problem: 'irregular'; from: string; to: string };
@@ -25,9 +29,19 @@ const MONTH_STEPS: ReadonlyArray<{ kind: 'month' | 'quarter' | 'year'; months: n
 ];
 
 const dayOf = (iso: string): number => Number(iso.slice(8, 10));
+const YEAR_MONTH = /^\d{4}-\d{2}$/;
 
 /** The cadence of `periods` (oldest first), or why there is none. Two periods are the least it reads. */
 export function detectCadence(periods: readonly string[]): Cadence | NoCadence {
+  if (periods.length === 0 || !periods.every((period) => YEAR_MONTH.test(period))) return detectDateCadence(periods);
+  const found = detectDateCadence(periods.map((period) => `${period}-01`));
+  const month = (day: string) => day.slice(0, 7);
+  if (isCadence(found)) return { ...found, yearMonth: true };
+  if (found.problem === 'not_a_date') return { problem: 'not_a_date', period: month(found.period) };
+  return found.problem === 'irregular' ? { problem: 'irregular', from: month(found.from), to: month(found.to) } : found;
+}
+
+function detectDateCadence(periods: readonly string[]): Cadence | NoCadence {
   if (periods.length < 2) return { problem: 'too_few' };
   const notDate = periods.find((period) => parseIsoDate(period) !== period);
   if (notDate !== undefined) return { problem: 'not_a_date', period: notDate };
@@ -73,5 +87,6 @@ export function periodsAfter(periods: readonly string[], cadence: Cadence, count
   const last = periods.length - 1;
   const steps = Array.from({ length: count }, (_, i) => i + 1);
   if ('days' in cadence) return steps.map((step) => addDays(periods[last]!, cadence.days * step));
-  return steps.map((step) => addMonths(cadence.anchor, (last + step - cadence.anchorIndex) * cadence.months));
+  const days = steps.map((step) => addMonths(cadence.anchor, (last + step - cadence.anchorIndex) * cadence.months));
+  return cadence.yearMonth ? days.map((day) => day.slice(0, 7)) : days;
 }

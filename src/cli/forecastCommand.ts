@@ -56,7 +56,8 @@ async function fromCsv(flags: ForecastFlags): Promise<Forecasted> {
   const cadence = detectCadence(periods);
   const future = isCadence(cadence) ? periodsAfter(periods, cadence, outcome.points.length) : outcome.points.map((point) => `+${point.step}`);
   if (!isCadence(cadence)) process.stderr.write(`${noCadenceSentence(cadence, langFromEnv())}\n`);
-  const period: Column = { name: 'period', type: isCadence(cadence) ? 'date' : 'string', role: 'period', title: { ja: '期間', en: 'Period' } };
+  const asDates = isCadence(cadence) && !cadence.yearMonth;
+  const period: Column = { name: 'period', type: asDates ? 'date' : 'string', role: 'period', title: { ja: '期間', en: 'Period' } };
   return {
     columns: forecastColumns(period, undefined),
     rows: [

@@ -167,7 +167,9 @@ export function noCadenceSentence(found: NoCadence, lang: Lang): string {
     case 'too_few':
       return ja ? `期間が 1 つだけで間隔が分からないため、${then}` : `One period shows no cadence, ${then}`;
     case 'not_a_date':
-      return ja ? `期間 "${found.period}" が日付（YYYY-MM-DD）ではないため、${then}` : `The period "${found.period}" is not a date (YYYY-MM-DD), ${then}`;
+      return ja
+        ? `期間 "${found.period}" が日付（YYYY-MM-DD か YYYY-MM）ではないため、${then}`
+        : `The period "${found.period}" is not a date (YYYY-MM-DD or YYYY-MM), ${then}`;
     case 'irregular':
       return ja
         ? `期間の間隔が日・週・月・四半期・年のどれでもないため（${found.from} → ${found.to}）、${then}`

@@ -369,7 +369,7 @@ describe('snaq forecast', () => {
       expect(result.rows.slice(48).map((row) => row[0])).toEqual(['+1', '+2', '+3']);
       expect(result.columns[0]).toMatchObject({ name: 'period', type: 'string', role: 'period' });
       expect(result.meta.cadence).toBeNull();
-      expect(stderr).toBe('The period "m0" is not a date (YYYY-MM-DD), so the forecast rows are labelled +1, +2, …\n');
+      expect(stderr).toBe('The period "m0" is not a date (YYYY-MM-DD or YYYY-MM), so the forecast rows are labelled +1, +2, …\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -415,6 +415,8 @@ describe('snaq forecast', () => {
     expect(forecastCsv(['2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01'], 2).future).toEqual(['2024-03-02', '2024-03-03']);
     const weekly = forecastCsv(['2024-12-16', '2024-12-23', '2024-12-30', '2025-01-06'], 2);
     expect([weekly.future, weekly.table.meta.cadence]).toEqual([['2025-01-13', '2025-01-20'], 'week']);
+    const yearMonths = forecastCsv(['2024-10', '2024-11', '2024-12'], 2);
+    expect([yearMonths.future, yearMonths.table.columns[0]!.type, yearMonths.stderr]).toEqual([['2025-01', '2025-02'], 'string', '']);
     const gap = ['2024-01-01', '2024-02-01', '2024-04-01', '2024-05-01', '2024-06-01'];
     const irregular = forecastCsv(gap, 2);
     expect(irregular.future).toEqual(['+1', '+2']);

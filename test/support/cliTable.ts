@@ -15,8 +15,9 @@ export interface ParsedTable {
   meta?: any;
 }
 
-const TYPES: readonly ColumnType[] = ['date', 'number', 'string', 'boolean'];
-const ROLES: readonly ColumnRole[] = ['period', 'dimension', 'value', 'actual', 'forecast', 'lower', 'upper'];
+// Keyed by the contract's unions, so a type or role added there fails to compile here until listed.
+const TYPES = Object.keys({ date: 1, number: 1, string: 1, boolean: 1 } satisfies Record<ColumnType, 1>);
+const ROLES = Object.keys({ period: 1, dimension: 1, value: 1, actual: 1, forecast: 1, lower: 1, upper: 1 } satisfies Record<ColumnRole, 1>);
 
 function cellFits(cell: unknown, type: ColumnType): boolean {
   if (cell === null) return true;

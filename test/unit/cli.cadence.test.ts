@@ -60,6 +60,15 @@ test('irregular periods name the first pair that breaks the step', () => {
 test('periods that are not ISO dates, or too few, have no cadence', () => {
   expect(detectCadence(['m0', 'm1'])).toEqual({ problem: 'not_a_date', period: 'm0' });
   expect(detectCadence(['2024-01-01', '2024-02-30'])).toEqual({ problem: 'not_a_date', period: '2024-02-30' });
-  expect(detectCadence(['2024-01', '2024-02'])).toEqual({ problem: 'not_a_date', period: '2024-01' });
   expect(detectCadence(['2024-01-01'])).toEqual({ problem: 'too_few' });
+});
+
+test('months written YYYY-MM continue as YYYY-MM, monthly, quarterly or yearly', () => {
+  expect(detectCadence(['2023-11', '2023-12'])).toMatchObject({ kind: 'month', yearMonth: true });
+  expect(next(['2023-11', '2023-12', '2024-01'])).toEqual(['2024-02', '2024-03', '2024-04']);
+  expect(next(['2023-10', '2024-01'], 2)).toEqual(['2024-04', '2024-07']);
+  expect(detectCadence(['2023-11', '2024-01', '2024-02'])).toEqual({ problem: 'irregular', from: '2023-11', to: '2024-01' });
+  expect(detectCadence(['2024-12', '2024-13'])).toEqual({ problem: 'not_a_date', period: '2024-13' });
+  // Mixed with full dates: not one shape, so no cadence.
+  expect(detectCadence(['2024-01', '2024-02-01'])).toEqual({ problem: 'not_a_date', period: '2024-01' });
 });

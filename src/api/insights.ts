@@ -3,7 +3,7 @@
  * the wire. Pure, so it is read and tested without an engine.
  */
 import { nextPeriodStart, type Grain } from '../contract/dates';
-import type { AnomalyPoint, Cell, Column, LocalizedText, Sensitivity } from '../contract/types';
+import type { AnomalyPoint, Cell, Column, LocalizedText, Sensitivity, Unit } from '../contract/types';
 import type { Anomaly, ForecastPoint } from '../forecast';
 import { contributorsAt, type ValueExpectations, type ValueSeries } from '../forecast/contributions';
 
@@ -22,6 +22,24 @@ export const NOTHING_OBSERVED = 'no observed values in the range: nothing to mod
 /** Values per dimension named as contributors to one anomaly. */
 const CONTRIBUTORS_PER_DIMENSION = 3;
 
+/** A forecast's columns after its period: each measure column with its own role, in the series' unit. */
+export function forecastColumns(period: Column, unit: Unit | undefined): Column[] {
+  const number = (role: 'actual' | 'forecast' | 'lower' | 'upper', title: LocalizedText): Column => ({
+    name: role,
+    type: 'number',
+    role,
+    title,
+    ...(unit ? { unit } : {}),
+  });
+  return [
+    period,
+    number('actual', { ja: '実績', en: 'Actual' }),
+    number('forecast', { ja: '予測', en: 'Forecast' }),
+    number('lower', { ja: '下限', en: 'Lower' }),
+    number('upper', { ja: '上限', en: 'Upper' }),
+  ];
+}
+
 /** History rows (period, actual) followed by one row per forecast step (period, —, forecast, lower, upper). */
 export function forecastTable(
   series: { columns: Column[]; rows: Cell[][] },
@@ -30,20 +48,13 @@ export function forecastTable(
   to: string,
 ): { columns: Column[]; rows: Cell[][] } {
   const unit = series.columns.find((column) => column.role === 'value')?.unit;
-  const number = (name: string, title: LocalizedText): Column => ({ name, type: 'number', role: 'value', title, ...(unit ? { unit } : {}) });
   let period = String(series.rows.at(-1)?.[0] ?? to);
   const future = points.map((point): Cell[] => {
     period = nextPeriodStart(period, grain);
     return [period, null, point.forecast, point.lower, point.upper];
   });
   return {
-    columns: [
-      series.columns[0]!,
-      number('actual', { ja: '実績', en: 'Actual' }),
-      number('forecast', { ja: '予測', en: 'Forecast' }),
-      number('lower', { ja: '下限', en: 'Lower' }),
-      number('upper', { ja: '上限', en: 'Upper' }),
-    ],
+    columns: forecastColumns(series.columns[0]!, unit),
     rows: [...series.rows.map((row) => [row[0] ?? null, row[1] ?? null, null, null, null]), ...future],
   };
 }

@@ -1,11 +1,14 @@
 /** `snaq forecast`: a forecast of a CSV series (period,value) or of a metric on the lake. */
 import { readFileSync } from 'node:fs';
 import { forecast } from '../forecast';
-import type { ForecastResult } from '../contract/types';
+import { forecastColumns } from '../api/insights';
+import type { Column, ForecastResult } from '../contract/types';
 import { isGrain, type Grain } from '../contract/dates';
+import { detectCadence, isCadence, periodsAfter, type CadenceKind } from './cadence';
 import { parseFilters } from './filters';
-import { newTable } from './format';
+import { jsonTable, langFromEnv, newTable } from './format';
 import { openLocalService } from './localStack';
+import { noCadenceSentence } from './messages';
 
 export interface ForecastFlags {
   csv?: string;
@@ -38,25 +41,38 @@ export function readSeriesCsv(text: string): Array<{ period: string; value: numb
     });
 }
 
-async function fromCsv(flags: ForecastFlags): Promise<Pick<ForecastResult, 'rows' | 'model' | 'backtest' | 'notes'>> {
+/** What both sources give: the service's answer, or the CSV's forecast with the cadence its periods continue (null: `+n`). */
+type Forecasted = Pick<ForecastResult, 'columns' | 'rows' | 'model' | 'backtest' | 'notes'> &
+  Partial<Pick<ForecastResult, 'title' | 'interval' | 'meta'>> & { cadence?: CadenceKind | null };
+
+async function fromCsv(flags: ForecastFlags): Promise<Forecasted> {
   const series = readSeriesCsv(readFileSync(flags.csv!, 'utf8'));
   if (series.length === 0) throw new Error(`${flags.csv} has no rows.`);
   const outcome = forecast(
     series.map((row) => row.value),
     { horizon: flags.horizon, seasonality: flags.seasonality ?? 'auto', interval: flags.interval },
   );
+  const periods = series.map((row) => row.period);
+  const cadence = detectCadence(periods);
+  const future = isCadence(cadence) ? periodsAfter(periods, cadence, outcome.points.length) : outcome.points.map((point) => `+${point.step}`);
+  if (!isCadence(cadence)) process.stderr.write(`${noCadenceSentence(cadence, langFromEnv())}\n`);
+  const asDates = isCadence(cadence) && !cadence.yearMonth;
+  const period: Column = { name: 'period', type: asDates ? 'date' : 'string', role: 'period', title: { ja: '期間', en: 'Period' } };
   return {
+    columns: forecastColumns(period, undefined),
     rows: [
       ...series.map((row) => [row.period, row.value, null, null, null]),
-      ...outcome.points.map((point) => [`+${point.step}`, null, point.forecast, point.lower, point.upper]),
+      ...outcome.points.map((point, i) => [future[i]!, null, point.forecast, point.lower, point.upper]),
     ],
+    interval: flags.interval,
     model: outcome.model,
     backtest: outcome.backtest,
     notes: outcome.notes,
+    cadence: isCadence(cadence) ? cadence.kind : null,
   };
 }
 
-async function fromMetric(flags: ForecastFlags): Promise<Pick<ForecastResult, 'rows' | 'model' | 'backtest' | 'notes'>> {
+async function fromMetric(flags: ForecastFlags): Promise<Forecasted> {
   const service = await openLocalService({ lake: flags.lake });
   try {
     const grain: Grain | undefined = isGrain(flags.grain) ? flags.grain : undefined;
@@ -79,7 +95,8 @@ export async function runForecast(flags: ForecastFlags): Promise<void> {
   if (Boolean(flags.csv) === Boolean(flags.metric)) throw new Error('Give either --csv FILE or --metric NAME (with --from, --to and --grain).');
   const result = flags.csv ? await fromCsv(flags) : await fromMetric(flags);
   if (flags.format === 'json') {
-    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    const { columns, rows, meta, ...about } = result;
+    process.stdout.write(`${jsonTable({ columns, rows, meta: { ...meta, ...about } })}\n`);
     return;
   }
   const table = newTable(['period', 'actual', 'forecast', 'lower', 'upper'], ['left', 'right', 'right', 'right', 'right']);

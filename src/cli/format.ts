@@ -1,10 +1,48 @@
 /** Renders query results for a terminal (table), a spreadsheet (csv) or a program (json). */
 import Table from 'cli-table3';
-import type { Cell, Column, Lang, QueryResult, Unit } from '../contract/types';
+import type { Cell, Column, ColumnRole, ColumnType, Lang, LocalizedText, QueryResult, Unit } from '../contract/types';
 import { addDays, jstMinute } from '../contract/dates';
 import { suppressionText } from '../contract/suppressionText';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
+
+/** A column of a CLI JSON table: the wire's Column, whose title the CLI's own tables may leave out. */
+export interface CliColumn {
+  name: string;
+  type: ColumnType;
+  role: ColumnRole;
+  title?: LocalizedText;
+  unit?: Unit;
+}
+
+/**
+ * The one shape of every tabular command's `--format json`: typed columns with roles, rows of cells
+ * in column order (as `POST /v1/query` answers), and what the command knows besides under `meta`.
+ */
+export interface CliTable {
+  columns: CliColumn[];
+  rows: Cell[][];
+  meta?: object;
+}
+
+/** A column and how an item fills its cell. */
+export interface Field<T> extends CliColumn {
+  cell: (item: T) => Cell;
+}
+
+/** One row per item, one cell per field. */
+export function tableOf<T>(fields: readonly Field<T>[], items: readonly T[], meta?: object): CliTable {
+  return {
+    columns: fields.map(({ cell: _cell, ...column }) => column),
+    rows: items.map((item) => fields.map((field) => field.cell(item))),
+    ...(meta ? { meta } : {}),
+  };
+}
+
+/** A table as `--format json` prints it: `columns`, `rows`, then `meta`, and nothing else. */
+export function jsonTable(table: CliTable): string {
+  return JSON.stringify({ columns: table.columns, rows: table.rows, ...(table.meta ? { meta: table.meta } : {}) }, null, 2);
+}
 
 export function langFromEnv(env: NodeJS.ProcessEnv = process.env): Lang {
   return /^ja/i.test(env.SNAQ_LANG || env.LC_ALL || env.LANG || '') ? 'ja' : 'en';
@@ -51,7 +89,7 @@ function csvField(cell: Cell): string {
 export function formatResult(result: QueryResult, format: OutputFormat, lang: Lang): string {
   switch (format) {
     case 'json':
-      return JSON.stringify(result, null, 2);
+      return jsonTable(result);
     case 'csv':
       return [result.columns.map((column) => csvField(column.name)).join(','), ...result.rows.map((row) => row.map(csvField).join(','))].join('\n');
     case 'table': {

@@ -6,7 +6,7 @@
 import { jstMinute } from '../contract/dates';
 import type { Lang } from '../contract/types';
 import type { HistoryEntry } from '../lake/lakeHistory';
-import { lakeStatus, STATUS_WINDOW_DAYS, type LakeStatus } from '../lake/lakeStatus';
+import { lakeStatus, STATUS_WINDOW_DAYS, type LakeStatus, type TableStatus } from '../lake/lakeStatus';
 import { rollbackLake } from '../lake/lakeStore';
 import { chooseLakeDir } from '../lake/manifest';
 import { s3ClientFromEnv } from '../lake/s3/s3Client';
@@ -17,7 +17,7 @@ import { exportLake } from '../export/exportLake';
 import { runExportJob } from '../export/exportJob';
 import { exportToS3 } from '../export/s3Export';
 import { sourceLocationFrom } from '../export/sourceUrl';
-import { langFromEnv, newTable } from './format';
+import { jsonTable, langFromEnv, newTable, tableOf, type CliTable, type Field } from './format';
 import { exportSummary, lakeErrorSentence, rolledBackSentence } from './messages';
 
 /** The S3 lake `--lake` names, or undefined for a folder. */
@@ -63,14 +63,68 @@ const OUTCOME: Record<HistoryEntry['outcome'], Record<Lang, string>> = {
   rolled_back: { en: 'rolled back', ja: 'ロールバック' },
 };
 
+/** `lake status --format json`: a row per lake table (its freshness SLO attainment); instants are ISO UTC. */
+const TABLE_FIELDS: Field<TableStatus>[] = [
+  { name: 'table', type: 'string', role: 'dimension', title: { ja: 'テーブル', en: 'Table' }, cell: (t) => t.table },
+  { name: 'sloHours', type: 'number', role: 'value', title: { ja: 'SLO（時間）', en: 'SLO (hours)' }, cell: (t) => t.sloHours },
+  {
+    name: 'servedSnapshotAt',
+    type: 'string',
+    role: 'dimension',
+    title: { ja: '提供中のスナップショット', en: 'Served snapshot' },
+    cell: (t) => t.servedSnapshotAt,
+  },
+  {
+    name: 'attainment30d',
+    type: 'number',
+    role: 'value',
+    unit: 'ratio',
+    title: { ja: `SLO 達成率（${STATUS_WINDOW_DAYS} 日）`, en: `SLO attainment (${STATUS_WINDOW_DAYS} d)` },
+    cell: (t) => t.attainment30d,
+  },
+  { name: 'hoursMet', type: 'number', role: 'value', title: { ja: '達成した時間', en: 'Hours met' }, cell: (t) => t.hoursMet },
+  { name: 'hours', type: 'number', role: 'value', title: { ja: '時間', en: 'Hours' }, cell: (t) => t.hours },
+];
+
+/** The recent runs, newest first, as a table of its own under `meta.recent`. */
+const RUN_FIELDS: Field<HistoryEntry>[] = [
+  { name: 'at', type: 'string', role: 'dimension', cell: (e) => e.at },
+  { name: 'kind', type: 'string', role: 'dimension', cell: (e) => e.kind },
+  { name: 'runId', type: 'string', role: 'dimension', cell: (e) => e.runId },
+  { name: 'outcome', type: 'string', role: 'dimension', cell: (e) => e.outcome },
+  { name: 'snapshotId', type: 'string', role: 'dimension', cell: (e) => e.snapshotId ?? null },
+  { name: 'previousSnapshotId', type: 'string', role: 'dimension', cell: (e) => e.previousSnapshotId ?? null },
+  { name: 'qualityPassed', type: 'boolean', role: 'dimension', cell: (e) => e.quality?.passed ?? null },
+  { name: 'qualityReport', type: 'string', role: 'dimension', cell: (e) => e.quality?.report ?? null },
+  {
+    name: 'qualityFailed',
+    type: 'string',
+    role: 'dimension',
+    cell: (e) => (e.quality?.failed ? e.quality.failed.map((f) => `${f.table}.${f.check}`).join(',') : null),
+  },
+  { name: 'error', type: 'string', role: 'dimension', cell: (e) => e.error ?? null },
+  { name: 'elapsedMs', type: 'number', role: 'value', cell: (e) => e.elapsedMs ?? null },
+  { name: 'synthetic', type: 'boolean', role: 'dimension', cell: (e) => e.synthetic === true },
+];
+
+export function lakeStatusTable(lakeDir: string, status: LakeStatus): CliTable {
+  const { columns, rows } = tableOf(RUN_FIELDS, status.recent);
+  return tableOf(TABLE_FIELDS, status.tables, {
+    lake: lakeDir,
+    current: status.current,
+    ...(status.currentProblem ? { currentProblem: status.currentProblem.message } : {}),
+    syntheticHistory: status.syntheticHistory,
+    recent: { columns, rows },
+  });
+}
+
 export async function runLakeStatus(flags: { lake?: string; format: 'table' | 'json' }): Promise<void> {
   const s3 = s3LakeOf(flags.lake);
   const lakeDir = s3 ? s3.where() : chooseLakeDir(flags.lake).dir;
   const status = s3 ? await onS3(s3, () => s3LakeStatus(s3)) : lakeStatus(lakeDir);
   const lang = langFromEnv();
   if (flags.format === 'json') {
-    const { currentProblem, ...rest } = status;
-    process.stdout.write(`${JSON.stringify({ lake: lakeDir, ...rest, ...(currentProblem ? { currentProblem: currentProblem.message } : {}) }, null, 2)}\n`);
+    process.stdout.write(`${jsonTable(lakeStatusTable(lakeDir, status))}\n`);
     return;
   }
   process.stdout.write(`${formatLakeStatus(lakeDir, status, lang)}\n`);

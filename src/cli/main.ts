@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../contract/errors';
 import { localizeError } from '../contract/errorMessages';
 import { GRAINS, type Grain } from '../contract/dates';
-import type { Comparison, Lang, MetricList, QueryRequest } from '../contract/types';
+import type { Comparison, Lang, MetricList, MetricSummary, QueryRequest } from '../contract/types';
 import { loadCatalog } from '../catalog/catalog';
 import { comparisonPlan, compileQuery } from '../catalog/compile';
 import { COMPARISONS } from '../contract/comparison';
@@ -24,7 +24,7 @@ import { SourceError } from '../export/sourceErrors';
 import { seedSource } from '../export/seedSource';
 import { advanceSource, isWholeDayCount, MAX_ADVANCE_DAYS, type AdvanceResult } from '../export/advanceSource';
 import { describeSource, sourceLocationFrom } from '../export/sourceUrl';
-import { formatResult, langFromEnv, newTable, type OutputFormat } from './format';
+import { formatResult, jsonTable, langFromEnv, newTable, tableOf, type Field, type OutputFormat } from './format';
 import { openLocalService } from './localStack';
 import { remoteGet, remoteQuery } from './remote';
 import { runForecast } from './forecastCommand';
@@ -115,13 +115,30 @@ async function runQuery(metric: string, flags: QueryFlags): Promise<void> {
   process.stdout.write(`${formatResult(result, flags.format, langFromEnv())}\n`);
 }
 
+/** `metrics --format json`: one row per metric; lists (grains, dimensions, tags) comma-separated as in csv. */
+const METRIC_FIELDS: Field<MetricSummary>[] = [
+  { name: 'name', type: 'string', role: 'dimension', cell: (m) => m.name },
+  { name: 'title_ja', type: 'string', role: 'dimension', cell: (m) => m.title.ja },
+  { name: 'title_en', type: 'string', role: 'dimension', cell: (m) => m.title.en },
+  { name: 'description_ja', type: 'string', role: 'dimension', cell: (m) => m.description.ja },
+  { name: 'description_en', type: 'string', role: 'dimension', cell: (m) => m.description.en },
+  { name: 'unit', type: 'string', role: 'dimension', cell: (m) => m.unit },
+  { name: 'grains', type: 'string', role: 'dimension', cell: (m) => m.grains.join(',') },
+  { name: 'dimensions', type: 'string', role: 'dimension', cell: (m) => m.dimensions.map((d) => d.name).join(',') },
+  { name: 'tags', type: 'string', role: 'dimension', cell: (m) => m.tags.join(',') },
+  { name: 'owner', type: 'string', role: 'dimension', cell: (m) => m.owner },
+  { name: 'status', type: 'string', role: 'dimension', cell: (m) => m.status },
+  { name: 'replacedBy', type: 'string', role: 'dimension', cell: (m) => m.replacedBy ?? null },
+  { name: 'version', type: 'number', role: 'value', cell: (m) => m.version },
+];
+
 async function runMetrics(flags: { search?: string; url?: string; format: OutputFormat }): Promise<void> {
   const lang = langFromEnv();
   const list: MetricList = flags.url
     ? await remoteGet<MetricList>(`/v1/metrics${flags.search ? `?search=${encodeURIComponent(flags.search)}` : ''}`, { baseUrl: flags.url })
     : { metrics: searchMetrics(loadCatalog(), flags.search), meta: { generatedAt: new Date().toISOString() } };
   if (flags.format === 'json') {
-    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    process.stdout.write(`${jsonTable(tableOf(METRIC_FIELDS, list.metrics, list.meta))}\n`);
     return;
   }
   const rows = list.metrics.map((metric) => [

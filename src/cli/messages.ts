@@ -10,6 +10,7 @@ import { MIN_PSEUDONYM_KEY_BYTES, PSEUDONYM_KEY_ENV, type PseudonymKeyError } fr
 import type { LakeError, LakeProblem } from '../lake/manifest';
 import type { Lang } from '../contract/types';
 import type { AuditFlagError, AuditFlagProblem } from '../api/auditQuery';
+import type { NoCadence } from './cadence';
 
 /** An error the CLI prints as one sentence in the reader's language; `message` is the English one. */
 export class CliError extends Error {
@@ -156,4 +157,22 @@ const JA_AUDIT_FLAG: Record<AuditFlagProblem, (value: string) => string> = {
 
 export function auditFlagSentence(error: AuditFlagError, lang: Lang): string {
   return lang === 'ja' ? JA_AUDIT_FLAG[error.reason](error.value) : error.message;
+}
+
+/** The line `snaq forecast --csv` prints when its periods show no cadence, so the future rows are +1, +2, … */
+export function noCadenceSentence(found: NoCadence, lang: Lang): string {
+  const ja = lang === 'ja';
+  const then = ja ? '予測の行は +1, +2, … と表示します。' : 'so the forecast rows are labelled +1, +2, …';
+  switch (found.problem) {
+    case 'too_few':
+      return ja ? `期間が 1 つだけで間隔が分からないため、${then}` : `One period shows no cadence, ${then}`;
+    case 'not_a_date':
+      return ja
+        ? `期間 "${found.period}" が日付（YYYY-MM-DD か YYYY-MM）ではないため、${then}`
+        : `The period "${found.period}" is not a date (YYYY-MM-DD or YYYY-MM), ${then}`;
+    case 'irregular':
+      return ja
+        ? `期間の間隔が日・週・月・四半期・年のどれでもないため（${found.from} → ${found.to}）、${then}`
+        : `The periods are not one day, week, month, quarter or year apart (${found.from} → ${found.to}), ${then}`;
+  }
 }

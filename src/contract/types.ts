@@ -43,7 +43,12 @@ export interface QueryRequest {
 }
 
 export type ColumnType = 'date' | 'number' | 'string' | 'boolean';
-export type ColumnRole = 'period' | 'dimension' | 'value' | 'comparison' | 'change' | 'changeRatio';
+/**
+ * What a column holds: `value` is a query's measure; with `compare`, `comparison` (the earlier
+ * period's), `change` and `changeRatio`; a forecast (and the CLI's anomalies) splits its measure into
+ * `actual`, `forecast` (the model's expectation) and the interval's `lower` and `upper`.
+ */
+export type ColumnRole = 'period' | 'dimension' | 'value' | 'comparison' | 'change' | 'changeRatio' | 'actual' | 'forecast' | 'lower' | 'upper';
 
 export interface Column {
   name: string;

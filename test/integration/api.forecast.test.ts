@@ -4,6 +4,8 @@ import { loadCatalog } from '../../src/catalog/catalog';
 import { ApiError } from '../../src/contract/errors';
 import { DuckDbEngine } from '../../src/engine/duckdb';
 import { createTestLake, type TestLake } from '../support/lake';
+import { startLocalApi } from '../support/localApi';
+import type { ColumnRole, ForecastResult } from '../../src/contract/types';
 
 let lake: TestLake;
 let engine: DuckDbEngine;
@@ -53,4 +55,37 @@ test.each<[string, object]>([
 ])('%s is INVALID_ARGUMENT', async (_name, body) => {
   await expect(service.forecast(body)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   await expect(service.forecast(body)).rejects.toBeInstanceOf(ApiError);
+});
+
+test('over the signed API, POST /v1/forecast names each column by its role: actual, forecast, lower, upper, in the metric’s unit', async () => {
+  const api = await startLocalApi(lake.dir);
+  try {
+    const response = await api.client.fetch(`${api.server.url}/v1/forecast`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ metric: 'churn_rate', from: '2023-01-01', to: '2025-01-01', grain: 'month', horizon: 3 }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as ForecastResult;
+    expect(body.columns.map((column) => [column.name, column.type, column.role, column.unit])).toEqual([
+      ['period', 'date', 'period', undefined],
+      ['actual', 'number', 'actual', 'ratio'],
+      ['forecast', 'number', 'forecast', 'ratio'],
+      ['lower', 'number', 'lower', 'ratio'],
+      ['upper', 'number', 'upper', 'ratio'],
+    ]);
+    // Each role holds what it says: actuals only in history rows, the forecast and its bounds only ahead.
+    const at = (role: ColumnRole) => body.columns.findIndex((column) => column.role === role);
+    const history = body.rows.slice(0, 24);
+    const future = body.rows.slice(24);
+    expect(history.every((row) => typeof row[at('actual')] === 'number' && row[at('forecast')] === null)).toBe(true);
+    expect(future).toHaveLength(3);
+    for (const row of future) {
+      expect(row[at('actual')]).toBeNull();
+      expect(row[at('lower')] as number).toBeLessThanOrEqual(row[at('forecast')] as number);
+      expect(row[at('forecast')] as number).toBeLessThanOrEqual(row[at('upper')] as number);
+    }
+  } finally {
+    await api.close();
+  }
 });

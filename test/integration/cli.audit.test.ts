@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createTestLake, type TestLake } from '../support/lake';
 import { signingClient } from '../support/localApi';
 import { AUDIT_LINE_TYPE, isAuditLine, type AuditLine } from '../../src/contract/audit';
+import { checkedTable, recordsOf, type ParsedTable } from '../support/cliTable';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'snaq.js');
@@ -129,23 +130,62 @@ test('who pulled revenue: CSV (RFC 4180) with the resolved filters, the cache an
   ]);
 });
 
-test('the table is for people: JST times and a count; json is the lines themselves', () => {
+/** `audit --format json`'s rows as objects. */
+const auditRecords = (stdout: string) => recordsOf(checkedTable(stdout));
+
+/** What `audit --format json` makes of a line: every field but `type`, absent ones null, lists as text. */
+function asRecord(line: AuditLine, columns: ParsedTable['columns']): Record<string, unknown> {
+  const { type: _type, dimensions, filters, ...rest } = line;
+  const text = {
+    dimensions: dimensions?.join(','),
+    filters: filters?.map((filter) => `${filter.dimension}=${filter.values.map(String).join('|')}`).join('; '),
+  };
+  const fields: Record<string, unknown> = { ...rest, ...text };
+  return Object.fromEntries(columns.map((column) => [column.name, fields[column.name] ?? null]));
+}
+
+test('the table is for people: JST times and a count; json is the lines themselves, as a typed table', () => {
   const table = snaq(['audit', '--who', 'local-developer']);
   expect(table.code).toBe(0);
   expect(table.stdout).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} JST │ local-developer │ forecast │ boxes_shipped v\d+/);
   expect(table.stdout).toContain('403 FORBIDDEN (pii_dimension)');
   expect(table.stdout).toMatch(/5 answer\(s\) since /);
-  const json = snaq(['audit', '--format', 'json']);
-  const lines = JSON.parse(json.stdout) as AuditLine[];
-  expect(lines).toHaveLength(5);
-  expect(lines.every((line) => line.type === AUDIT_LINE_TYPE)).toBe(true);
-  expect(JSON.parse(snaq(['audit', '--who', 'someone@snaq.me', '--format', 'json']).stdout)).toEqual([]);
+  const json = checkedTable(snaq(['audit', '--format', 'json']).stdout);
+  const written = readFileSync(path.join(logDir, `audit-${today}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((text) => JSON.parse(text) as AuditLine)
+    .filter((line) => line.type === AUDIT_LINE_TYPE);
+  expect(json.rows).toHaveLength(5);
+  // A column per field of the line but its constant type; nothing lost on the way.
+  // prettier-ignore
+  expect(json.columns.map((column) => column.name)).toEqual([
+    'time', 'principal', 'email', 'method', 'route', 'kind', 'metric', 'metricVersion', 'from', 'to', 'grain', 'dimensions', 'filters',
+    'horizon', 'dimension', 'status', 'code', 'reason', 'rows', 'bytesScanned', 'cached', 'snapshotId', 'queryId', 'durationMs',
+  ]);
+  const keys = new Set(written.flatMap((line) => Object.keys(line)));
+  expect([...keys].filter((key) => key !== 'type' && !json.columns.some((column) => column.name === key))).toEqual([]);
+  expect(recordsOf(json)).toEqual(written.map((line) => asRecord(line, json.columns)));
+  expect(json.columns.find((column) => column.name === 'status')).toEqual({ name: 'status', type: 'number', role: 'value' });
+  expect(json.columns.find((column) => column.name === 'from')).toMatchObject({ type: 'date' });
+  expect(json.columns.find((column) => column.name === 'cached')).toMatchObject({ type: 'boolean' });
+  const nobody = checkedTable(snaq(['audit', '--who', 'someone@snaq.me', '--format', 'json']).stdout);
+  expect([nobody.rows, nobody.columns]).toEqual([[], json.columns]);
 });
 
 test('--unused: metrics with no successful query, forecast or anomaly answer; reading a page is not a use', () => {
   const { code, stdout } = snaq(['audit', '--unused', '--format', 'json']);
   expect(code).toBe(0);
-  const names = (JSON.parse(stdout) as { name: string }[]).map((metric) => metric.name);
+  const unused = checkedTable(stdout);
+  expect(unused.columns.map((column) => [column.name, column.type])).toEqual([
+    ['name', 'string'],
+    ['title_ja', 'string'],
+    ['title_en', 'string'],
+    ['owner', 'string'],
+    ['status', 'string'],
+    ['version', 'number'],
+  ]);
+  const names = recordsOf(unused).map((metric) => metric.name as string);
   expect(names).not.toContain('revenue');
   expect(names).not.toContain('boxes_shipped');
   expect(names).toContain('avg_rating');
@@ -173,18 +213,13 @@ test('several files are read in order, older days only when the window reaches t
   writeFileSync(path.join(logDir, `audit-${oldDay}.jsonl`), `${JSON.stringify(line)}\n${JSON.stringify(line).slice(0, 30)}`);
   try {
     const week = snaq(['audit', '--metric', 'revenue', '--format', 'json', '--since', '7d']);
-    expect((JSON.parse(week.stdout) as AuditLine[]).map((l) => l.email ?? l.principal)).toEqual([
-      'hanako@snaq.me',
-      'local-developer',
-      'local-developer',
-      'local-developer',
-    ]);
+    expect(auditRecords(week.stdout).map((l) => l.email ?? l.principal)).toEqual(['hanako@snaq.me', 'local-developer', 'local-developer', 'local-developer']);
     expect(week.stderr).toBe('Skipped 1 unreadable line(s) (for example one torn by a crash).\n');
     const day = snaq(['audit', '--metric', 'revenue', '--format', 'json', '--since', '1d']);
-    expect(JSON.parse(day.stdout)).toHaveLength(3);
+    expect(auditRecords(day.stdout)).toHaveLength(3);
     expect(day.stderr).toBe('');
     const byPerson = snaq(['audit', '--who', 'HANAKO@snaq.me', '--format', 'json', '--since', '7d']);
-    expect((JSON.parse(byPerson.stdout) as AuditLine[]).map((l) => l.time)).toEqual([line.time]);
+    expect(auditRecords(byPerson.stdout).map((l) => l.time)).toEqual([line.time]);
   } finally {
     rmSync(path.join(logDir, `audit-${oldDay}.jsonl`));
   }

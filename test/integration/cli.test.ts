@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createTestLake, tableDir, type TestLake } from '../support/lake';
+import { checkedTable, recordsOf, rolesOf } from '../support/cliTable';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin', 'snaq.js');
@@ -86,9 +87,15 @@ describe('snaq query (in-process)', () => {
     expect(csv[0]).toBe('period,value');
     expect(csv).toHaveLength(13);
     expect(csv[1]).toMatch(/^2024-01-01,\d+$/);
-    const json = JSON.parse(snaq([...base, '--lake', lake.dir, '--format', 'json']).stdout);
+    const json = checkedTable(snaq([...base, '--lake', lake.dir, '--format', 'json']).stdout);
     expect(json.rows).toHaveLength(12);
-    expect(typeof json.rows[0][1]).toBe('number');
+    expect(typeof json.rows[0]![1]).toBe('number');
+    // The API's columns, kept: names, types, roles, titles and the unit.
+    expect(json.columns).toEqual([
+      { name: 'period', type: 'date', role: 'period', title: { ja: '期間', en: 'Period' } },
+      { name: 'value', type: 'number', role: 'value', title: { ja: '売上（定期便＋ショップ）', en: 'Revenue (boxes + shop)' }, unit: 'JPY' },
+    ]);
+    expect(json.meta).toMatchObject({ metric: 'revenue', engine: 'duckdb' });
   });
 
   test('--dim and repeated --filter build the request', () => {
@@ -326,7 +333,20 @@ describe('snaq metrics', () => {
   test('lists the catalog', () => {
     const { code, stdout } = snaq(['metrics', '--format', 'json']);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout).metrics.length).toBeGreaterThanOrEqual(12);
+    const table = checkedTable(stdout);
+    expect(table.rows.length).toBeGreaterThanOrEqual(12);
+    expect(rolesOf(table).filter(([, role]) => role === 'value')).toEqual([['version', 'value']]);
+    expect(recordsOf(table).find((metric) => metric.name === 'revenue')).toMatchObject({
+      title_ja: '売上（定期便＋ショップ）',
+      title_en: 'Revenue (boxes + shop)',
+      unit: 'JPY',
+      grains: 'day,week,month,quarter,year',
+      owner: 'finance',
+      status: 'active',
+      replacedBy: null,
+      version: 2,
+    });
+    expect(table.meta.generatedAt).toMatch(/Z$/);
     expect(snaq(['metrics', '--search', 'churn']).stdout).toContain('churn_rate');
   });
 });
@@ -338,16 +358,74 @@ describe('snaq forecast', () => {
     const lines = ['period,value', ...Array.from({ length: 48 }, (_, i) => `m${i},${(100 + i * 2 + 20 * Math.sin((i * Math.PI) / 6)).toFixed(2)}`)];
     writeFileSync(file, lines.join('\n'));
     try {
-      const { code, stdout } = snaq(['forecast', '--csv', file, '--horizon', '3', '--format', 'json']);
+      const { code, stdout, stderr } = snaq(['forecast', '--csv', file, '--horizon', '3', '--format', 'json']);
       expect(code).toBe(0);
-      const result = JSON.parse(stdout);
-      expect(result.model.seasonLength).toBe(12);
+      const result = checkedTable(stdout);
+      expect(result.meta.model.seasonLength).toBe(12);
       expect(result.rows).toHaveLength(51);
       const next = 100 + 48 * 2 + 20 * Math.sin((48 * Math.PI) / 6);
-      expect(Math.abs(result.rows[48][2] - next)).toBeLessThan(5);
+      expect(Math.abs((result.rows[48]![2] as number) - next)).toBeLessThan(5);
+      // Periods that are not dates: the future rows are counted, and one line says why.
+      expect(result.rows.slice(48).map((row) => row[0])).toEqual(['+1', '+2', '+3']);
+      expect(result.columns[0]).toMatchObject({ name: 'period', type: 'string', role: 'period' });
+      expect(result.meta.cadence).toBeNull();
+      expect(stderr).toBe('The period "m0" is not a date (YYYY-MM-DD or YYYY-MM), so the forecast rows are labelled +1, +2, …\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  /** A CSV of the given periods with a gently rising value, forecast `horizon` ahead as JSON. */
+  function forecastCsv(periods: string[], horizon: number, env: NodeJS.ProcessEnv = {}) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'snaq-cadence-'));
+    const file = path.join(dir, 'series.csv');
+    writeFileSync(file, ['period,value', ...periods.map((period, i) => `${period},${100 + i + (i % 3)}`)].join('\n'));
+    try {
+      const run = snaq(['forecast', '--csv', file, '--horizon', String(horizon), '--format', 'json'], env);
+      expect(run.code).toBe(0);
+      const table = checkedTable(run.stdout);
+      return { table, future: table.rows.slice(periods.length).map((row) => row[0]), stderr: run.stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('a CSV of month ends goes on at month ends, typed as dates, with the roles of a forecast', () => {
+    const monthEnds = ['2023-09-30', '2023-10-31', '2023-11-30', '2023-12-31', '2024-01-31', '2024-02-29', '2024-03-31', '2024-04-30'];
+    const { table, future, stderr } = forecastCsv(monthEnds, 3);
+    expect(future).toEqual(['2024-05-31', '2024-06-30', '2024-07-31']);
+    expect(stderr).toBe('');
+    expect(table.meta.cadence).toBe('month');
+    expect(table.meta.interval).toBe(0.8);
+    expect(rolesOf(table)).toEqual([
+      ['period', 'period'],
+      ['actual', 'actual'],
+      ['forecast', 'forecast'],
+      ['lower', 'lower'],
+      ['upper', 'upper'],
+    ]);
+    expect(table.columns[0]!.type).toBe('date');
+    // History rows have only the actual; future rows only the forecast and its interval.
+    const records = recordsOf(table);
+    expect(records.slice(0, 8).every((row) => typeof row.actual === 'number' && row.forecast === null)).toBe(true);
+    expect(records.slice(8).every((row) => row.actual === null && row.lower <= row.forecast && row.forecast <= row.upper)).toBe(true);
+  });
+
+  test('daily and weekly CSVs continue their step; an irregular one keeps +n and says where it breaks, in Japanese too', () => {
+    expect(forecastCsv(['2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01'], 2).future).toEqual(['2024-03-02', '2024-03-03']);
+    const weekly = forecastCsv(['2024-12-16', '2024-12-23', '2024-12-30', '2025-01-06'], 2);
+    expect([weekly.future, weekly.table.meta.cadence]).toEqual([['2025-01-13', '2025-01-20'], 'week']);
+    const yearMonths = forecastCsv(['2024-10', '2024-11', '2024-12'], 2);
+    expect([yearMonths.future, yearMonths.table.columns[0]!.type, yearMonths.stderr]).toEqual([['2025-01', '2025-02'], 'string', '']);
+    const gap = ['2024-01-01', '2024-02-01', '2024-04-01', '2024-05-01', '2024-06-01'];
+    const irregular = forecastCsv(gap, 2);
+    expect(irregular.future).toEqual(['+1', '+2']);
+    expect(irregular.stderr).toBe(
+      'The periods are not one day, week, month, quarter or year apart (2024-02-01 → 2024-04-01), so the forecast rows are labelled +1, +2, …\n',
+    );
+    expect(forecastCsv(gap, 1, { LANG: 'ja_JP.UTF-8' }).stderr).toBe(
+      '期間の間隔が日・週・月・四半期・年のどれでもないため（2024-02-01 → 2024-04-01）、予測の行は +1, +2, … と表示します。\n',
+    );
   });
 
   test('refuses a horizon out of range in one line', () => {
@@ -388,10 +466,22 @@ describe('snaq forecast', () => {
       '--lake',
       lake.dir,
     ];
-    const all = JSON.parse(snaq(args).stdout);
-    const biweekly = JSON.parse(snaq([...args, '--filter', 'plan=biweekly']).stdout);
+    const all = checkedTable(snaq(args).stdout);
+    const biweekly = checkedTable(snaq([...args, '--filter', 'plan=biweekly']).stdout);
     expect(biweekly.rows).toHaveLength(14);
-    for (let i = 0; i < 12; i++) expect(biweekly.rows[i][1]).toBeLessThan(all.rows[i][1]);
+    for (let i = 0; i < 12; i++) expect(biweekly.rows[i]![1]).toBeLessThan(all.rows[i]![1] as number);
+    // The service's columns with their roles; what the service says besides is under meta.
+    expect(rolesOf(all)).toEqual([
+      ['period', 'period'],
+      ['actual', 'actual'],
+      ['forecast', 'forecast'],
+      ['lower', 'lower'],
+      ['upper', 'upper'],
+    ]);
+    expect(all.columns.slice(1).every((column) => column.unit === 'JPY')).toBe(true);
+    expect(all.rows.slice(12).map((row) => row[0])).toEqual(['2025-01-01', '2025-02-01']);
+    expect(all.meta).toMatchObject({ metric: 'box_revenue', interval: 0.8, title: { en: expect.any(String) }, backtest: { folds: expect.any(Number) } });
+    expect(all.meta.notes).toEqual(expect.any(Array));
   });
 });
 
@@ -416,13 +506,30 @@ describe('snaq anomalies', () => {
       lake.dir,
     ]);
     expect(code).toBe(0);
-    const result = JSON.parse(stdout);
-    expect(result).toMatchObject({ metric: 'boxes_shipped', grain: 'week', confidence: 0.95 });
-    expect(result.periods).toBe(199);
-    for (const anomaly of result.anomalies) {
+    const result = checkedTable(stdout);
+    expect(result.meta).toMatchObject({ metric: 'boxes_shipped', grain: 'week', confidence: 0.95 });
+    expect(result.meta.periods).toBe(199);
+    expect(rolesOf(result)).toEqual([
+      ['period', 'period'],
+      ['actual', 'actual'],
+      ['expected', 'forecast'],
+      ['lower', 'lower'],
+      ['upper', 'upper'],
+      ['score', 'value'],
+      ['direction', 'dimension'],
+      ['contributors', 'dimension'],
+    ]);
+    const anomalies = recordsOf(result);
+    expect(anomalies.length).toBeGreaterThan(0);
+    expect(result.meta.contributors).toHaveLength(anomalies.length);
+    anomalies.forEach((anomaly, i) => {
       expect(Math.abs(anomaly.score)).toBeGreaterThan(1.95);
-      for (const contributor of anomaly.contributors) expect(contributor.dimension).toBe('plan');
-    }
+      expect(anomaly.direction).toBe(anomaly.actual >= anomaly.expected ? 'up' : 'down');
+      for (const contributor of result.meta.contributors[i]) {
+        expect(contributor.dimension).toBe('plan');
+        expect(anomaly.contributors).toContain(`plan=${contributor.value}`);
+      }
+    });
   });
 
   test('a sensitivity that does not exist is refused by the command line', () => {
@@ -495,6 +602,17 @@ describe('snaq serve (what npm start runs)', () => {
     const remote = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--url', url, '--format', 'csv']);
     expect(remote.code).toBe(0);
     expect(remote.stdout.trim().split('\n')).toHaveLength(13);
+    // Over the API the answer's own columns come through as they are.
+    const remoteJson = checkedTable(
+      snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--grain', 'month', '--url', url, '--format', 'json']).stdout,
+    );
+    expect(rolesOf(remoteJson)).toEqual([
+      ['period', 'period'],
+      ['value', 'value'],
+    ]);
+    expect(remoteJson.rows).toHaveLength(12);
+    const remoteMetrics = checkedTable(snaq(['metrics', '--url', url, '--format', 'json']).stdout);
+    expect(recordsOf(remoteMetrics).map((metric) => metric.name)).toContain('revenue');
     const wrongKey = snaq(['query', 'revenue', '--from', '2024-01-01', '--to', '2025-01-01', '--url', url], {
       SNAQ_SECRET_ACCESS_KEY: 'wrong',
       SNAQ_ACCESS_KEY_ID: 'AKIDSNAQLOCALDEV0001',

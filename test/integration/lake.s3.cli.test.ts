@@ -12,6 +12,7 @@ import { seedSource } from '../../src/export/seedSource';
 import { parseSourceUrl } from '../../src/export/sourceUrl';
 import { S3Lake } from '../../src/lake/s3/s3Lake';
 import { TEST_AS_OF } from '../support/lake';
+import { checkedTable, recordsOf } from '../support/cliTable';
 import { startMariaDb, type PrivateMariaDb } from '../support/mariadb';
 import { describeIfAvailable, MARIADBD } from '../support/requirements';
 import { S3_MODEL } from '../support/s3/model';
@@ -85,14 +86,14 @@ describeIfAvailable([MARIADBD, S3_MODEL], 'the S3 lake from the command line and
     expect(second.status).toBe(0);
     const status = await snaq(['lake', 'status', '--lake', LAKE, '--format', 'json'], env);
     expect(status.status).toBe(0);
-    const parsed = JSON.parse(status.stdout) as { lake: string; current: { snapshotId: string }; recent: Array<{ outcome: string }>; tables: unknown[] };
-    expect(parsed.lake).toBe(LAKE);
-    expect(parsed.recent.map((entry) => entry.outcome)).toEqual(['published', 'published']);
-    expect(parsed.tables).toHaveLength(LAKE_TABLES.length);
+    const parsed = checkedTable(status.stdout);
+    expect(parsed.meta.lake).toBe(LAKE);
+    expect(recordsOf(parsed.meta.recent).map((entry) => entry.outcome)).toEqual(['published', 'published']);
+    expect(recordsOf(parsed).map((table) => table.table)).toEqual([...LAKE_TABLES]);
     const rollback = await snaq(['lake', 'rollback', '--lake', LAKE], env);
     expect(rollback.status).toBe(0);
     const current = (await new S3Lake(s3.client(), LAKE).readManifest())!.manifest.snapshotId;
-    expect(current).not.toBe(parsed.current.snapshotId);
+    expect(current).not.toBe(parsed.meta.current.snapshotId);
     expect(rollback.stdout).toContain(current);
   }, 180_000);
 

@@ -22,6 +22,7 @@ import { listSnapshots, prepareStaging, publishSnapshot, readCursors, rollbackLa
 import { LakeError, readManifest } from '../../src/lake/manifest';
 import { CountingEngine } from '../support/countingEngine';
 import { caughtLakeError as caught } from '../support/lakeErrors';
+import { checkedTable, recordsOf, rolesOf } from '../support/cliTable';
 
 let root: string;
 let lakes = 0;
@@ -301,10 +302,27 @@ describe('snaq lake status and rollback', () => {
     expect(stdout).toMatch(/│ products\s+│\s+170 h │ .* JST │\s+0\.0% \(0\/1[01] h\) │/);
 
     const json = await cli(['lake', 'status', '--lake', lake, '--format', 'json']);
-    const status = JSON.parse(json.stdout);
-    expect(status.current).toEqual({ snapshotId: 's1', generatedAt: manifestOf('s1', 1).generatedAt });
-    expect(status.recent.map((entry: { runId: string }) => entry.runId)).toEqual(['r2', 'r1', 'r0']);
-    expect(status.tables.find((t: { table: string }) => t.table === 'users')).toMatchObject({ sloHours: 26, attainment30d: 1 });
+    const status = checkedTable(json.stdout);
+    expect(status.meta).toMatchObject({ lake, syntheticHistory: false, current: { snapshotId: 's1', generatedAt: manifestOf('s1', 1).generatedAt } });
+    expect(rolesOf(status)).toEqual([
+      ['table', 'dimension'],
+      ['sloHours', 'value'],
+      ['servedSnapshotAt', 'dimension'],
+      ['attainment30d', 'value'],
+      ['hoursMet', 'value'],
+      ['hours', 'value'],
+    ]);
+    expect(status.columns.find((column) => column.name === 'attainment30d')!.unit).toBe('ratio');
+    const tablesJson = recordsOf(status);
+    expect(tablesJson.map((t) => t.table)).toEqual([...LAKE_TABLES]);
+    expect(tablesJson.find((t) => t.table === 'users')).toMatchObject({ sloHours: 26, attainment30d: 1 });
+    // The recent runs are a table of their own under meta, newest first.
+    const recent = checkedTable(JSON.stringify(status.meta.recent));
+    expect(recordsOf(recent).map((entry) => [entry.runId, entry.outcome, entry.qualityPassed, entry.error])).toEqual([
+      ['r2', 'refused', false, null],
+      ['r1', 'published', true, null],
+      ['r0', 'failed', null, 'The source went away.'],
+    ]);
 
     const ja = await cli(['lake', 'status', '--lake', lake], { LANG: 'ja_JP.UTF-8' });
     expect(ja.stdout).toContain('現在のスナップショット s1');

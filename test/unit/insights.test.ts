@@ -23,12 +23,12 @@ test('forecastTable: history rows keep only the actual; future periods continue 
     'month',
     '2026-01-01',
   );
-  expect(table.columns.map((c) => [c.name, c.unit])).toEqual([
-    ['period', undefined],
-    ['actual', 'JPY'],
-    ['forecast', 'JPY'],
-    ['lower', 'JPY'],
-    ['upper', 'JPY'],
+  expect(table.columns.map((c) => [c.name, c.role, c.unit])).toEqual([
+    ['period', 'period', undefined],
+    ['actual', 'actual', 'JPY'],
+    ['forecast', 'forecast', 'JPY'],
+    ['lower', 'lower', 'JPY'],
+    ['upper', 'upper', 'JPY'],
   ]);
   expect(table.rows).toEqual([
     ['2025-11-01', 10, null, null, null],

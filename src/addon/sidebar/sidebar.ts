@@ -323,7 +323,8 @@ function jstOrDash(iso: string | null | undefined): string {
 }
 
 function previewTable(result: QueryResult): HTMLElement {
-  const valueIndex = result.columns.findIndex((column) => column.role === 'value');
+  // A forecast's line is its actuals, as before its columns had roles of their own.
+  const valueIndex = result.columns.findIndex((column) => column.role === 'value' || column.role === 'actual');
   const hasDimensions = result.columns.some((column) => column.role === 'dimension');
   // A forecast's news is at its end: show the last rows (the latest actuals and the forecast).
   const isForecast = result.columns.some((column) => column.name === 'forecast');

@@ -25,7 +25,8 @@ const UNIT_FORMAT: Record<Unit, string> = { JPY: '[$¥]#,##0', count: '#,##0', r
 
 function columnFormat(column: Column): string {
   if (column.type === 'date') return 'yyyy-mm-dd';
-  if (column.role === 'value') return UNIT_FORMAT[column.unit ?? 'count'];
+  // Every measure (a query's value; a forecast's actual, forecast and bounds) in its unit; an integer dimension plain.
+  if (column.type === 'number' && column.role !== 'dimension') return UNIT_FORMAT[column.unit ?? 'count'];
   return column.type === 'number' ? '0' : '@';
 }
 

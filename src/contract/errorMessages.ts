@@ -4,7 +4,7 @@
  * so the wording lives in one place for every front end.
  */
 import type { ErrorCode, ErrorDetails } from './errors';
-import type { Lang } from './types';
+import type { Lang, LocalizedText } from './types';
 
 export interface WireError {
   code: ErrorCode;
@@ -17,10 +17,13 @@ type Phrase = (details: ErrorDetails) => string;
 const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
 const quoted = (value: unknown): string => `"${String(value ?? '')}"`;
 /** Allowed codes with their Japanese labels when the error carries them: 隔週（biweekly）. */
-const labelled = (details: ErrorDetails): string => {
-  const labels = (details.labels ?? {}) as Record<string, { ja?: string } | undefined>;
-  return list((details.allowed as unknown[]).map((code) => (labels[String(code)]?.ja ? `${labels[String(code)]!.ja}（${String(code)}）` : code)));
-};
+const labelled = (details: ErrorDetails): string =>
+  list(
+    (details.allowed as string[]).map((code) => {
+      const ja = (details.labels as Record<string, LocalizedText> | undefined)?.[code]?.ja;
+      return ja ? `${ja}（${code}）` : code;
+    }),
+  );
 const fieldOf = (details: ErrorDetails): string => quoted(String(details.field ?? '').replace(/^filters\./, ''));
 
 /** Japanese sentences by `details.reason`. */

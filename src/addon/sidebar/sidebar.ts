@@ -341,7 +341,8 @@ function previewTable(result: QueryResult): HTMLElement {
     h(
       'table',
       { class: 'preview' },
-      h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, columnHeader(column, lang))))),
+      // A query's header carries its unit, as the block it becomes does; a forecast's keeps its series names.
+      h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, isForecast ? column.title[lang] : columnHeader(column, lang))))),
       h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell, i) => h('td', {}, formatCell(cellText(cell, result.columns[i], lang))))))),
     ),
     h('p', { class: 'hint', id: 'preview-data-as-of' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${jstOrDash(result.meta.dataAsOf)}`),

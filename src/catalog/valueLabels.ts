@@ -43,6 +43,12 @@ export function labelsOf(dimension: DimensionDef | undefined, values: Iterable<C
   return Object.keys(found).length ? found : undefined;
 }
 
+/** A contributor (or anything naming a dimension's value) with the value's words, when there are any. */
+export function withValueLabel<T extends { value: Cell }>(named: T, dimension: DimensionDef | undefined): T & { valueLabel?: LocalizedText } {
+  const valueLabel = labelsOf(dimension, [named.value])?.[String(named.value)];
+  return valueLabel ? { ...named, valueLabel } : named;
+}
+
 /** The columns with each dimension column's `valueLabels`: the labels of the values in its rows. */
 export function withValueLabels(columns: readonly Column[], rows: readonly Cell[][], dimensionOf: (name: string) => DimensionDef | undefined): Column[] {
   return columns.map((column, index) => {

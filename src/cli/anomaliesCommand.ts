@@ -2,7 +2,7 @@
 import { contributorsText } from '../contract/contributorText';
 import type { AnomalyResult, Sensitivity } from '../contract/types';
 import { parseFilters } from './filters';
-import { newTable } from './format';
+import { langFromEnv, newTable } from './format';
 import { openLocalService } from './localStack';
 
 export interface AnomalyFlags {
@@ -42,7 +42,7 @@ export async function runAnomalies(metric: string, flags: AnomalyFlags): Promise
   }
   const table = newTable(['period', 'actual', 'expected', 'score', 'top contributors'], ['left', 'right', 'right', 'right', 'left']);
   for (const anomaly of result.anomalies) {
-    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributorsText(anomaly.contributors)]);
+    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributorsText(anomaly.contributors, langFromEnv())]);
   }
   const found = `${result.anomalies.length} unusual of ${result.periods} periods at ${result.confidence * 100}% · model ${result.model.name} (season ${result.model.seasonLength})`;
   process.stdout.write(`${result.anomalies.length ? `${table.toString()}\n` : ''}${found}\n${result.notes.map((note) => `note: ${note}`).join('\n')}\n`);

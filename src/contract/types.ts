@@ -308,6 +308,8 @@ export interface AnomalyRequest {
 export interface Contributor {
   dimension: string;
   value: Cell;
+  /** What people read for `value`, when its dimension has words for it. */
+  valueLabel?: LocalizedText;
   actual: number;
   expected: number;
   /** actual − expected. */

@@ -10,9 +10,10 @@ import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
 import * as models from '../../src/catalog/models';
 import { PREFECTURE_LABELS } from '../../src/catalog/prefectures';
 import { resolveQuery } from '../../src/catalog/resolve';
-import { codeFor, withValueLabels } from '../../src/catalog/valueLabels';
+import { codeFor, withValueLabel, withValueLabels } from '../../src/catalog/valueLabels';
 import type { DimensionDef, MetricDef, ModelDef } from '../../src/catalog/vocabulary';
 import { cellText, columnHeader } from '../../src/contract/columnText';
+import { contributorsText } from '../../src/contract/contributorText';
 import { localizeError } from '../../src/contract/errorMessages';
 import { ApiError } from '../../src/contract/errors';
 import { AGE_BANDS } from '../../src/contract/privacyPolicy';
@@ -229,5 +230,15 @@ describe('columnText: how clients show them', () => {
     expect(columnHeader(value('count'), 'ja')).toBe('売上');
     expect(columnHeader(value('ratio'), 'en')).toBe('Revenue');
     expect(columnHeader(category, 'ja')).toBe('カテゴリ');
+  });
+
+  test('an anomaly’s contributors read in words: the API labels each value, the line shows the label', () => {
+    const gender = models.boxesModel.dimensions.gender!;
+    const female = withValueLabel({ dimension: 'gender', value: 'female', actual: 9, expected: 4, delta: 5, share: 0.54 }, gender);
+    expect(female.valueLabel).toEqual({ ja: '女性', en: 'Female' });
+    const product = withValueLabel({ dimension: 'product', value: 'いちじく', actual: 3, expected: 1, delta: 2 }, models.boxItemsModel.dimensions.product);
+    expect(product).not.toHaveProperty('valueLabel');
+    expect(contributorsText([female, product], 'ja')).toBe('gender=女性 +5 (54%); product=いちじく +2');
+    expect(contributorsText([female, product], 'en')).toBe('gender=Female +5 (54%); product=いちじく +2');
   });
 });

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/catalog';
 import { edgeOfRange } from '../catalog/dataEdge';
 import { isAdditive, isNonNegative, type MetricDef } from '../catalog/vocabulary';
 import { resolveMetric } from '../catalog/resolve';
+import { withValueLabel } from '../catalog/valueLabels';
 import { detectAnomalies, forecast } from '../forecast';
 import { expectationsOf, type ValueSeries } from '../forecast/contributions';
 import { valuesOf, type ComputedResult, type MetricSeries } from './computedResult';
@@ -108,7 +109,11 @@ export class InsightsService {
       ? await Promise.all(dimensions.map((dimension) => this.valueSeries(base, dimension, periods, metric, caller)))
       : [];
     const expectations = expectationsOf(splits.flat(), { seasonLength: detection.model.seasonLength, confidence });
-    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric), isNonNegative(metric));
+    const anomalies = anomalyPoints(detection.anomalies, periods, expectations, isAdditive(metric), isNonNegative(metric)).map((point) => ({
+      ...point,
+      // Contributors keep their codes, with the words beside them (valueLabels.ts).
+      contributors: point.contributors.map((contributor) => withValueLabel(contributor, this.source.catalog.modelDimension(metric, contributor.dimension))),
+    }));
     return { ...answer, anomalies, model: detection.model, notes: detection.notes };
   }
 

@@ -34,6 +34,7 @@ import { blankPastTheEdge, dataEndOf, edgeOfRange } from '../catalog/dataEdge';
 import { metricLineage } from '../catalog/lineage';
 import { isAdditive, sourceTablesOf, type MetricDef } from '../catalog/vocabulary';
 import { suppressGroups } from './groupSuppression';
+import { labelsOf, withValueLabels } from '../catalog/valueLabels';
 import { resolveDimension, resolveMetric, resolveQuery, type ResolvedQuery } from '../catalog/resolve';
 import type { EngineHealth, QueryEngine } from '../engine/types';
 import { Admission } from './admission';
@@ -323,7 +324,14 @@ export class MetricsService implements SeriesSource {
       engine: this.engine.name,
     };
     if (definition.values) {
-      return { metric: metric.name, dimension, values: [...definition.values], meta: this.meta({ ...baseMeta, elapsedMs: 0 }) };
+      const valueLabels = labelsOf(definition, definition.values);
+      return {
+        metric: metric.name,
+        dimension,
+        values: [...definition.values],
+        ...(valueLabels ? { valueLabels } : {}),
+        meta: this.meta({ ...baseMeta, elapsedMs: 0 }),
+      };
     }
     const manifest = await this.engine.snapshot();
     const compiled = compileDimensionValues(metric, dimension, this.dialect, { rowCap: DIMENSION_VALUES_CAP, snapshotId: manifest.snapshotId });
@@ -332,10 +340,13 @@ export class MetricsService implements SeriesSource {
     const result = hit ?? (await this.run(metric, compiled, key, manifest));
     const cached = hit !== undefined;
     const truncated = result.rows.length > DIMENSION_VALUES_CAP;
+    const values = result.rows.slice(0, DIMENSION_VALUES_CAP).map((row) => row[0] ?? null);
+    const valueLabels = labelsOf(definition, values);
     return {
       metric: metric.name,
       dimension,
-      values: result.rows.slice(0, DIMENSION_VALUES_CAP).map((row) => row[0] ?? null),
+      values,
+      ...(valueLabels ? { valueLabels } : {}),
       meta: this.meta({
         ...baseMeta,
         cached,
@@ -576,7 +587,8 @@ export class MetricsService implements SeriesSource {
     const truncated = limit !== undefined && result.rows.length > limit;
     const rows = truncated ? result.rows.slice(0, limit) : result.rows;
     return {
-      columns: result.columns,
+      // Rows keep the codes; the words for those they hold travel in the columns.
+      columns: withValueLabels(result.columns, rows, (name) => this.catalog.modelDimension(metric, name)),
       rows,
       meta: this.meta({
         metric: metric.name,

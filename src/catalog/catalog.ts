@@ -10,6 +10,7 @@ import { LAKE_SCHEMA } from '../contract/lakeSchema';
 import { METRIC_DEFINITIONS } from './metrics';
 import { ACCESS_POLICY, checkAccessPolicy, type AccessPolicy } from './accessPolicy';
 import { isPersonDerived, PERSON_FLOOR_MINIMUM, personColumnOf, rowsComeFromPeople, tablesByAlias } from './personFloor';
+import { spellingsOf } from './valueLabels';
 
 export class CatalogError extends Error {
   constructor(metric: string, problem: string) {
@@ -55,6 +56,7 @@ function checkModel(metric: string, model: ModelDef): (where: string, expr: stri
       );
     }
     checkExpr(`dimension "${name}"`, dimension.expr);
+    checkValueLabels(metric, `dimension "${name}" of model "${model.name}"`, dimension);
   }
   // Personal data is a name to refuse, never a column: the lake holds none (contract/privacyPolicy.ts).
   for (const [name, declared] of Object.entries(model.personalData ?? {})) {
@@ -68,6 +70,27 @@ function checkModel(metric: string, model: ModelDef): (where: string, expr: stri
     throw new CatalogError(metric, (error as Error).message);
   }
   return checkExpr;
+}
+
+/**
+ * Every value of a closed set has words in both languages, labels name only its values, and no
+ * spelling (code or label, in any case) names two values: a filter by label must mean one thing.
+ */
+export function checkValueLabels(metric: string, where: string, dimension: DimensionDef): void {
+  const labels = dimension.valueLabels ?? {};
+  for (const code of dimension.values ?? []) {
+    if (!Object.prototype.hasOwnProperty.call(labels, code))
+      throw new CatalogError(metric, `${where} has no labels for value "${code}"; add it to valueLabels.`);
+  }
+  for (const [code, label] of Object.entries(labels)) {
+    if (dimension.values && !dimension.values.includes(code)) throw new CatalogError(metric, `${where} labels "${code}", which is not one of its values.`);
+    for (const lang of ['ja', 'en'] as const) {
+      if (!label?.[lang]?.trim()) throw new CatalogError(metric, `${where} has no ${lang === 'ja' ? 'Japanese' : 'English'} label for value "${code}".`);
+    }
+  }
+  for (const [spelling, codes] of spellingsOf(dimension)) {
+    if (codes.size > 1) throw new CatalogError(metric, `${where}: "${spelling}" names more than one value (${[...codes].join(', ')}).`);
+  }
 }
 
 /** Every SQL fragment a measure contributes, for the alias check. */

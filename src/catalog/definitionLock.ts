@@ -60,6 +60,8 @@ export function definitionOf(metric: MetricDef): unknown {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(record)) {
       if (NOT_DEFINITION.has(key) && (depth === 0 || key === 'title')) continue;
+      // A dimension's value labels are words too (its codes, `values`, are the definition).
+      if (key === 'valueLabels') continue;
       if (isModel && key === 'personalData') continue;
       if (isModel && key === 'dimensions') {
         const dimensions = item as Record<string, unknown>;

@@ -15,7 +15,13 @@ export function describeMetric(metric: MetricDef): MetricSummary {
     grains: metric.grains,
     dimensions: metric.dimensions.map((name) => {
       const definition = model.dimensions[name]!;
-      return { name, title: definition.title, type: definition.type, ...(definition.values ? { values: definition.values } : {}) };
+      // Only closed sets carry their words here: an open set's (prefectures) come with its values route.
+      return {
+        name,
+        title: definition.title,
+        type: definition.type,
+        ...(definition.values ? { values: definition.values, ...(definition.valueLabels ? { valueLabels: definition.valueLabels } : {}) } : {}),
+      };
     }),
     tags: metric.tags,
     status: metric.status,

@@ -2,30 +2,47 @@
  * Logical tables (models): a fact table, the joins its dimensions may need, and the dimensions.
  * A join is added to a query only when a selected dimension, filter or measure reads it.
  */
-import { AGE_BANDS } from '../contract/privacyPolicy';
+import type { LocalizedText } from '../contract/types';
+import {
+  AGE_BAND_LABELS,
+  ASSIGNED_BY_LABELS,
+  CANCEL_REASON_LABELS,
+  CATEGORY_LABELS,
+  CHANNEL_LABELS,
+  GENDER_LABELS,
+  PLAN_LABELS,
+  TEXTURE_LABELS,
+} from './dimensionLabels';
+import { PREFECTURE_LABELS } from './prefectures';
 import type { DimensionDef, JoinDef, ModelDef, PersonalDataDef } from './vocabulary';
 
-const PLANS = ['biweekly', 'every4weeks'] as const;
+/** A closed set: its codes are its labels' keys, in order, so a code can never lack its words. */
+const closedSet = (valueLabels: Readonly<Record<string, LocalizedText>>) => ({ values: Object.keys(valueLabels), valueLabels });
 
 /** Who the customer is. The age band is the one at the snapshot (contract/privacyPolicy.ts). */
 function customerDimensions(alias: string): Record<string, DimensionDef> {
   return {
-    prefecture: { title: { ja: '都道府県', en: 'Prefecture' }, expr: `${alias}.prefecture`, type: 'string' },
+    prefecture: { title: { ja: '都道府県', en: 'Prefecture' }, expr: `${alias}.prefecture`, type: 'string', valueLabels: PREFECTURE_LABELS },
     gender: {
       title: { ja: '性別', en: 'Gender' },
       expr: `${alias}.gender`,
 
       type: 'string',
-      values: ['female', 'male', 'other', 'unanswered'],
+      ...closedSet(GENDER_LABELS),
     },
     acquisition_channel: {
       title: { ja: '流入経路', en: 'Acquisition channel' },
       expr: `${alias}.acquisition_channel`,
 
       type: 'string',
-      values: ['organic', 'instagram', 'referral', 'ads', 'gift'],
+      ...closedSet(CHANNEL_LABELS),
     },
-    age_band: { title: { ja: '年代（スナップショット時点）', en: 'Age band (at the snapshot)' }, expr: `${alias}.age_band`, type: 'string', values: AGE_BANDS },
+    age_band: {
+      title: { ja: '年代（スナップショット時点）', en: 'Age band (at the snapshot)' },
+      expr: `${alias}.age_band`,
+      type: 'string',
+      ...closedSet(AGE_BAND_LABELS),
+    },
   };
 }
 
@@ -51,7 +68,7 @@ function productDimensions(alias: string): Record<string, DimensionDef> {
       expr: `${alias}.category`,
 
       type: 'string',
-      values: ['chocolate', 'baked', 'savory', 'dried_fruit', 'nuts', 'japanese', 'gummy'],
+      ...closedSet(CATEGORY_LABELS),
     },
     maker: { title: { ja: 'メーカー', en: 'Maker' }, expr: `${alias}.maker`, type: 'string' },
     maker_prefecture: {
@@ -59,6 +76,7 @@ function productDimensions(alias: string): Record<string, DimensionDef> {
       expr: `${alias}.maker_prefecture`,
 
       type: 'string',
+      valueLabels: PREFECTURE_LABELS,
     },
   };
 }
@@ -68,7 +86,7 @@ const planDimension = (alias: string): DimensionDef => ({
   expr: `${alias}.plan`,
 
   type: 'string',
-  values: PLANS,
+  ...closedSet(PLAN_LABELS),
 });
 
 const usersJoin = (from: string): JoinDef => ({ alias: 'u', table: 'users', on: `u.user_id = ${from}.user_id`, after: [from] });
@@ -104,7 +122,7 @@ export const subscriptionsModel: ModelDef = {
       expr: 's.cancel_reason',
 
       type: 'string',
-      values: ['price', 'too_many_snacks', 'taste', 'moving', 'pause', 'other'],
+      ...closedSet(CANCEL_REASON_LABELS),
     },
     ...customerDimensions('u'),
   },
@@ -126,7 +144,7 @@ export const boxItemsModel: ModelDef = {
       expr: 'bi.assigned_by',
 
       type: 'string',
-      values: ['algorithm', 'request'],
+      ...closedSet(ASSIGNED_BY_LABELS),
     },
   },
 };
@@ -188,7 +206,7 @@ export const diagnosesModel: ModelDef = {
       expr: 'dg.texture_pref',
 
       type: 'string',
-      values: ['crunchy', 'soft', 'chewy', 'any'],
+      ...closedSet(TEXTURE_LABELS),
     },
     ...customerDimensions('u'),
   },

@@ -9,6 +9,7 @@ import type { Comparison, FilterScalar, QueryRequest } from '../contract/types';
 import type { Catalog } from './catalog';
 import type { DimensionDef, MetricDef } from './vocabulary';
 import { mayRead, OPERATOR, type Caller } from './accessPolicy';
+import { codeFor } from './valueLabels';
 
 export interface ResolvedFilter {
   dimension: string;
@@ -92,11 +93,17 @@ function checkFilterValue(name: string, dimension: DimensionDef, value: FilterSc
     case 'string': {
       const text = typeof value === 'number' ? String(value) : value;
       if (typeof text !== 'string') return fail('takes text');
-      if (dimension.values && !dimension.values.includes(text)) {
-        throw new ApiError('INVALID_ARGUMENT', `Filter "${name}" takes one of: ${dimension.values.join(', ')}.`, {
+      // A label (either language) names its code; only codes reach the compiler, the cache key and the audit.
+      const code = codeFor(dimension, text);
+      if (code !== undefined) return code;
+      if (dimension.values) {
+        const labels = dimension.valueLabels ?? {};
+        const accepted = dimension.values.map((each) => (labels[each] ? `${each} (${labels[each].ja}, ${labels[each].en})` : each));
+        throw new ApiError('INVALID_ARGUMENT', `Filter "${name}" takes one of: ${accepted.join(', ')}.`, {
           reason: 'invalid_filter_value',
           field,
           allowed: [...dimension.values],
+          ...(dimension.valueLabels ? { labels: dimension.valueLabels } : {}),
         });
       }
       return text;

@@ -15,6 +15,12 @@ export interface DimensionDef {
   type: 'string' | 'integer' | 'boolean';
   /** The closed set of values, when there is one; filters outside it are rejected up front. */
   values?: readonly string[];
+  /**
+   * What people read for each value (code), in both languages: for every value of a closed set
+   * (catalog.ts checks it), and for the known values of an open one (prefectures). Words, not the
+   * definition: answers keep the codes and carry these beside them; filters accept either.
+   */
+  valueLabels?: Readonly<Record<string, LocalizedText>>;
 }
 
 /**

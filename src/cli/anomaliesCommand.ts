@@ -2,7 +2,7 @@
 import { contributorsText } from '../contract/contributorText';
 import type { AnomalyPoint, AnomalyResult, Sensitivity } from '../contract/types';
 import { parseFilters } from './filters';
-import { jsonTable, newTable, tableOf, type Field } from './format';
+import { jsonTable, langFromEnv, newTable, tableOf, type Field } from './format';
 import { openLocalService } from './localStack';
 
 export interface AnomalyFlags {
@@ -30,7 +30,13 @@ const ANOMALY_FIELDS: Field<AnomalyPoint>[] = [
   { name: 'upper', type: 'number', role: 'upper', title: { ja: '上限', en: 'Upper' }, cell: (a) => a.upper },
   { name: 'score', type: 'number', role: 'value', title: { ja: 'スコア', en: 'Score' }, cell: (a) => a.score },
   { name: 'direction', type: 'string', role: 'dimension', title: { ja: '向き', en: 'Direction' }, cell: (a) => a.direction },
-  { name: 'contributors', type: 'string', role: 'dimension', title: { ja: '主な要因', en: 'Top contributors' }, cell: (a) => contributorsText(a.contributors) },
+  {
+    name: 'contributors',
+    type: 'string',
+    role: 'dimension',
+    title: { ja: '主な要因', en: 'Top contributors' },
+    cell: (a) => contributorsText(a.contributors, langFromEnv()),
+  },
 ];
 
 const show = (value: number): string => (Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2));
@@ -59,7 +65,7 @@ export async function runAnomalies(metric: string, flags: AnomalyFlags): Promise
   }
   const table = newTable(['period', 'actual', 'expected', 'score', 'top contributors'], ['left', 'right', 'right', 'right', 'left']);
   for (const anomaly of result.anomalies) {
-    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributorsText(anomaly.contributors)]);
+    table.push([anomaly.period, show(anomaly.actual), show(anomaly.expected), anomaly.score.toFixed(2), contributorsText(anomaly.contributors, langFromEnv())]);
   }
   const found = `${result.anomalies.length} unusual of ${result.periods} periods at ${result.confidence * 100}% · model ${result.model.name} (season ${result.model.seasonLength})`;
   process.stdout.write(`${result.anomalies.length ? `${table.toString()}\n` : ''}${found}\n${result.notes.map((note) => `note: ${note}`).join('\n')}\n`);

@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { Cell, Column, ColumnRole, ColumnType, Lang, LocalizedText, QueryResult, Unit } from '../contract/types';
 import { addDays, jstMinute } from '../contract/dates';
 import { suppressionText } from '../contract/suppressionText';
+import { cellText, columnHeader } from '../contract/columnText';
 
 export type OutputFormat = 'table' | 'csv' | 'json';
 
@@ -70,9 +71,9 @@ function humanNumber(value: number, unit: Unit | undefined): string {
   }
 }
 
-function humanCell(cell: Cell, column: Column): string {
+function humanCell(cell: Cell, column: Column, lang: Lang): string {
   if (cell === null) return '—';
-  if (typeof cell !== 'number') return String(cell);
+  if (typeof cell !== 'number') return String(cellText(cell, column, lang));
   if (column.role !== 'change' && column.role !== 'changeRatio') return humanNumber(cell, column.unit);
   // A change reads with its sign; a ratio's change is in percentage points.
   const sign = cell > 0 ? '+' : '';
@@ -94,10 +95,11 @@ export function formatResult(result: QueryResult, format: OutputFormat, lang: La
       return [result.columns.map((column) => csvField(column.name)).join(','), ...result.rows.map((row) => row.map(csvField).join(','))].join('\n');
     case 'table': {
       const table = newTable(
-        result.columns.map((column) => column.title[lang]),
+        result.columns.map((column) => columnHeader(column, lang)),
         result.columns.map((column) => (column.type === 'number' ? 'right' : 'left')),
       );
-      for (const row of result.rows) table.push(row.map((cell, i) => humanCell(cell, result.columns[i]!)));
+      // Words for people; csv and json keep the codes a program matches on.
+      for (const row of result.rows) table.push(row.map((cell, i) => humanCell(cell, result.columns[i]!, lang)));
       return `${table.toString()}\n${footer(result, lang)}`;
     }
   }

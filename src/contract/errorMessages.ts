@@ -4,7 +4,7 @@
  * so the wording lives in one place for every front end.
  */
 import type { ErrorCode, ErrorDetails } from './errors';
-import type { Lang } from './types';
+import type { Lang, LocalizedText } from './types';
 
 export interface WireError {
   code: ErrorCode;
@@ -16,6 +16,14 @@ type Phrase = (details: ErrorDetails) => string;
 
 const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
 const quoted = (value: unknown): string => `"${String(value ?? '')}"`;
+/** Allowed codes with their Japanese labels when the error carries them: 隔週（biweekly）. */
+const labelled = (details: ErrorDetails): string =>
+  list(
+    (details.allowed as string[]).map((code) => {
+      const ja = (details.labels as Record<string, LocalizedText> | undefined)?.[code]?.ja;
+      return ja ? `${ja}（${code}）` : code;
+    }),
+  );
 const fieldOf = (details: ErrorDetails): string => quoted(String(details.field ?? '').replace(/^filters\./, ''));
 
 /** Japanese sentences by `details.reason`. */
@@ -47,7 +55,7 @@ const JA_BY_REASON: Record<string, Phrase> = {
   id_token_unsigned: () => '本人確認のトークンが署名されていません。アドオンを最新にしてください。',
   identity_keys_unavailable: () => 'Google アカウントの本人確認ができませんでした。しばらくしてからもう一度お試しください。',
   invalid_filter_value: (d) =>
-    Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${list(d.allowed)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
+    Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${labelled(d)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
   unknown_query: () => 'この問い合わせは見つかりません。もう一度実行してください。',
   too_large_to_poll: () => '絞り込みの値が多すぎて、時間のかかる集計の結果を待てません。絞り込みの値を減らしてください。',
   rate_limited: (d) => `リクエストが多すぎます。${String(d.retryAfterSeconds ?? 1)} 秒後にもう一度お試しください。`,

@@ -57,6 +57,11 @@ export interface Column {
   title: LocalizedText;
   /** Set on the value column. */
   unit?: Unit;
+  /**
+   * On a dimension column: what people read for the codes in its rows (`dried_fruit` →
+   * ドライフルーツ / Dried fruit), for the values present that have words. Rows keep the codes.
+   */
+  valueLabels?: Record<string, LocalizedText>;
 }
 
 export type Cell = string | number | boolean | null;
@@ -133,6 +138,8 @@ export interface DimensionInfo {
   type: 'string' | 'integer' | 'boolean';
   /** Known values for enumerated dimensions; others are listed by the values route. */
   values?: readonly string[];
+  /** Words for each of `values` in both languages (enumerated dimensions only). */
+  valueLabels?: Readonly<Record<string, LocalizedText>>;
 }
 
 export interface MetricSummary {
@@ -251,6 +258,8 @@ export interface DimensionValues {
   metric: string;
   dimension: string;
   values: Cell[];
+  /** Words for those of `values` that have them (enumerated dimensions, prefectures). */
+  valueLabels?: Record<string, LocalizedText>;
   meta: Meta;
 }
 
@@ -317,6 +326,8 @@ export interface AnomalyRequest {
 export interface Contributor {
   dimension: string;
   value: Cell;
+  /** What people read for `value`, when its dimension has words for it. */
+  valueLabel?: LocalizedText;
   actual: number;
   expected: number;
   /** actual − expected. */

@@ -68,7 +68,7 @@ describeIfAvailable(CHROMIUM, 'a restricted metric in the workbench', () => {
     await sidebar.locator('#grain').selectOption('month');
     await sidebar.locator('#insert-block').click();
     await sidebar.locator('#sidebar-status', { hasText: 'B2:C8' }).waitFor();
-    expect(await page.locator('#cell-C2').innerText()).toBe('粗利');
+    expect(await page.locator('#cell-C2').innerText()).toBe('粗利（円）');
     await page.locator('#cell-C8').filter({ hasText: /¥/ }).waitFor();
   }, 120_000);
 

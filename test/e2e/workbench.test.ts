@@ -10,6 +10,7 @@ import { startLocalApi, type LocalApi } from '../support/localApi';
 import { CHROMIUM, describeIfAvailable } from '../support/requirements';
 import { suppressionText } from '../../src/contract/suppressionText';
 import type { QueryResult } from '../../src/contract/types';
+import { CATEGORY_LABELS } from '../../src/catalog/dimensionLabels';
 import { columnLetters, columnNumber } from '../../src/emulator/a1';
 import { WORKBENCH_PEOPLE, WORKBENCH_USER } from '../../src/workbench/localUser';
 
@@ -186,6 +187,7 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     await sidebar.locator('#preview-button').click();
     await sidebar.locator('table.preview').waitFor();
     await sidebar.locator('svg.sparkline polyline').waitFor({ state: 'attached' });
+    expect(await sidebar.locator('table.preview th').allInnerTexts()).toEqual(['期間', '定期便売上（円）']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'workbench-preview-ja.png') });
     await sidebar.locator('#insert-block').click();
     await sidebar.locator('#sidebar-status', { hasText: 'B2:C8' }).waitFor();
@@ -303,6 +305,58 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     await english.screenshot({ path: path.join(ARTIFACTS, 'sidebar-en.png') });
     await page.locator('#sidebar').screenshot({ path: path.join(ARTIFACTS, 'sidebar-ja.png') });
   });
+
+  test('words, not codes: the range reads 過去12か月, the grain 月, and a preview by category and its filter show the labels (ja and en)', async () => {
+    const words = {
+      ja: {
+        locale: 'ja-JP',
+        search: '商品出荷',
+        range: '過去12か月',
+        grain: '月',
+        grains: ['日', '週', '月', '四半期', '年', '合計のみ'],
+        header: ['期間', 'カテゴリ', '商品出荷個数'],
+      },
+      en: {
+        locale: 'en-US',
+        search: 'units',
+        range: 'Last 12 months',
+        grain: 'Month',
+        grains: ['Day', 'Week', 'Month', 'Quarter', 'Year', 'Total only'],
+        header: ['Period', 'Category', 'Product units'],
+      },
+    };
+    for (const lang of ['ja', 'en'] as const) {
+      const want = words[lang];
+      const labels = Object.values(CATEGORY_LABELS).map((label) => label[lang]);
+      const tab = await (await browser.newContext({ locale: want.locale, viewport: { width: 360, height: 900 } })).newPage();
+      await tab.goto(`${url}/workbench/sidebar`);
+      await tab.locator('#search').fill(want.search);
+      await tab.locator('button[data-metric="product_units"]').click();
+      await tab.locator('#freshness').waitFor();
+      // The selects speak words; their values stay the codes a block's query keeps.
+      expect(await tab.locator('#preset option:checked').innerText()).toBe(want.range);
+      expect(await tab.locator('#preset').inputValue()).toBe('last_12_months');
+      expect(await tab.locator('#grain option:checked').innerText()).toBe(want.grain);
+      expect(await tab.locator('#grain').inputValue()).toBe('month');
+      expect(await tab.locator('#grain option').allInnerTexts()).toEqual(want.grains);
+      await tab.locator('input[name="dimension"][value="category"]').check();
+      await tab.locator('#preview-button').click();
+      await tab.locator('table.preview').waitFor();
+      expect(await tab.locator('table.preview th').allInnerTexts()).toEqual(want.header);
+      const shown = await tab.locator('table.preview tbody tr td:nth-child(2)').allInnerTexts();
+      expect(shown.length).toBeGreaterThan(0);
+      for (const category of shown) expect(labels).toContain(category);
+      // The filter picker lists words, and filters by the code.
+      await tab.locator('#filters summary').click();
+      await tab.locator('#filter-category').focus();
+      const dried = tab.locator('#filter-category option', { hasText: CATEGORY_LABELS.dried_fruit![lang] });
+      await dried.waitFor({ state: 'attached' });
+      expect(await dried.getAttribute('value')).toBe('dried_fruit');
+      await tab.evaluate('window.scrollTo(0, 0)'); // the tab bar is sticky: shoot from the top
+      await tab.screenshot({ path: path.join(ARTIFACTS, `labels-sidebar-${lang}.png`), fullPage: true });
+      await tab.context().close();
+    }
+  }, 120_000);
 
   test('a SNAQ formula typed into a cell spills its result into the grid', async () => {
     await page.locator('#cell-F2').click();

@@ -84,7 +84,7 @@ describeIfAvailable(ATHENA_MODEL, 'a slow Athena query from a cell: 202, long po
       expect(result.elapsedMs).toBeLessThan(30_000);
       expect(gas.fetchLog.map((entry) => entry.status)).toContain(202);
       const reference = (await new MetricsService(loadCatalog(), duck).query(REQUEST, 'test')).body as QueryResult;
-      expect(result.value).toEqual([['期間', '定期便売上'], ...reference.rows.map(([period, value]) => [jstDate(period as string), value])]);
+      expect(result.value).toEqual([['期間', '定期便売上（円）'], ...reference.rows.map(([period, value]) => [jstDate(period as string), value])]);
       expect(double.invalid).toEqual([]);
     } finally {
       await gas.close();

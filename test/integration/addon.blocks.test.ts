@@ -40,7 +40,8 @@ async function rpc<T>(fn: string, ...args: unknown[]): Promise<T> {
 async function expected(): Promise<unknown[][]> {
   const outcome = await api.service.query({ ...QUERY, to: '2024-07-01' }, 'test');
   const body = outcome.body as QueryResult;
-  return [['期間', 'プラン', '定期便売上'], ...body.rows.map(([period, plan, value]) => [jstDate(period as string), plan, value])];
+  // The sheet shows the plans' words (the API answers their codes) and the header its unit.
+  return [['期間', 'プラン', '定期便売上（円）'], ...body.rows.map(([period, plan, value]) => [jstDate(period as string), PLAN_JA[plan as string], value])];
 }
 
 /** A rectangle of the sheet, '' where nothing was ever written (values() covers the used area only). */
@@ -48,6 +49,8 @@ function region(top: number, left: number, rows: number, columns: number): unkno
   const values = gas.workbook.values('Sheet1');
   return Array.from({ length: rows }, (_, r) => Array.from({ length: columns }, (_, c) => values[top - 1 + r]?.[left - 1 + c] ?? ''));
 }
+
+const PLAN_JA: Record<string, string> = { biweekly: '隔週', every4weeks: '4週ごと' };
 
 let id: string;
 

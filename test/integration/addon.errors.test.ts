@@ -133,7 +133,7 @@ describe('a wrong argument shows one sentence saying what to fix', () => {
       'a filter value that does not exist',
       'SNAQ_METRIC',
       [...R, 'month', '', 'gender=unknown'],
-      '絞り込み "gender" に使える値は female, male, other, unanswered です。',
+      '絞り込み "gender" に使える値は 女性（female）, 男性（male）, その他（other）, 無回答（unanswered） です。',
       'server',
     ],
     ['a 300-character filter value', 'SNAQ_METRIC', [...R, 'month', '', `prefecture=${'東'.repeat(300)}`], '"prefecture" の値が正しくありません。', 'server'],

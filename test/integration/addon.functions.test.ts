@@ -39,7 +39,7 @@ describe('SNAQ_METRIC', () => {
   test('returns the API answer with a Japanese header and periods as dates', async () => {
     const expected = await apiAnswer({ metric: 'revenue', from: '2024-01-01', to: '2025-01-01', grain: 'month' });
     const value = (await cell('SNAQ_METRIC', ['revenue', '2024-01-01', '2024-12-31', 'month'])) as unknown[][];
-    expect(value[0]).toEqual(['期間', '売上（定期便＋ショップ）']);
+    expect(value[0]).toEqual(['期間', '売上（定期便＋ショップ）（円）']);
     expect(value.slice(1)).toEqual(expected.rows.map(([period, amount]) => [jstDate(period as string), amount]));
     expect(value[1]![0]).toBeInstanceOf(Date);
   });
@@ -69,8 +69,10 @@ describe('SNAQ_METRIC', () => {
       ],
       'limit=4, lang=en',
     ])) as unknown[][];
-    expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue']);
-    expect(value.slice(1)).toEqual(expected.rows.map(([period, plan, amount]) => [jstDate(period as string), plan, amount]));
+    // English words for the plans (the API's codes are biweekly and every4weeks), the header with its unit.
+    expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue (JPY)']);
+    const PLAN_EN: Record<string, string> = { biweekly: 'Every 2 weeks', every4weeks: 'Every 4 weeks' };
+    expect(value.slice(1)).toEqual(expected.rows.map(([period, plan, amount]) => [jstDate(period as string), PLAN_EN[plan as string], amount]));
   });
 
   test('period keywords become the right half-open range', async () => {

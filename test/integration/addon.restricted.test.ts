@@ -78,7 +78,7 @@ describe('a block of it', () => {
     const outcome = await api.service.query({ ...QUERY, to: '2024-07-01' }, OPERATOR);
     const rows = (outcome.body as QueryResult).rows;
     values = gas.workbook.values('Sheet1');
-    expect(values[1]!.slice(1, 3)).toEqual(['期間', '粗利']);
+    expect(values[1]!.slice(1, 3)).toEqual(['期間', '粗利（円）']);
     expect(rows.map(([period, value]) => [jstDate(period as string), value])).toEqual(values.slice(2, 2 + rows.length).map((row) => row.slice(1, 3)));
     expect(sharedCacheText()).not.toContain('gross_margin');
   });

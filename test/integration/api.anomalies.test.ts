@@ -71,7 +71,8 @@ test('lower sensitivity flags no more than higher sensitivity, and the spike at 
 test('without dimensions, every dimension of the metric is searched', async () => {
   const result = (await post(SERIES)).json as AnomalyResult;
   const spike = result.anomalies.find((anomaly) => anomaly.period === SPIKE_WEEK)!;
-  expect(spike.contributors[0]).toMatchObject({ dimension: 'prefecture', value: SPIKE_PREFECTURE });
+  // The code stays the value; its words come beside it.
+  expect(spike.contributors[0]).toMatchObject({ dimension: 'prefecture', value: SPIKE_PREFECTURE, valueLabel: { ja: '宮城県', en: 'Miyagi' } });
   expect(new Set(spike.contributors.map((c) => c.dimension)).size).toBeGreaterThan(1);
 });
 

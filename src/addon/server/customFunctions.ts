@@ -19,6 +19,7 @@ import type {
 } from '../../contract/types';
 import { callApi } from './apiClient';
 import { hiddenValueText } from '../../contract/suppressionText';
+import { cellText, columnHeader } from '../../contract/columnText';
 import { dataEdgeNotes, footnoteRows, suppressionNotes } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
@@ -125,8 +126,9 @@ export function snaqMetric(
   if (options.limit !== undefined) request.limit = options.limit;
 
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
-  const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cell, result.columns[i], platform)));
-  const table = options.header ? [result.columns.map((column) => column.title[call.lang]), ...rows] : rows;
+  // Dimension values as words (the answer carries them), the value's header with its unit.
+  const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cellText(cell, result.columns[i], call.lang), result.columns[i], platform)));
+  const table = options.header ? [result.columns.map((column) => columnHeader(column, call.lang)), ...rows] : rows;
   const notes = options.notes ? footnoteRows([...dataEdgeNotes(result.meta, request, call.lang), ...suppressionNotes(result.meta, call.lang)]) : [];
   // Without a header and with every group hidden, the footnote alone says why the cell is empty.
   const shown = [...table, ...notes];

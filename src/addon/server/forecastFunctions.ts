@@ -59,7 +59,7 @@ const ANOMALY_HEADER: Record<Lang, string[]> = {
   en: ['period', 'actual', 'expected', 'lower', 'upper', 'score', 'top contributors'],
 };
 
-function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>): SheetValue[] {
+function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>, lang: Lang): SheetValue[] {
   return [
     platform.dateOfDay(anomaly.period),
     anomaly.actual,
@@ -67,7 +67,7 @@ function anomalyRow(anomaly: AnomalyPoint, platform: Pick<Platform, 'dateOfDay'>
     anomaly.lower,
     anomaly.upper,
     Math.round(anomaly.score * 100) / 100,
-    contributorsText(anomaly.contributors),
+    contributorsText(anomaly.contributors, lang),
   ];
 }
 
@@ -91,6 +91,6 @@ export function snaqAnomalies(
   const filters = parseFilters(filtersArg, call.args);
   if (Object.keys(filters).length) request.filters = filters;
   const result = fetchShared<AnomalyResult>(call, 'post', '/v1/anomalies', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
-  const rows = result.anomalies.map((anomaly) => anomalyRow(anomaly, platform));
+  const rows = result.anomalies.map((anomaly) => anomalyRow(anomaly, platform, call.lang));
   return rectangular([ANOMALY_HEADER[call.lang], ...(rows.length ? rows : [[say(call.lang, 'noAnomalies')]])]);
 }

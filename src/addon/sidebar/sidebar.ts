@@ -5,6 +5,7 @@
  */
 import { jstMinute } from '../../contract/dates';
 import { personFloorText, suppressionText } from '../../contract/suppressionText';
+import { cellText, columnHeader } from '../../contract/columnText';
 import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
@@ -13,10 +14,12 @@ import { h, replaceChildren, sparkline } from './dom';
 import { callServer } from './rpc';
 import { dataHealthView, metricHealthNote } from './dataHealthView';
 import { settingsPanel } from './settingsPanel';
-import { browserLang, TEXT } from './text';
+import { browserLang, PERIOD_WORDS, TEXT, UNIT_WORDS } from './text';
 
 const lang = browserLang();
 const text = TEXT[lang];
+/** A period keyword or grain in words; the option's value stays the code. */
+const periodWord = (code: string): string => PERIOD_WORDS[lang][code] ?? code;
 const main = h('main', { id: 'panel', tabindex: -1 });
 const status = h('p', { id: 'sidebar-status', role: 'status', 'aria-live': 'polite' });
 
@@ -108,7 +111,7 @@ async function showMetric(name: string): Promise<void> {
       h('dt', {}, text.owner),
       h('dd', {}, metric.owner),
       h('dt', {}, text.unit),
-      h('dd', {}, metric.unit),
+      h('dd', {}, UNIT_WORDS[lang][metric.unit] ?? metric.unit),
       h('dt', {}, text.dimensions),
       h('dd', {}, metric.dimensions.map((dimension) => dimension.title[lang]).join(', ') || '—'),
     ),
@@ -182,9 +185,9 @@ function select(id: string, label: string, options: Array<[string, string]>, val
 function queryBuilder(metric: MetricDetail): HTMLElement {
   const form = h('form', { id: 'builder' });
   const previewArea = h('div', { id: 'preview' });
-  const grains = metric.grains.map((grain): [string, string] => [grain, grain]);
+  const grains = metric.grains.map((grain): [string, string] => [grain, periodWord(grain)]);
   form.append(
-    ...select('preset', text.range, [...PRESETS.map((preset): [string, string] => [preset, preset]), ['custom', text.custom]], 'last_12_months'),
+    ...select('preset', text.range, [...PRESETS.map((preset): [string, string] => [preset, periodWord(preset)]), ['custom', text.custom]], 'last_12_months'),
     h(
       'div',
       { id: 'custom-dates', hidden: true },
@@ -305,7 +308,10 @@ function filterSelect(metric: string, dimension: string, title: string): HTMLEle
   const load = async () => {
     choice.removeEventListener('focus', load);
     const values = await guarded(() => callServer('snaqDimensionValues', metric, dimension));
-    for (const value of values?.values ?? []) if (value !== null) choice.append(h('option', { value: String(value) }, String(value)));
+    // The option's value is the code; people read its label when the API has one.
+    for (const value of values?.values ?? []) {
+      if (value !== null) choice.append(h('option', { value: String(value) }, values?.valueLabels?.[String(value)]?.[lang] ?? String(value)));
+    }
   };
   choice.addEventListener('focus', load);
   return wrapper;
@@ -336,8 +342,9 @@ function previewTable(result: QueryResult): HTMLElement {
     h(
       'table',
       { class: 'preview' },
-      h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, column.title[lang])))),
-      h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell) => h('td', {}, formatCell(cell)))))),
+      // A query's header carries its unit, as the block it becomes does; a forecast's keeps its series names.
+      h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, isForecast ? column.title[lang] : columnHeader(column, lang))))),
+      h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell, i) => h('td', {}, formatCell(cellText(cell, result.columns[i], lang))))))),
     ),
     h('p', { class: 'hint', id: 'preview-data-as-of' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${jstOrDash(result.meta.dataAsOf)}`),
     // Periods past the data are empty, not zero; the one holding the data's end has only its first part.

@@ -198,6 +198,48 @@ export const TEXT = {
 
 export type SidebarText = (typeof TEXT)['en'];
 
+/** The period keywords (sheetArguments.ts) and grains as the selects show them: the value stays the code. */
+export const PERIOD_WORDS: Record<Lang, Record<string, string>> = {
+  ja: {
+    last_month: '先月',
+    this_month: '今月（今日まで）',
+    last_12_months: '過去12か月',
+    ytd: '今年（1月から今日まで）',
+    last_fiscal_year: '前年度（4月〜3月）',
+    this_fiscal_year: '今年度（4月から今日まで）',
+    last_7_days: '過去7日間（今日まで）',
+    last_30_days: '過去30日間（今日まで）',
+    last_week: '先週（月〜日）',
+    day: '日',
+    week: '週',
+    month: '月',
+    quarter: '四半期',
+    year: '年',
+  },
+  en: {
+    last_month: 'Last month',
+    this_month: 'This month (to today)',
+    last_12_months: 'Last 12 months',
+    ytd: 'Year to date',
+    last_fiscal_year: 'Last fiscal year (Apr–Mar)',
+    this_fiscal_year: 'This fiscal year (Apr to today)',
+    last_7_days: 'Last 7 days (to today)',
+    last_30_days: 'Last 30 days (to today)',
+    last_week: 'Last week (Mon–Sun)',
+    day: 'Day',
+    week: 'Week',
+    month: 'Month',
+    quarter: 'Quarter',
+    year: 'Year',
+  },
+};
+
+/** A metric's unit in words. */
+export const UNIT_WORDS: Record<Lang, Record<string, string>> = {
+  ja: { JPY: '円', count: '件数', ratio: '比率', score: 'スコア' },
+  en: { JPY: 'Yen (JPY)', count: 'Count', ratio: 'Ratio', score: 'Score' },
+};
+
 export function browserLang(): Lang {
   return /^ja/i.test(typeof navigator === 'undefined' ? '' : navigator.language) ? 'ja' : 'en';
 }

@@ -13,6 +13,7 @@ import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
 import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
+import { columnHeader } from '../../../contract/columnText';
 import { cellsInTheWay, extentOf, tableOf, withNote, withTableNote, writeTable, type BlockTable, type Extent } from './blockTable';
 import { dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
@@ -97,7 +98,7 @@ function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   // at the end (a period emptied earlier, its group hidden, is not where the data ends).
   const note = dataEdgeNotes(result.meta, request, context.lang)[0];
   const partial = result.meta.partialPeriod ? context.platform.dateOfDay(result.meta.partialPeriod).getTime() : undefined;
-  const table = tableOf(result, context.lang, context.platform.dateOfDay);
+  const table = tableOf(result, context.lang, context.platform.dateOfDay, columnHeader);
   const valueOf = (row: readonly unknown[]) => row[row.length - 1];
   let trailingEmpty = table.values.length;
   while (trailingEmpty > 1 && valueOf(table.values[trailingEmpty - 1]!) === '') trailingEmpty--;

@@ -3,6 +3,7 @@
  * written, and writes it. Writing is all or nothing: the caller checks `fitFor` first.
  */
 import type { Column, Lang, QueryResult, Unit } from '../../../contract/types';
+import { cellText } from '../../../contract/columnText';
 import type { RangeLike, SheetCell, SheetLike } from './sheetTypes';
 
 export interface BlockTable {
@@ -30,12 +31,18 @@ function columnFormat(column: Column): string {
   return column.type === 'number' ? '0' : '@';
 }
 
-export function tableOf(result: Pick<QueryResult, 'columns' | 'rows'>, lang: Lang, dateOfDay: (day: string) => Date): BlockTable {
-  const header = result.columns.map((column) => column.title[lang]);
+/** `headerOf` names each column (a query's value header carries its unit: columnText.ts); dimension values show as their labels. */
+export function tableOf(
+  result: Pick<QueryResult, 'columns' | 'rows'>,
+  lang: Lang,
+  dateOfDay: (day: string) => Date,
+  headerOf: (column: Column, lang: Lang) => string = (column) => column.title[lang],
+): BlockTable {
+  const header = result.columns.map((column) => headerOf(column, lang));
   const rows = result.rows.map((row) =>
     row.map((cell, i): SheetCell => {
       if (cell === null) return '';
-      return result.columns[i]?.type === 'date' && typeof cell === 'string' ? dateOfDay(cell) : cell;
+      return result.columns[i]?.type === 'date' && typeof cell === 'string' ? dateOfDay(cell) : cellText(cell, result.columns[i], lang);
     }),
   );
   const bodyFormats = result.columns.map(columnFormat);

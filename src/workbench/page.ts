@@ -1,4 +1,7 @@
 /** The workbench page: a grid standing in for the spreadsheet, and the real sidebar beside it. */
+import { BAR_CHART_SCRIPT } from './barChart';
+import { MENU_SCRIPT, MENU_STYLE } from './menuBar';
+
 export function workbenchPage(): string {
   return `<!DOCTYPE html>
 <html lang="ja">
@@ -23,11 +26,13 @@ export function workbenchPage(): string {
   figure.chart { margin: 0; border: 1px solid #dadce0; padding: 8px; background: #fff; position: absolute; box-shadow: 0 1px 3px rgba(60, 64, 67, .3); }
   figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }
   .legend span { margin-right: 10px; font-size: 12px; }
+${MENU_STYLE}
 </style>
 </head>
 <body>
 <div id="sheet">
   <div id="bar">
+    <details id="menu"><summary>SNAQ</summary><div id="menu-items" role="menu"></div></details>
     <strong id="cell-name">A1</strong>
     <input id="formula" aria-label="formula" placeholder='=SNAQ_METRIC("revenue", "2024-01", "2024-12", "month")'>
     <button id="insert-row">Insert row above</button>
@@ -37,8 +42,10 @@ export function workbenchPage(): string {
   </div>
   <table id="grid"></table>
   <div id="charts" aria-label="charts"></div>
+  <nav id="sheet-tabs" aria-label="sheets"></nav>
 </div>
 <iframe id="sidebar" title="SNAQ sidebar" src="/workbench/sidebar"></iframe>
+${BAR_CHART_SCRIPT}
 <script>
 (function () {
   var selected = { row: 1, column: 1 };
@@ -95,6 +102,7 @@ export function workbenchPage(): string {
       }
     }
     renderCharts(grid.charts);
+    if (window.snaqMenu) window.snaqMenu(grid, post, render);
   }
   var SVG = 'http://www.w3.org/2000/svg';
   function svg(tag, attributes) { var e = document.createElementNS(SVG, tag); for (var k in attributes) e.setAttribute(k, attributes[k]); return e; }
@@ -121,7 +129,8 @@ export function workbenchPage(): string {
       chart.series.forEach(function (s) { s.values.forEach(function (v) { if (v !== null) all.push(v); }); });
       var min = Math.min.apply(null, all), max = Math.max.apply(null, all), span = (max - min) || 1, n = Math.max(1, chart.labels.length - 1);
       var plot = svg('svg', { width: width, height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img', 'aria-label': chart.title });
-      chart.series.forEach(function (s, i) {
+      if (/^(COLUMN|BAR)$/.test(chart.type) && window.snaqBars) window.snaqBars(plot, chart, width, height, svg);
+      else chart.series.forEach(function (s, i) {
         var points = [], path = '';
         s.values.forEach(function (v, t) {
           if (v === null) { if (points.length) { path += 'M' + points.join('L'); points = []; } return; }
@@ -159,6 +168,7 @@ export function workbenchPage(): string {
   fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render);
 })();
 </script>
+${MENU_SCRIPT}
 </body>
 </html>`;
 }

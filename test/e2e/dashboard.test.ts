@@ -71,6 +71,10 @@ describeIfAvailable(CHROMIUM, 'the KPI dashboard in the workbench', () => {
     await offer.waitFor();
     expect(await offer.locator('.question').innerText()).toBe('毎週月曜 8:00 に更新しますか？');
     await page.screenshot({ path: path.join(ARTIFACTS, 'kpi-dashboard-ja.png') });
+    // Further down: units by category, the top 10 products and new subscribers by channel, as bars.
+    await page.locator('#cell-A66').evaluate((cell) => cell.scrollIntoView());
+    await page.screenshot({ path: path.join(ARTIFACTS, 'kpi-dashboard-bars-ja.png') });
+    await page.locator('#cell-A1').evaluate((cell) => cell.scrollIntoView());
 
     await sidebar.locator('#accept-schedule').click();
     await sidebar.locator('#sidebar-status', { hasText: '保存しました。' }).waitFor();

@@ -47,7 +47,7 @@ interface Summary {
   range: string;
   metric: string;
   query: { metric: string; from: string; grain?: string; dimensions?: string[]; limit?: number; compare?: string };
-  state: { status: string; lastRefreshAt?: string };
+  state: { status: string; lastRefreshAt?: string; history: Array<{ by: string; ok: boolean }> };
 }
 
 /** Today in JST, as the add-on's Tokyo spreadsheet evaluates period keywords. */
@@ -169,6 +169,39 @@ describe('inserting the KPI dashboard', () => {
     expect(charts.map((chart) => chart.chartId)).toEqual(chartsBefore.map((chart) => chart.chartId));
     expect(charts.map((chart) => chart.ranges[0])).toEqual(moved.map((block) => block.range));
     expect(charts.map((chart) => chart.anchor.row)).toEqual(chartsBefore.map((chart) => chart.anchor.row + 2));
+  }, 60_000);
+
+  test('the scheduled Monday run refreshes every block of the dashboard and rewrites its line', async () => {
+    // Pretend last Monday's run never happened, then let the trigger fire.
+    const record = JSON.parse(gas.properties.document.get('SNAQ_SCHEDULE')!);
+    gas.properties.document.set('SNAQ_SCHEDULE', JSON.stringify({ ...record, completedSlot: 0 }));
+    gas.workbook.setCell(SHEET, 'A4', 'before the run');
+    const [trigger] = gas.triggers.list();
+    const run = await gas.triggers.fire(trigger!.uid);
+    expect(run.value).toMatchObject({ due: true, refreshed: DASHBOARD.length, failed: 0, remaining: 0 });
+    expect(gas.workbook.values(SHEET)[3]![0]).toMatch(LINE);
+    const states = (await rpc<Summary[]>('snaqListBlocks')).map((block) => block.state.history.at(-1)!.by);
+    expect(states).toEqual(DASHBOARD.map(() => 'schedule'));
+  }, 60_000);
+
+  test('a refresh that fails leaves the block’s values, marks it stale with a note, and leaves the line as it was', async () => {
+    const [block] = (await rpc<Summary[]>('snaqListBlocks')).filter((candidate) => candidate.sheet === SHEET);
+    const cells = region(SHEET, block!.range);
+    const line = gas.workbook.values(SHEET)[3]![0];
+    const endpoint = gas.properties.script.get('SNAQ_ENDPOINT')!;
+    gas.properties.script.set('SNAQ_ENDPOINT', 'http://127.0.0.1:9');
+    try {
+      const outcome = await rpc<{ ok: boolean; state: { status: string } }>('snaqRefreshBlock', block!.id);
+      expect(outcome).toMatchObject({ ok: false, state: { status: 'stale' } });
+    } finally {
+      gas.properties.script.set('SNAQ_ENDPOINT', endpoint);
+    }
+    expect(region(SHEET, block!.range)).toEqual(cells);
+    const [top, , left] = box(block!.range);
+    expect(gas.workbook.notes(SHEET)[top - 1]![left - 1]).toMatch(/^SNAQ: .* の更新に失敗しました/);
+    expect(gas.workbook.values(SHEET)[3]![0]).toBe(line);
+    expect((await rpc<{ ok: boolean }>('snaqRefreshBlock', block!.id)).ok).toBe(true);
+    expect(gas.workbook.notes(SHEET)[top - 1]?.[left - 1] ?? '').toBe('');
   }, 60_000);
 
   test('a second dashboard gets a sheet of its own; the document keeps its one schedule and no new offer', async () => {

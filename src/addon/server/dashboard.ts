@@ -5,7 +5,7 @@
  * any other; nothing here runs after the insert.
  */
 import type { Grain } from '../../contract/dates';
-import { insertBlock, type BlockContext, type BlockSummary } from './blocks/blockService';
+import { insertBlock, type BlockContext } from './blocks/blockService';
 import type { BlockChart } from './blocks/blockSpec';
 import { DASHBOARD_KEY } from './blocks/dashboardLine';
 import { say } from './messages';
@@ -30,7 +30,6 @@ const FIRST_ROW = 4;
 
 export interface DashboardOutcome {
   sheet: string;
-  blocks: BlockSummary[];
   /** Blocks that could not be inserted: the metric and the reason, one per line. */
   failed: string[];
 }
@@ -53,7 +52,7 @@ export function insertDashboard(context: BlockContext, compare: boolean): Dashbo
     .setFontWeight('bold');
   sheet.getRange(2, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(DASHBOARD_KEY, '1');
   offerWeeklyRefresh(platform.documentProperties);
-  const outcome: DashboardOutcome = { sheet: name, blocks: [], failed: [] };
+  const outcome: DashboardOutcome = { sheet: name, failed: [] };
   let row = FIRST_ROW;
   for (const [metric, from, kind, grain, dimension, limit] of DASHBOARD) {
     const query = {
@@ -70,7 +69,6 @@ export function insertDashboard(context: BlockContext, compare: boolean): Dashbo
       // The block's rows, from its range (A4:B28; one cell is A4).
       const [top, bottom] = block.range.match(/\d+/g)!.map(Number) as [number, number?];
       row += Math.max((bottom || top) - top + 1, CHART_ROWS) + 2;
-      outcome.blocks.push(block);
     } catch (error) {
       outcome.failed.push(`${metric}: ${(error as Error).message}`);
     }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { globalStubs } from './src/addon/server/entryPoints';
 import { addonManifest, type AppsScriptManifest } from './src/addon/manifest';
-import { addonBuildConfig, BuildConfigError, type AddonBuildConfig } from './src/addon/buildConfig';
+import { addonBuildConfig, BuildConfigError, dashboardCompare, type AddonBuildConfig } from './src/addon/buildConfig';
 import { WORKBENCH_USER } from './src/workbench/localUser';
 
 // SNAQ_ADDON_OUT lets tests build the add-on (only) elsewhere without disturbing dist/.
@@ -20,9 +20,6 @@ const ADDON_ONLY = Boolean(process.env.SNAQ_ADDON_OUT);
 const flags = new Set(process.argv.slice(2));
 // Apps Script's V8 runs ES2019 reliably; newer syntax is lowered.
 const APPS_SCRIPT_TARGET = 'es2019';
-// The KPI dashboard's revenue block compares with the previous year (compare=previous_year) once the
-// API accepts `compare` (issue 15 part 1): switch this on then. SNAQ_DASHBOARD_COMPARE=1|0 overrides it (tests).
-const DASHBOARD_COMPARE = process.env.SNAQ_DASHBOARD_COMPARE ? process.env.SNAQ_DASHBOARD_COMPARE === '1' : false;
 
 async function bundle(entry: string, platform: 'neutral' | 'browser', define: Record<string, string> = {}): Promise<string> {
   const result = await build({
@@ -46,7 +43,8 @@ async function buildAddon(config: AddonBuildConfig): Promise<void> {
   // The admin list is a constant of the bundle (entry.ts), so no sheet can change it.
   const server = await bundle('src/addon/server/entry.ts', 'neutral', {
     SNAQ_BUILD_ADMINS: JSON.stringify(config.admins),
-    SNAQ_BUILD_DASHBOARD_COMPARE: String(DASHBOARD_COMPARE),
+    // The KPI dashboard's revenue block asks for compare=previous_year only once this is on (buildConfig.ts).
+    SNAQ_BUILD_DASHBOARD_COMPARE: String(dashboardCompare(process.env)),
   });
   // Apps Script only sees top-level function declarations: the stubs are generated from the registry.
   writeFileSync(path.join(ADDON_DIR, 'Code.js'), `${server}\n${globalStubs()}\n`);

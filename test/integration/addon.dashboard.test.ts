@@ -15,6 +15,7 @@ import { startScriptedApi, type ScriptedApi } from '../support/scriptedApi';
 import { buildAddonInto } from '../support/addonBuild';
 import { parseRange } from '../../src/addon/server/sheetArguments';
 import { CHART_ROWS, DASHBOARD } from '../../src/addon/server/dashboard';
+import { dashboardCompare } from '../../src/addon/buildConfig';
 import type { QueryRequest, QueryResult } from '../../src/contract/types';
 
 let lake: TestLake;
@@ -22,6 +23,9 @@ let api: LocalApi;
 let gas: AppsScriptEnv;
 
 const SHEET = 'KPI ダッシュボード';
+/** Whether the bundle under test (built by globalSetup from this environment) has revenue compare with the previous year. */
+const COMPARE = dashboardCompare(process.env);
+const compareOf = (metric: string) => (COMPARE && metric === 'revenue' ? 'previous_year' : undefined);
 const LINE = /^データ時点 2026-11-01 09:00 JST · 最終更新 \d{4}-\d\d-\d\d \d\d:\d\d JST$/;
 
 beforeAll(async () => {
@@ -62,6 +66,7 @@ async function expectedCells(entry: (typeof DASHBOARD)[number]): Promise<unknown
     ...(grain ? { grain } : {}),
     ...(dimension ? { dimensions: [dimension] } : {}),
     ...(limit ? { limit } : {}),
+    ...(compareOf(metric) ? { compare: compareOf(metric) } : {}),
   };
   const body = (await api.service.query(request, 'test')).body as QueryResult;
   return [
@@ -102,7 +107,7 @@ describe('inserting the KPI dashboard', () => {
 
     blocks = (await rpc<Summary[]>('snaqListBlocks')).filter((block) => block.sheet === SHEET);
     expect(blocks.map((block) => [block.metric, block.query.from])).toEqual(DASHBOARD.map(([metric, from]) => [metric, from]));
-    expect(blocks.every((block) => block.state.status === 'fresh' && !block.query.compare)).toBe(true);
+    expect(blocks.map((block) => [block.state.status, block.query.compare])).toEqual(DASHBOARD.map(([metric]) => ['fresh', compareOf(metric)]));
     for (const [i, block] of blocks.entries()) expect(region(SHEET, block.range)).toEqual(await expectedCells(DASHBOARD[i]!));
     // The top 10 products of last month: ten rows, largest first.
     const top = region(SHEET, blocks[4]!.range).slice(1);
@@ -123,8 +128,10 @@ describe('inserting the KPI dashboard', () => {
     const charts = gas.workbook.charts(SHEET);
     expect(charts.map((chart) => chart.type)).toEqual(['LINE', 'LINE', 'LINE', 'COLUMN', 'BAR', 'COLUMN']);
     for (const [i, chart] of charts.entries()) {
-      const [top, , , right] = box(blocks[i]!.range);
-      expect(chart.ranges).toEqual([blocks[i]!.range]);
+      const [top, bottom, left, right] = box(blocks[i]!.range);
+      // The labels, the value and (compared) the earlier value: never the change columns.
+      const charted = String.fromCharCode(64 + left + Math.min(3, right - left + 1) - 1);
+      expect(chart.ranges).toEqual([`A${top}:${charted}${bottom}`]);
       expect(chart.numHeaders).toBe(1);
       expect(chart.anchor).toMatchObject({ row: top, column: right + 2 });
       // A chart (CHART_ROWS high) ends before the next one begins.
@@ -167,7 +174,7 @@ describe('inserting the KPI dashboard', () => {
     }
     const charts = gas.workbook.charts(SHEET);
     expect(charts.map((chart) => chart.chartId)).toEqual(chartsBefore.map((chart) => chart.chartId));
-    expect(charts.map((chart) => chart.ranges[0])).toEqual(moved.map((block) => block.range));
+    expect(charts.map((chart) => box(chart.ranges[0]!).slice(0, 2))).toEqual(moved.map((block) => box(block.range).slice(0, 2)));
     expect(charts.map((chart) => chart.anchor.row)).toEqual(chartsBefore.map((chart) => chart.anchor.row + 2));
   }, 60_000);
 
@@ -265,14 +272,14 @@ describe('the dashboard against a scripted API', () => {
     }
   }, 60_000);
 
-  test('the default build sends no `compare` (the server does not accept it yet)', async () => {
+  test('the default build sends `compare` only for revenue and only when the switch is on (off until the server accepts it)', async () => {
     const env = await addonEnv({ endpoint: scripted.url });
     try {
       scripted.requests.length = 0;
       const run = await env.run('snaqInsertDashboard', [], { mode: 'menu' });
       expect(run.value).toMatchObject({ failed: [] });
       expect(bodies().map((body) => body.metric)).toEqual(DASHBOARD.map(([metric]) => metric));
-      expect(bodies().every((body) => body.compare === undefined)).toBe(true);
+      expect(bodies().map((body) => body.compare)).toEqual(DASHBOARD.map(([metric]) => compareOf(metric)));
     } finally {
       await env.close();
     }

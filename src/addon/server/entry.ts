@@ -28,7 +28,7 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Who may change the connection settings: replaced by the build with SNAQ_ADMINS (esbuild.config.ts). */
 declare const SNAQ_BUILD_ADMINS: readonly string[];
-/** Whether the KPI dashboard's revenue block asks for `compare: previous_year`: replaced by the build (esbuild.config.ts). */
+/** Whether the KPI dashboard's revenue block asks for `compare: previous_year`: replaced by the build (buildConfig.ts DASHBOARD_COMPARE). */
 declare const SNAQ_BUILD_DASHBOARD_COMPARE: boolean;
 
 /** Midnight of a calendar day in the spreadsheet's time zone, so the cell shows that day. */

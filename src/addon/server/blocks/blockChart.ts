@@ -26,12 +26,13 @@ export interface ChartLook {
   series?: Record<number, object>;
 }
 
-/** A forecast's colours: the actuals strong, the forecast dashed, the interval's bounds light. */
+/** A forecast's colours: the actuals strong, the forecast dashed, the interval's bounds (both alike) light. */
+const BOUND = { color: '#f6b26b', lineWidth: 1, lineDashStyle: [2, 2] };
 export const FORECAST_SERIES = {
   0: { color: '#1a73e8', lineWidth: 2 },
   1: { color: '#e8710a', lineWidth: 2, lineDashStyle: [6, 4] },
-  2: { color: '#f6b26b', lineWidth: 1, lineDashStyle: [2, 2] },
-  3: { color: '#f6b26b', lineWidth: 1, lineDashStyle: [2, 2] },
+  2: BOUND,
+  3: BOUND,
 };
 
 /** The builders' own type setters, so no `Charts` enum (an Apps Script global) is needed here. */

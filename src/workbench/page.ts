@@ -1,3 +1,5 @@
+import { MENU_SCRIPT, MENU_STYLE } from './menuBar';
+
 /**
  * A grid cell's size in pixels, as Sheets draws a new sheet's columns and rows: the server uses it
  * to draw enough of the grid under a chart, the page's CSS to size the cells.
@@ -44,11 +46,13 @@ export function workbenchPage(): string {
   figure.chart text { font-size: 12px; fill: #5f6368; }
   figure.chart text.title { font-size: 14px; font-weight: 600; fill: #202124; }
   figure.chart text.legend { fill: #202124; }
+${MENU_STYLE}
 </style>
 </head>
 <body>
 <div id="sheet">
   <div id="bar">
+    <details id="menu"><summary>SNAQ</summary><div id="menu-items" role="menu"></div></details>
     <strong id="cell-name">A1</strong>
     <input id="formula" aria-label="formula" placeholder='=SNAQ_METRIC("revenue", "2024-01", "2024-12", "month")'>
     <button id="insert-row">Insert row above</button>
@@ -60,6 +64,7 @@ export function workbenchPage(): string {
     <table id="grid"></table>
     <div id="charts" aria-label="charts"></div>
   </div>
+  <nav id="sheet-tabs" aria-label="sheets"></nav>
 </div>
 <iframe id="sidebar" title="SNAQ sidebar" src="/workbench/sidebar"></iframe>
 <script>
@@ -118,6 +123,7 @@ export function workbenchPage(): string {
       }
     }
     renderCharts(grid.charts);
+    if (window.snaqMenu) window.snaqMenu(grid, post, render);
   }
   var SVG = 'http://www.w3.org/2000/svg';
   function svg(tag, attributes) { var e = document.createElementNS(SVG, tag); for (var k in attributes) if (attributes[k] !== null && attributes[k] !== undefined) e.setAttribute(k, attributes[k]); return e; }
@@ -187,6 +193,7 @@ export function workbenchPage(): string {
   fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render);
 })();
 </script>
+${MENU_SCRIPT}
 </body>
 </html>`;
 }

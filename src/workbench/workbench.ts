@@ -37,6 +37,7 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
+/** The sheet the workbench starts with; it shows whichever sheet is active (a KPI dashboard adds one). */
 const SHEET = 'Sheet1';
 
 /**
@@ -115,13 +116,14 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
 
   // A chart's ranges may be on any sheet of the workbook (undefined: the chart's own).
   const sheetCells = (name: string | undefined): SheetCells | null => {
-    const sheet = name ?? SHEET;
+    const sheet = name ?? shownSheet();
     if (name !== undefined && !env.workbook.model.find(name)) return null;
     return { values: env.workbook.values(sheet), display: env.workbook.displayValues(sheet), formats: env.workbook.numberFormats(sheet) };
   };
   // Show what is used (a block may have grown the sheet), never less than the starting grid.
   const shown = (used: number, margin: number, least: number, most: number) => Math.min(most, Math.max(least, used + margin));
   const grid = () => {
+    const SHEET = shownSheet();
     const display = env.workbook.displayValues(SHEET);
     const size = env.workbook.size(SHEET);
     const charts = env.workbook.charts(SHEET);
@@ -135,18 +137,20 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       // A block's header row carries its query (an anchor without an `edge`): shown bold.
       headerRows: env.workbook
         .metadata()
-        .filter((entry) => entry.key === 'snaq.block' && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
+        .filter((entry) => entry.key === 'snaq.block' && entry.sheet === SHEET && entry.locationType === 'ROW' && !String(entry.value ?? '').includes('"edge"'))
         .map((entry) => entry.index),
       triggers: env.triggers.list().map((trigger) => ({ uid: trigger.uid, handler: trigger.handler })),
       person,
       people: WORKBENCH_PEOPLE.map(({ email, label }) => ({ email, label })),
       charts: views.map((view) => ({ ...view, drawing: layoutChart(view) })),
+      ...sheetsAndMenu(env),
       rows: shown(Math.max(display.length, ...reach.map((r) => r.lastRow)), 5, rows, size.maxRows),
       columns: shown(usedColumns, 1, columns, size.maxColumns),
     };
   };
 
-  const size = () => env.workbook.size(SHEET);
+  const shownSheet = () => env.workbook.activeRange().sheet;
+  const size = () => env.workbook.size(shownSheet());
   let person: string = WORKBENCH_USER;
   const routes = new Map<string, { method: 'GET' | 'POST'; run: (body: Record<string, unknown>) => Promise<unknown> }>([
     [
@@ -170,6 +174,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
           if (!chosen) throw badRequest('"email" must be one of the workbench’s sample people.', '"email" にはワークベンチのサンプルの人を指定してください。');
           env.setUser(chosen.email, chosen.locale);
           person = chosen.email;
+          // Their menu, in their language, as opening the document would build it.
+          await env.run('onOpen', [{ authMode: 'FULL' }]);
           return grid();
         },
       },
@@ -179,7 +185,9 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
       {
         method: 'POST',
         run: async (body) => {
-          env.workbook.select(SHEET, rangeA1(body.a1, size()));
+          // `sheet` switches to another sheet (its tab), else the shown one.
+          const sheet = body.sheet === undefined ? shownSheet() : sheetName(env, body.sheet);
+          env.workbook.select(sheet, rangeA1(body.a1, env.workbook.size(sheet)));
           return grid();
         },
       },
@@ -190,8 +198,8 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         method: 'POST',
         run: async (body) => {
           const value = cellValue(body.value);
-          env.workbook.setCell(SHEET, cellA1(body.a1, size()), value);
-          if (typeof value === 'string' && value.startsWith('=')) await env.recalculate({ sheet: SHEET });
+          env.workbook.setCell(shownSheet(), cellA1(body.a1, size()), value);
+          if (typeof value === 'string' && value.startsWith('=')) await env.recalculate({ sheet: shownSheet() });
           return grid();
         },
       },
@@ -203,8 +211,26 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
         run: async (body) => {
           const before = wholeNumber(body.before ?? 1, 'before', 1, size().maxRows + 1);
           const count = wholeNumber(body.count ?? 1, 'count', 1, WORKBENCH_LIMITS.maxInsertRows);
-          env.workbook.insertRows(SHEET, before, count);
+          env.workbook.insertRows(shownSheet(), before, count);
           return grid();
+        },
+      },
+    ],
+    [
+      '/workbench/menu',
+      {
+        method: 'POST',
+        // A menu item, as choosing it in Sheets would run it; a sidebar it opens is the page's to reload.
+        run: async (body) => {
+          const sidebars = env.ui.sidebars.length;
+          const alerts = env.ui.alerts.length;
+          const result = await env.run(menuFunction(env, body.fn), [], { mode: 'menu' });
+          return {
+            grid: grid(),
+            sidebar: env.ui.sidebars.length > sidebars,
+            alerts: env.ui.alerts.slice(alerts).map((alert) => alert.prompt),
+            ...(result.error ? { error: result.error } : {}),
+          };
         },
       },
     ],
@@ -252,6 +278,22 @@ export async function createWorkbench(options: WorkbenchOptions): Promise<Workbe
     },
     close: () => env.close(),
   };
+}
+
+/** The sheets' names (tabs) and the add-on menu's items, as onOpen built it. */
+function sheetsAndMenu(env: AppsScriptEnv): { sheets: string[]; sheet: string; menu: Array<{ caption: string; functionName: string }> } {
+  const menu = env.ui.menus.flatMap((record) => record.items).filter((item): item is { caption: string; functionName: string } => 'functionName' in item);
+  return { sheets: env.workbook.model.sheets.map((sheet) => sheet.name), sheet: env.workbook.activeRange().sheet, menu };
+}
+
+function menuFunction(env: AppsScriptEnv, value: unknown): string {
+  if (sheetsAndMenu(env).menu.some((item) => item.functionName === value)) return value as string;
+  throw badRequest('"fn" must be an item of the add-on menu.', '"fn" にはアドオンのメニューの項目を指定してください。');
+}
+
+function sheetName(env: AppsScriptEnv, value: unknown): string {
+  if (sheetsAndMenu(env).sheets.includes(value as string)) return value as string;
+  throw badRequest('"sheet" must name a sheet of the workbook.', '"sheet" にはブックのシート名を指定してください。');
 }
 
 /** The paths the workbench owns: everything else is the API's. */

@@ -184,6 +184,10 @@ describe('operations are bounded and user mistakes are 4xx', () => {
     ['an rpc without a function name', '/workbench/rpc', { args: [] }],
     ['an rpc whose args are not a list', '/workbench/rpc', { fn: 'listBlocks', args: 'x' }],
     ['an rpc whose name is not an identifier', '/workbench/rpc', { fn: 'constructor.constructor("return process")', args: [] }],
+    ['a function that is no item of the add-on menu', '/workbench/menu', { fn: 'snaqSaveSettings' }],
+    ['a menu item that is not a name', '/workbench/menu', { fn: ['snaqInsertDashboard'] }],
+    ['a sheet the workbook does not have', '/workbench/select', { a1: 'A1', sheet: 'Nope' }],
+    ['a sheet that is not a name', '/workbench/select', { a1: 'A1', sheet: ['Sheet1'] }],
   ])('%s → 400', async (_name, target, body) => {
     const before = await a1();
     const reply = await postJson(target, body);

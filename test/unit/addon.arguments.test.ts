@@ -39,7 +39,9 @@ describe('parseRange', () => {
   test.each<[string, { from: string; to: string }]>([
     ['this_month', { from: '2026-11-01', to: '2026-11-30' }],
     ['LAST_MONTH', { from: '2026-10-01', to: '2026-11-01' }],
+    ['last_3_months', { from: '2026-08-01', to: '2026-11-01' }],
     ['last_12_months', { from: '2025-11-01', to: '2026-11-01' }],
+    ['last_24_months', { from: '2024-11-01', to: '2026-11-01' }],
     ['ytd', { from: '2026-01-01', to: '2026-11-30' }],
     ['last_fiscal_year', { from: '2025-04-01', to: '2026-04-01' }],
     ['this_fiscal_year', { from: '2026-04-01', to: '2026-11-30' }],

@@ -20,6 +20,7 @@ import { editBlock, insertBlock, listBlocks, refreshBlock, type BlockContext } f
 import type { BlockQuery } from './blocks/blockSpec';
 import type { SheetLike, SpreadsheetLike } from './blocks/sheetTypes';
 import { formulaFor } from './formulaText';
+import { insertDashboard } from './dashboard';
 import { runScheduledRefresh, saveSchedule, scheduleView, validSchedule, type Schedule } from './schedule';
 import { dataHealth, dimensionValues, listMetricsFor, metricDetail, pollQuery, preview } from './sidebarQueries';
 
@@ -27,6 +28,8 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Who may change the connection settings: replaced by the build with SNAQ_ADMINS (esbuild.config.ts). */
 declare const SNAQ_BUILD_ADMINS: readonly string[];
+/** Whether the KPI dashboard's revenue block asks for `compare: previous_year`: replaced by the build (buildConfig.ts DASHBOARD_COMPARE). */
+declare const SNAQ_BUILD_DASHBOARD_COMPARE: boolean;
 
 /** Midnight of a calendar day in the spreadsheet's time zone, so the cell shows that day. */
 function dateOfDay(day: string, timeZone: string): Date {
@@ -163,6 +166,13 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     const count = refreshFormulasIn(SpreadsheetApp.getActive());
     SpreadsheetApp.getUi().alert(say(userLang(), 'refreshed', { count }));
     return count;
+  },
+  snaqInsertDashboard: () => {
+    const outcome = insertDashboard(blockContext('manual'), SNAQ_BUILD_DASHBOARD_COMPARE);
+    // The sidebar offers the weekly refresh (schedule.ts) and lists the new blocks.
+    showHtml('Sidebar', 'SNAQ', true);
+    if (outcome.failed.length) SpreadsheetApp.getUi().alert(outcome.failed.join('\n'));
+    return outcome;
   },
   snaqScheduledRefresh: (event: { triggerUid?: string }) => {
     const started = Date.now();

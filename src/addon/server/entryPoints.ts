@@ -119,6 +119,7 @@ export const ENTRY_POINTS = {
   },
   snaqOpenSidebar: { kind: 'menu', summary: 'Opens the SNAQ sidebar.', params: [] },
   snaqRefreshFormulas: { kind: 'menu', summary: 'Recalculates every SNAQ formula in the document.', params: [] },
+  snaqInsertDashboard: { kind: 'menu', summary: 'Inserts the KPI dashboard.', params: [] },
   snaqOpenSettings: { kind: 'menu', summary: 'Opens the connection settings.', params: [] },
   snaqAbout: { kind: 'menu', summary: 'Shows what the add-on is.', params: [] },
   snaqScheduledRefresh: {

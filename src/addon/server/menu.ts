@@ -15,6 +15,7 @@ export function buildMenu(menu: MenuLike, lang: Lang): void {
   menu
     .addItem(say(lang, 'menuOpenSidebar'), 'snaqOpenSidebar')
     .addItem(say(lang, 'menuRefresh'), 'snaqRefreshFormulas')
+    .addItem(say(lang, 'menuDashboard'), 'snaqInsertDashboard')
     .addSeparator()
     .addItem(say(lang, 'menuSettings'), 'snaqOpenSettings')
     .addItem(say(lang, 'menuAbout'), 'snaqAbout')

@@ -125,6 +125,12 @@ const MESSAGES = {
   menuRefresh: { ja: () => 'SNAQ の数式を更新', en: () => 'Refresh SNAQ formulas' },
   menuSettings: { ja: () => '設定', en: () => 'Settings' },
   menuAbout: { ja: () => 'SNAQ について', en: () => 'About' },
+  menuDashboard: { ja: () => 'KPI ダッシュボードを挿入', en: () => 'Insert KPI dashboard' },
+  dashboardTitle: { ja: () => 'KPI ダッシュボード', en: () => 'KPI dashboard' },
+  dashboardLine: {
+    ja: (p) => `データ時点 ${p.asOf} · 最終更新 ${p.at}`,
+    en: (p) => `Data as of ${p.asOf} · refreshed ${p.at}`,
+  },
   refreshed: {
     ja: (p) => `${p.count} 個の SNAQ 数式を更新しました。`,
     en: (p) => `Refreshed ${p.count} SNAQ formulas.`,

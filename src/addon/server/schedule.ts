@@ -43,6 +43,10 @@ interface RunProgress {
 }
 
 const SCHEDULE_PROPERTY = 'SNAQ_SCHEDULE';
+/** Set when a KPI dashboard was inserted into a document without a schedule; any save answers it. */
+const OFFER_PROPERTY = 'SNAQ_SCHEDULE_OFFER';
+/** What the sidebar offers then: every Monday at 08:00 JST, before the weekly meeting. */
+const WEEKLY_MONDAY_8: Schedule = { kind: 'weekly', hour: 8, weekday: 1 };
 const PROGRESS_PROPERTY = 'SNAQ_SCHEDULE_RUN';
 const HOUR_MS = 3_600_000;
 const JST_MS = 9 * HOUR_MS;
@@ -96,12 +100,19 @@ export interface ScheduleView {
   lastRun?: RunProgress['lastRun'];
   /** A sentence when the saved schedule cannot be read. */
   problem?: string;
+  /** A schedule the sidebar suggests for the person to accept (after a dashboard was inserted). */
+  offer?: Schedule;
+}
+
+/** Makes the sidebar offer the weekly refresh, unless the document has a schedule (even an unreadable one). */
+export function offerWeeklyRefresh(properties: PropertiesLike): void {
+  if (readRecord(properties).kind === 'absent') properties.setProperty(OFFER_PROPERTY, '1');
 }
 
 export function scheduleView(properties: PropertiesLike, nowMs: number, lang: Lang): ScheduleView {
   const record = readRecord(properties);
   if (record.kind === 'damaged') return { schedule: null, problem: say(lang, 'scheduleDamaged') };
-  if (record.kind === 'absent') return { schedule: null };
+  if (record.kind === 'absent') return properties.getProperty(OFFER_PROPERTY) ? { schedule: null, offer: WEEKLY_MONDAY_8 } : { schedule: null };
   const { lastRun } = readProgress(properties);
   const schedule = record.value.schedule;
   return { schedule, nextRun: new Date(nextSlot(schedule, nowMs)).toISOString(), ...(lastRun ? { lastRun } : {}) };
@@ -109,6 +120,7 @@ export function scheduleView(properties: PropertiesLike, nowMs: number, lang: La
 
 /** Saves (or clears) the schedule; a new schedule counts from now, so it does not fire at once. */
 export function saveSchedule(properties: PropertiesLike, schedule: Schedule | null, nowMs: number): void {
+  properties.deleteProperty(OFFER_PROPERTY);
   if (!schedule) {
     properties.deleteProperty(SCHEDULE_PROPERTY);
     return;

@@ -81,6 +81,11 @@ function fiscalYearStart(day: string): string {
   return Number(day.slice(5, 7)) >= 4 ? `${year}-04-01` : `${year - 1}-04-01`;
 }
 
+/** The `months` whole months before this one. */
+function lastMonths(months: number): (today: string) => DateRange {
+  return (t) => ({ from: addMonths(truncateToGrain(t, 'month'), -months), to: truncateToGrain(t, 'month') });
+}
+
 /**
  * Period keywords, because TODAY() as an argument is volatile and never settles. "this_*" and
  * "ytd" run to today inclusive; "last_*" are whole, finished periods.
@@ -94,7 +99,9 @@ const KEYWORDS: Record<string, (today: string) => DateRange> = {
   last_30_days: (t) => ({ from: addDays(t, -29), to: addDays(t, 1) }),
   this_month: (t) => ({ from: truncateToGrain(t, 'month'), to: addDays(t, 1) }),
   last_month: (t) => ({ from: addMonths(truncateToGrain(t, 'month'), -1), to: truncateToGrain(t, 'month') }),
-  last_12_months: (t) => ({ from: addMonths(truncateToGrain(t, 'month'), -12), to: truncateToGrain(t, 'month') }),
+  last_3_months: lastMonths(3),
+  last_12_months: lastMonths(12),
+  last_24_months: lastMonths(24),
   this_quarter: (t) => ({ from: truncateToGrain(t, 'quarter'), to: addDays(t, 1) }),
   last_quarter: (t) => ({ from: addMonths(truncateToGrain(t, 'quarter'), -3), to: truncateToGrain(t, 'quarter') }),
   ytd: (t) => ({ from: truncateToGrain(t, 'year'), to: addDays(t, 1) }),

@@ -14,6 +14,7 @@ import { h, replaceChildren, sparkline } from './dom';
 import { callServer } from './rpc';
 import { dataHealthView, metricHealthNote } from './dataHealthView';
 import { settingsPanel } from './settingsPanel';
+import { scheduleOffer } from './scheduleOffer';
 import { browserLang, PERIOD_WORDS, TEXT, UNIT_WORDS } from './text';
 
 const lang = browserLang();
@@ -528,3 +529,8 @@ function tabs(): HTMLElement {
 
 document.body.append(tabs(), status, main);
 void showFind();
+// A schedule the server offers (after a KPI dashboard was inserted) waits above the panel for an answer.
+void guarded(() => callServer('snaqGetSchedule')).then((view) => {
+  const offer = view && scheduleOffer(view, text, lang, (saved) => ('schedule' in saved ? say(text.saved) : say(saved.message, false)));
+  if (offer) status.before(offer);
+});

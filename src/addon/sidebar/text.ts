@@ -97,6 +97,11 @@ export const TEXT = {
     lateTables: '遅れているテーブル',
     failedChecks: '品質チェック不合格',
     historyUnavailable: '更新履歴を読み込めないため、品質チェックの結果は不明です。',
+    offerSchedule: '毎週{day}曜 {hour}:00 に更新しますか？',
+    offerScheduleHint:
+      'ダッシュボードのブロックを、週次の会議の前に自動で更新します（このドキュメントのスケジュール。あとから「スケジュール」で変えられます）。',
+    acceptSchedule: '更新する',
+    declineSchedule: '今はしない',
   },
   en: {
     endpoint: 'Endpoint URL',
@@ -193,6 +198,10 @@ export const TEXT = {
     lateTables: 'Late tables',
     failedChecks: 'Failed quality checks',
     historyUnavailable: 'The run history cannot be read, so quality results are unknown.',
+    offerSchedule: 'Refresh every {day} at {hour}:00 JST?',
+    offerScheduleHint: 'Refreshes the dashboard’s blocks before the weekly meeting (this document’s schedule; change it later under Schedule).',
+    acceptSchedule: 'Refresh weekly',
+    declineSchedule: 'Not now',
   },
 } satisfies Record<Lang, Record<string, string>>;
 

@@ -11,14 +11,16 @@ import type { Platform } from '../platform';
 import { readSettings } from '../settings';
 import { parseRange, type ArgumentContext } from '../sheetArguments';
 import { locateBlocks, type LocatedBlock } from './blockLocator';
-import { BLOCK_KEY, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
+import { BLOCK_KEY, type BlockChart, type BlockQuery, type BlockSpec, type EdgeAnchor } from './blockSpec';
 import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
 import { columnHeader } from '../../../contract/columnText';
 import { cellsInTheWay, extentOf, tableOf, withNote, withTableNote, writeTable, type BlockTable, type Extent } from './blockTable';
 import { dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
-import { chartTitle, drawForecastChart, removeForecastChart } from './forecastChart';
+import { chartTitle, drawChart, FORECAST_SERIES, removeChart, type ChartLook } from './blockChart';
 import { whileLocked } from '../documentLock';
+import { updateDashboardLine } from './dashboardLine';
+import { addDays } from '../../../contract/dates';
 
 export interface BlockContext {
   platform: Platform;
@@ -48,6 +50,7 @@ export function requestOf(query: BlockQuery, context: BlockContext): QueryReques
     ...(query.dimensions?.length ? { dimensions: query.dimensions } : {}),
     ...(query.filters && Object.keys(query.filters).length ? { filters: query.filters } : {}),
     ...(query.limit ? { limit: query.limit } : {}),
+    ...(query.compare ? { compare: query.compare } : {}),
   };
 }
 
@@ -68,8 +71,10 @@ export function forecastRequestOf(query: BlockQuery, context: BlockContext): For
 interface Fetched {
   table: BlockTable;
   result: QueryResult | ForecastResult;
-  /** Forecast blocks only: what the chart is titled. */
-  chartTitle?: string;
+  /** A forecast block's chart, which it always has. */
+  forecastChart?: ChartLook;
+  /** What any other chart of the block is titled: the metric, what it is split by, and the range. */
+  title: string;
 }
 
 /** Hidden groups are said on the header cell: they concern the whole table, and may leave no row to carry a note. */
@@ -90,7 +95,8 @@ function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
       forecastNotes(result, request, context.lang)[0],
       (row) => typeof row[2] === 'number',
     );
-    return { result, table, chartTitle: chartTitle(result.title, result.interval, context.lang) };
+    const title = chartTitle(result.title, result.interval, context.lang);
+    return { result, table, title, forecastChart: { kind: 'line', title, series: FORECAST_SERIES } };
   }
   const request = requestOf(query, context);
   const result = callApi(api, 'post', '/v1/query', request) as QueryResult;
@@ -103,16 +109,19 @@ function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   let trailingEmpty = table.values.length;
   while (trailingEmpty > 1 && valueOf(table.values[trailingEmpty - 1]!) === '') trailingEmpty--;
   const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row === table.values[trailingEmpty]);
-  return { result, table: withNote(table, note, isNoted) };
+  const named = (role: string) => result.columns.filter((column) => column.role === role).map((column) => column.title[context.lang]);
+  const title = `${named('value').concat(named('dimension')).join(' × ')} ${request.from} – ${addDays(request.to, -1)}`;
+  return { result, table: withNote(table, note, isNoted), title };
 }
 
-/** Draws, redraws or removes the block's chart after its cells were written. */
+/** Draws, redraws or removes the block's chart after its cells were written: a forecast's, or the one its spec asks for. */
 function syncChart(sheet: SheetLike, spec: BlockSpec, row: number, column: number, extent: Extent, fetched: Fetched): number | undefined {
-  if (fetched.chartTitle === undefined) {
-    removeForecastChart(sheet, spec.chartId);
+  const look = fetched.forecastChart ?? (spec.chart && { kind: spec.chart.kind, title: fetched.title });
+  if (!look) {
+    removeChart(sheet, spec.chartId);
     return undefined;
   }
-  return drawForecastChart(sheet, spec.chartId, { row, column, ...extent }, fetched.chartTitle);
+  return drawChart(sheet, spec.chartId, { row, column, ...extent, charted: fetched.forecastChart ? 0 : spec.chart!.columns }, look);
 }
 
 function a1(sheet: SheetLike, row: number, column: number, rows: number, columns: number): string {
@@ -133,8 +142,8 @@ function newId(platform: Platform): string {
   return `b${platform.now().toString(36)}${Math.floor(Math.random() * 36 ** 4).toString(36)}`;
 }
 
-/** Puts a new block at (row, column); throws a sentence if the cells it needs are not empty. */
-export function insertBlock(context: BlockContext, sheet: SheetLike, row: number, column: number, query: BlockQuery): BlockSummary {
+/** Puts a new block at (row, column), with `chart` beside it; throws a sentence if the cells it needs are not empty. */
+export function insertBlock(context: BlockContext, sheet: SheetLike, row: number, column: number, query: BlockQuery, chart?: BlockChart): BlockSummary {
   const fetched = fetchTable(query, context);
   const { table, result } = fetched;
   const extent = extentOf(table);
@@ -145,7 +154,7 @@ export function insertBlock(context: BlockContext, sheet: SheetLike, row: number
     }
     writeTable(sheet, row, column, { rows: 0, columns: 0 }, table);
     const id = newId(context.platform);
-    const spec: BlockSpec = { v: 1, id, query, ...extent };
+    const spec: BlockSpec = { v: 1, id, query, ...extent, ...(chart ? { chart } : {}) };
     const chartId = syncChart(sheet, spec, row, column, extent, fetched);
     if (chartId !== undefined) spec.chartId = chartId;
     sheet.getRange(row, 1, 1, sheet.getMaxColumns()).addDeveloperMetadata(BLOCK_KEY, JSON.stringify(spec));
@@ -153,6 +162,7 @@ export function insertBlock(context: BlockContext, sheet: SheetLike, row: number
     const at = new Date(context.platform.now()).toISOString();
     const state = recordRun({ status: 'fresh', history: [] }, { at, ok: true, rows: result.rows.length, by: context.by }, { dataAsOf: result.meta.dataAsOf });
     writeBlockState(context.platform.documentProperties, id, state);
+    updateDashboardLine(context, sheet, at, result.meta.dataAsOf);
     return { id, sheet: sheet.getName(), range: a1(sheet, row, column, extent.rows, extent.columns), metric: query.metric, query, state };
   });
 }
@@ -186,7 +196,8 @@ function writeFetched(context: BlockContext, block: LocatedBlock, query: BlockQu
     return { id: spec.id, ok: false, reason, state };
   }
   writeTable(sheet, row, column, occupied, fetched.table);
-  const next: BlockSpec = { v: 1, id: spec.id, query, ...extent };
+  // The chart it asks for stays with the block, whatever query it is given.
+  const next: BlockSpec = { v: 1, id: spec.id, query, ...extent, ...(spec.chart ? { chart: spec.chart } : {}) };
   const chartId = syncChart(sheet, spec, row, column, extent, fetched);
   if (chartId !== undefined) next.chartId = chartId;
   block.rowAnchor.setValue(JSON.stringify(next));
@@ -195,6 +206,7 @@ function writeFetched(context: BlockContext, block: LocatedBlock, query: BlockQu
   addEdges(sheet, spec.id, row, column, extent, ['last-row', 'last-column']);
   const state = recordRun(previous, { at, ok: true, rows: fetched.result.rows.length, by: context.by }, { dataAsOf: fetched.result.meta.dataAsOf });
   writeBlockState(properties, spec.id, state);
+  updateDashboardLine(context, sheet, at, fetched.result.meta.dataAsOf);
   return { id: spec.id, ok: true, rows: fetched.result.rows.length, state };
 }
 

@@ -5,7 +5,7 @@
  * to the left, so together they always point at the block's top-left cell.
  */
 import type { Grain } from '../../../contract/dates';
-import type { FilterValue } from '../../../contract/types';
+import type { Comparison, FilterValue } from '../../../contract/types';
 
 export const BLOCK_KEY = 'snaq.block';
 
@@ -20,6 +20,8 @@ export interface BlockQuery {
   dimensions?: string[];
   filters?: Record<string, FilterValue>;
   limit?: number;
+  /** Each period against an earlier one: adds the comparison, change and change-ratio columns. */
+  compare?: Comparison;
   /** A forecast block: the series (no dimensions) with `horizon` periods of forecast, drawn as a chart. */
   forecast?: { horizon: number; interval?: number };
 }
@@ -32,8 +34,16 @@ export interface BlockSpec {
   /** Rows and columns the block occupies now, header included (0 before its first write). */
   rows: number;
   columns: number;
-  /** A forecast block's chart (EmbeddedChart.getChartId()), kept beside the block. */
+  /** The block's chart (EmbeddedChart.getChartId()), kept beside the block: a forecast's, or `chart`'s. */
   chartId?: number;
+  /** A chart of the block's own cells, redrawn after every write (a forecast block always has its line chart). */
+  chart?: BlockChart;
+}
+
+/** A block's chart: its kind, over the block's first `columns` columns (all when unset; the first is the labels). */
+export interface BlockChart {
+  kind: 'line' | 'column' | 'bar';
+  columns?: number;
 }
 
 /**

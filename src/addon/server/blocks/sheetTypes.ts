@@ -40,9 +40,11 @@ export interface DeveloperMetadataLike {
   };
 }
 
-/** The chart builder methods blocks use; `asLineChart()` sets the type without the Charts enum. */
+/** The chart builder methods blocks use; `asLineChart()` and the like set the type without the Charts enum. */
 export interface ChartBuilderLike {
   asLineChart(): ChartBuilderLike;
+  asColumnChart(): ChartBuilderLike;
+  asBarChart(): ChartBuilderLike;
   addRange(range: RangeLike): ChartBuilderLike;
   clearRanges(): ChartBuilderLike;
   setNumHeaders(headers: number): ChartBuilderLike;
@@ -74,6 +76,8 @@ export interface SheetLike {
 export interface SpreadsheetLike {
   getId(): string;
   getSheets(): SheetLike[];
+  /** A new sheet of that name, which becomes the active one. */
+  insertSheet(name: string): SheetLike;
   createDeveloperMetadataFinder(): {
     withKey(key: string): { find(): DeveloperMetadataLike[] };
   };

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { globalStubs } from './src/addon/server/entryPoints';
 import { addonManifest, type AppsScriptManifest } from './src/addon/manifest';
-import { addonBuildConfig, BuildConfigError, dashboardCompare, type AddonBuildConfig } from './src/addon/buildConfig';
+import { addonBuildConfig, BuildConfigError, type AddonBuildConfig } from './src/addon/buildConfig';
 import { WORKBENCH_USER } from './src/workbench/localUser';
 
 // SNAQ_ADDON_OUT lets tests build the add-on (only) elsewhere without disturbing dist/.
@@ -43,8 +43,6 @@ async function buildAddon(config: AddonBuildConfig): Promise<void> {
   // The admin list is a constant of the bundle (entry.ts), so no sheet can change it.
   const server = await bundle('src/addon/server/entry.ts', 'neutral', {
     SNAQ_BUILD_ADMINS: JSON.stringify(config.admins),
-    // The KPI dashboard's revenue block asks for compare=previous_year only once this is on (buildConfig.ts).
-    SNAQ_BUILD_DASHBOARD_COMPARE: String(dashboardCompare(process.env)),
   });
   // Apps Script only sees top-level function declarations: the stubs are generated from the registry.
   writeFileSync(path.join(ADDON_DIR, 'Code.js'), `${server}\n${globalStubs()}\n`);

@@ -23,17 +23,6 @@ export interface BuildPurpose {
 
 export class BuildConfigError extends Error {}
 
-/**
- * Whether the KPI dashboard's revenue block asks the API for `compare: previous_year` (the same month a
- * year earlier). Off until the API accepts `compare` (issue 15 part 1): switch it on then.
- */
-export const DASHBOARD_COMPARE = false;
-
-/** DASHBOARD_COMPARE, unless SNAQ_DASHBOARD_COMPARE=1 or 0 says otherwise (tests build both). */
-export function dashboardCompare(env: Record<string, string | undefined>): boolean {
-  return env.SNAQ_DASHBOARD_COMPARE ? env.SNAQ_DASHBOARD_COMPARE === '1' : DASHBOARD_COMPARE;
-}
-
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 
 /** "a@x.jp, b@x.jp" (commas or spaces) → ['a@x.jp', 'b@x.jp']; anything that is not an address stops the build. */

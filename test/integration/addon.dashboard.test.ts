@@ -3,19 +3,16 @@
  * the real server. A new sheet with a title and a freshness line, six ordinary blocks holding the
  * API's numbers, each with its chart beside it and nothing overlapping; the sidebar's offer of the
  * weekly refresh; rows inserted above, then every block refreshed: blocks, charts and the line moved
- * and rewritten. With the build's compare switch on, the revenue block asks for `previous_year` and
- * charts the value against the comparison (a scripted API answers the comparison columns).
+ * and rewritten. The revenue block asks for `previous_year` and charts the value against the
+ * comparison, never the change columns.
  */
-import path from 'node:path';
 import { createAppsScriptEnv, type AppsScriptEnv } from '../../src/emulator';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, CODE_PATH, connectionProperties, jstDate, tokyoWorkbook } from '../support/addonEnv';
 import { startScriptedApi, type ScriptedApi } from '../support/scriptedApi';
-import { buildAddonInto } from '../support/addonBuild';
 import { parseRange } from '../../src/addon/server/sheetArguments';
 import { CHART_ROWS, DASHBOARD } from '../../src/addon/server/dashboard';
-import { dashboardCompare } from '../../src/addon/buildConfig';
 import type { QueryRequest, QueryResult } from '../../src/contract/types';
 
 let lake: TestLake;
@@ -23,9 +20,8 @@ let api: LocalApi;
 let gas: AppsScriptEnv;
 
 const SHEET = 'KPI ダッシュボード';
-/** Whether the bundle under test (built by globalSetup from this environment) has revenue compare with the previous year. */
-const COMPARE = dashboardCompare(process.env);
-const compareOf = (metric: string) => (COMPARE && metric === 'revenue' ? 'previous_year' : undefined);
+/** What each entry compares with: revenue with the same month a year earlier. */
+const compareOf = (metric: string) => DASHBOARD.find(([name]) => name === metric)?.[6];
 const LINE = /^データ時点 2026-11-01 09:00 JST · 最終更新 \d{4}-\d\d-\d\d \d\d:\d\d JST$/;
 
 beforeAll(async () => {
@@ -272,26 +268,8 @@ describe('the dashboard against a scripted API', () => {
     }
   }, 60_000);
 
-  test('the default build sends `compare` only for revenue and only when the switch is on (off until the server accepts it)', async () => {
+  test('revenue asks for previous_year, and its chart draws the value against the comparison, not the change', async () => {
     const env = await addonEnv({ endpoint: scripted.url });
-    try {
-      scripted.requests.length = 0;
-      const run = await env.run('snaqInsertDashboard', [], { mode: 'menu' });
-      expect(run.value).toMatchObject({ failed: [] });
-      expect(bodies().map((body) => body.metric)).toEqual(DASHBOARD.map(([metric]) => metric));
-      expect(bodies().map((body) => body.compare)).toEqual(DASHBOARD.map(([metric]) => compareOf(metric)));
-    } finally {
-      await env.close();
-    }
-  }, 60_000);
-
-  test('with the compare switch on, revenue asks for previous_year and its chart draws the value against the comparison, not the change', async () => {
-    const dir = buildAddonInto({ SNAQ_DASHBOARD_COMPARE: '1' });
-    const env = await createAppsScriptEnv({
-      codePath: path.join(dir, 'Code.js'),
-      scriptProperties: connectionProperties(scripted.url),
-      workbook: tokyoWorkbook(5, 3),
-    });
     scripted.reshape((result) =>
       result.meta.metric !== 'revenue'
         ? result

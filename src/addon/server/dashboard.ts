@@ -5,17 +5,21 @@
  * any other; nothing here runs after the insert.
  */
 import type { Grain } from '../../contract/dates';
+import type { Comparison } from '../../contract/types';
 import { insertBlock, type BlockContext } from './blocks/blockService';
 import type { BlockChart } from './blocks/blockSpec';
 import { DASHBOARD_KEY } from './blocks/dashboardLine';
 import { say } from './messages';
 import { offerWeeklyRefresh } from './schedule';
 
-/** metric, period keyword, chart, grain ('' for one total), dimension, limit (the API orders rows by value, largest first). */
-type DashboardEntry = [string, string, BlockChart['kind'], Grain | '', string?, number?];
+/**
+ * metric, period keyword, chart, grain ('' for one total), dimension, limit (the API orders rows by
+ * value, largest first), comparison (the chart draws the value against it, never the change columns).
+ */
+type DashboardEntry = [string, string, BlockChart['kind'], Grain | '', string?, number?, Comparison?];
 
 export const DASHBOARD: readonly DashboardEntry[] = [
-  ['revenue', 'last_24_months', 'line', 'month'],
+  ['revenue', 'last_24_months', 'line', 'month', undefined, undefined, 'previous_year'],
   ['active_subscribers', 'last_12_months', 'line', 'month'],
   ['churn_rate', 'last_12_months', 'line', 'month'],
   ['product_units', 'last_3_months', 'column', '', 'category'],
@@ -36,10 +40,9 @@ export interface DashboardOutcome {
 
 /**
  * Adds the dashboard sheet. Each block asks the API itself (one query each, each with its own
- * deadline); one that fails is left out and said, the others are inserted. `compare` makes the
- * revenue block compare each month with the same month a year earlier (the API's `compare`).
+ * deadline); one that fails is left out and said, the others are inserted.
  */
-export function insertDashboard(context: BlockContext, compare: boolean): DashboardOutcome {
+export function insertDashboard(context: BlockContext): DashboardOutcome {
   const { spreadsheet, platform } = context;
   const title = say(context.lang, 'dashboardTitle');
   const taken = spreadsheet.getSheets().map((sheet) => sheet.getName());
@@ -54,14 +57,14 @@ export function insertDashboard(context: BlockContext, compare: boolean): Dashbo
   offerWeeklyRefresh(platform.documentProperties);
   const outcome: DashboardOutcome = { sheet: name, failed: [] };
   let row = FIRST_ROW;
-  for (const [metric, from, kind, grain, dimension, limit] of DASHBOARD) {
+  for (const [metric, from, kind, grain, dimension, limit, compare] of DASHBOARD) {
     const query = {
       metric,
       from,
       ...(grain ? { grain } : {}),
       ...(dimension ? { dimensions: [dimension] } : {}),
       ...(limit ? { limit } : {}),
-      ...(compare && metric === 'revenue' ? { compare: 'previous_year' as const } : {}),
+      ...(compare ? { compare } : {}),
     };
     try {
       // The chart shows the labels, the value and, when compared, the earlier value (not the change columns).

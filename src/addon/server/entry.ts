@@ -28,8 +28,6 @@ type Spreadsheet = GoogleAppsScript.Spreadsheet.Spreadsheet;
 
 /** Who may change the connection settings: replaced by the build with SNAQ_ADMINS (esbuild.config.ts). */
 declare const SNAQ_BUILD_ADMINS: readonly string[];
-/** Whether the KPI dashboard's revenue block asks for `compare: previous_year`: replaced by the build (buildConfig.ts DASHBOARD_COMPARE). */
-declare const SNAQ_BUILD_DASHBOARD_COMPARE: boolean;
 
 /** Midnight of a calendar day in the spreadsheet's time zone, so the cell shows that day. */
 function dateOfDay(day: string, timeZone: string): Date {
@@ -168,7 +166,7 @@ const implementations: Record<Exclude<EntryPointName, keyof RpcApi>, (...args: n
     return count;
   },
   snaqInsertDashboard: () => {
-    const outcome = insertDashboard(blockContext('manual'), SNAQ_BUILD_DASHBOARD_COMPARE);
+    const outcome = insertDashboard(blockContext('manual'));
     // The sidebar offers the weekly refresh (schedule.ts) and lists the new blocks.
     showHtml('Sidebar', 'SNAQ', true);
     if (outcome.failed.length) SpreadsheetApp.getUi().alert(outcome.failed.join('\n'));

@@ -5,7 +5,7 @@
  * to the left, so together they always point at the block's top-left cell.
  */
 import type { Grain } from '../../../contract/dates';
-import type { FilterValue } from '../../../contract/types';
+import type { Comparison, FilterValue } from '../../../contract/types';
 
 export const BLOCK_KEY = 'snaq.block';
 
@@ -20,6 +20,8 @@ export interface BlockQuery {
   dimensions?: string[];
   filters?: Record<string, FilterValue>;
   limit?: number;
+  /** Adds the comparison, change and change-ratio columns (not with a forecast). */
+  compare?: Comparison;
   /** A forecast block: the series (no dimensions) with `horizon` periods of forecast, drawn as a chart. */
   forecast?: { horizon: number; interval?: number };
 }

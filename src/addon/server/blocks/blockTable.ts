@@ -3,6 +3,7 @@
  * written, and writes it. Writing is all or nothing: the caller checks `fitFor` first.
  */
 import type { Column, Lang, QueryResult, Unit } from '../../../contract/types';
+import { columnTitle } from '../footnotes';
 import type { RangeLike, SheetCell, SheetLike } from './sheetTypes';
 
 export interface BlockTable {
@@ -23,14 +24,20 @@ export interface Extent {
 /** Sheets number formats: yen without decimals, ratios as percentages, periods as dates. */
 const UNIT_FORMAT: Record<Unit, string> = { JPY: '[$¥]#,##0', count: '#,##0', ratio: '0.0%', score: '0.00' };
 
+/** A change shows its sign, and a zero none; the change of a ratio is a difference in points (+0.6%pt). */
+const signed = (format: string): string => `+${format};-${format};${format}`;
+
 function columnFormat(column: Column): string {
   if (column.type === 'date') return 'yyyy-mm-dd';
-  if (column.role === 'value') return UNIT_FORMAT[column.unit ?? 'count'];
+  const unitFormat = UNIT_FORMAT[column.unit ?? 'count'];
+  if (column.role === 'value' || column.role === 'comparison') return unitFormat;
+  if (column.role === 'change') return signed(column.unit === 'ratio' ? '0.0%"pt"' : unitFormat);
+  if (column.role === 'changeRatio') return signed('0.0%');
   return column.type === 'number' ? '0' : '@';
 }
 
 export function tableOf(result: Pick<QueryResult, 'columns' | 'rows'>, lang: Lang, dateOfDay: (day: string) => Date): BlockTable {
-  const header = result.columns.map((column) => column.title[lang]);
+  const header = result.columns.map((column) => columnTitle(column, lang));
   const rows = result.rows.map((row) =>
     row.map((cell, i): SheetCell => {
       if (cell === null) return '';

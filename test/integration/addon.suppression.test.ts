@@ -84,6 +84,19 @@ describe('SNAQ_VALUE', () => {
     api.reshape(hiding(protecting, [['all', null]]));
     expect((await cell('SNAQ_VALUE', ['protecting', '2024-01', '2024-03'])).error).toContain('差し引きで小さなグループの値が求められないよう');
   });
+
+  test('with a comparison, an earlier side hidden leaves no change ratio: the same sentence, not a number', async () => {
+    const small: Suppressed = { groups: 1, minGroupSize: 1, reason: 'person_floor', minPeople: 5 };
+    const number = (name: string, role: 'comparison' | 'change' | 'changeRatio') => ({ name, type: 'number' as const, role, title: { ja: name, en: name } });
+    api.reshape((result) => ({
+      ...result,
+      columns: [...result.columns, number('comparison', 'comparison'), number('change', 'change'), number('change_ratio', 'changeRatio')],
+      rows: [['all', 120, null, null, null]],
+      meta: { ...result.meta, suppressed: small },
+    }));
+    expect((await cell('SNAQ_VALUE', ['earlier_hidden', '2024-01', '2024-03', '', '前年比'])).error).toContain(hiddenValueText(small, 'ja'));
+    expect(JSON.parse(api.requests.at(-1)!.body)).toMatchObject({ metric: 'earlier_hidden', compare: 'previous_year' });
+  });
 });
 
 describe('blocks', () => {

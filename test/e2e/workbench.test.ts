@@ -222,6 +222,18 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect(await ja.locator('#preview-comparison').innerText()).toBe('※ 比較する期間: 2024-01-01〜2024-06-30');
     await page.screenshot({ path: path.join(ARTIFACTS, 'compare-preview-ja.png') });
 
+    // Inserted as a block (below the others): the same numbers, formatted by the sheet with their signs.
+    await page.locator('#cell-B33').click();
+    await ja.locator('#insert-block').click();
+    await ja.locator('#sidebar-status', { hasText: 'B33:F39' }).waitFor();
+    expect(await page.locator('#cell-D33').innerText()).toBe('前年同期');
+    for (const [i, row] of answer.rows.entries()) {
+      const shown = await Promise.all(['D', 'E', 'F'].map((column) => page.locator(`#cell-${column}${34 + i}`).innerText()));
+      expect(shown).toEqual([yen(row[2] as number), `${(row[3] as number) > 0 ? '+' : ''}${yen(row[3] as number)}`, signedPercent(row[4] as number)]);
+    }
+    await page.locator('#cell-F39').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-block-ja.png') });
+
     const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
     await english.goto(url);
     const en = await previewIn(english, 'Same period last year');

@@ -195,4 +195,13 @@ describe('blocks', () => {
     expect((await rpc<Outcome>('snaqRefreshBlock', block.id)).ok).toBe(true);
     expect(gas.workbook.notes('Sheet1')[19]![4]).toBe(suppressionText(PERSON_FLOOR, 'ja'));
   });
+
+  test('a compared block that hid groups says both on its header cell: what it compares with, then what it hid', async () => {
+    const comparison = { compare: 'previous_year' as const, from: '2023-01-01', to: '2023-04-01' };
+    api.reshape((result) => ({ ...result, meta: { ...result.meta, suppressed: PERSON_FLOOR, comparison } }));
+    gas.workbook.select('Sheet1', 'A26');
+    await rpc('snaqInsertBlock', { metric: 'compared', from: '2024-01', to: '2024-03', grain: 'month', compare: 'previous_year' });
+    expect(JSON.parse(api.requests.at(-1)!.body)).toMatchObject({ metric: 'compared', compare: 'previous_year' });
+    expect(gas.workbook.notes('Sheet1')[25]![0]).toBe(`前年同期（2023-01〜2023-03）と比較しています。\n${suppressionText(PERSON_FLOOR, 'ja')}`);
+  });
 });

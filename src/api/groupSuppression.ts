@@ -114,16 +114,14 @@ function suppressComplements(groups: Group[], layout: GroupLayout): void {
 export function suppressGroups(rows: readonly Cell[][], layout: GroupLayout, rules: SuppressionRules): SuppressedRows {
   const firstHiddenColumn = Math.min(...layout.sides.map((side) => side.sizeIndex));
   const bySide = layout.sides.map((side) =>
-    rows.map(
-      (row): Group => ({
-        row,
-        side,
-        records: numberAt(row, side.sizeIndex),
-        people: rules.personFloor ? numberAt(row, side.sizeIndex + 1) : numberAt(row, side.sizeIndex),
-        key: JSON.stringify(layout.axes.map((index) => row[index] ?? null)),
-        hidden: firstHidden(row, side, rules),
-      }),
-    ),
+    rows.map((row): Group => ({
+      row,
+      side,
+      records: numberAt(row, side.sizeIndex),
+      people: rules.personFloor ? numberAt(row, side.sizeIndex + 1) : numberAt(row, side.sizeIndex),
+      key: JSON.stringify(layout.axes.map((index) => row[index] ?? null)),
+      hidden: firstHidden(row, side, rules),
+    })),
   );
   if (rules.additive) for (const groups of bySide) if (groups.some((group) => group.hidden)) suppressComplements(groups, layout);
   const groups = bySide.flat();

@@ -146,8 +146,14 @@ function edgeMeta(result: ComputedResult): Partial<Meta> {
 }
 
 const CHANGE_COLUMNS = (metric: MetricDef): Column[] => [
-  // A ratio's change is in points of the same unit (0.031 − 0.025 = 0.006, shown as 0.6 pt).
-  { name: 'change', type: 'number', role: 'change', title: { ja: '増減', en: 'Change' }, unit: metric.unit },
+  // A ratio's change is in points of the same unit (0.031 − 0.025 = 0.006, shown as 0.6 pt), and its header says so.
+  {
+    name: 'change',
+    type: 'number',
+    role: 'change',
+    title: metric.unit === 'ratio' ? { ja: '増減（ポイント差）', en: 'Change (pt)' } : { ja: '増減', en: 'Change' },
+    unit: metric.unit,
+  },
   { name: 'change_ratio', type: 'number', role: 'changeRatio', title: { ja: '増減率', en: 'Change (%)' }, unit: 'ratio' },
 ];
 

@@ -79,8 +79,7 @@ export const duckdb: Dialect = {
     const step = STEP[grain];
     return `(SELECT CAST(generate_series AS DATE) AS p FROM generate_series(DATE '${first}', DATE '${last}', INTERVAL ${step.count} ${step.unit.toUpperCase()}))`;
   },
-  shiftDate: (dateExpr, shift) =>
-    `CAST(${dateExpr} ${shift.count < 0 ? '-' : '+'} INTERVAL ${Math.abs(shift.count)} ${shift.unit.toUpperCase()} AS DATE)`,
+  shiftDate: (dateExpr, shift) => `CAST(${dateExpr} ${shift.count < 0 ? '-' : '+'} INTERVAL ${Math.abs(shift.count)} ${shift.unit.toUpperCase()} AS DATE)`,
   instantLiteral,
   divide: (a, b) => `(CAST(${a} AS DOUBLE) / NULLIF(${b}, 0))`,
   newBinder: () => {

@@ -115,7 +115,7 @@ ${MENU_STYLE}
         var note = (grid.notes[r - 1] || [])[c2 - 1];
         td.textContent = value == null ? '' : String(value);
         td.id = 'cell-' + a1(r, c2);
-        if (!/^[-¥$0-9.,%]+$/.test(td.textContent)) td.classList.add('text');
+        if (!/^[-+¥$0-9.,%]+(pt)?$/.test(td.textContent)) td.classList.add('text');
         if (note) { td.classList.add('note'); td.title = note; }
         if (headerRows[r] && td.textContent) td.classList.add('header');
         if (r === selected.row && c2 === selected.column) td.classList.add('selected');

@@ -367,6 +367,60 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     expect(await amounts('G', 3, 6)).toEqual(await apiAmounts());
   });
 
+  test('choose 前年比: the preview adds the earlier period, the change and the change ratio, formatted; in English too', async () => {
+    const request = { metric: 'revenue', from: '2025-01-01', to: '2025-07-01', grain: 'month', compare: 'previous_year' } as const;
+    const answer = (await api.service.query(request, 'test')).body as QueryResult;
+    expect(answer.columns.map((column) => column.role)).toEqual(['period', 'value', 'comparison', 'change', 'changeRatio']);
+    const signedPercent = (ratio: number) => `${ratio > 0 ? '+' : ratio < 0 ? '-' : ''}${(Math.abs(ratio) * 100).toFixed(1)}%`;
+    const yen = (amount: number) => `${amount < 0 ? '-' : ''}¥${Math.abs(amount).toLocaleString('en-US')}`;
+    const previewIn = async (on: Page, compare: string) => {
+      const frame = on.frameLocator('#sidebar');
+      await frame.locator('#tab-find').click();
+      await frame.locator('#search').fill('revenue');
+      await frame.locator('button[data-metric="revenue"]').click();
+      await frame.locator('#freshness').waitFor();
+      await frame.locator('#preset').selectOption('custom');
+      await frame.locator('#from').fill('2025-01-01');
+      await frame.locator('#to').fill('2025-06-30');
+      await frame.locator('#grain').selectOption('month');
+      await frame.locator('#compare').selectOption({ label: compare });
+      await frame.locator('#preview-button').click();
+      await frame.locator('#preview-comparison').waitFor();
+      await frame.locator('#preview-comparison').scrollIntoViewIfNeeded();
+      return frame;
+    };
+    const ja = await previewIn(page, '前年比');
+    expect(await ja.locator('table.preview th').allInnerTexts()).toEqual(['期間', '売上（定期便＋ショップ）', '前年同期', '増減', '増減率']);
+    const rows = ja.locator('table.preview tbody tr');
+    expect(await rows.count()).toBe(answer.rows.length);
+    for (const [i, row] of answer.rows.entries()) {
+      const cells = await rows.nth(i).locator('td').allInnerTexts();
+      expect(cells.slice(2)).toEqual([yen(row[2] as number), `${(row[3] as number) > 0 ? '+' : ''}${yen(row[3] as number)}`, signedPercent(row[4] as number)]);
+    }
+    expect(await ja.locator('#preview-comparison').innerText()).toBe('※ 比較する期間: 2024-01-01〜2024-06-30');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-preview-ja.png') });
+
+    // Inserted as a block (below the others): the same numbers, formatted by the sheet with their signs.
+    await page.locator('#cell-B33').click();
+    await ja.locator('#insert-block').click();
+    await ja.locator('#sidebar-status', { hasText: 'B33:F39' }).waitFor();
+    expect(await page.locator('#cell-D33').innerText()).toBe('前年同期');
+    for (const [i, row] of answer.rows.entries()) {
+      const shown = await Promise.all(['D', 'E', 'F'].map((column) => page.locator(`#cell-${column}${34 + i}`).innerText()));
+      expect(shown).toEqual([yen(row[2] as number), `${(row[3] as number) > 0 ? '+' : ''}${yen(row[3] as number)}`, signedPercent(row[4] as number)]);
+    }
+    await page.locator('#cell-F39').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'compare-block-ja.png') });
+
+    const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
+    await english.goto(url);
+    const en = await previewIn(english, 'Same period last year');
+    expect(await en.locator('table.preview th').allInnerTexts()).toEqual(['Period', 'Revenue (boxes + shop)', 'Same period last year', 'Change', 'Change (%)']);
+    expect(await en.locator('table.preview tbody tr').first().locator('td').last().innerText()).toBe(signedPercent(answer.rows[0]![4] as number));
+    await english.screenshot({ path: path.join(ARTIFACTS, 'compare-preview-en.png') });
+    await english.close();
+  }, 120_000);
+
   test('a block with a forecast: the preview shows the forecast, the block its table and a line chart beside it', async () => {
     await page.locator('#cell-B12').click();
     await sidebar.locator('#tab-find').click();

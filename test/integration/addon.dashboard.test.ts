@@ -14,6 +14,7 @@ import { startScriptedApi, type ScriptedApi } from '../support/scriptedApi';
 import { parseRange } from '../../src/addon/server/sheetArguments';
 import { CHART_ROWS, DASHBOARD } from '../../src/addon/server/dashboard';
 import type { QueryRequest, QueryResult } from '../../src/contract/types';
+import { cellText, columnHeader } from '../../src/contract/columnText';
 
 let lake: TestLake;
 let api: LocalApi;
@@ -66,8 +67,10 @@ async function expectedCells(entry: (typeof DASHBOARD)[number]): Promise<unknown
   };
   const body = (await api.service.query(request, 'test')).body as QueryResult;
   return [
-    body.columns.map((column) => column.title.ja),
-    ...body.rows.map((row) => row.map((cell, i) => (cell === null ? '' : body.columns[i]!.type === 'date' ? jstDate(cell as string) : cell))),
+    body.columns.map((column) => columnHeader(column, 'ja')),
+    ...body.rows.map((row) =>
+      row.map((cell, i) => (cell === null ? '' : body.columns[i]!.type === 'date' ? jstDate(cell as string) : cellText(cell, body.columns[i], 'ja'))),
+    ),
   ];
 }
 
@@ -234,7 +237,7 @@ describe('inserting the KPI dashboard', () => {
       const run = await english.run('snaqInsertDashboard', [], { mode: 'menu' });
       expect(run.value).toMatchObject({ sheet: 'KPI dashboard', failed: [] });
       expect(english.workbook.values('KPI dashboard')[1]![0]).toMatch(/^Data as of 2026-11-01 09:00 JST · refreshed \d{4}-\d\d-\d\d \d\d:\d\d JST$/);
-      expect(english.workbook.values('KPI dashboard')[3]!.slice(0, 2)).toEqual(['Period', 'Revenue (boxes + shop)']);
+      expect(english.workbook.values('KPI dashboard')[3]!.slice(0, 2)).toEqual(['Period', 'Revenue (boxes + shop) (JPY)']);
     } finally {
       await english.close();
     }
@@ -301,7 +304,7 @@ describe('the dashboard against a scripted API', () => {
           .slice(3, 6)
           .map((row) => row.slice(0, 5)),
       ).toEqual([
-        ['期間', '売上', '前年', '増減', '増減率'],
+        ['期間', '売上（円）', '前年（円）', '増減（円）', '増減率'],
         [jstDate('2026-09-01'), 120, 100, 20, 0.2],
         [jstDate('2026-10-01'), 90, 100, -10, -0.1],
       ]);

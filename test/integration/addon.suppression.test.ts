@@ -84,6 +84,19 @@ describe('SNAQ_VALUE', () => {
     api.reshape(hiding(protecting, [['all', null]]));
     expect((await cell('SNAQ_VALUE', ['protecting', '2024-01', '2024-03'])).error).toContain('差し引きで小さなグループの値が求められないよう');
   });
+
+  test('with a comparison, an earlier side hidden leaves no change ratio: the same sentence, not a number', async () => {
+    const small: Suppressed = { groups: 1, minGroupSize: 1, reason: 'person_floor', minPeople: 5 };
+    const number = (name: string, role: 'comparison' | 'change' | 'changeRatio') => ({ name, type: 'number' as const, role, title: { ja: name, en: name } });
+    api.reshape((result) => ({
+      ...result,
+      columns: [...result.columns, number('comparison', 'comparison'), number('change', 'change'), number('change_ratio', 'changeRatio')],
+      rows: [['all', 120, null, null, null]],
+      meta: { ...result.meta, suppressed: small },
+    }));
+    expect((await cell('SNAQ_VALUE', ['earlier_hidden', '2024-01', '2024-03', '', '前年比'])).error).toContain(hiddenValueText(small, 'ja'));
+    expect(JSON.parse(api.requests.at(-1)!.body)).toMatchObject({ metric: 'earlier_hidden', compare: 'previous_year' });
+  });
 });
 
 describe('blocks', () => {
@@ -181,5 +194,14 @@ describe('blocks', () => {
     }
     expect((await rpc<Outcome>('snaqRefreshBlock', block.id)).ok).toBe(true);
     expect(gas.workbook.notes('Sheet1')[19]![4]).toBe(suppressionText(PERSON_FLOOR, 'ja'));
+  });
+
+  test('a compared block that hid groups says both on its header cell: what it compares with, then what it hid', async () => {
+    const comparison = { compare: 'previous_year' as const, from: '2023-01-01', to: '2023-04-01' };
+    api.reshape((result) => ({ ...result, meta: { ...result.meta, suppressed: PERSON_FLOOR, comparison } }));
+    gas.workbook.select('Sheet1', 'A26');
+    await rpc('snaqInsertBlock', { metric: 'compared', from: '2024-01', to: '2024-03', grain: 'month', compare: 'previous_year' });
+    expect(JSON.parse(api.requests.at(-1)!.body)).toMatchObject({ metric: 'compared', compare: 'previous_year' });
+    expect(gas.workbook.notes('Sheet1')[25]![0]).toBe(`前年同期（2023-01〜2023-03）と比較しています。\n${suppressionText(PERSON_FLOOR, 'ja')}`);
   });
 });

@@ -184,7 +184,9 @@ describe('dimensions, filters, options, grain, metric', () => {
     expect(parseOptions('nonotes', ja)).toEqual({ header: true, notes: false });
     expect(parseOptions(undefined, ja)).toEqual({ header: true, notes: true });
     expect(sentence(() => parseOptions('limit=0', en))).toBe('limit must be a whole number from 1 to 50000.');
-    expect(sentence(() => parseOptions('colour=red', en))).toBe('There is no option "colour=red". Use noheader, nonotes, limit=N, lang=ja or lang=en.');
+    expect(sentence(() => parseOptions('colour=red', en))).toBe(
+      'There is no option "colour=red". Use noheader, nonotes, limit=N, lang=ja or lang=en, compare=previous_year or compare=previous_period.',
+    );
   });
 
   test('grain and metric name', () => {

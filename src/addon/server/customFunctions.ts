@@ -20,7 +20,7 @@ import type {
 import { callApi } from './apiClient';
 import { hiddenValueText } from '../../contract/suppressionText';
 import { cellText, columnHeader } from '../../contract/columnText';
-import { dataEdgeNotes, footnoteRows, suppressionNotes } from './footnotes';
+import { comparisonNotes, dataEdgeNotes, footnoteRows, suppressionNotes } from './footnotes';
 import { langOfLocale, say, UserFacingError } from './messages';
 import type { Platform } from './platform';
 import { readSettings } from './settings';
@@ -124,28 +124,48 @@ export function snaqMetric(
   if (dimensions.length) request.dimensions = dimensions;
   if (Object.keys(filters).length) request.filters = filters;
   if (options.limit !== undefined) request.limit = options.limit;
+  if (options.compare) request.compare = options.compare;
 
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
-  // Dimension values as words (the answer carries them), the value's header with its unit.
+  // Dimension values as words (the answer carries them), headers with their unit.
   const rows = result.rows.map((row) => row.map((cell, i) => toSheetValue(cellText(cell, result.columns[i], call.lang), result.columns[i], platform)));
   const table = options.header ? [result.columns.map((column) => columnHeader(column, call.lang)), ...rows] : rows;
-  const notes = options.notes ? footnoteRows([...dataEdgeNotes(result.meta, request, call.lang), ...suppressionNotes(result.meta, call.lang)]) : [];
+  const notes = options.notes
+    ? footnoteRows([
+        ...dataEdgeNotes(result.meta, request, call.lang),
+        ...comparisonNotes(result.meta, request, call.lang),
+        ...suppressionNotes(result.meta, call.lang),
+      ])
+    : [];
   // Without a header and with every group hidden, the footnote alone says why the cell is empty.
   const shown = [...table, ...notes];
   return shown.length ? rectangular(shown) : '';
 }
 
 /**
- * One number for the whole range. A range wholly after the data gives an empty cell; one that runs
- * past it gives the value so far (a single number has no room for a footnote: SNAQ_METRIC says it).
+ * One number for the whole range; with a comparison option (前年比, compare=previous_period…), the
+ * change ratio against the earlier range instead. A range wholly after the data gives an empty cell;
+ * one that runs past it gives the value so far (a single number has no room for a footnote:
+ * SNAQ_METRIC says it).
  */
-export function snaqValue(platform: Platform, metricArg: unknown, fromArg: unknown, toArg?: unknown, filtersArg?: unknown): number | string {
+export function snaqValue(
+  platform: Platform,
+  metricArg: unknown,
+  fromArg: unknown,
+  toArg?: unknown,
+  filtersArg?: unknown,
+  optionsArg?: unknown,
+): number | string {
   const call = startCall(platform);
+  const options = parseOptions(optionsArg, call.args);
+  if (options.lang) call.lang = call.args.lang = options.lang;
   const request: QueryRequest = { metric: parseMetricName(metricArg, call.args), ...parseRange(fromArg, toArg, call.args) };
   const filters = parseFilters(filtersArg, call.args);
   if (Object.keys(filters).length) request.filters = filters;
+  if (options.compare) request.compare = options.compare;
   const result = fetchShared<QueryResult>(call, 'post', '/v1/query', request, (r) => ttlUntil(r.meta.freshUntil, platform.now()));
-  const value = result.rows[0]?.[result.rows[0].length - 1] ?? null;
+  const index = result.columns.findIndex((column) => column.role === (options.compare ? 'changeRatio' : 'value'));
+  const value = result.rows[0]?.[index] ?? null;
   if (value === null && result.meta.suppressed) throw new UserFacingError(hiddenValueText(result.meta.suppressed, call.lang));
   return typeof value === 'number' ? value : '';
 }

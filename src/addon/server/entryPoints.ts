@@ -48,7 +48,9 @@ export const ENTRY_POINTS = {
       {
         name: 'options',
         type: 'string|Array<Array<string>>',
-        description: range('e.g. "noheader", "nonotes", "limit=50", "lang=en". オプション。'),
+        description: range(
+          'e.g. "noheader", "nonotes", "limit=50", "lang=en", "compare=previous_year" (前年比), "compare=previous_period" (前期比). オプション。',
+        ),
         optional: true,
       },
     ],
@@ -62,8 +64,14 @@ export const ENTRY_POINTS = {
       { name: 'from', type: 'Date|string', description: 'First day or a period keyword. 開始日または期間キーワード。' },
       { name: 'to', type: 'Date|string', description: 'Last day, inclusive. 終了日（その日を含む）。', optional: true },
       { name: 'filters', type: 'string|Array<Array<string>>', description: range('Keep only, e.g. "plan=biweekly". 絞り込み。'), optional: true },
+      {
+        name: 'options',
+        type: 'string|Array<Array<string>>',
+        description: range('"前年比" or "前期比": the change ratio instead. オプション。'),
+        optional: true,
+      },
     ],
-    returns: { type: 'number', description: 'The value. 値。' },
+    returns: { type: 'number', description: 'The value, or with a comparison the change ratio. 値（比較では増減率）。' },
   },
   SNAQ_FORECAST: {
     kind: 'customFunction',

@@ -4,7 +4,7 @@
  * table needs said follows it as rows of text, each starting with ※. Options `nonotes` leaves them
  * out. Blocks say the same sentences as cell notes instead (blocks/blockTable.ts).
  */
-import { jstMinute, type Grain } from '../../contract/dates';
+import { addDays, jstMinute, truncateToGrain, type Grain } from '../../contract/dates';
 import { suppressionText } from '../../contract/suppressionText';
 import type { ForecastResult, Lang, Meta } from '../../contract/types';
 import { say } from './messages';
@@ -50,6 +50,23 @@ export function dataEdgeNotes(meta: Pick<Meta, 'dataEnd' | 'partialPeriod'>, ran
 /** What an answer that hid groups says about them (contract/suppressionText.ts, as the CLI and the sidebar say it). */
 export function suppressionNotes(meta: Pick<Meta, 'suppressed'>, lang: Lang): string[] {
   return meta.suppressed && meta.suppressed.groups > 0 ? [suppressionText(meta.suppressed, lang)] : [];
+}
+
+/**
+ * What a comparison compares with: the earlier range, by its periods for months, quarters and years
+ * (2024-01〜2024-06), else by its days; and, when the range runs past the data, that the partial
+ * period is compared with the same part of its earlier period (contract/comparison.ts).
+ */
+export function comparisonNotes(meta: Pick<Meta, 'comparison' | 'dataEnd' | 'partialPeriod'>, range: { to: string; grain?: Grain }, lang: Lang): string[] {
+  const earlier = meta.comparison;
+  if (!earlier) return [];
+  const { grain } = range;
+  const label = (day: string) => (grain === 'month' || grain === 'quarter' || grain === 'year' ? periodLabel(truncateToGrain(day, grain), grain, lang) : day);
+  const [first, last] = [label(earlier.from), label(addDays(earlier.to, -1))];
+  const notes = [say(lang, 'noteComparison', { compare: earlier.compare, range: first === last ? first : `${first}〜${last}` })];
+  if (meta.partialPeriod && runsPastTheData(meta, range.to))
+    notes.push(say(lang, 'noteComparisonPartial', { period: periodLabel(meta.partialPeriod, grain, lang) }));
+  return notes;
 }
 
 /** Where the forecast starts when the range runs past the data, or why there is none. */

@@ -33,7 +33,8 @@ export function formulaFor(query: BlockQuery): string {
     quote(query.grain ?? ''),
     quote((query.dimensions ?? []).join(',')),
     quote(filters),
-    ...(query.limit ? [quote(`limit=${query.limit}`)] : []),
   ];
+  const options = [...(query.limit ? [`limit=${query.limit}`] : []), ...(query.compare ? [`compare=${query.compare}`] : [])];
+  if (options.length) args.push(quote(options.join(', ')));
   return call('SNAQ_METRIC', args, 3);
 }

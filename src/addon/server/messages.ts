@@ -41,8 +41,16 @@ const MESSAGES = {
     en: (p) => `Can't read the filter "${p.part}". Write it as "plan=biweekly;gender=female".`,
   },
   optionUnknown: {
-    ja: (p) => `オプション "${p.option}" はありません。noheader、nonotes、limit=数、lang=ja または lang=en が使えます。`,
-    en: (p) => `There is no option "${p.option}". Use noheader, nonotes, limit=N, lang=ja or lang=en.`,
+    ja: (p) => `オプション "${p.option}" はありません。noheader、nonotes、limit=数、lang=ja または lang=en、前年比、前期比 が使えます。`,
+    en: (p) => `There is no option "${p.option}". Use noheader, nonotes, limit=N, lang=ja or lang=en, compare=previous_year or compare=previous_period.`,
+  },
+  noteComparison: {
+    ja: (p) => `${p.compare === 'previous_year' ? '前年同期' : '前期'}（${p.range}）と比較しています。`,
+    en: (p) => `Compared with ${p.compare === 'previous_year' ? 'the same period last year' : 'the previous period'} (${p.range}).`,
+  },
+  noteComparisonPartial: {
+    ja: (p) => `途中までの ${p.period} は、比べる期間も同じところまでで比べています。`,
+    en: (p) => `The partial ${p.period} is compared with the same part of its earlier period.`,
   },
   limitInvalid: {
     ja: (p) => `limit は 1 から ${p.max} までの整数にしてください。`,
@@ -139,10 +147,6 @@ const MESSAGES = {
     ja: () =>
       'SNAQ 指標: snaq.me の公式な指標定義をシートで使うためのアドオンです。数式 =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month") のように使います。',
     en: () => 'SNAQ metrics: governed snaq.me numbers in Sheets. Try =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month").',
-  },
-  sidebarComing: {
-    ja: () => '指標の検索と挿入ができるサイドバーは次の版で使えるようになります。それまでは SNAQ_METRICS() で一覧を表示できます。',
-    en: () => 'The sidebar for finding and inserting metrics comes in the next version. Meanwhile, =SNAQ_METRICS() lists them.',
   },
   settingsTitle: { ja: () => 'SNAQ の接続設定', en: () => 'SNAQ connection settings' },
   endpointInvalid: {

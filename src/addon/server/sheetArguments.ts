@@ -4,8 +4,9 @@
  * throws a UserFacingError: one sentence that says what to fix.
  */
 import { addDays, addMonths, GRAINS, isGrain, latestRangeEnd, parseIsoDate, truncateToGrain, type Grain } from '../../contract/dates';
+import { COMPARISONS } from '../../contract/comparison';
 import { LIMITS } from '../../contract/limits';
-import type { FilterValue, Lang } from '../../contract/types';
+import type { Comparison, FilterValue, Lang } from '../../contract/types';
 import { say, UserFacingError, type MessageId } from './messages';
 
 export interface ArgumentContext {
@@ -195,7 +196,12 @@ export interface CellOptions {
   notes: boolean;
   limit?: number;
   lang?: Lang;
+  /** `compare=previous_year` or `前年比`, `compare=previous_period` or `前期比`: adds the comparison columns. */
+  compare?: Comparison;
 }
+
+/** The Japanese spellings a cell may use for a comparison. */
+const COMPARISON_WORDS: Record<string, Comparison> = { 前年比: 'previous_year', 前期比: 'previous_period' };
 
 export function parseOptions(value: unknown, context: ArgumentContext): CellOptions {
   const options: CellOptions = { header: true, notes: true };
@@ -208,6 +214,8 @@ export function parseOptions(value: unknown, context: ArgumentContext): CellOpti
     else if (name === 'nonotes' && setting === undefined) options.notes = false;
     else if (name === 'notes' && setting === undefined) options.notes = true;
     else if (name === 'lang' && (setting === 'ja' || setting === 'en')) options.lang = setting;
+    else if (setting === undefined && Object.prototype.hasOwnProperty.call(COMPARISON_WORDS, name)) options.compare = COMPARISON_WORDS[name];
+    else if (name === 'compare' && (COMPARISONS as readonly string[]).includes(setting!)) options.compare = setting as Comparison;
     else if (name === 'limit') {
       const limit = Number(setting);
       if (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.maxRows) fail(context, 'limitInvalid', { max: LIMITS.maxRows });

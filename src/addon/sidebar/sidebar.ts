@@ -3,10 +3,10 @@
  * preview, insert it as a block or a formula; list and refresh the document's blocks; set the
  * refresh schedule; the data's health (dataHealthView.ts); and the connection settings. Everything is reachable from the keyboard.
  */
-import { jstMinute } from '../../contract/dates';
+import { addDays, jstMinute } from '../../contract/dates';
 import { personFloorText, suppressionText } from '../../contract/suppressionText';
 import { cellText, columnHeader } from '../../contract/columnText';
-import type { Cell, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
+import type { Cell, Column, Comparison, ForecastResult, MetricDetail, MetricSummary, QueryResult, TableColumns } from '../../contract/types';
 import type { BlockSummary } from '../server/blocks/blockService';
 import type { BlockQuery } from '../server/blocks/blockSpec';
 import type { ScheduleView } from '../server/schedule';
@@ -31,6 +31,8 @@ const DOMAINS: Array<{ owner: string; title: string }> = [
   { owner: 'operations', title: text.domainOperations },
   { owner: 'merchandising', title: text.domainProducts },
 ];
+/** The comparison choice, by its words in the builder and on a block. */
+const COMPARE_LABEL: Record<Comparison, string> = { previous_period: text.comparePeriod, previous_year: text.compareYear };
 const WEEKDAYS = lang === 'ja' ? ['月', '火', '水', '木', '金', '土', '日'] : ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 function say(message: string, ok = true): void {
@@ -198,6 +200,7 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
       h('input', { type: 'date', id: 'to' }),
     ),
     ...select('grain', text.grain, [...grains, ['', text.total]], metric.grains.includes('month') ? 'month' : metric.grains[0]),
+    ...select('compare', text.compare, [['', text.compareNone], ...(Object.entries(COMPARE_LABEL) as Array<[string, string]>)]),
     h(
       'fieldset',
       { id: 'dimensions' },
@@ -249,7 +252,9 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
   const forecastOn = form.querySelector<HTMLInputElement>('#forecast-on')!;
   const syncForecast = () => {
     for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('#horizon, #interval')) control.disabled = !forecastOn.checked;
-    for (const box of form.querySelectorAll<HTMLInputElement>('input[name="dimension"]')) box.disabled = forecastOn.checked;
+    // Nor is a forecast compared with an earlier period.
+    for (const control of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input[name="dimension"], #compare'))
+      control.disabled = forecastOn.checked;
   };
   forecastOn.addEventListener('change', syncForecast);
   syncForecast();
@@ -270,6 +275,7 @@ function queryBuilder(metric: MetricDetail): HTMLElement {
       ...(value('grain') ? { grain: value('grain') as BlockQuery['grain'] } : {}),
       ...(dimensions.length && !forecast ? { dimensions } : {}),
       ...(Object.keys(filters).length ? { filters } : {}),
+      ...(value('compare') && !forecast ? { compare: value('compare') as Comparison } : {}),
       ...(forecast ? { forecast } : {}),
     };
   };
@@ -318,10 +324,30 @@ function filterSelect(metric: string, dimension: string, title: string): HTMLEle
   return wrapper;
 }
 
-function formatCell(cell: Cell): string {
+/** A number as its column's unit says (¥, %, count, score); a change with its sign, a ratio's change in points. */
+function formatCell(cell: Cell, column: Column | undefined): string {
   if (cell === null) return '—';
-  if (typeof cell === 'number') return Number.isInteger(cell) ? cell.toLocaleString() : cell.toFixed(3);
-  return String(cell);
+  if (typeof cell !== 'number') return String(cell);
+  const role = column?.role;
+  if (role !== 'value' && role !== 'comparison' && role !== 'change' && role !== 'changeRatio') {
+    return Number.isInteger(cell) ? cell.toLocaleString() : cell.toFixed(3);
+  }
+  const sign = (role === 'change' || role === 'changeRatio') && cell > 0 ? '+' : '';
+  const size = Math.abs(cell);
+  const unit = role === 'changeRatio' ? 'ratio' : column?.unit;
+  const body =
+    unit === 'ratio'
+      ? `${(size * 100).toFixed(1)}${role === 'change' ? 'pt' : '%'}`
+      : unit === 'score'
+        ? size.toFixed(2)
+        : `${unit === 'JPY' ? '¥' : ''}${Math.round(size).toLocaleString()}`;
+  return `${cell < 0 ? '-' : sign}${body}`;
+}
+
+/** Whether a change went up or down, for its colour. */
+function trend(cell: Cell, column: Column | undefined): string | undefined {
+  if (typeof cell !== 'number' || (column?.role !== 'change' && column?.role !== 'changeRatio') || cell === 0) return undefined;
+  return cell > 0 ? 'up' : 'down';
 }
 
 /** Instants are UTC on the wire; staff read them in JST. */
@@ -342,10 +368,21 @@ function previewTable(result: QueryResult): HTMLElement {
     hasDimensions ? null : sparkline(result.rows.map((row) => (typeof row[valueIndex] === 'number' ? (row[valueIndex] as number) : null))),
     h(
       'table',
-      { class: 'preview' },
+      // Signed amounts must not wrap: a comparison makes the table wide.
+      { class: result.meta.comparison ? 'preview compared' : 'preview' },
       // A query's header carries its unit, as the block it becomes does; a forecast's keeps its series names.
       h('thead', {}, h('tr', {}, ...result.columns.map((column) => h('th', {}, isForecast ? column.title[lang] : columnHeader(column, lang))))),
-      h('tbody', {}, ...shown.map((row) => h('tr', {}, ...row.map((cell, i) => h('td', {}, formatCell(cellText(cell, result.columns[i], lang))))))),
+      h(
+        'tbody',
+        {},
+        ...shown.map((row) =>
+          h(
+            'tr',
+            {},
+            ...row.map((cell, i) => h('td', { class: trend(cell, result.columns[i]) }, formatCell(cellText(cell, result.columns[i], lang), result.columns[i]))),
+          ),
+        ),
+      ),
     ),
     h('p', { class: 'hint', id: 'preview-data-as-of' }, `${result.rows.length} ${text.rows} · ${text.dataAsOf} ${jstOrDash(result.meta.dataAsOf)}`),
     // Periods past the data are empty, not zero; the one holding the data's end has only its first part.
@@ -356,10 +393,18 @@ function previewTable(result: QueryResult): HTMLElement {
           text.partialPeriod.replace('{period}', result.meta.partialPeriod).replace('{asOf}', jstMinute(result.meta.dataEnd)),
         )
       : null,
+    result.meta.comparison ? comparisonHint(result) : null,
     // The same sentence as a cell's footnote, a block's note and the CLI (contract/suppressionText.ts).
     result.meta.suppressed ? h('p', { class: 'hint', id: 'preview-suppressed' }, `※ ${suppressionText(result.meta.suppressed, lang)}`) : null,
     'model' in result ? forecastHint(result as ForecastResult) : null,
   );
+}
+
+/** What the comparison columns read: the earlier range (inclusive), and that a partial period is compared like for like. */
+function comparisonHint(result: QueryResult): HTMLElement {
+  const { from, to } = result.meta.comparison!;
+  const partial = result.meta.partialPeriod && result.meta.dataEnd ? ` ${text.comparePartial}` : '';
+  return h('p', { class: 'hint', id: 'preview-comparison' }, `※ ${text.comparedWith}: ${from}〜${addDays(to, -1)}${partial}`);
 }
 
 /** How the forecast was made and how well that model did on the series' own past. */
@@ -409,6 +454,7 @@ function blockItem(block: BlockSummary): HTMLLIElement {
     h('span', { class: `badge ${state.status}` }, STATUS_TEXT[state.status] ?? state.status),
     h('strong', {}, ` ${block.metric} `),
     block.query.forecast ? h('span', { class: 'badge forecast' }, `${text.forecast} +${block.query.forecast.horizon} `) : null,
+    block.query.compare ? h('span', { class: 'badge compare' }, `${COMPARE_LABEL[block.query.compare]} `) : null,
     h('span', { class: 'range' }, `${block.sheet}!${block.range}`),
     h('div', { class: 'hint' }, `${text.lastRefresh}: ${jstOrDash(state.lastRefreshAt)} · ${text.dataAsOf}: ${jstOrDash(state.dataAsOf)}`),
     state.status !== 'fresh' && state.reason ? h('div', { class: 'reason error' }, state.reason) : null,

@@ -15,7 +15,7 @@ import { BLOCK_KEY, type BlockChart, type BlockQuery, type BlockSpec, type EdgeA
 import { readBlockState, recordRun, refreshedSince, usableState, writeBlockState, type BlockState } from './blockState';
 import { columnHeader } from '../../../contract/columnText';
 import { cellsInTheWay, extentOf, tableOf, withNote, withTableNote, writeTable, type BlockTable, type Extent } from './blockTable';
-import { dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
+import { comparisonNotes, dataEdgeNotes, forecastNotes, suppressionNotes } from '../footnotes';
 import type { SheetLike, SpreadsheetLike } from './sheetTypes';
 import { chartTitle, drawChart, FORECAST_SERIES, removeChart, type ChartLook } from './blockChart';
 import { whileLocked } from '../documentLock';
@@ -77,10 +77,16 @@ interface Fetched {
   title: string;
 }
 
-/** Hidden groups are said on the header cell: they concern the whole table, and may leave no row to carry a note. */
+/**
+ * What a comparison compares with and hidden groups are said on the header cell: they concern the
+ * whole table, and may leave no row to carry a note.
+ */
 function fetchTable(query: BlockQuery, context: BlockContext): Fetched {
   const fetched = fetchUnnoted(query, context);
-  return { ...fetched, table: withTableNote(fetched.table, suppressionNotes(fetched.result.meta, context.lang)[0]) };
+  const { meta } = fetched.result;
+  const compared = query.compare && !query.forecast ? comparisonNotes(meta, requestOf(query, context), context.lang) : [];
+  const note = [...compared, ...suppressionNotes(meta, context.lang)].join('\n');
+  return { ...fetched, table: withTableNote(fetched.table, note || undefined) };
 }
 
 function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
@@ -105,7 +111,8 @@ function fetchUnnoted(query: BlockQuery, context: BlockContext): Fetched {
   const note = dataEdgeNotes(result.meta, request, context.lang)[0];
   const partial = result.meta.partialPeriod ? context.platform.dateOfDay(result.meta.partialPeriod).getTime() : undefined;
   const table = tableOf(result, context.lang, context.platform.dateOfDay, columnHeader);
-  const valueOf = (row: readonly unknown[]) => row[row.length - 1];
+  const valueIndex = result.columns.findIndex((column) => column.role === 'value');
+  const valueOf = (row: readonly unknown[]) => row[valueIndex];
   let trailingEmpty = table.values.length;
   while (trailingEmpty > 1 && valueOf(table.values[trailingEmpty - 1]!) === '') trailingEmpty--;
   const isNoted = (row: unknown[]) => (partial !== undefined ? row[0] instanceof Date && row[0].getTime() === partial : row === table.values[trailingEmpty]);

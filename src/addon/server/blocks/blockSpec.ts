@@ -20,7 +20,7 @@ export interface BlockQuery {
   dimensions?: string[];
   filters?: Record<string, FilterValue>;
   limit?: number;
-  /** Each period against an earlier one: adds the comparison, change and change-ratio columns. */
+  /** Adds the comparison, change and change-ratio columns (not with a forecast). */
   compare?: Comparison;
   /** A forecast block: the series (no dimensions) with `horizon` periods of forecast, drawn as a chart. */
   forecast?: { horizon: number; interval?: number };

@@ -24,10 +24,16 @@ export interface Extent {
 /** Sheets number formats: yen without decimals, ratios as percentages, periods as dates. */
 const UNIT_FORMAT: Record<Unit, string> = { JPY: '[$¥]#,##0', count: '#,##0', ratio: '0.0%', score: '0.00' };
 
+/** A change shows its sign, and a zero none; the change of a ratio is a difference in points (+0.6%pt). */
+const signed = (format: string): string => `+${format};-${format};${format}`;
+
 function columnFormat(column: Column): string {
   if (column.type === 'date') return 'yyyy-mm-dd';
-  // Every measure (a query's value; a forecast's actual, forecast and bounds) in its unit; an integer dimension plain.
-  if (column.type === 'number' && column.role !== 'dimension') return UNIT_FORMAT[column.unit ?? 'count'];
+  const unitFormat = UNIT_FORMAT[column.unit ?? 'count'];
+  if (column.role === 'change') return signed(column.unit === 'ratio' ? '0.0%"pt"' : unitFormat);
+  if (column.role === 'changeRatio') return signed('0.0%');
+  // Every other measure (a query's value and comparison; a forecast's actual, forecast and bounds) in its unit; an integer dimension plain.
+  if (column.type === 'number' && column.role !== 'dimension') return unitFormat;
   return column.type === 'number' ? '0' : '@';
 }
 

@@ -14,6 +14,10 @@ export interface WireError {
 
 type Phrase = (details: ErrorDetails) => string;
 
+// Sentence endings many errors share, spelled once (they are bundled into the add-on, which is size-bound).
+const ASK_DATA_TEAM = 'データチームに連絡してください。';
+const TRY_LATER = 'しばらくしてからもう一度お試しください。';
+
 const list = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : '');
 const quoted = (value: unknown): string => `"${String(value ?? '')}"`;
 /** Allowed codes with their Japanese labels when the error carries them: 隔週（biweekly）. */
@@ -53,7 +57,7 @@ const JA_BY_REASON: Record<string, Phrase> = {
   restricted_metric: (d) => `指標 ${quoted(d.metric)} は閲覧できる人が限られています。必要な場合はデータチームに相談してください。`,
   id_token: () => 'Google アカウントの本人確認に失敗しました。シートを開き直してからもう一度お試しください。',
   id_token_unsigned: () => '本人確認のトークンが署名されていません。アドオンを最新にしてください。',
-  identity_keys_unavailable: () => 'Google アカウントの本人確認ができませんでした。しばらくしてからもう一度お試しください。',
+  identity_keys_unavailable: () => `Google アカウントの本人確認ができませんでした。${TRY_LATER}`,
   invalid_filter_value: (d) =>
     Array.isArray(d.allowed) ? `絞り込み ${fieldOf(d)} に使える値は ${labelled(d)} です。` : `絞り込み ${fieldOf(d)} の値が正しくありません。`,
   unknown_query: () => 'この問い合わせは見つかりません。もう一度実行してください。',
@@ -65,24 +69,24 @@ const JA_BY_REASON: Record<string, Phrase> = {
   signature: () => '認証に失敗しました。アクセスキー・リージョンの設定と、端末の時計を確認してください。',
   timeout: () => '集計に時間がかかりすぎたため中断しました。期間や切り口を減らしてください。',
   too_many_rows: (d) => `結果が大きすぎます（${String(d.maxRows ?? '')} 行超）。粒度を粗くするか、切り口を減らしてください。`,
-  lake_missing: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
-  lake_unreadable: () => 'データを読み込めません。しばらくしてからもう一度お試しください。',
-  lake_corrupt: () => 'データのファイルが壊れているため読み込めません。データチームに連絡してください。',
-  lake_manifest_invalid: () => 'データの目録（manifest）を読み込めません。データチームに連絡してください。',
-  lake_history_unreadable: () => 'データの更新履歴を読み込めません。データチームに連絡してください。',
-  athena_refused: () => 'データ基盤が要求を受け付けませんでした。データチームに連絡してください。',
-  athena_failed: () => 'データ基盤で集計に失敗しました。しばらくしてからもう一度お試しください。',
-  athena_cancelled: () => 'データ基盤で集計が取り消されました。しばらくしてからもう一度お試しください。',
-  engine_rejected_statement: () => '指標サービスの不具合で集計できませんでした。データチームに連絡してください。',
-  lake_schema_mismatch: () => 'データ基盤に必要な表または列が見つかりません。データチームに連絡してください。',
-  engine_permission: () => '指標サービスにデータを読む権限がありません。データチームに連絡してください。',
-  service_not_ready: () => '指標サービスを起動できませんでした。しばらくしてからもう一度お試しください。続く場合はデータチームに連絡してください。',
-  closed: () => '指標サービスが再起動中です。しばらくしてからもう一度お試しください。',
-  engine_rejected: () => 'この条件では集計できませんでした。条件を変えるか、データチームに連絡してください。',
-  integer_overflow: () => '値が大きすぎて正確に表示できません。データチームに連絡してください。',
-  malformed_result: () => 'データ基盤から想定外の結果が返りました。しばらくしてからもう一度お試しください。',
+  lake_missing: () => `データを読み込めません。${TRY_LATER}`,
+  lake_unreadable: () => `データを読み込めません。${TRY_LATER}`,
+  lake_corrupt: () => `データのファイルが壊れているため読み込めません。${ASK_DATA_TEAM}`,
+  lake_manifest_invalid: () => `データの目録（manifest）を読み込めません。${ASK_DATA_TEAM}`,
+  lake_history_unreadable: () => `データの更新履歴を読み込めません。${ASK_DATA_TEAM}`,
+  athena_refused: () => `データ基盤が要求を受け付けませんでした。${ASK_DATA_TEAM}`,
+  athena_failed: () => `データ基盤で集計に失敗しました。${TRY_LATER}`,
+  athena_cancelled: () => `データ基盤で集計が取り消されました。${TRY_LATER}`,
+  engine_rejected_statement: () => `指標サービスの不具合で集計できませんでした。${ASK_DATA_TEAM}`,
+  lake_schema_mismatch: () => `データ基盤に必要な表または列が見つかりません。${ASK_DATA_TEAM}`,
+  engine_permission: () => `指標サービスにデータを読む権限がありません。${ASK_DATA_TEAM}`,
+  service_not_ready: () => `指標サービスを起動できませんでした。しばらくしてからもう一度お試しください。続く場合は${ASK_DATA_TEAM}`,
+  closed: () => `指標サービスが再起動中です。${TRY_LATER}`,
+  engine_rejected: () => `この条件では集計できませんでした。条件を変えるか、${ASK_DATA_TEAM}`,
+  integer_overflow: () => `値が大きすぎて正確に表示できません。${ASK_DATA_TEAM}`,
+  malformed_result: () => `データ基盤から想定外の結果が返りました。${TRY_LATER}`,
   scan_limit: () => '読み込むデータ量が上限を超えました。期間を短くするか、切り口や絞り込みを見直してください。',
-  unexpected_params: () => '予期しないエラーが起きました。続く場合はデータチームに連絡してください。',
+  unexpected_params: () => `予期しないエラーが起きました。続く場合は${ASK_DATA_TEAM}`,
 };
 
 /** Japanese sentences by code, when the reason is absent or new. */
@@ -94,9 +98,9 @@ const JA_BY_CODE: Record<ErrorCode, string> = {
   REQUEST_TIMEOUT: 'リクエストが時間内に届きませんでした。もう一度送ってください。',
   RATE_LIMITED: 'リクエストが多すぎます。少し待ってからもう一度お試しください。',
   QUERY_TIMEOUT: '集計に時間がかかりすぎたため中断しました。期間や切り口を減らしてください。',
-  ENGINE_UNAVAILABLE: 'データ基盤に接続できません。しばらくしてからもう一度お試しください。',
+  ENGINE_UNAVAILABLE: `データ基盤に接続できません。${TRY_LATER}`,
   RESULT_TOO_LARGE: '結果が大きすぎます。粒度を粗くするか、切り口を減らしてください。',
-  INTERNAL: '予期しないエラーが起きました。続く場合はデータチームに連絡してください。',
+  INTERNAL: `予期しないエラーが起きました。続く場合は${ASK_DATA_TEAM}`,
 };
 
 /** The reasons this table phrases, so a test can check that every reason the service uses is covered. */

@@ -91,7 +91,7 @@ test('a larger result blocked by other content is not written; the block reports
   const outcome = await rpc<{ ok: boolean; reason: string; state: { status: string } }>('snaqEditBlock', id, { ...QUERY, to: '2024-12-31' });
   expect(outcome.ok).toBe(false);
   expect(outcome.state.status).toBe('error');
-  expect(outcome.reason).toMatch(/^このブロックには 25 行 × 3 列が必要ですが、1 個のセルに別の内容があります/);
+  expect(outcome.reason).toMatch(/^このブロックには 25 行 × 3 列が必要ですが、1 個のセルが使われています/);
   const after = region(1, 1, bottom + 20, 8);
   expect(after[bottom + 1]![2]).toBe('someone else’s note');
   after[bottom + 1]![2] = ''; // the only change: the note we added

@@ -35,7 +35,7 @@ describe('UrlFetch’s daily quota is its own sentence, not “cannot reach the 
   test('in a cell (the spreadsheet’s language) and in the sidebar (the user’s language)', async () => {
     const gas = await env({ userLocale: 'en', urlFetchDailyQuota: 0 });
     const cell = await gas.run('SNAQ_METRIC', METRIC, { mode: 'customFunction' });
-    expect(cell.error).toBe('このアドオンが今日使える外部接続の回数（Google の 1 日あたりの上限）を使い切りました。明日もう一度お試しください。');
+    expect(cell.error).toBe('今日の外部接続の回数（Google の 1 日の上限）を使い切りました。明日もう一度お試しください。');
     const sidebar = await gas.run('snaqListMetrics', [''], { mode: 'rpc' });
     expect(sidebar.error).toBe('The add-on has used up today’s external calls (Google’s daily limit). Try again tomorrow.');
     expect(api.requests).toHaveLength(0);
@@ -101,7 +101,7 @@ describe('damaged document properties are reported, never silently reset', () =>
         id,
         state: expect.objectContaining({
           status: 'error',
-          reason: 'このブロックの保存された状態（更新履歴）が壊れていて読めません。更新すると新しい履歴で置き換えます。',
+          reason: 'このブロックの更新履歴が壊れていて読めません。更新すると新しい履歴になります。',
         }),
       }),
     ]);
@@ -124,7 +124,7 @@ describe('damaged document properties are reported, never silently reset', () =>
     const view = await gas.run('snaqGetSchedule', [], { mode: 'rpc' });
     expect(view.value).toEqual({
       schedule: null,
-      problem: 'The saved schedule is damaged and cannot be read, so scheduled refreshes are paused. Choose the schedule again and save it.',
+      problem: 'The saved schedule is damaged, so scheduled refreshes are paused. Choose the schedule again and save it.',
     });
     const [trigger] = gas.triggers.list();
     const run = await gas.triggers.fire(trigger!.uid);

@@ -201,7 +201,7 @@ describe('the menu and settings', () => {
       const refused = await fresh.run('snaqSaveSettings', [{ endpoint: api.server.url, accessKeyId: 'AKIDSNAQLOCALDEV0001', secretAccessKey: 's' }], {
         mode: 'rpc',
       });
-      expect(refused.error).toBe('アドオンのビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。');
+      expect(refused.error).toBe('ビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。');
       expect(fresh.properties.script.size).toBe(0);
     } finally {
       await fresh.close();

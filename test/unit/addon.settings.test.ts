@@ -74,7 +74,7 @@ describe('who may save', () => {
     const nobody = access({ admins: [], user: 'first@example.com' });
     expect(publicSettings(nobody).canEdit).toBe(false);
     expect(() => saveSettings(nobody, form)).toThrow(
-      new UserFacingError('No admins were named when the add-on was built (SNAQ_ADMINS), so nobody can change the settings.'),
+      new UserFacingError('No admins were named at build time (SNAQ_ADMINS), so nobody can change the settings.'),
     );
     expect(nobody.properties.writes).toEqual([]);
   });

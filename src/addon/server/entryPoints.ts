@@ -28,7 +28,7 @@ import type { ConnectionReport } from './connection';
 import type { Schedule, ScheduleView } from './schedule';
 import type { PublicSettings, SettingsInput } from './settings';
 
-const range = (description: string): string => `${description} Text, or a range of cells.`;
+const range = (description: string): string => `${description} Text or a range.`;
 
 export const ENTRY_POINTS = {
   SNAQ_METRIC: {

@@ -114,7 +114,7 @@ const MESSAGES = {
     en: (p) => `Cannot reach the metrics service (${p.host}). Recalculate in a while.`,
   },
   urlFetchQuota: {
-    ja: () => 'このアドオンが今日使える外部接続の回数（Google の 1 日あたりの上限）を使い切りました。明日もう一度お試しください。',
+    ja: () => '今日の外部接続の回数（Google の 1 日の上限）を使い切りました。明日もう一度お試しください。',
     en: () => 'The add-on has used up today’s external calls (Google’s daily limit). Try again tomorrow.',
   },
   unexpectedResponse: {
@@ -144,8 +144,7 @@ const MESSAGES = {
     en: (p) => `Refreshed ${p.count} SNAQ formulas.`,
   },
   about: {
-    ja: () =>
-      'SNAQ 指標: snaq.me の公式な指標定義をシートで使うためのアドオンです。数式 =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month") のように使います。',
+    ja: () => 'SNAQ 指標: snaq.me の公式な指標をシートで使うアドオンです。例: =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month")',
     en: () => 'SNAQ metrics: governed snaq.me numbers in Sheets. Try =SNAQ_METRIC("revenue", "2024-01", "2024-12", "month").',
   },
   settingsTitle: { ja: () => 'SNAQ の接続設定', en: () => 'SNAQ connection settings' },
@@ -158,8 +157,8 @@ const MESSAGES = {
     en: (p) => `Only the admins (${p.admins}) can change the settings.`,
   },
   settingsNoAdmins: {
-    ja: () => 'アドオンのビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。',
-    en: () => 'No admins were named when the add-on was built (SNAQ_ADMINS), so nobody can change the settings.',
+    ja: () => 'ビルド時に管理者（SNAQ_ADMINS）が指定されていないため、設定は誰も変更できません。',
+    en: () => 'No admins were named at build time (SNAQ_ADMINS), so nobody can change the settings.',
   },
   settingsBusy: {
     ja: () => 'ほかの管理者が設定を保存しています。少ししてからもう一度保存してください。',
@@ -174,8 +173,7 @@ const MESSAGES = {
     en: (p) => `Connected: ${p.count} metrics, data as of ${p.asOf}.`,
   },
   blockNeedsSpace: {
-    ja: (p) =>
-      `このブロックには ${p.rows} 行 × ${p.columns} 列が必要ですが、${p.blocked} 個のセルに別の内容があります（${p.range}）。空けてから更新してください。`,
+    ja: (p) => `このブロックには ${p.rows} 行 × ${p.columns} 列が必要ですが、${p.blocked} 個のセルが使われています（${p.range}）。空けてから更新してください。`,
     en: (p) => `This block needs ${p.rows} rows × ${p.columns} columns, but ${p.blocked} cells hold other content (${p.range}). Clear them, then refresh.`,
   },
   blockStaleNote: {
@@ -187,16 +185,16 @@ const MESSAGES = {
     en: () => 'This block cannot be found: its row or column may have been deleted.',
   },
   blockAnchorLost: {
-    ja: () => 'ブロックの先頭の行または列が削除されたため、位置がわかりません。ブロックを挿入し直してください。',
+    ja: () => 'ブロックの先頭の行か列が削除され、位置がわかりません。挿入し直してください。',
     en: () => 'The block’s first row or column was deleted, so it cannot be placed. Insert it again.',
   },
   blockChangedMeanwhile: {
-    ja: () => '更新中に別の人がこのブロックを編集または更新したため、書き込みませんでした。もう一度更新してください。',
-    en: () => 'Someone edited or refreshed this block while it was refreshing, so nothing was written. Refresh it again.',
+    ja: () => '更新中に別の人がこのブロックを編集・更新したため、書き込みませんでした。もう一度更新してください。',
+    en: () => 'Someone changed this block while it was refreshing, so nothing was written. Refresh it again.',
   },
   blockStateDamaged: {
-    ja: () => 'このブロックの保存された状態（更新履歴）が壊れていて読めません。更新すると新しい履歴で置き換えます。',
-    en: () => 'This block’s saved status (its refresh history) is damaged and cannot be read. Refreshing it starts a new history.',
+    ja: () => 'このブロックの更新履歴が壊れていて読めません。更新すると新しい履歴になります。',
+    en: () => 'This block’s refresh history is damaged. Refreshing it starts a new history.',
   },
   blockStateReplaced: {
     ja: () => '壊れていて読めなかった更新履歴を、この更新で置き換えました。',
@@ -207,8 +205,8 @@ const MESSAGES = {
     en: () => 'Another refresh is writing to this document. Try again in a moment.',
   },
   scheduleDamaged: {
-    ja: () => '保存されているスケジュール設定が壊れていて読めないため、定期更新は止まっています。スケジュールを選び直して保存してください。',
-    en: () => 'The saved schedule is damaged and cannot be read, so scheduled refreshes are paused. Choose the schedule again and save it.',
+    ja: () => '保存されたスケジュールが壊れていて読めないため、定期更新は止まっています。選び直して保存してください。',
+    en: () => 'The saved schedule is damaged, so scheduled refreshes are paused. Choose the schedule again and save it.',
   },
   scheduleInvalid: {
     ja: () => 'スケジュールは毎日または毎週、0〜23 時で指定してください。',

@@ -431,7 +431,8 @@ describe('execution time limit', () => {
 
   test('locks held by a terminated execution are released', async () => {
     const held = env.run('lockThenSpin');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Wait for the execution to take the lock: a loaded machine may start its worker later than any fixed pause.
+    for (let waited = 0; env.locks.holder('script') === undefined && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(env.locks.holder('script')).toBeDefined();
     expect((await env.run('tryScriptLock')).value).toBe(false);
     expect((await held).error).toBe('Exceeded maximum execution time');

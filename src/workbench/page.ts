@@ -96,7 +96,12 @@ ${MENU_STYLE}
     }
     chooser.value = grid.person;
   }
+  var drawn = '';
   function render(grid) {
+    // Every sidebar call asks for the grid again: redraw only what changed, so charts stay put.
+    var key = JSON.stringify(grid);
+    if (key === drawn) return;
+    drawn = key;
     state = grid;
     if (grid.people) renderPeople(grid);
     var headerRows = {};
@@ -150,8 +155,8 @@ ${MENU_STYLE}
         left += cell.left - origin.left - area.clientLeft + area.scrollLeft;
         top += cell.top - origin.top - area.clientTop + area.scrollTop;
       }
-      figure.style.left = left + 'px';
-      figure.style.top = top + 'px';
+      figure.style.left = Math.round(left) + 'px';
+      figure.style.top = Math.round(top) + 'px';
       var plot = svg('svg', { width: d.width, height: d.height, viewBox: '0 0 ' + d.width + ' ' + d.height, role: 'img', 'aria-label': chart.title });
       d.gridlines.forEach(function (g) {
         plot.appendChild(svg('line', { x1: g.x1, y1: g.y1, x2: g.x2, y2: g.y2, stroke: g.baseline ? '#9aa0a6' : '#e8eaed', 'stroke-width': 1, class: 'gridline' }));
@@ -189,7 +194,17 @@ ${MENU_STYLE}
   document.getElementById('fire-trigger').addEventListener('click', function () {
     post('/workbench/fire-trigger').then(function (out) { document.getElementById('log').textContent = JSON.stringify(out.outcomes); render(out.grid); });
   });
-  window.addEventListener('message', function (event) { if (event.data === 'snaq-changed') fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render); });
+  // Each sidebar call asks for the grid again; answers may come back out of order, so only the newest is drawn.
+  var asked = 0, shown = 0;
+  window.addEventListener('message', function (event) {
+    if (event.data !== 'snaq-changed') return;
+    var ask = ++asked;
+    fetch('/workbench/grid').then(function (r) { return r.json(); }).then(function (grid) {
+      if (ask < shown) return;
+      shown = ask;
+      render(grid);
+    });
+  });
   fetch('/workbench/grid').then(function (r) { return r.json(); }).then(render);
 })();
 </script>

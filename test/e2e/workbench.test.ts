@@ -24,8 +24,13 @@ interface Box {
 }
 
 async function box(locator: Locator): Promise<Box> {
-  const b = (await locator.boundingBox())!;
-  return { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height };
+  // The page redraws the grid after each block's refresh: a locator may catch its element being replaced.
+  for (let tries = 0; ; tries++) {
+    const b = await locator.boundingBox();
+    if (b) return { left: b.x, top: b.y, right: b.x + b.width, bottom: b.y + b.height };
+    if (tries >= 40) throw new Error(`${String(locator)} has no box`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 const intersects = (a: Box, b: Box) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -390,7 +395,7 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
       return frame;
     };
     const ja = await previewIn(page, '前年比');
-    expect(await ja.locator('table.preview th').allInnerTexts()).toEqual(['期間', '売上（定期便＋ショップ）', '前年同期', '増減', '増減率']);
+    expect(await ja.locator('table.preview th').allInnerTexts()).toEqual(['期間', '売上（定期便＋ショップ）（円）', '前年同期（円）', '増減（円）', '増減率']);
     const rows = ja.locator('table.preview tbody tr');
     expect(await rows.count()).toBe(answer.rows.length);
     for (const [i, row] of answer.rows.entries()) {
@@ -404,7 +409,7 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     await page.locator('#cell-B33').click();
     await ja.locator('#insert-block').click();
     await ja.locator('#sidebar-status', { hasText: 'B33:F39' }).waitFor();
-    expect(await page.locator('#cell-D33').innerText()).toBe('前年同期');
+    expect(await page.locator('#cell-D33').innerText()).toBe('前年同期（円）');
     for (const [i, row] of answer.rows.entries()) {
       const shown = await Promise.all(['D', 'E', 'F'].map((column) => page.locator(`#cell-${column}${34 + i}`).innerText()));
       expect(shown).toEqual([yen(row[2] as number), `${(row[3] as number) > 0 ? '+' : ''}${yen(row[3] as number)}`, signedPercent(row[4] as number)]);
@@ -415,7 +420,13 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
     const english = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } })).newPage();
     await english.goto(url);
     const en = await previewIn(english, 'Same period last year');
-    expect(await en.locator('table.preview th').allInnerTexts()).toEqual(['Period', 'Revenue (boxes + shop)', 'Same period last year', 'Change', 'Change (%)']);
+    expect(await en.locator('table.preview th').allInnerTexts()).toEqual([
+      'Period',
+      'Revenue (boxes + shop) (JPY)',
+      'Same period last year (JPY)',
+      'Change (JPY)',
+      'Change (%)',
+    ]);
     expect(await en.locator('table.preview tbody tr').first().locator('td').last().innerText()).toBe(signedPercent(answer.rows[0]![4] as number));
     await english.screenshot({ path: path.join(ARTIFACTS, 'compare-preview-en.png') });
     await english.close();
@@ -488,7 +499,10 @@ describeIfAvailable(CHROMIUM, 'the workbench in chromium', () => {
       const side = english.frameLocator('#sidebar');
       await side.locator('#tab-blocks').click();
       await side.locator('#refresh-all').click();
-      await side.locator('#progress', { hasText: '2 / 2' }).waitFor();
+      // Every block of the sheet (the tests before this one inserted them): done when the count reaches the total.
+      await side.locator('#progress', { hasText: /^(\d+) \/ \1$/ }).waitFor();
+      // The last block refreshed (the comparison's, inserted by an earlier test) is drawn in English: the grid has settled.
+      await english.locator('#cell-B33', { hasText: 'Period' }).waitFor();
       const chart = english.locator('#charts figure.chart');
       await chart.locator('text.title', { hasText: 'actual and forecast' }).waitFor();
       expect(await chart.locator('text.title').textContent()).toBe('Revenue (boxes + shop): actual and forecast (80% interval)');

@@ -35,7 +35,12 @@ const ANOMALY_FIELDS: Field<AnomalyPoint>[] = [
     type: 'string',
     role: 'dimension',
     title: { ja: '主な要因', en: 'Top contributors' },
-    cell: (a) => contributorsText(a.contributors, langFromEnv()),
+    // JSON keeps codes, as every other JSON and CSV answer does; the table shows the words.
+    cell: (a) =>
+      contributorsText(
+        a.contributors.map((contributor) => ({ ...contributor, valueLabel: undefined })),
+        'en',
+      ),
   },
 ];
 

@@ -5,7 +5,8 @@
  * is the API's change ratio; a block keeps its comparison and formats its columns.
  */
 import type { AppsScriptEnv } from '../../src/emulator';
-import type { Cell, QueryRequest, QueryResult } from '../../src/contract/types';
+import type { Cell, Lang, QueryRequest, QueryResult } from '../../src/contract/types';
+import { cellText } from '../../src/contract/columnText';
 import { createTestLake, type TestLake } from '../support/lake';
 import { startLocalApi, type LocalApi } from '../support/localApi';
 import { addonEnv, cellValue, jstDate, tokyoWorkbook } from '../support/addonEnv';
@@ -34,8 +35,13 @@ async function apiAnswer(body: QueryRequest): Promise<QueryResult> {
 }
 
 /** The API's rows as a sheet holds them: periods as JST Dates, nulls as empty cells. */
-const asSheet = (result: QueryResult): unknown[][] =>
-  result.rows.map((row) => row.map((value: Cell, i) => (value === null ? '' : result.columns[i]!.type === 'date' ? jstDate(value as string) : value)));
+/** The answer as a sheet shows it: periods as Dates, dimension values as their words. */
+const asSheet = (result: QueryResult, lang: Lang = 'ja'): unknown[][] =>
+  result.rows.map((row) =>
+    row.map((value: Cell, i) =>
+      value === null ? '' : result.columns[i]!.type === 'date' ? jstDate(value as string) : cellText(value, result.columns[i], lang),
+    ),
+  );
 
 const note = (text: string, width: number): string[] => [`※ ${text}`, ...Array<string>(width - 1).fill('')];
 
@@ -45,7 +51,7 @@ describe('SNAQ_METRIC with a comparison', () => {
     expect(expected.rows).toHaveLength(6);
     expect(expected.rows.every((row) => row.slice(1).every((value) => typeof value === 'number'))).toBe(true);
     const value = (await cell('SNAQ_METRIC', ['revenue', '2025-01', '2025-06', 'month', '', '', '前年比'])) as unknown[][];
-    expect(value[0]).toEqual(['期間', '売上（定期便＋ショップ）', '前年同期', '増減', '増減率']);
+    expect(value[0]).toEqual(['期間', '売上（定期便＋ショップ）（円）', '前年同期（円）', '増減（円）', '増減率']);
     expect(value.slice(1, -1)).toEqual(asSheet(expected));
     expect(value[1]![0]).toBeInstanceOf(Date);
     expect(value.at(-1)).toEqual(note('前年同期（2024-01〜2024-06）と比較しています。', 5));
@@ -65,8 +71,8 @@ describe('SNAQ_METRIC with a comparison', () => {
     const expected = await apiAnswer(request);
     expect(expected.rows.length).toBeGreaterThan(3);
     const value = (await cell('SNAQ_METRIC', ['box_revenue', '2025-01', '2025-03', 'month', 'plan', '', 'compare=previous_period, lang=en'])) as unknown[][];
-    expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue', 'Previous period', 'Change', 'Change (%)']);
-    expect(value.slice(1, -1)).toEqual(asSheet(expected));
+    expect(value[0]).toEqual(['Period', 'Plan', 'Box revenue (JPY)', 'Previous period (JPY)', 'Change (JPY)', 'Change (%)']);
+    expect(value.slice(1, -1)).toEqual(asSheet(expected, 'en'));
     expect(value.at(-1)).toEqual(note('Compared with the previous period (2024-12〜2025-02).', 6));
   });
 
@@ -128,7 +134,7 @@ describe('a block with a comparison', () => {
     gas.workbook.select('Sheet1', 'B2');
     const block = await rpc<{ id: string; range: string }>('snaqInsertBlock', query);
     expect(block.range).toBe('B2:F8');
-    expect(region(2, 2, 7, 5)).toEqual([['期間', '売上（定期便＋ショップ）', '前年同期', '増減', '増減率'], ...asSheet(expected)]);
+    expect(region(2, 2, 7, 5)).toEqual([['期間', '売上（定期便＋ショップ）（円）', '前年同期（円）', '増減（円）', '増減率'], ...asSheet(expected)]);
     const formats = gas.workbook.numberFormats('Sheet1');
     expect(formats[2]!.slice(1, 6)).toEqual(['yyyy-mm-dd', '[$¥]#,##0', '[$¥]#,##0', '+[$¥]#,##0;-[$¥]#,##0;[$¥]#,##0', '+0.0%;-0.0%;0.0%']);
     expect(gas.workbook.notes('Sheet1')[1]![1]).toBe('前年同期（2024-01〜2024-06）と比較しています。');
@@ -136,7 +142,7 @@ describe('a block with a comparison', () => {
     expect(listed!.query.compare).toBe('previous_year');
     const refreshed = await rpc<{ ok: boolean }>('snaqRefreshBlock', block.id);
     expect(refreshed.ok).toBe(true);
-    expect(region(2, 2, 7, 5)).toEqual([['期間', '売上（定期便＋ショップ）', '前年同期', '増減', '増減率'], ...asSheet(expected)]);
+    expect(region(2, 2, 7, 5)).toEqual([['期間', '売上（定期便＋ショップ）（円）', '前年同期（円）', '増減（円）', '増減率'], ...asSheet(expected)]);
   });
 
   test('a ratio metric’s change is formatted in points, under a header that says so', async () => {

@@ -207,7 +207,8 @@ describe('inserting the KPI dashboard', () => {
     expect(gas.workbook.notes(SHEET)[top - 1]![left - 1]).toMatch(/^SNAQ: .* の更新に失敗しました/);
     expect(gas.workbook.values(SHEET)[3]![0]).toBe(line);
     expect((await rpc<{ ok: boolean }>('snaqRefreshBlock', block!.id)).ok).toBe(true);
-    expect(gas.workbook.notes(SHEET)[top - 1]?.[left - 1] ?? '').toBe('');
+    // The stale note is gone: the compared revenue block's header says again what it is compared with.
+    expect(gas.workbook.notes(SHEET)[top - 1]?.[left - 1] ?? '').toMatch(/^前年同期（.+）と比較しています。$/);
   }, 60_000);
 
   test('a second dashboard gets a sheet of its own; the document keeps its one schedule and no new offer', async () => {

@@ -128,7 +128,7 @@ describe('damaged document properties are reported, never silently reset', () =>
     });
     const [trigger] = gas.triggers.list();
     const run = await gas.triggers.fire(trigger!.uid);
-    expect(run.value).toMatchObject({ due: false, problem: expect.stringMatching(/^保存されているスケジュール設定が壊れていて読めない/) });
+    expect(run.value).toMatchObject({ due: false, problem: expect.stringMatching(/^保存されたスケジュールが壊れていて読めない/) });
     expect(run.logs.join('\n')).toMatch(/SNAQ_SCHEDULE cannot be read/);
     expect(gas.properties.document.get('SNAQ_SCHEDULE')).toBe('{"schedule":{"kind":"daily","hour":8},"completedSlot":17');
   });

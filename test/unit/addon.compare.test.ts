@@ -81,7 +81,14 @@ describe('a block with a comparison', () => {
       { name: 'period', type: 'date', role: 'period', title: { ja: '期間', en: 'Period' } },
       { name: 'value', type: 'number', role: 'value', title: { ja: '値', en: 'Value' }, unit },
       { name: 'comparison', type: 'number', role: 'comparison', title: { ja: '前年同期', en: 'Same period last year' }, unit },
-      { name: 'change', type: 'number', role: 'change', title: { ja: '増減', en: 'Change' }, unit },
+      // A ratio's change is titled as points by the service (api/service.ts): the block shows what it is sent.
+      {
+        name: 'change',
+        type: 'number',
+        role: 'change',
+        title: unit === 'ratio' ? { ja: '増減（ポイント差）', en: 'Change (pt)' } : { ja: '増減', en: 'Change' },
+        unit,
+      },
       { name: 'change_ratio', type: 'number', role: 'changeRatio', title: { ja: '増減率', en: 'Change (%)' }, unit: 'ratio' },
     ],
     rows: [['2025-01-01', 120, 100, 20, 0.2]],

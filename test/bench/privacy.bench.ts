@@ -8,10 +8,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MetricsService } from '../../src/api/service';
-import { createCatalog, loadCatalog } from '../../src/catalog/catalog';
+import { loadCatalog, type Catalog } from '../../src/catalog/catalog';
+import type { MetricDef } from '../../src/catalog/vocabulary';
 import { compileQuery } from '../../src/catalog/compile';
 import { duckdb } from '../../src/catalog/dialect';
-import { METRIC_DEFINITIONS } from '../../src/catalog/metrics';
 import { resolveQuery } from '../../src/catalog/resolve';
 import { OPERATOR } from '../../src/catalog/accessPolicy';
 import { addDays } from '../../src/contract/dates';
@@ -62,21 +62,15 @@ const QUESTIONS: Array<{ label: string; request: (shiftDays: number) => QueryReq
   },
 ];
 
-/** The same catalog without person floors: what the service answered before issue 14. */
-function catalogWithoutFloor() {
-  return createCatalog(METRIC_DEFINITIONS.map((metric) => ({ ...metric, minPeople: undefined, compute: withoutPerson(metric.compute) })));
-}
-
-function withoutPerson<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutPerson) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  const copy = Object.fromEntries(
-    Object.entries(record)
-      .filter(([key]) => key !== 'person')
-      .map(([key, item]) => [key, withoutPerson(item)]),
-  );
-  return copy as T;
+/**
+ * The same catalog without person floors: what the service answered before issue 14. Built around
+ * the loaded catalog (its validation rightly refuses a person-derived metric without a floor).
+ */
+function catalogWithoutFloor(): Catalog {
+  const catalog = loadCatalog();
+  const metrics = catalog.list().map((metric): MetricDef => ({ ...metric, minPeople: undefined }));
+  const byName = new Map(metrics.map((metric) => [metric.name, metric]));
+  return { ...catalog, list: () => metrics, get: (name) => byName.get(name) };
 }
 
 export async function runPrivacyBench(): Promise<void> {

@@ -116,7 +116,8 @@ export function auditRow(line: AuditLine, when: 'jst' | 'iso'): string[] {
     line.email ?? line.principal,
     line.kind,
     line.metric ? `${line.metric}${line.metricVersion !== undefined ? ` v${line.metricVersion}` : ''}` : '',
-    line.from && line.to ? `[${line.from}, ${line.to})` : '',
+    // A compared answer read the earlier period too: the range says so.
+    line.from && line.to ? `[${line.from}, ${line.to})${line.compare ? ` vs ${line.compare}` : ''}` : '',
     line.grain ?? '',
     (line.dimensions ?? []).join(', '),
     filtersText(line),

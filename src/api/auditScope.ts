@@ -9,7 +9,10 @@ import type { AuditLine } from '../contract/audit';
 import type { ResolvedQuery } from '../catalog/resolve';
 import type { MetricDef } from '../catalog/vocabulary';
 
-export type AuditSubject = Pick<AuditLine, 'kind' | 'metric' | 'metricVersion' | 'from' | 'to' | 'grain' | 'dimensions' | 'filters' | 'horizon' | 'dimension'>;
+export type AuditSubject = Pick<
+  AuditLine,
+  'kind' | 'metric' | 'metricVersion' | 'from' | 'to' | 'grain' | 'dimensions' | 'filters' | 'compare' | 'horizon' | 'dimension'
+>;
 
 interface Scope {
   subject?: AuditSubject;
@@ -53,6 +56,7 @@ export function resolvedSubject(kind: AuditSubject['kind'], request: ResolvedQue
     ...(request.grain ? { grain: request.grain } : {}),
     ...(request.dimensions.length ? { dimensions: [...request.dimensions] } : {}),
     ...(request.filters.length ? { filters: request.filters.map((filter) => ({ dimension: filter.dimension, values: [...filter.values] })) } : {}),
+    ...(request.compare ? { compare: request.compare } : {}),
     ...extra,
   });
 }

@@ -51,6 +51,7 @@ const AUDIT_LINE_FIELDS = {
   grain: text('grain', (l) => l.grain),
   dimensions: text('dimensions', (l) => l.dimensions?.join(',')),
   filters: text('filters', (l) => l.filters?.map((f) => `${f.dimension}=${f.values.map(String).join('|')}`).join('; ')),
+  compare: text('compare', (l) => l.compare),
   horizon: count('horizon', (l) => l.horizon),
   dimension: text('dimension', (l) => l.dimension),
   status: count('status', (l) => l.status),

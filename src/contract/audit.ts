@@ -8,7 +8,7 @@
  * the catalog resolved (canonical dimension names, typed, deduplicated, sorted); a value the
  * catalog refused is never logged.
  */
-import type { FilterScalar } from './types';
+import type { Comparison, FilterScalar } from './types';
 
 /** The `type` of every audit line; other lines of the same stream (access lines, operator logs) lack it. */
 export const AUDIT_LINE_TYPE = 'snaq.audit';
@@ -58,6 +58,8 @@ export interface AuditLine {
   grain?: string;
   dimensions?: string[];
   filters?: AuditFilter[];
+  /** Queries with `compare`: the earlier period was read too. */
+  compare?: Comparison;
   /** Forecasts: periods ahead. */
   horizon?: number;
   /** Dimension values: which dimension. */
@@ -90,6 +92,7 @@ export const AUDIT_FIELDS = fieldNames(
   'from',
   'to',
   'grain',
+  'compare',
   'status',
   'code',
   'reason',

@@ -83,6 +83,18 @@ test('a query: who, what as the catalog resolved it (names, typed, deduplicated,
   expect(again[0]).toMatchObject({ cached: true, rows: answer.body.rows.length });
 });
 
+test('a compared query says so: the earlier period was read too', async () => {
+  const body = { metric: 'revenue', from: '2024-01-01', to: '2024-07-01', grain: 'month', compare: 'previous_year' };
+  let answer: any;
+  const lines = await linesOf(async () => (answer = await call('POST', '/v1/query', body)));
+  expect(answer.status).toBe(200);
+  expect(lines).toHaveLength(1);
+  expect(isAuditLine(lines[0])).toBe(true);
+  expect(lines[0]).toMatchObject({ kind: 'query', metric: 'revenue', from: '2024-01-01', to: '2024-07-01', compare: 'previous_year', status: 200 });
+  const plain = await linesOf(() => call('POST', '/v1/query', { ...body, compare: undefined }));
+  expect(plain[0]!.compare).toBeUndefined();
+});
+
 test('refusals are audited with their code and reason, and nothing the catalog did not accept is logged', async () => {
   const secret = 'hanako.yamada@example.com';
   const lines = await linesOf(async () => {

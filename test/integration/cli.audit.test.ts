@@ -160,7 +160,7 @@ test('the table is for people: JST times and a count; json is the lines themselv
   // A column per field of the line but its constant type; nothing lost on the way.
   // prettier-ignore
   expect(json.columns.map((column) => column.name)).toEqual([
-    'time', 'principal', 'email', 'method', 'route', 'kind', 'metric', 'metricVersion', 'from', 'to', 'grain', 'dimensions', 'filters',
+    'time', 'principal', 'email', 'method', 'route', 'kind', 'metric', 'metricVersion', 'from', 'to', 'grain', 'dimensions', 'filters', 'compare',
     'horizon', 'dimension', 'status', 'code', 'reason', 'rows', 'bytesScanned', 'cached', 'snapshotId', 'queryId', 'durationMs',
   ]);
   const keys = new Set(written.flatMap((line) => Object.keys(line)));

@@ -52,10 +52,15 @@ describeIfAvailable(CHROMIUM, 'the KPI dashboard in the workbench', () => {
     await item.click();
   }
 
-  const dashboardBlocks = (sheet: string) =>
-    opened.workbench.env
-      .run('snaqListBlocks', [], { mode: 'rpc' })
-      .then((run) => (run.value as Array<{ sheet: string; range: string }>).filter((b) => b.sheet === sheet));
+  /** The dashboard's blocks, listed as the sidebar lists them. A call racing the sidebar's own may fail like any execution: it is tried again, and a lasting error fails the test with its message. */
+  const dashboardBlocks = async (sheet: string): Promise<Array<{ sheet: string; range: string }>> => {
+    for (let attempt = 1; ; attempt++) {
+      const run = await opened.workbench.env.run('snaqListBlocks', [], { mode: 'rpc' });
+      if (!run.error) return (run.value as Array<{ sheet: string; range: string }>).filter((b) => b.sheet === sheet);
+      if (attempt === 5) throw new Error(`snaqListBlocks failed: ${run.error}`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  };
 
   test('日本語: SNAQ › KPI ダッシュボードを挿入, the weekly refresh offered and accepted, then a row inserted above and refresh all', async () => {
     const { page, sidebar } = await openPage('ja-JP');
